@@ -1,0 +1,3 @@
+//! Rust client for the Artificial Studio API (filled in by its own issue).
+
+pub use artificial_studio_types as types;

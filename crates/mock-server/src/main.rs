@@ -1,0 +1,3 @@
+//! `astudio-mock`: the mock server binary (filled in by its own issue).
+
+fn main() {}

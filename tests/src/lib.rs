@@ -1,0 +1,1 @@
+//! End-to-end suite (filled in by its own issue).

@@ -1,0 +1,54 @@
+//! Workspace tooling, in the rust-analyzer style: `cargo xtask <command>`.
+//!
+//! Users of the SDK never need this crate; it keeps the generated code in step
+//! with the spec and runs the same checks CI runs.
+
+mod ci;
+mod codegen;
+mod process;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// Workspace tooling for the Artificial Studio toolkit.
+#[derive(Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate crates/api-types/src/generated.rs from spec/openapi.yaml.
+    Codegen {
+        /// Do not write: fail with a diff when the committed file is stale.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Run every check CI runs: fmt, clippy, codegen --check, the whole test suite.
+    Ci,
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let root = workspace_root();
+    let result = match cli.command {
+        Command::Codegen { check } => codegen::run(&root, check),
+        Command::Ci => ci::run(&root),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: error: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: the parent of this crate's manifest directory.
+fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
