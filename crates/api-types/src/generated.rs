@@ -69,7 +69,7 @@ pub struct GenerationList {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
+    PartialOrd
 )]
 pub enum GenerationStatus {
     #[serde(rename = "pending")]
@@ -96,7 +96,9 @@ impl ::std::fmt::Display for GenerationStatus {
 }
 impl ::std::str::FromStr for GenerationStatus {
     type Err = self::error::ConversionError;
-    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "pending" => Ok(Self::Pending),
             "processing" => Ok(Self::Processing),
@@ -109,7 +111,9 @@ impl ::std::str::FromStr for GenerationStatus {
 }
 impl ::std::convert::TryFrom<&str> for GenerationStatus {
     type Error = self::error::ConversionError;
-    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
@@ -132,7 +136,7 @@ impl ::std::convert::TryFrom<::std::string::String> for GenerationStatus {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
+    PartialOrd
 )]
 pub enum GenerationType {
     #[serde(rename = "image")]
@@ -159,7 +163,9 @@ impl ::std::fmt::Display for GenerationType {
 }
 impl ::std::str::FromStr for GenerationType {
     type Err = self::error::ConversionError;
-    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "image" => Ok(Self::Image),
             "video" => Ok(Self::Video),
@@ -172,7 +178,9 @@ impl ::std::str::FromStr for GenerationType {
 }
 impl ::std::convert::TryFrom<&str> for GenerationType {
     type Error = self::error::ConversionError;
-    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
@@ -194,11 +202,7 @@ pub struct InputField {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///The allowed values, when restricted.
-    #[serde(
-        rename = "enum",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
+    #[serde(rename = "enum", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub enum_: ::std::vec::Vec<::serde_json::Value>,
     ///For arrays, the type of each item.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -207,10 +211,7 @@ pub struct InputField {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
     ///Most array items.
-    #[serde(
-        rename = "maxItems",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "maxItems", skip_serializing_if = "::std::option::Option::is_none")]
     pub max_items: ::std::option::Option<u64>,
     ///Longest allowed string, in characters.
     #[serde(
@@ -222,10 +223,7 @@ pub struct InputField {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub maximum: ::std::option::Option<f64>,
     ///Fewest array items.
-    #[serde(
-        rename = "minItems",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "minItems", skip_serializing_if = "::std::option::Option::is_none")]
     pub min_items: ::std::option::Option<u64>,
     ///Shortest allowed string, in characters.
     #[serde(
@@ -243,11 +241,7 @@ pub struct InputField {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct InputFieldItems {
     ///The allowed item values, when restricted.
-    #[serde(
-        rename = "enum",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
+    #[serde(rename = "enum", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub enum_: ::std::vec::Vec<::serde_json::Value>,
     #[serde(rename = "type")]
     pub type_: InputFieldType,
@@ -263,7 +257,7 @@ pub struct InputFieldItems {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
+    PartialOrd
 )]
 pub enum InputFieldType {
     #[serde(rename = "string")]
@@ -290,7 +284,9 @@ impl ::std::fmt::Display for InputFieldType {
 }
 impl ::std::str::FromStr for InputFieldType {
     type Err = self::error::ConversionError;
-    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "string" => Ok(Self::String),
             "number" => Ok(Self::Number),
@@ -303,7 +299,9 @@ impl ::std::str::FromStr for InputFieldType {
 }
 impl ::std::convert::TryFrom<&str> for InputFieldType {
     type Error = self::error::ConversionError;
-    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
@@ -338,7 +336,7 @@ pub struct InputSchema {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
+    PartialOrd
 )]
 pub enum InputSchemaType {
     #[serde(rename = "object")]
@@ -353,7 +351,9 @@ impl ::std::fmt::Display for InputSchemaType {
 }
 impl ::std::str::FromStr for InputSchemaType {
     type Err = self::error::ConversionError;
-    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "object" => Ok(Self::Object),
             _ => Err("invalid value".into()),
@@ -362,7 +362,9 @@ impl ::std::str::FromStr for InputSchemaType {
 }
 impl ::std::convert::TryFrom<&str> for InputSchemaType {
     type Error = self::error::ConversionError;
-    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
@@ -398,7 +400,7 @@ pub struct Pagination {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
+    PartialOrd
 )]
 pub enum Plan {
     #[serde(rename = "free")]
@@ -416,7 +418,9 @@ impl ::std::fmt::Display for Plan {
 }
 impl ::std::str::FromStr for Plan {
     type Err = self::error::ConversionError;
-    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "free" => Ok(Self::Free),
             "pro" => Ok(Self::Pro),
@@ -426,7 +430,9 @@ impl ::std::str::FromStr for Plan {
 }
 impl ::std::convert::TryFrom<&str> for Plan {
     type Error = self::error::ConversionError;
-    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
@@ -443,9 +449,9 @@ impl ::std::convert::TryFrom<::std::string::String> for Plan {
 #[serde(deny_unknown_fields)]
 pub struct RunRequest {
     /**The tool's input. `model` picks one of the tool's models (default:
-    the first); the other fields are defined by that model's
-    `inputSchema`.
-    */
+the first); the other fields are defined by that model's
+`inputSchema`.
+*/
     pub input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ///The tool slug, such as `create-image`.
     pub tool: ::std::string::String,
@@ -546,7 +552,7 @@ pub struct UploadedFile {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
+    PartialOrd
 )]
 pub enum UploadedFileType {
     #[serde(rename = "image")]
@@ -570,7 +576,9 @@ impl ::std::fmt::Display for UploadedFileType {
 }
 impl ::std::str::FromStr for UploadedFileType {
     type Err = self::error::ConversionError;
-    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "image" => Ok(Self::Image),
             "video" => Ok(Self::Video),
@@ -582,7 +590,9 @@ impl ::std::str::FromStr for UploadedFileType {
 }
 impl ::std::convert::TryFrom<&str> for UploadedFileType {
     type Error = self::error::ConversionError;
-    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
@@ -614,7 +624,7 @@ pub struct ValidationIssue {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd,
+    PartialOrd
 )]
 pub enum ValidationIssueCode {
     #[serde(rename = "invalid_type")]
@@ -647,7 +657,9 @@ impl ::std::fmt::Display for ValidationIssueCode {
 }
 impl ::std::str::FromStr for ValidationIssueCode {
     type Err = self::error::ConversionError;
-    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "invalid_type" => Ok(Self::InvalidType),
             "unrecognized_keys" => Ok(Self::UnrecognizedKeys),
@@ -662,7 +674,9 @@ impl ::std::str::FromStr for ValidationIssueCode {
 }
 impl ::std::convert::TryFrom<&str> for ValidationIssueCode {
     type Error = self::error::ConversionError;
-    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
@@ -700,12 +714,18 @@ pub mod error {
     pub struct ConversionError(::std::borrow::Cow<'static, str>);
     impl ::std::error::Error for ConversionError {}
     impl ::std::fmt::Display for ConversionError {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
             ::std::fmt::Display::fmt(&self.0, f)
         }
     }
     impl ::std::fmt::Debug for ConversionError {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
             ::std::fmt::Debug::fmt(&self.0, f)
         }
     }
@@ -822,7 +842,9 @@ impl ErrorKind {
         match self {
             ErrorKind::BadRequest => "Validation failed",
             ErrorKind::Unauthorized => "Invalid API key",
-            ErrorKind::PaymentRequired => "You do not have enough credits to perform this action",
+            ErrorKind::PaymentRequired => {
+                "You do not have enough credits to perform this action"
+            }
             ErrorKind::Forbidden => "You do not have access to this resource",
             ErrorKind::NotFound => "Not found",
             ErrorKind::MethodNotAllowed => "Method not allowed",
@@ -854,7 +876,9 @@ impl ErrorKind {
     /// When the API answers with this status, in the provider's words.
     pub const fn when(self) -> &'static str {
         match self {
-            ErrorKind::BadRequest => "Invalid JSON, missing fields, invalid values, unknown fields",
+            ErrorKind::BadRequest => {
+                "Invalid JSON, missing fields, invalid values, unknown fields"
+            }
             ErrorKind::Unauthorized => "Missing or invalid API key",
             ErrorKind::PaymentRequired => "Not enough credits",
             ErrorKind::Forbidden => "Trying to access another user’s resource",
@@ -862,7 +886,9 @@ impl ErrorKind {
             ErrorKind::MethodNotAllowed => {
                 "A known path asked with a method it does not serve (project decision)"
             }
-            ErrorKind::PayloadTooLarge => "A request body over the size limit (project decision)",
+            ErrorKind::PayloadTooLarge => {
+                "A request body over the size limit (project decision)"
+            }
             ErrorKind::TooManyRequests => "Rate limit exceeded",
             ErrorKind::InternalServerError => "The service failed unexpectedly",
             ErrorKind::BadGateway => "An upstream of the service failed",
@@ -886,7 +912,9 @@ impl ErrorKind {
             ErrorKind::NotFound => {
                 "Verify the tool slug. Use GET /api/tools to list available tools."
             }
-            ErrorKind::MethodNotAllowed => "Use one of the methods listed in the Allow header.",
+            ErrorKind::MethodNotAllowed => {
+                "Use one of the methods listed in the Allow header."
+            }
             ErrorKind::PayloadTooLarge => {
                 "Send a smaller body; upload large media with POST /files and pass its URL."
             }

@@ -17,7 +17,10 @@
 
 // The generated items carry the spec's descriptions as rustdoc; enum variants
 // and a few typify helpers have none to carry.
+// The file is formatted by prettyplease in `cargo xtask codegen`; rustfmt must
+// not touch it, or `cargo xtask codegen --check` would see a stale file.
 #[allow(missing_docs, clippy::all)]
+#[rustfmt::skip]
 pub mod generated;
 
 pub use generated::*;

@@ -338,4 +338,3 @@ fn only_success_and_error_are_final() {
         .collect();
     assert_eq!(finals, [GenerationStatus::Success, GenerationStatus::Error]);
 }
-
