@@ -1,0 +1,406 @@
+//! Sending one logical request: headers, authentication, timeouts, the retry
+//! loop, reading answers within bounds, and turning failures into [`Error`]s.
+//! Endpoints describe a [`Call`]; only this module knows about attempts.
+
+use std::time::{Duration, Instant};
+
+use bytes::{Bytes, BytesMut};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
+use reqwest::{Method, Response};
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use crate::error::{ERROR_BODY_LIMIT, Error, Result, request_id, snippet};
+use crate::events::{Observer, RequestEvent};
+use crate::retry::{Decision, Failure, RetryPolicy, Safety};
+use crate::upload::FileUpload;
+
+/// The largest 2xx body read into memory: far above any page the spec allows.
+const SUCCESS_BODY_LIMIT: usize = 32 * 1024 * 1024;
+
+/// Everything needed to send requests; shared by all clones of a client.
+pub(crate) struct Transport {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: Url,
+    pub(crate) api_key: HeaderValue,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) upload_timeout: Option<Duration>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) observer: Option<Observer>,
+}
+
+/// What a request carries.
+pub(crate) enum Body {
+    Empty,
+    Json(Bytes),
+    Upload(FileUpload),
+}
+
+/// One logical request, which the transport may send several times.
+pub(crate) struct Call {
+    method: Method,
+    url: Url,
+    body: Body,
+    safety: Safety,
+    /// Bounds the whole attempt, body included.
+    timeout: Option<Duration>,
+    /// Bounds only the wait for the answer's headers.
+    answer_timeout: Option<Duration>,
+    accept: &'static str,
+}
+
+impl Call {
+    /// A JSON request to an API path.
+    pub(crate) fn api(transport: &Transport, method: Method, segments: &[&str]) -> Result<Call> {
+        let mut url = transport.base_url.clone();
+        url.path_segments_mut()
+            .map_err(|()| Error::config("the base URL cannot take a path"))?
+            .pop_if_empty()
+            .extend(segments);
+        Ok(Call {
+            method,
+            url,
+            body: Body::Empty,
+            safety: Safety::Repeatable,
+            timeout: transport.timeout,
+            answer_timeout: None,
+            accept: "application/json",
+        })
+    }
+
+    /// A download of an absolute URL: no bound on the whole transfer (a
+    /// video may take long), only on the wait for the headers.
+    pub(crate) fn download(transport: &Transport, url: Url) -> Call {
+        Call {
+            method: Method::GET,
+            url,
+            body: Body::Empty,
+            safety: Safety::Repeatable,
+            timeout: None,
+            answer_timeout: transport.timeout,
+            accept: "*/*",
+        }
+    }
+
+    pub(crate) fn query(mut self, pairs: &[(&str, String)]) -> Call {
+        if !pairs.is_empty() {
+            let mut query = self.url.query_pairs_mut();
+            for (name, value) in pairs {
+                query.append_pair(name, value);
+            }
+        }
+        self
+    }
+
+    pub(crate) fn json_body(mut self, body: Bytes) -> Call {
+        self.body = Body::Json(body);
+        self
+    }
+
+    pub(crate) fn upload(mut self, upload: FileUpload, timeout: Option<Duration>) -> Call {
+        self.body = Body::Upload(upload);
+        self.timeout = timeout;
+        self
+    }
+
+    /// Marks the call as one that must not run twice (`POST /api/run`).
+    pub(crate) fn only_if_not_processed(mut self) -> Call {
+        self.safety = Safety::OnlyIfNotProcessed;
+        self
+    }
+
+    /// The path and query for events and errors. A URL on another origin than
+    /// the API shows its origin and path, never its query (which may hold a
+    /// signed token).
+    pub(crate) fn display_path(&self, base: &Url) -> String {
+        if self.url.origin() == base.origin() {
+            match self.url.query() {
+                Some(q) => format!("{}?{q}", self.url.path()),
+                None => self.url.path().to_string(),
+            }
+        } else {
+            format!(
+                "{}{}",
+                self.url.origin().ascii_serialization(),
+                self.url.path()
+            )
+        }
+    }
+}
+
+impl Transport {
+    /// Sends `call`, retrying as the policy allows, and returns the first 2xx
+    /// answer with its body unread.
+    pub(crate) async fn execute(&self, call: &Call) -> Result<Response> {
+        let method = call.method.as_str().to_string();
+        let path = call.display_path(&self.base_url);
+        let mut retries = 0u32;
+        let mut waited = Duration::ZERO;
+        loop {
+            let attempt = retries + 1;
+            self.emit(RequestEvent::Sending {
+                method: method.clone(),
+                path: path.clone(),
+                attempt,
+            });
+            let request = self.request(call).await?;
+            let started = Instant::now();
+            let (failure, error) = match send(request, call).await {
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    self.emit(RequestEvent::Received {
+                        method: method.clone(),
+                        path: path.clone(),
+                        attempt,
+                        status,
+                        elapsed: started.elapsed(),
+                        request_id: request_id(response.headers()),
+                    });
+                    if response.status().is_success() {
+                        return Ok(response);
+                    }
+                    let headers = response.headers().clone();
+                    let body = read_prefix(response, ERROR_BODY_LIMIT, None).await.0;
+                    let error = Error::from_response(status, &headers, &body);
+                    let failure = Failure::Status {
+                        kind: crate::ErrorKind::from_status(status),
+                        retry_after: error.retry_after(),
+                    };
+                    (failure, error)
+                }
+                Err(failed) => {
+                    self.emit(RequestEvent::Failed {
+                        method: method.clone(),
+                        path: path.clone(),
+                        attempt,
+                        error: failed.message.clone(),
+                        elapsed: started.elapsed(),
+                    });
+                    if failed.builder {
+                        return Err(Error::invalid(format!(
+                            "the request could not be built: {}",
+                            failed.message
+                        )));
+                    }
+                    let failure = Failure::Transport {
+                        connect: failed.connect,
+                    };
+                    (failure, failed.into_error(&method, &path))
+                }
+            };
+            match self.retry.decide(retries, call.safety, &failure) {
+                Decision::GiveUp => return Err(error.with_retries(retries, waited)),
+                Decision::Retry(delay) => {
+                    let reason = match &error {
+                        Error::Api { kind, .. } => kind.to_string(),
+                        Error::Transport { message, .. } => message.clone(),
+                        other => other.to_string(),
+                    };
+                    tracing::debug!(
+                        target: "artificial_studio",
+                        method = %method, path = %path, attempt, delay_ms = delay.as_millis() as u64,
+                        reason = %reason, "retrying"
+                    );
+                    self.emit(RequestEvent::Retrying {
+                        method: method.clone(),
+                        path: path.clone(),
+                        next_attempt: attempt + 1,
+                        delay,
+                        reason,
+                    });
+                    tokio::time::sleep(delay).await;
+                    waited += delay;
+                    retries += 1;
+                }
+            }
+        }
+    }
+
+    /// Sends `call` and decodes its 2xx JSON body as `T`.
+    pub(crate) async fn json<T: DeserializeOwned>(&self, call: Call) -> Result<T> {
+        let response = self.execute(&call).await?;
+        let status = response.status().as_u16();
+        let id = request_id(response.headers());
+        let decode_error = |message: String, body: &[u8]| Error::Decode {
+            method: call.method.to_string(),
+            path: call.display_path(&self.base_url),
+            status,
+            message,
+            snippet: snippet(body),
+            request_id: id.clone(),
+        };
+        let (body, failure) = read_prefix(response, SUCCESS_BODY_LIMIT + 1, None).await;
+        if let Some(failed) = failure {
+            let path = call.display_path(&self.base_url);
+            return Err(failed
+                .context("reading the answer failed")
+                .into_error(call.method.as_str(), &path));
+        }
+        if body.len() > SUCCESS_BODY_LIMIT {
+            return Err(decode_error(
+                format!("the body is larger than {SUCCESS_BODY_LIMIT} bytes"),
+                &body,
+            ));
+        }
+        serde_json::from_slice(&body).map_err(|e| decode_error(e.to_string(), &body))
+    }
+
+    /// One attempt's request: headers, key (only for the API's own origin),
+    /// timeout and a fresh body.
+    async fn request(&self, call: &Call) -> Result<reqwest::RequestBuilder> {
+        let mut request = self
+            .http
+            .request(call.method.clone(), call.url.clone())
+            .header(USER_AGENT, self.user_agent.clone())
+            .header(ACCEPT, call.accept);
+        if call.url.origin() == self.base_url.origin() {
+            request = request.header(AUTHORIZATION, self.api_key.clone());
+        }
+        if let Some(timeout) = call.timeout {
+            request = request.timeout(timeout);
+        }
+        Ok(match &call.body {
+            Body::Empty => request,
+            Body::Json(bytes) => request
+                .header(CONTENT_TYPE, "application/json")
+                .body(bytes.clone()),
+            Body::Upload(upload) => request.multipart(upload.form().await?),
+        })
+    }
+
+    fn emit(&self, event: RequestEvent) {
+        tracing::debug!(target: "artificial_studio", "{event}");
+        if let Some(observer) = &self.observer {
+            observer(&event);
+        }
+    }
+}
+
+/// Sends one attempt; `call.answer_timeout` bounds the wait for the headers.
+async fn send(request: reqwest::RequestBuilder, call: &Call) -> Result<Response, TransportFailure> {
+    let sent = request.send();
+    let result = match call.answer_timeout {
+        Some(limit) => match tokio::time::timeout(limit, sent).await {
+            Ok(result) => result,
+            Err(_) => return Err(TransportFailure::timed_out(limit)),
+        },
+        None => sent.await,
+    };
+    result.map_err(|e| TransportFailure::from_reqwest(e, call.timeout))
+}
+
+/// Reads at most `limit` bytes of a body, then drops the rest (closing the
+/// connection). A failure mid-way keeps what arrived and returns the error.
+/// `idle` bounds the wait for each chunk.
+pub(crate) async fn read_prefix(
+    mut response: Response,
+    limit: usize,
+    idle: Option<Duration>,
+) -> (Bytes, Option<TransportFailure>) {
+    let mut body = BytesMut::new();
+    while body.len() < limit {
+        match next_chunk(&mut response, idle).await {
+            Ok(Some(chunk)) => {
+                let room = limit - body.len();
+                body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            }
+            Ok(None) => break,
+            Err(e) => return (body.freeze(), Some(e)),
+        }
+    }
+    (body.freeze(), None)
+}
+
+/// The next chunk of a body, waiting at most `idle` for it.
+pub(crate) async fn next_chunk(
+    response: &mut Response,
+    idle: Option<Duration>,
+) -> Result<Option<Bytes>, TransportFailure> {
+    let chunk = response.chunk();
+    let result = match idle {
+        Some(limit) => match tokio::time::timeout(limit, chunk).await {
+            Ok(result) => result,
+            Err(_) => return Err(TransportFailure::timed_out(limit)),
+        },
+        None => chunk.await,
+    };
+    result.map_err(|e| TransportFailure::from_reqwest(e, None))
+}
+
+/// An attempt that got no (complete) answer.
+#[derive(Debug)]
+pub(crate) struct TransportFailure {
+    message: String,
+    timed_out: bool,
+    /// The connection failed, so the request was never sent.
+    connect: bool,
+    /// The request could not even be built (a bad header, say).
+    builder: bool,
+    source: Box<dyn std::error::Error + Send + Sync>,
+}
+
+impl TransportFailure {
+    fn from_reqwest(error: reqwest::Error, timeout: Option<Duration>) -> TransportFailure {
+        TransportFailure {
+            message: describe(&error, timeout),
+            timed_out: error.is_timeout(),
+            connect: error.is_connect(),
+            builder: error.is_builder(),
+            source: Box::new(error),
+        }
+    }
+
+    fn timed_out(limit: Duration) -> TransportFailure {
+        let message = format!("no answer within {}", crate::error::secs(limit));
+        TransportFailure {
+            source: Box::new(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                message.clone(),
+            )),
+            message,
+            timed_out: true,
+            connect: false,
+            builder: false,
+        }
+    }
+
+    pub(crate) fn context(mut self, what: &str) -> TransportFailure {
+        self.message = format!("{what}: {}", self.message);
+        self
+    }
+
+    pub(crate) fn into_error(self, method: &str, path: &str) -> Error {
+        Error::Transport {
+            method: method.to_string(),
+            url: path.to_string(),
+            message: self.message,
+            timed_out: self.timed_out,
+            retries: 0,
+            waited: Duration::ZERO,
+            source: self.source,
+        }
+    }
+}
+
+/// A transport failure in words: the innermost cause, which says what
+/// happened (`Connection refused`), rather than reqwest's outer wrapper.
+fn describe(error: &reqwest::Error, timeout: Option<Duration>) -> String {
+    if error.is_timeout() {
+        return match timeout {
+            _ if error.is_connect() => "timed out while connecting".to_string(),
+            Some(t) => format!("timed out after {}", crate::error::secs(t)),
+            None => "timed out".to_string(),
+        };
+    }
+    let mut cause: &dyn std::error::Error = error;
+    while let Some(inner) = cause.source() {
+        cause = inner;
+    }
+    let root = cause.to_string();
+    if error.is_connect() && !root.to_lowercase().contains("connect") {
+        format!("connection failed: {root}")
+    } else {
+        root
+    }
+}

@@ -1,0 +1,384 @@
+//! Checking a tool's input against its model's `inputSchema` before sending,
+//! with the issues the API would report: same dotted paths (`input.prompt`),
+//! same Zod codes and messages.
+
+use serde_json::{Map, Value};
+
+use crate::endpoints::json_type;
+use crate::error::{Error, Result};
+use crate::types::{
+    InputField, InputFieldItems, InputFieldType, InputSchema, Tool, ToolModel, ValidationIssue,
+    ValidationIssueCode,
+};
+
+/// Input checks for a [`Tool`] fetched with [`Client::tool`](crate::Client::tool)
+/// or [`Client::search`](crate::Client::search). (An extension trait, as
+/// `Tool` is generated from the spec.)
+///
+/// ```
+/// use artificial_studio::ToolExt;
+/// use artificial_studio::types::Tool;
+/// use serde_json::json;
+///
+/// let tool: Tool = serde_json::from_value(json!({
+///     "slug": "text-to-speech", "name": "Text to Speech", "description": "Speech.",
+///     "type": "audio", "outputType": "audio",
+///     "models": [{"slug": "openai-tts", "name": "OpenAI TTS", "cost": 2, "costUnit": "credits",
+///         "inputSchema": {"type": "object", "required": ["prompt"], "properties": {
+///             "prompt": {"type": "string", "maxLength": 3000},
+///             "voice": {"type": "string", "enum": ["alloy", "nova"]}}}}]
+/// }))?;
+///
+/// let err = tool.validate_input(None, &json!({"voice": "bob", "colour": "red"})).unwrap_err();
+/// let issues: Vec<String> = err.validation_errors().iter().map(ToString::to_string).collect();
+/// assert_eq!(issues, [
+///     "input.prompt: Required (invalid_type)",
+///     "input.voice: Invalid enum value. Expected 'alloy' | 'nova', received 'bob' (invalid_enum_value)",
+///     "input.colour: Unrecognized key: 'colour' (unrecognized_keys)",
+/// ]);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub trait ToolExt {
+    /// The model named `slug`, or the default (first) model when `None`.
+    fn model(&self, slug: Option<&str>) -> Option<&ToolModel>;
+
+    /// Checks `input` as the API would for the model named `model`; when
+    /// `None`, the model named by `input.model`, else the tool's default.
+    ///
+    /// Returns [`Error::InvalidRequest`] with the issues (read them with
+    /// [`Error::validation_errors`]), or with the message `Model not found`
+    /// when the tool has no such model.
+    fn validate_input(&self, model: Option<&str>, input: &Value) -> Result<()>;
+}
+
+impl ToolExt for Tool {
+    fn model(&self, slug: Option<&str>) -> Option<&ToolModel> {
+        match slug {
+            Some(slug) => self.models.iter().find(|m| m.slug == slug),
+            None => self.models.first(),
+        }
+    }
+
+    fn validate_input(&self, model: Option<&str>, input: &Value) -> Result<()> {
+        let named = model.or_else(|| input.get("model").and_then(Value::as_str));
+        let Some(chosen) = self.model(named) else {
+            return Err(Error::InvalidRequest {
+                message: match named {
+                    Some(name) => {
+                        format!("Model not found: {name} is not a model of {}", self.slug)
+                    }
+                    None => format!("Model not found: {} has no models", self.slug),
+                },
+                errors: Vec::new(),
+            });
+        };
+        let errors = validate_input(&chosen.input_schema, input);
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::InvalidRequest {
+                message: "Validation failed".to_string(),
+                errors,
+            })
+        }
+    }
+}
+
+/// The issues the API would report for `input` under `schema`, in the order
+/// it reports them: the schema's fields in order, then each unknown key.
+/// Empty when the input is valid. `model` is always an allowed key.
+pub fn validate_input(schema: &InputSchema, input: &Value) -> Vec<ValidationIssue> {
+    let Value::Object(input) = input else {
+        return vec![ValidationIssue::new(
+            "input",
+            format!("Expected object, received {}", json_type(input)),
+            ValidationIssueCode::InvalidType,
+        )];
+    };
+    let mut issues = Vec::new();
+    if let Some(model) = input.get("model")
+        && !model.is_string()
+        && !schema.properties.contains_key("model")
+    {
+        issues.push(type_issue("input.model", "string", model));
+    }
+    for (name, field) in &schema.properties {
+        let path = format!("input.{name}");
+        match input.get(name) {
+            None => {
+                if schema.required.iter().any(|r| r == name) {
+                    issues.push(ValidationIssue::required(path));
+                }
+            }
+            Some(value) => check_field(&path, field, value, &mut issues),
+        }
+    }
+    issues.extend(unknown_keys(schema, input));
+    issues
+}
+
+fn unknown_keys<'a>(
+    schema: &'a InputSchema,
+    input: &'a Map<String, Value>,
+) -> impl Iterator<Item = ValidationIssue> + 'a {
+    input
+        .keys()
+        .filter(|key| *key != "model" && !schema.properties.contains_key(*key))
+        .map(|key| {
+            ValidationIssue::new(
+                format!("input.{key}"),
+                format!("Unrecognized key: '{key}'"),
+                ValidationIssueCode::UnrecognizedKeys,
+            )
+        })
+}
+
+fn check_field(path: &str, field: &InputField, value: &Value, issues: &mut Vec<ValidationIssue>) {
+    if let Some(issue) = check_type(path, field.type_, value) {
+        issues.push(issue);
+        return;
+    }
+    if let Some(issue) = check_enum(path, &field.enum_, value) {
+        issues.push(issue);
+    }
+    match value {
+        Value::String(text) => {
+            let length = text.chars().count() as u64;
+            if let Some(min) = field.min_length.filter(|min| length < *min) {
+                issues.push(ValidationIssue::new(
+                    path,
+                    format!("String must contain at least {min} character(s)"),
+                    ValidationIssueCode::TooSmall,
+                ));
+            }
+            if let Some(max) = field.max_length.filter(|max| length > *max) {
+                issues.push(ValidationIssue::new(
+                    path,
+                    format!("String must contain at most {max} character(s)"),
+                    ValidationIssueCode::TooBig,
+                ));
+            }
+        }
+        Value::Number(number) => {
+            let n = number.as_f64().unwrap_or(f64::NAN);
+            if let Some(min) = field.minimum.filter(|min| n < *min) {
+                issues.push(ValidationIssue::new(
+                    path,
+                    format!("Number must be greater than or equal to {min}"),
+                    ValidationIssueCode::TooSmall,
+                ));
+            }
+            if let Some(max) = field.maximum.filter(|max| n > *max) {
+                issues.push(ValidationIssue::new(
+                    path,
+                    format!("Number must be less than or equal to {max}"),
+                    ValidationIssueCode::TooBig,
+                ));
+            }
+        }
+        Value::Array(items) => {
+            let count = items.len() as u64;
+            if let Some(min) = field.min_items.filter(|min| count < *min) {
+                issues.push(ValidationIssue::new(
+                    path,
+                    format!("Array must contain at least {min} element(s)"),
+                    ValidationIssueCode::TooSmall,
+                ));
+            }
+            if let Some(max) = field.max_items.filter(|max| count > *max) {
+                issues.push(ValidationIssue::new(
+                    path,
+                    format!("Array must contain at most {max} element(s)"),
+                    ValidationIssueCode::TooBig,
+                ));
+            }
+            if let Some(item_schema) = &field.items {
+                check_items(path, item_schema, items, issues);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn check_items(
+    path: &str,
+    schema: &InputFieldItems,
+    items: &[Value],
+    issues: &mut Vec<ValidationIssue>,
+) {
+    for (index, item) in items.iter().enumerate() {
+        let item_path = format!("{path}.{index}");
+        if let Some(issue) = check_type(&item_path, schema.type_, item) {
+            issues.push(issue);
+        } else if let Some(issue) = check_enum(&item_path, &schema.enum_, item) {
+            issues.push(issue);
+        }
+    }
+}
+
+fn check_type(path: &str, expected: InputFieldType, value: &Value) -> Option<ValidationIssue> {
+    let fits = match expected {
+        InputFieldType::String => value.is_string(),
+        InputFieldType::Number => value.is_number(),
+        InputFieldType::Integer => value.is_i64() || value.is_u64(),
+        InputFieldType::Boolean => value.is_boolean(),
+        InputFieldType::Array => value.is_array(),
+    };
+    if fits {
+        return None;
+    }
+    if expected == InputFieldType::Integer && value.is_f64() {
+        // An integral float such as `2.0` is an integer to the API (JSON has
+        // one number type); a fractional one is Zod's `float`.
+        let whole = value.as_f64().is_some_and(|f| f.fract() == 0.0);
+        return (!whole).then(|| {
+            ValidationIssue::new(
+                path,
+                "Expected integer, received float",
+                ValidationIssueCode::InvalidType,
+            )
+        });
+    }
+    Some(type_issue(path, &expected.to_string(), value))
+}
+
+fn type_issue(path: &str, expected: &str, value: &Value) -> ValidationIssue {
+    ValidationIssue::new(
+        path,
+        format!("Expected {expected}, received {}", json_type(value)),
+        ValidationIssueCode::InvalidType,
+    )
+}
+
+fn check_enum(path: &str, allowed: &[Value], value: &Value) -> Option<ValidationIssue> {
+    if allowed.is_empty() || allowed.contains(value) {
+        return None;
+    }
+    let expected: Vec<String> = allowed.iter().map(quote).collect();
+    Some(ValidationIssue::new(
+        path,
+        format!(
+            "Invalid enum value. Expected {}, received {}",
+            expected.join(" | "),
+            quote(value)
+        ),
+        ValidationIssueCode::InvalidEnumValue,
+    ))
+}
+
+/// A value as Zod quotes it in messages: strings in single quotes.
+fn quote(value: &Value) -> String {
+    match value {
+        Value::String(s) => format!("'{s}'"),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn schema() -> InputSchema {
+        serde_json::from_value(json!({
+            "type": "object",
+            "required": ["prompt"],
+            "properties": {
+                "prompt": {"type": "string", "minLength": 1, "maxLength": 10},
+                "image_size": {"type": "string", "enum": ["square_hd", "square"], "default": "square_hd"},
+                "steps": {"type": "integer", "minimum": 1, "maximum": 50},
+                "guidance": {"type": "number"},
+                "hd": {"type": "boolean"},
+                "image_urls": {"type": "array", "items": {"type": "string"}, "maxItems": 2}
+            }
+        }))
+        .unwrap()
+    }
+
+    fn issues(input: Value) -> Vec<String> {
+        validate_input(&schema(), &input)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn a_valid_input_has_no_issues() {
+        assert!(issues(json!({"prompt": "a fox", "image_size": "square", "steps": 4, "guidance": 2.5, "hd": true, "image_urls": ["https://x/y.png"], "model": "seedream-4"})).is_empty());
+        assert!(issues(json!({"prompt": "a fox", "steps": 4.0})).is_empty());
+    }
+
+    #[test]
+    fn a_missing_required_field_is_required_invalid_type() {
+        assert_eq!(issues(json!({})), ["input.prompt: Required (invalid_type)"]);
+    }
+
+    #[test]
+    fn wrong_types_say_what_was_expected_and_received() {
+        assert_eq!(
+            issues(
+                json!({"prompt": 3, "steps": 1.5, "hd": "yes", "guidance": null, "image_urls": "u"})
+            ),
+            [
+                "input.prompt: Expected string, received number (invalid_type)",
+                "input.steps: Expected integer, received float (invalid_type)",
+                "input.guidance: Expected number, received null (invalid_type)",
+                "input.hd: Expected boolean, received string (invalid_type)",
+                "input.image_urls: Expected array, received string (invalid_type)",
+            ]
+        );
+    }
+
+    #[test]
+    fn limits_are_too_small_or_too_big() {
+        assert_eq!(
+            issues(json!({"prompt": "", "steps": 51, "image_urls": ["a", 2, "c"]})),
+            [
+                "input.prompt: String must contain at least 1 character(s) (too_small)",
+                "input.steps: Number must be less than or equal to 50 (too_big)",
+                "input.image_urls: Array must contain at most 2 element(s) (too_big)",
+                "input.image_urls.1: Expected string, received number (invalid_type)",
+            ]
+        );
+        assert_eq!(
+            issues(json!({"prompt": "ééééééééééé"})),
+            ["input.prompt: String must contain at most 10 character(s) (too_big)"]
+        );
+    }
+
+    #[test]
+    fn each_unknown_key_is_its_own_issue_after_the_others() {
+        assert_eq!(
+            issues(json!({"colour": "red", "prompt": 1, "size": 2})),
+            [
+                "input.prompt: Expected string, received number (invalid_type)",
+                "input.colour: Unrecognized key: 'colour' (unrecognized_keys)",
+                "input.size: Unrecognized key: 'size' (unrecognized_keys)",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_input_that_is_not_an_object_is_one_issue() {
+        assert_eq!(
+            validate_input(&schema(), &json!("a fox"))[0].to_string(),
+            "input: Expected object, received string (invalid_type)"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn any_input_is_checked_without_panicking(keys in proptest::collection::vec("[a-z_]{1,8}", 0..6), n in any::<f64>(), s in ".{0,20}") {
+            let mut map = Map::new();
+            for (i, key) in keys.iter().enumerate() {
+                let value = match i % 4 { 0 => json!(s), 1 => json!(n), 2 => json!([s, n]), _ => Value::Null };
+                map.insert(key.clone(), value);
+            }
+            let found = validate_input(&schema(), &Value::Object(map));
+            for issue in found {
+                prop_assert!(issue.field.starts_with("input"));
+            }
+        }
+    }
+}
