@@ -394,10 +394,16 @@ fn display_issues(message: &str, errors: &[ValidationIssue]) -> String {
     line
 }
 
-/// A duration as a person reads it: `30s`, `1.5s`, `250ms`.
+/// A duration as a person reads it: `30s`, `1.5s`, `250ms`, `10m`.
 pub(crate) fn secs(d: Duration) -> String {
+    let whole = d.as_secs();
     if d < Duration::from_secs(1) && !d.is_zero() {
         format!("{}ms", d.as_millis())
+    } else if whole >= 120 && d.subsec_millis() == 0 {
+        match whole % 60 {
+            0 => format!("{}m", whole / 60),
+            rest => format!("{}m{rest}s", whole / 60),
+        }
     } else if d.subsec_millis() == 0 {
         format!("{}s", d.as_secs())
     } else {
@@ -432,6 +438,9 @@ mod tests {
         assert_eq!(secs(Duration::from_millis(1500)), "1.5s");
         assert_eq!(secs(Duration::from_millis(250)), "250ms");
         assert_eq!(secs(Duration::ZERO), "0s");
+        assert_eq!(secs(Duration::from_secs(90)), "90s");
+        assert_eq!(secs(Duration::from_secs(600)), "10m");
+        assert_eq!(secs(Duration::from_secs(150)), "2m30s");
     }
 
     #[test]
