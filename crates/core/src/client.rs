@@ -152,7 +152,12 @@ impl ClientBuilder {
     /// `ARTIFICIAL_STUDIO_API_KEY` and `ARTIFICIAL_STUDIO_BASE_URL` (empty
     /// values count as unset). Later calls can still override them.
     pub fn from_env() -> ClientBuilder {
-        let read = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        ClientBuilder::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// [`from_env`](Self::from_env) with the variables read through `var`.
+    fn from_vars(var: impl Fn(&str) -> Option<String>) -> ClientBuilder {
+        let read = |name: &str| var(name).filter(|v| !v.trim().is_empty());
         ClientBuilder {
             api_key: read(API_KEY_ENV),
             base_url: read(BASE_URL_ENV),
@@ -368,6 +373,32 @@ mod tests {
         ] {
             assert!(matches!(builder.build(), Err(Error::Config { .. })));
         }
+    }
+
+    #[test]
+    fn from_env_reads_the_key_and_the_optional_base_url() {
+        let vars = |key: Option<&str>, base: Option<&str>| {
+            let (key, base) = (key.map(str::to_string), base.map(str::to_string));
+            ClientBuilder::from_vars(move |name| match name {
+                API_KEY_ENV => key.clone(),
+                BASE_URL_ENV => base.clone(),
+                _ => None,
+            })
+        };
+        let client = vars(Some("k"), Some("http://127.0.0.1:8080"))
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url().as_str(), "http://127.0.0.1:8080/");
+        let client = vars(Some("k"), Some("")).build().unwrap();
+        assert_eq!(
+            client.base_url().as_str(),
+            "https://api.artificialstudio.ai/"
+        );
+        let err = vars(None, None).build().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "configuration error: no API key: set ARTIFICIAL_STUDIO_API_KEY"
+        );
     }
 
     #[test]

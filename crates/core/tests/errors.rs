@@ -1,6 +1,9 @@
 //! Every answer of the seed's status table, with every body the network can
 //! bring, becomes the right typed error.
 
+// Helpers here panic on purpose: in a test, a panic is a failed assertion.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::time::Duration;

@@ -1,6 +1,9 @@
 //! Retries as the issue states them, counted on the server's side: what is
 //! retried, how often, after how long, and what is never sent twice.
 
+// Helpers here panic on purpose: in a test, a panic is a failed assertion.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::sync::{Arc, Mutex};

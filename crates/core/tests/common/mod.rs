@@ -2,7 +2,7 @@
 //! bodies from the spec, and raw TCP servers for answers no HTTP framework
 //! would send (truncated, never).
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::net::SocketAddr;
 use std::time::Duration;
