@@ -233,14 +233,14 @@ impl Client {
         let call = Call::download(&self.transport, url);
         let mut response = self.transport.execute(&call).await?;
         let mut written = 0u64;
-        let path = call.display_path(&self.transport.base_url);
+        let url = call.display_url();
         loop {
             let chunk = next_chunk(&mut response, self.transport.timeout)
                 .await
                 .map_err(|failed| {
                     failed
                         .context(&format!("the download broke after {written} bytes"))
-                        .into_error("GET", &path)
+                        .into_error("GET", &url)
                 })?;
             let Some(chunk) = chunk else { break };
             writer

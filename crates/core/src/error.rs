@@ -70,7 +70,8 @@ pub enum Error {
     Transport {
         /// The request's method.
         method: String,
-        /// The request's URL (it never holds the API key).
+        /// The request's URL, without credentials or query (it never holds
+        /// the API key).
         url: String,
         /// The underlying cause, in words.
         message: String,

@@ -62,8 +62,8 @@ impl RetryPolicy {
         RetryPolicy::default().with_max_retries(0)
     }
 
-    /// `max_retries` retries without any delay, ignoring `Retry-After`: for
-    /// tests, so they never sleep.
+    /// `max_retries` retries without any delay, ignoring `Retry-After` (one
+    /// above the cap still ends the retries): for tests, so they never sleep.
     pub fn immediate(max_retries: u32) -> Self {
         RetryPolicy {
             max_retries,

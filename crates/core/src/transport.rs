@@ -113,6 +113,17 @@ impl Call {
     /// The path and query for events and errors. A URL on another origin than
     /// the API shows its origin and path, never its query (which may hold a
     /// signed token).
+    /// The URL for a transport error, which must say which host failed:
+    /// without credentials, query or fragment.
+    pub(crate) fn display_url(&self) -> String {
+        let mut url = self.url.clone();
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+        url.set_query(None);
+        url.set_fragment(None);
+        url.to_string()
+    }
+
     pub(crate) fn display_path(&self, base: &Url) -> String {
         if self.url.origin() == base.origin() {
             match self.url.query() {
@@ -186,7 +197,7 @@ impl Transport {
                     let failure = Failure::Transport {
                         connect: failed.connect,
                     };
-                    (failure, failed.into_error(&method, &path))
+                    (failure, failed.into_error(&method, &call.display_url()))
                 }
             };
             match self.retry.decide(retries, call.safety, &failure) {
@@ -232,10 +243,9 @@ impl Transport {
         };
         let (body, failure) = read_prefix(response, SUCCESS_BODY_LIMIT + 1, None).await;
         if let Some(failed) = failure {
-            let path = call.display_path(&self.base_url);
             return Err(failed
                 .context("reading the answer failed")
-                .into_error(call.method.as_str(), &path));
+                .into_error(call.method.as_str(), &call.display_url()));
         }
         if body.len() > SUCCESS_BODY_LIMIT {
             return Err(decode_error(
@@ -370,10 +380,10 @@ impl TransportFailure {
         self
     }
 
-    pub(crate) fn into_error(self, method: &str, path: &str) -> Error {
+    pub(crate) fn into_error(self, method: &str, url: &str) -> Error {
         Error::Transport {
             method: method.to_string(),
-            url: path.to_string(),
+            url: url.to_string(),
             message: self.message,
             timed_out: self.timed_out,
             retries: 0,

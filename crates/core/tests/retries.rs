@@ -362,3 +362,55 @@ async fn the_observer_sees_every_attempt_and_retry_without_the_key() {
     let printed: String = events.iter().map(|e| format!("{e}\n{e:?}\n")).collect();
     assert!(!printed.contains(KEY));
 }
+
+#[tokio::test]
+async fn a_transport_error_names_the_host_it_could_not_reach_in_one_line() {
+    let addr = closed_port().await;
+    let client = builder(&format!("http://user:secret@{addr}/prefix"))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = client.search("fox").await.unwrap_err();
+    let line = err.to_string();
+    assert!(
+        line.starts_with(&format!(
+            "could not reach the API (GET http://{addr}/prefix/api/search): "
+        )),
+        "{line}"
+    );
+    assert!(!line.contains("secret") && !line.contains('\n'), "{line}");
+    assert!(line.to_lowercase().contains("refused"), "{line}");
+}
+
+#[test]
+fn client_futures_and_streams_can_be_spawned() {
+    fn spawnable<T: Send + 'static>(_: T) {}
+    let client = client("http://127.0.0.1:1");
+    let c = client.clone();
+    spawnable(async move { c.account().await });
+    let c = client.clone();
+    spawnable(async move {
+        c.run("create-image", json!({"prompt": "a fox"}), None)
+            .await
+    });
+    let c = client.clone();
+    spawnable(async move {
+        c.upload_file(artificial_studio::FileUpload::path("x.png"))
+            .await
+    });
+    let c = client.clone();
+    spawnable(async move {
+        c.run_and_wait(
+            "create-image",
+            json!({}),
+            artificial_studio::WaitOptions::default(),
+        )
+        .await
+    });
+    let c = client.clone();
+    spawnable(async move {
+        let mut sink = Vec::new();
+        c.download_url("http://127.0.0.1:1/a", &mut sink).await
+    });
+    spawnable(client.generations_stream(artificial_studio::ListParams::new()));
+}
