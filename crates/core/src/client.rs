@@ -24,6 +24,10 @@ pub const BASE_URL_ENV: &str = "ARTIFICIAL_STUDIO_BASE_URL";
 /// Default bound on one API request, body included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// Default bound on a whole upload, body and answer: generous, so a large file
+/// on a slow link gets through, but never unbounded.
+pub const DEFAULT_UPLOAD_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
 /// Default bound on opening a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -132,7 +136,7 @@ impl Default for ClientBuilder {
             base_url: None,
             timeout: Some(DEFAULT_TIMEOUT),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            upload_timeout: None,
+            upload_timeout: Some(DEFAULT_UPLOAD_TIMEOUT),
             retry: RetryPolicy::default(),
             user_agent: None,
             http: None,
@@ -207,11 +211,18 @@ impl ClientBuilder {
         self
     }
 
-    /// Bound on a whole upload (default: none, as a large file on a slow link
-    /// may take long).
+    /// Bound on a whole upload, from the first byte sent to the answer
+    /// (default 30 minutes).
     #[must_use]
     pub fn upload_timeout(mut self, timeout: Duration) -> ClientBuilder {
         self.upload_timeout = Some(timeout);
+        self
+    }
+
+    /// Removes the bound on uploads (the connect timeout stays).
+    #[must_use]
+    pub fn no_upload_timeout(mut self) -> ClientBuilder {
+        self.upload_timeout = None;
         self
     }
 

@@ -106,7 +106,7 @@ mod webhook;
 
 pub use client::{
     API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_TIMEOUT,
+    DEFAULT_TIMEOUT, DEFAULT_UPLOAD_TIMEOUT,
 };
 pub use endpoints::ListParams;
 pub use error::{ERROR_BODY_LIMIT, Error, Result, SNIPPET_LIMIT};

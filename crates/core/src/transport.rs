@@ -172,7 +172,8 @@ impl Transport {
                         return Ok(response);
                     }
                     let headers = response.headers().clone();
-                    let body = read_prefix(response, ERROR_BODY_LIMIT, None).await.0;
+                    let idle = call.answer_timeout.or(self.timeout);
+                    let body = read_prefix(response, ERROR_BODY_LIMIT, idle).await.0;
                     let error = Error::from_response(status, &headers, &body);
                     let failure = Failure::Status {
                         kind: crate::ErrorKind::from_status(status),
@@ -241,7 +242,10 @@ impl Transport {
             snippet: snippet(body),
             request_id: id.clone(),
         };
-        let (body, failure) = read_prefix(response, SUCCESS_BODY_LIMIT + 1, None).await;
+        // An API call's own timeout covers its body; an upload's answer still
+        // gets the API timeout between two chunks.
+        let idle = call.timeout.is_none().then_some(self.timeout).flatten();
+        let (body, failure) = read_prefix(response, SUCCESS_BODY_LIMIT + 1, idle).await;
         if let Some(failed) = failure {
             return Err(failed
                 .context("reading the answer failed")

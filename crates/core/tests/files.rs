@@ -225,3 +225,55 @@ async fn a_missing_output_file_is_an_api_error() {
     assert_eq!(err.status(), Some(404));
     assert!(out.is_empty());
 }
+
+#[tokio::test]
+async fn an_upload_whose_answer_never_comes_times_out() {
+    let addr = silent_server().await;
+    let client = builder(&format!("http://{addr}"))
+        .retry_policy(artificial_studio::RetryPolicy::none())
+        .upload_timeout(std::time::Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let err = client
+        .upload_file(FileUpload::bytes(vec![1u8; 1024], "a.bin"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                timed_out: true,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_download_that_stalls_mid_body_is_a_transport_error_after_the_idle_timeout() {
+    let head =
+        b"HTTP/1.1 200 OK\r\ncontent-type: image/png\r\ncontent-length: 1000\r\n\r\n0123456789";
+    let addr = raw_server(head.to_vec(), true).await;
+    let client = builder(&format!("http://{addr}"))
+        .timeout(std::time::Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let mut out = Vec::new();
+    let err = client
+        .download_url(&format!("http://{addr}/outputs/x.png"), &mut out)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                timed_out: true,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("after 10 bytes"), "{err}");
+    assert_eq!(out, b"0123456789");
+}
