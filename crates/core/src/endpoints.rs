@@ -199,9 +199,11 @@ impl Client {
     /// output lives on the API's own origin, never to another host.
     ///
     /// ```no_run
-    /// # async fn demo(client: artificial_studio::Client, generation: artificial_studio::types::Generation) -> artificial_studio::Result<()> {
-    /// let mut file = tokio::fs::File::create("fox.png").await.map_err(|e| artificial_studio::Error::Io { context: "create fox.png".into(), source: e })?;
+    /// # use artificial_studio::{Client, types::Generation};
+    /// # async fn demo(client: Client, generation: Generation) -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut file = tokio::fs::File::create("fox.png").await?;
     /// let bytes = client.download(&generation, &mut file).await?;
+    /// println!("saved {bytes} bytes");
     /// # Ok(()) }
     /// ```
     pub async fn download<W>(&self, generation: &Generation, writer: &mut W) -> Result<u64>

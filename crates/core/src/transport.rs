@@ -209,11 +209,6 @@ impl Transport {
                         Error::Transport { message, .. } => message.clone(),
                         other => other.to_string(),
                     };
-                    tracing::debug!(
-                        target: "artificial_studio",
-                        method = %method, path = %path, attempt, delay_ms = delay.as_millis() as u64,
-                        reason = %reason, "retrying"
-                    );
                     self.emit(RequestEvent::Retrying {
                         method: method.clone(),
                         path: path.clone(),
@@ -283,6 +278,7 @@ impl Transport {
         })
     }
 
+    /// Tells `tracing` and the observer about one step of an attempt.
     fn emit(&self, event: RequestEvent) {
         tracing::debug!(target: "artificial_studio", "{event}");
         if let Some(observer) = &self.observer {
