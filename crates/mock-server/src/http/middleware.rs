@@ -16,6 +16,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use bytes::Bytes;
+use futures::StreamExt;
 
 use super::errors::ApiError;
 use crate::{
@@ -170,15 +171,19 @@ fn fault_response(fault: Fault, limits: RateLimits, bucket: Bucket) -> Response 
             response
         }
         Fault::Reset => {
-            // Half a JSON body, then an I/O error: hyper drops the connection.
-            let chunks: [Result<Bytes, std::io::Error>; 2] = [
-                Ok(Bytes::from_static(b"{\"id\":\"65f1c0ffee01")),
+            // Head and half a JSON body go out; then an I/O error makes hyper drop
+            // the connection. The pause lets the first part reach the client.
+            let head = futures::stream::iter([Ok::<_, std::io::Error>(Bytes::from_static(
+                b"{\"id\":\"65f1c0ffee01",
+            ))]);
+            let cut = futures::stream::once(async {
+                tokio::time::sleep(Duration::from_millis(20)).await;
                 Err(std::io::Error::new(
                     std::io::ErrorKind::ConnectionReset,
                     "astudio-mock fault: connection reset",
-                )),
-            ];
-            let mut response = Response::new(Body::from_stream(futures::stream::iter(chunks)));
+                ))
+            });
+            let mut response = Response::new(Body::from_stream(head.chain(cut)));
             response.headers_mut().insert(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
