@@ -13,6 +13,7 @@ mod files;
 mod generations;
 mod library;
 mod robustness;
+mod seed;
 mod support;
 mod validation;
 mod webhooks;
