@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 use crate::{
     config::MockConfig,
     media,
-    store::{Outcome, OwnedGeneration, Store},
+    store::{Outcome, Store},
     webhooks::WebhookSender,
 };
 
@@ -39,6 +39,15 @@ impl Schedule {
     pub fn is_instant(&self) -> bool {
         self.pending.is_zero() && self.processing.is_zero() && self.uploading.is_zero()
     }
+}
+
+/// What the lifecycle needs of a generation it runs.
+#[derive(Debug, Clone)]
+pub struct Running {
+    /// The generation id.
+    pub id: String,
+    /// Its output type, which picks the output file.
+    pub kind: GenerationType,
 }
 
 /// Drives generations through their statuses.
@@ -94,7 +103,7 @@ impl Lifecycle {
 
     /// Runs a stored generation to its end; `failure` makes it end in `error`.
     /// With an instant schedule it has ended when this returns.
-    pub async fn start(self: &Arc<Self>, generation: OwnedGeneration, failure: Option<String>) {
+    pub async fn start(self: &Arc<Self>, generation: Running, failure: Option<String>) {
         if self.schedule.is_instant() {
             self.finish(&generation, failure).await;
             return;
@@ -109,8 +118,8 @@ impl Lifecycle {
         });
     }
 
-    async fn run(&self, generation: OwnedGeneration, failure: Option<String>) {
-        let id = generation.generation.id.as_str();
+    async fn run(&self, generation: Running, failure: Option<String>) {
+        let id = generation.id.as_str();
         if !self.schedule.pending.is_zero() {
             tokio::time::sleep(self.schedule.pending).await;
             self.store
@@ -125,22 +134,18 @@ impl Lifecycle {
         self.finish(&generation, failure).await;
     }
 
-    async fn finish(&self, generation: &OwnedGeneration, failure: Option<String>) {
-        let g = &generation.generation;
+    async fn finish(&self, generation: &Running, failure: Option<String>) {
         let outcome = match failure {
             Some(message) => Outcome::Error(message),
             None => Outcome::Success {
-                output: self.output_url(&g.id, g.type_),
-                thumbnail: media::has_thumbnail(g.type_).then(|| self.thumbnail_url(&g.id)),
+                output: self.output_url(&generation.id, generation.kind),
+                thumbnail: media::has_thumbnail(generation.kind)
+                    .then(|| self.thumbnail_url(&generation.id)),
             },
         };
-        let Some(finished) = self.store.finish_generation(&g.id, outcome).await else {
-            return;
-        };
-        if finished.generation.status == GenerationStatus::Success
-            && let Some(url) = finished.webhook.clone()
-        {
-            self.webhooks.deliver(&finished.generation, url);
+        let finished = self.store.finish_generation(&generation.id, outcome).await;
+        if let Some((url, payload)) = finished.and_then(|f| f.webhook) {
+            self.webhooks.deliver(payload, url);
         }
     }
 }

@@ -32,6 +32,11 @@ enum LogFormat {
     Json,
 }
 
+// The server allocates a little per request on every thread; mimalloc keeps that
+// cheap where glibc's malloc showed up as a fifth of the profile under load.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -401,17 +401,17 @@ pub fn search_query(query: Option<&str>) -> Result<String, Vec<ValidationIssue>>
 }
 
 /// Fills in a model's defaults and the model slug, giving the `payload` a
-/// generation records.
+/// generation records (the input's values are moved, not copied).
 pub fn payload_with_defaults(
-    input: &Map<String, Value>,
+    mut input: Map<String, Value>,
     schema: &InputSchema,
     model: &str,
 ) -> Map<String, Value> {
-    let mut payload = Map::with_capacity(input.len() + schema.properties.len() + 1);
+    let mut payload = Map::with_capacity(schema.properties.len() + 1);
     payload.insert("model".to_string(), Value::String(model.to_string()));
     for (name, field) in &schema.properties {
-        if let Some(value) = input.get(name) {
-            payload.insert(name.clone(), value.clone());
+        if let Some(value) = input.remove(name) {
+            payload.insert(name.clone(), value);
         } else if let Some(default) = &field.default {
             payload.insert(name.clone(), default.clone());
         }

@@ -7,7 +7,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use artificial_studio_types::{Generation, WebhookPayload};
+use artificial_studio_types::WebhookPayload;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
@@ -92,9 +92,8 @@ impl WebhookSender {
     }
 
     /// Starts delivering the success webhook of `generation` to `url` in the background.
-    pub fn deliver(self: &Arc<Self>, generation: &Generation, url: String) {
+    pub fn deliver(self: &Arc<Self>, payload: WebhookPayload, url: String) {
         let sender = self.clone();
-        let payload = WebhookPayload::from(generation);
         tokio::spawn(async move {
             let cancel = sender.cancel.clone();
             tokio::select! {

@@ -24,6 +24,7 @@ use crate::{
     app::App,
     catalog::{ModelEntry, ToolEntry},
     ids,
+    lifecycle::Running,
     store::{Caller, CreateError, OwnedGeneration},
     validation,
 };
@@ -45,27 +46,24 @@ pub async fn run(
     let schema = &tool.tool.models[model.index].input_schema;
     let id = ids::object_id();
     let created_at = ids::now();
-    let generation = Generation {
-        id: id.clone(),
-        status: app.lifecycle.initial_status(),
-        tool: tool.tool.slug.clone(),
-        type_: tool.tool.output_type,
-        output: None,
-        thumbnail: None,
-        error: None,
-        payload: validation::payload_with_defaults(&request.input, schema, &model.slug),
-        created_at,
-    };
+    let status = app.lifecycle.initial_status();
+    let kind = tool.tool.output_type;
     let stored = OwnedGeneration {
         owner: caller.account_id.clone(),
-        generation,
-        webhook: request.webhook.clone(),
+        webhook: request.webhook,
+        generation: Generation {
+            id: id.clone(),
+            status,
+            tool: tool.tool.slug.clone(),
+            type_: kind,
+            output: None,
+            thumbnail: None,
+            error: None,
+            payload: validation::payload_with_defaults(request.input, schema, &model.slug),
+            created_at,
+        },
     };
-    match app
-        .store
-        .create_generation(stored.clone(), model.cost)
-        .await
-    {
+    match app.store.create_generation(stored, model.cost).await {
         Ok(()) => {}
         Err(CreateError::InsufficientCredits) => {
             return Err(ApiError::new(
@@ -80,9 +78,12 @@ pub async fn run(
             ));
         }
     }
-    let status = stored.generation.status;
     let failure = app.store.take_outcome(&tool.tool.slug).await;
-    app.lifecycle.start(stored, failure).await;
+    let running = Running {
+        id: id.clone(),
+        kind,
+    };
+    app.lifecycle.start(running, failure).await;
     Ok(json(
         StatusCode::ACCEPTED,
         &RunResponse {

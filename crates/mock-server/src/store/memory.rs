@@ -16,8 +16,8 @@ use indexmap::IndexMap;
 use parking_lot::{Mutex, RwLock};
 
 use super::{
-    AccountPatch, Caller, CreateError, GenerationPage, MockAccount, Outcome, OwnedGeneration,
-    ScriptedOutcome, Store, StoreFuture, StoredUpload,
+    AccountPatch, Caller, CreateError, Finished, GenerationPage, MockAccount, Outcome,
+    OwnedGeneration, ScriptedOutcome, Store, StoreFuture, StoredUpload,
 };
 use crate::{
     Error,
@@ -278,7 +278,7 @@ impl MemoryStore {
         }
     }
 
-    fn finish_now(&self, id: &str, outcome: Outcome) -> Option<OwnedGeneration> {
+    fn finish_now(&self, id: &str, outcome: Outcome) -> Option<Finished> {
         let mut generations = self.generations.write();
         let entry = generations.by_id.get_mut(id)?;
         if entry.stored.generation.status.is_final() {
@@ -300,7 +300,18 @@ impl MemoryStore {
                 }
             }
         }
-        Some(entry.stored.clone())
+        let generation = &entry.stored.generation;
+        let webhook = match (&entry.stored.webhook, generation.status) {
+            (Some(url), GenerationStatus::Success) => Some((
+                url.clone(),
+                artificial_studio_types::WebhookPayload::from(generation),
+            )),
+            _ => None,
+        };
+        Some(Finished {
+            status: generation.status,
+            webhook,
+        })
     }
 
     fn take_outcome_now(&self, tool: &str) -> Option<String> {
@@ -451,7 +462,7 @@ impl Store for MemoryStore {
         &'a self,
         id: &'a str,
         outcome: Outcome,
-    ) -> StoreFuture<'a, Option<OwnedGeneration>> {
+    ) -> StoreFuture<'a, Option<Finished>> {
         Box::pin(ready(self.finish_now(id, outcome)))
     }
 

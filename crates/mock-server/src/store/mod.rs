@@ -81,6 +81,15 @@ pub struct OwnedGeneration {
     pub webhook: Option<String>,
 }
 
+/// A generation that just ended: what the lifecycle needs to send its webhook.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    /// The final status.
+    pub status: GenerationStatus,
+    /// The webhook to send (on `success` with a webhook URL only): URL and body.
+    pub webhook: Option<(String, artificial_studio_types::WebhookPayload)>,
+}
+
 /// How a generation ends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -184,7 +193,7 @@ pub trait Store: Send + Sync + 'static {
         &'a self,
         id: &'a str,
         outcome: Outcome,
-    ) -> StoreFuture<'a, Option<OwnedGeneration>>;
+    ) -> StoreFuture<'a, Option<Finished>>;
     /// Scripts the end of upcoming generations of a tool.
     fn script_outcome(&self, outcome: ScriptedOutcome) -> StoreFuture<'_, ()>;
     /// The scripted error for the next generation of `tool`, if any (used up).
