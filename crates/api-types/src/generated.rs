@@ -938,6 +938,10 @@ impl ::std::fmt::Display for ErrorKind {
 pub mod messages {
     ///`Invalid JSON body`
     pub const INVALID_JSON: &str = "Invalid JSON body";
+    ///`Content-Type must be application/json`
+    pub const UNSUPPORTED_CONTENT_TYPE: &str = "Content-Type must be application/json";
+    ///`Content-Type must be multipart/form-data`
+    pub const MULTIPART_REQUIRED: &str = "Content-Type must be multipart/form-data";
     ///`Authorization header is required`
     pub const AUTHORIZATION_REQUIRED: &str = "Authorization header is required";
     ///`Invalid API key`
@@ -956,6 +960,8 @@ pub mod messages {
     pub const GENERATION_NOT_FOUND: &str = "Generation not found";
     ///`Method not allowed`
     pub const METHOD_NOT_ALLOWED: &str = "Method not allowed";
+    ///`Request timeout`
+    pub const REQUEST_TIMEOUT: &str = "Request timeout";
     ///`Request body too large`
     pub const BODY_TOO_LARGE: &str = "Request body too large";
     ///`Too many API requests, please try again later`

@@ -1,3 +1,82 @@
-//! A stateful mock of the Artificial Studio API (filled in by its own issue).
+//! `astudio-mock`: a stateful mock of the Artificial Studio API, as a library and
+//! a binary.
+//!
+//! Unlike a mock that answers from examples, it keeps accounts, credits,
+//! ownership, rate limits and generation lifecycles, so a test meets the errors
+//! a real integration meets, with the exact messages of the contract
+//! (`artificial_studio_types::messages` and `ErrorKind::default_message`).
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), artificial_studio_mock::Error> {
+//! use artificial_studio_mock::{MockServer, RateLimits};
+//!
+//! let server = MockServer::builder()
+//!     .speed(0.0) // generations succeed before `POST /api/run` answers
+//!     .rate_limits(RateLimits::Off)
+//!     .start()
+//!     .await?;
+//! let base = server.base_url(); // such as http://127.0.0.1:43123
+//! let key = server.demo_keys().free; // "demo-free-key", 100 credits
+//! server.fail_next_generation("create-image", "NSFW content detected").await?;
+//! # Ok(()) }
+//! ```
+//!
+//! # Check order
+//!
+//! Every request is checked in this fixed order; the first failing check answers:
+//!
+//! 1. **route**: unknown path → `404 Not found`; known path, other method →
+//!    `405 Method not allowed` with `Allow`. (Faults, per request with
+//!    `X-Mock-Fault` or scripted, apply right after routing.)
+//! 2. **auth**: no or empty `Authorization` → `401 Authorization header is
+//!    required`; unknown key, or `Bearer <key>` → `401 Invalid API key`.
+//! 3. **rate limit**: per key, plan and bucket → `429` with `Retry-After`.
+//!    From here on every answer carries `X-RateLimit-Limit/Remaining/Reset`.
+//! 4. **body parse**: content type (`400`), size (`413`), time (`408`), then
+//!    JSON (`400 Invalid JSON body`).
+//! 5. **schema**: the `RunRequest` schema of the spec, plus the webhook rule →
+//!    `400 Validation failed` with every issue (and the input's issues too
+//!    when the tool and model can be told).
+//! 6. **tool** → `404 Tool not found`.
+//! 7. **model** (`input.model`, default the tool's first) → `404 Model not found`.
+//! 8. **input**: the model's `inputSchema`, strict → `400 Validation failed`.
+//! 9. **credits**: debited atomically → `402 You do not have enough credits to
+//!    perform this action`, balance unchanged.
+//!
+//! Reads check ownership after auth and rate limit: another account's
+//! generation → `403`, an unknown id → `404 Generation not found`.
+//!
+//! # Layout
+//!
+//! Handlers ([`http`]) parse and answer; all state sits behind the [`Store`]
+//! trait ([`MemoryStore`] by default); [`validation`] and [`catalog`] are pure.
+//! The README of this crate documents the accounts file, the admin API and the
+//! `X-Mock-Fault` values.
+
+pub mod app;
+pub mod catalog;
+pub mod config;
+mod error;
+pub mod faults;
+pub mod http;
+pub mod ids;
+pub mod journal;
+pub mod lifecycle;
+pub mod media;
+pub mod ratelimit;
+mod server;
+pub mod store;
+pub mod validation;
+pub mod webhooks;
 
 pub use artificial_studio_types as types;
+pub use config::{
+    AccountConfig, AccountsFile, Bucket, DEMO_EMPTY_KEY, DEMO_FREE_KEY, DEMO_PRO_KEY, MockConfig,
+    PlanLimits, RateLimits,
+};
+pub use error::Error;
+pub use faults::{Fault, FaultRule};
+pub use journal::JournalEntry;
+pub use server::{DEMO_KEYS, DemoKeys, MockServer, MockServerBuilder};
+pub use store::{MemoryStore, MockAccount, Store};
+pub use webhooks::WebhookDelivery;

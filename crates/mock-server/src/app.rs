@@ -1,0 +1,41 @@
+//! What every handler shares: the store, the catalog, the lifecycle and the settings
+//! that shape answers.
+
+use std::{sync::Arc, time::Duration};
+
+use crate::{catalog::Catalog, config::RateLimits, lifecycle::Lifecycle, store::Store};
+
+/// Who may use the admin API (`/__mock/...`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminAccess {
+    /// Not served at all (non-loopback address without a token).
+    Disabled,
+    /// Served to anyone who can reach the server (loopback, no token).
+    Open,
+    /// Served to requests carrying this token in `X-Admin-Token`.
+    Token(String),
+}
+
+/// The shared state of one running server.
+pub struct App {
+    /// All mutable state.
+    pub store: Arc<dyn Store>,
+    /// Tools and models.
+    pub catalog: Arc<Catalog>,
+    /// Runs generations.
+    pub lifecycle: Arc<Lifecycle>,
+    /// The base of the URLs the server hands out.
+    pub public_url: String,
+    /// Accept `http://` and private webhook hosts.
+    pub allow_private_webhooks: bool,
+    /// Largest JSON body.
+    pub max_body_bytes: usize,
+    /// Largest upload.
+    pub max_upload_bytes: usize,
+    /// How long a client may take to send its body.
+    pub body_timeout: Duration,
+    /// Who may use the admin API.
+    pub admin: AdminAccess,
+    /// The configured limits (for the headers of an injected 429).
+    pub rate_limits: RateLimits,
+}

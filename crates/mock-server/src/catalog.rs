@@ -1,0 +1,319 @@
+//! The catalog of tools and models: loaded from YAML into the generated `Tool` type,
+//! checked, with compiled input validators and pre-serialized responses.
+
+use std::sync::{Arc, OnceLock};
+
+use artificial_studio_types::{InputFieldType, SearchResults, Tool, ToolList, ToolSummary};
+use bytes::Bytes;
+use indexmap::IndexMap;
+use jsonschema::Validator;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::{Error, validation};
+
+/// The built-in catalog, `spec/catalog.yaml`, embedded so the library needs no files.
+pub const DEFAULT_CATALOG_YAML: &str = include_str!("../../../spec/catalog.yaml");
+
+/// The shape of a catalog file: `tools:` followed by a list of tools.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogFile {
+    tools: Vec<Tool>,
+}
+
+/// A model with its compiled input validator.
+pub struct ModelEntry {
+    /// Credits taken per generation.
+    pub cost: u64,
+    /// The model slug.
+    pub slug: String,
+    /// The strict validator of `input` for this model.
+    pub validator: Validator,
+    /// Index of the model in its tool, to reach its `inputSchema`.
+    pub index: usize,
+}
+
+/// A tool with its models, ready to answer requests.
+pub struct ToolEntry {
+    /// The tool as the API shows it.
+    pub tool: Tool,
+    /// `GET /api/tools/{slug}`'s body, serialized once.
+    pub json: Bytes,
+    /// The models by slug, the default one first.
+    pub models: IndexMap<String, ModelEntry>,
+    /// Lower-case slug, name and description, for search.
+    haystack: String,
+}
+
+impl ToolEntry {
+    /// The tool's default model (its first).
+    pub fn default_model(&self) -> Option<&ModelEntry> {
+        self.models.get_index(0).map(|(_, model)| model)
+    }
+}
+
+/// Every tool, indexed by slug.
+pub struct Catalog {
+    tools: IndexMap<String, ToolEntry>,
+    list_json: Bytes,
+}
+
+impl std::fmt::Debug for Catalog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Catalog")
+            .field("tools", &self.tools.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl Catalog {
+    /// The built-in catalog, parsed and compiled once per process.
+    pub fn builtin() -> Result<Arc<Catalog>, Error> {
+        static BUILTIN: OnceLock<Result<Arc<Catalog>, String>> = OnceLock::new();
+        BUILTIN
+            .get_or_init(|| {
+                Catalog::from_yaml(DEFAULT_CATALOG_YAML)
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string())
+            })
+            .clone()
+            .map_err(Error::Catalog)
+    }
+
+    /// Parses and checks a catalog file's text.
+    pub fn from_yaml(text: &str) -> Result<Catalog, Error> {
+        let file: CatalogFile =
+            serde_saphyr::from_str(text).map_err(|e| Error::Catalog(e.to_string()))?;
+        Catalog::from_tools(file.tools)
+    }
+
+    /// Checks tools and compiles their models' input schemas.
+    pub fn from_tools(tools: Vec<Tool>) -> Result<Catalog, Error> {
+        let fail = |message: String| Err(Error::Catalog(message));
+        if tools.is_empty() {
+            return fail("the catalog has no tools".to_string());
+        }
+        let mut entries = IndexMap::with_capacity(tools.len());
+        for tool in tools {
+            if tool.slug.trim().is_empty() {
+                return fail("a tool has an empty slug".to_string());
+            }
+            if tool.models.is_empty() {
+                return fail(format!("tool {} has no models", tool.slug));
+            }
+            let mut models = IndexMap::with_capacity(tool.models.len());
+            for (index, model) in tool.models.iter().enumerate() {
+                check_model(&tool.slug, model)?;
+                let validator = validation::compile_input_schema(&model.input_schema)
+                    .map_err(|e| Error::Catalog(format!("{}/{}: {e}", tool.slug, model.slug)))?;
+                let entry = ModelEntry {
+                    cost: model.cost,
+                    slug: model.slug.clone(),
+                    validator,
+                    index,
+                };
+                if models.insert(model.slug.clone(), entry).is_some() {
+                    return fail(format!(
+                        "tool {} lists model {} twice",
+                        tool.slug, model.slug
+                    ));
+                }
+            }
+            let json = to_bytes(&tool)?;
+            let haystack =
+                format!("{} {} {}", tool.slug, tool.name, tool.description).to_lowercase();
+            let slug = tool.slug.clone();
+            let entry = ToolEntry {
+                tool,
+                json,
+                models,
+                haystack,
+            };
+            if entries.insert(slug.clone(), entry).is_some() {
+                return fail(format!("tool {slug} is listed twice"));
+            }
+        }
+        let list = ToolList {
+            data: entries.values().map(|e| summary(&e.tool)).collect(),
+        };
+        Ok(Catalog {
+            list_json: to_bytes(&list)?,
+            tools: entries,
+        })
+    }
+
+    /// A tool by slug.
+    pub fn tool(&self, slug: &str) -> Option<&ToolEntry> {
+        self.tools.get(slug)
+    }
+
+    /// Every tool, in catalog order.
+    pub fn tools(&self) -> impl Iterator<Item = &ToolEntry> {
+        self.tools.values()
+    }
+
+    /// `GET /api/tools`'s body, serialized once.
+    pub fn list_json(&self) -> Bytes {
+        self.list_json.clone()
+    }
+
+    /// Tools whose slug, name or description contain every word of `q`
+    /// (case-insensitive), in catalog order.
+    pub fn search(&self, q: &str) -> SearchResults {
+        let words: Vec<String> = q.split_whitespace().map(str::to_lowercase).collect();
+        SearchResults {
+            data: self
+                .tools
+                .values()
+                .filter(|e| words.iter().all(|w| e.haystack.contains(w.as_str())))
+                .map(|e| e.tool.clone())
+                .collect(),
+        }
+    }
+}
+
+fn summary(tool: &Tool) -> ToolSummary {
+    ToolSummary {
+        slug: tool.slug.clone(),
+        name: tool.name.clone(),
+        description: tool.description.clone(),
+        type_: tool.type_,
+        output_type: tool.output_type,
+    }
+}
+
+fn to_bytes<T: serde::Serialize>(value: &T) -> Result<Bytes, Error> {
+    serde_json::to_vec(value)
+        .map(Bytes::from)
+        .map_err(|e| Error::Catalog(e.to_string()))
+}
+
+fn check_model(tool: &str, model: &artificial_studio_types::ToolModel) -> Result<(), Error> {
+    let at = |message: String| Error::Catalog(format!("{tool}/{}: {message}", model.slug));
+    if model.slug.trim().is_empty() {
+        return Err(Error::Catalog(format!(
+            "tool {tool} has a model with an empty slug"
+        )));
+    }
+    let schema = &model.input_schema;
+    for name in &schema.required {
+        if !schema.properties.contains_key(name) {
+            return Err(at(format!("required field {name} is not a property")));
+        }
+    }
+    if schema.properties.contains_key("model") {
+        return Err(at("`model` is reserved for choosing the model".to_string()));
+    }
+    for (name, field) in &schema.properties {
+        let fits = |value: &Value| fits_type(field.type_, value);
+        if let Some(bad) = field.enum_.iter().find(|v| !fits(v)) {
+            return Err(at(format!(
+                "enum value {bad} of {name} is not a {}",
+                field.type_
+            )));
+        }
+        if let Some(default) = &field.default {
+            if !fits(default) {
+                return Err(at(format!("default of {name} is not a {}", field.type_)));
+            }
+            if !field.enum_.is_empty() && !field.enum_.contains(default) {
+                return Err(at(format!(
+                    "default of {name} is not one of its enum values"
+                )));
+            }
+        }
+        if field.type_ == InputFieldType::Array && field.items.is_none() {
+            return Err(at(format!("array field {name} has no items type")));
+        }
+    }
+    Ok(())
+}
+
+fn fits_type(kind: InputFieldType, value: &Value) -> bool {
+    match kind {
+        InputFieldType::String => value.is_string(),
+        InputFieldType::Number => value.is_number(),
+        InputFieldType::Integer => value.is_i64() || value.is_u64(),
+        InputFieldType::Boolean => value.is_boolean(),
+        InputFieldType::Array => value.is_array(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SLUGS: [&str; 16] = [
+        "create-image",
+        "edit-image",
+        "upscale-image",
+        "image-background-remover",
+        "create-video",
+        "animate-image",
+        "upscale-video",
+        "text-to-speech",
+        "create-music",
+        "sound-effects",
+        "song-splitter",
+        "voice-isolator",
+        "text-to-3d",
+        "image-to-3d-object",
+        "audio-to-text",
+        "image-to-text",
+    ];
+
+    #[test]
+    fn builtin_catalog_has_every_documented_tool_and_model() {
+        let catalog = Catalog::builtin().unwrap();
+        let slugs: Vec<_> = catalog.tools().map(|t| t.tool.slug.as_str()).collect();
+        assert_eq!(slugs, SLUGS);
+        let image = catalog.tool("create-image").unwrap();
+        let models: Vec<_> = image.models.keys().map(String::as_str).collect();
+        assert_eq!(models, ["seedream-4", "flux-schnell", "nano-banana"]);
+        assert_eq!(image.default_model().unwrap().cost, 6);
+        assert!(
+            catalog
+                .tool("edit-image")
+                .unwrap()
+                .models
+                .contains_key("flux-kontext")
+        );
+        let tts = catalog.tool("text-to-speech").unwrap();
+        assert!(tts.models.contains_key("openai-tts"));
+        assert!(tts.models.contains_key("elevenlabs-tts"));
+        let voice = &tts.tool.models[0].input_schema.properties["voice"];
+        assert_eq!(voice.enum_.len(), 6);
+        assert_eq!(
+            tts.tool.models[0].input_schema.properties["prompt"].max_length,
+            Some(3000)
+        );
+    }
+
+    #[test]
+    fn search_matches_every_word_in_slug_name_or_description() {
+        let catalog = Catalog::builtin().unwrap();
+        let found: Vec<_> = catalog
+            .search("Speech")
+            .data
+            .into_iter()
+            .map(|t| t.slug)
+            .collect();
+        assert_eq!(found, ["text-to-speech", "audio-to-text"]);
+        assert!(
+            catalog
+                .search("image upscale")
+                .data
+                .iter()
+                .all(|t| t.slug == "upscale-image")
+        );
+        assert!(catalog.search("zzz").data.is_empty());
+    }
+
+    #[test]
+    fn catalog_with_a_required_field_that_is_not_a_property_is_refused() {
+        let yaml = DEFAULT_CATALOG_YAML.replacen("required: [prompt]", "required: [promt]", 1);
+        let err = Catalog::from_yaml(&yaml).unwrap_err().to_string();
+        assert!(err.contains("promt"), "{err}");
+    }
+}

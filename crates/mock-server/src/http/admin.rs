@@ -1,0 +1,237 @@
+//! The admin API under `/__mock`: reset, accounts, scripted faults and outcomes, the
+//! request journal and webhook deliveries. Guarded by `X-Admin-Token` when a token is set.
+
+use std::sync::Arc;
+
+use artificial_studio_types::{Plan, messages};
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{HeaderMap, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+use super::{
+    body::read_limited,
+    errors::{ApiError, json},
+};
+use crate::{
+    Error,
+    app::{AdminAccess, App},
+    config::AccountConfig,
+    faults::FaultRule,
+    store::{AccountPatch, ScriptedOutcome},
+};
+
+/// The header carrying the admin token.
+pub const ADMIN_TOKEN_HEADER: &str = "x-admin-token";
+
+type Answer = Result<Response, ApiError>;
+
+/// Refuses admin requests without the right token.
+pub async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    match &app.admin {
+        AdminAccess::Open => next.run(request).await,
+        // Not routed at all when disabled; kept for completeness.
+        AdminAccess::Disabled => ApiError::not_found(messages::NOT_FOUND).into_response(),
+        AdminAccess::Token(token) => {
+            let given = request
+                .headers()
+                .get(ADMIN_TOKEN_HEADER)
+                .and_then(|v| v.to_str().ok());
+            if given.is_some_and(|g| constant_time_eq(g.as_bytes(), token.as_bytes())) {
+                next.run(request).await
+            } else {
+                ApiError::new(StatusCode::UNAUTHORIZED, "Invalid admin token").into_response()
+            }
+        }
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// `{data: [...]}`, the admin API's list shape.
+#[derive(Serialize)]
+struct List<T> {
+    data: Vec<T>,
+}
+
+async fn parse<T: DeserializeOwned>(
+    app: &App,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<T, ApiError> {
+    let bytes = read_limited(headers, body, app.max_body_bytes, app.body_timeout).await?;
+    let bytes = if bytes.iter().all(u8::is_ascii_whitespace) {
+        bytes::Bytes::from_static(b"{}")
+    } else {
+        bytes
+    };
+    serde_json::from_slice(&bytes).map_err(|e| {
+        let message = format!("{}: {e}", messages::INVALID_JSON);
+        ApiError::new(StatusCode::BAD_REQUEST, &message)
+    })
+}
+
+fn from_error(error: Error) -> ApiError {
+    let message = error.to_string();
+    match error {
+        Error::UnknownKey(_) => ApiError::new(StatusCode::NOT_FOUND, &message),
+        Error::DuplicateKey(_) => ApiError::new(StatusCode::CONFLICT, &message),
+        _ => ApiError::new(StatusCode::BAD_REQUEST, &message),
+    }
+}
+
+fn no_content() -> Response {
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// `POST /__mock/reset`: back to the starting state.
+pub async fn reset(State(app): State<Arc<App>>) -> Response {
+    app.store.reset().await;
+    no_content()
+}
+
+/// `GET /__mock/accounts`: every account with its key.
+pub async fn accounts(State(app): State<Arc<App>>) -> Response {
+    json(
+        StatusCode::OK,
+        &List {
+            data: app.store.accounts().await,
+        },
+    )
+}
+
+/// The body of `POST /__mock/accounts`; every field is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewAccount {
+    key: Option<String>,
+    email: Option<String>,
+    plan: Option<Plan>,
+    credits: Option<u64>,
+}
+
+impl NewAccount {
+    /// The account to create: a random `mock-…` key unless one is given.
+    pub fn into_config(self) -> AccountConfig {
+        let key = self
+            .key
+            .unwrap_or_else(|| format!("mock-{}", crate::ids::object_id()));
+        let mut config = AccountConfig::new(
+            key,
+            self.plan.unwrap_or(Plan::Free),
+            self.credits.unwrap_or(100),
+        );
+        if let Some(email) = self.email {
+            config.email = email;
+        }
+        config
+    }
+}
+
+/// `POST /__mock/accounts`: creates an account (a new key).
+pub async fn create_account(State(app): State<Arc<App>>, headers: HeaderMap, body: Body) -> Answer {
+    let new: NewAccount = parse(&app, &headers, body).await?;
+    let config = new.into_config();
+    if config.key.trim().is_empty() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "key must not be empty",
+        ));
+    }
+    let created = app.store.create_account(config).await.map_err(from_error)?;
+    Ok(json(StatusCode::CREATED, &created))
+}
+
+/// The body of `PATCH /__mock/accounts`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AccountUpdate {
+    key: String,
+    #[serde(default)]
+    credits: Option<u64>,
+    #[serde(default)]
+    plan: Option<Plan>,
+}
+
+/// `PATCH /__mock/accounts`: sets an account's credits or plan.
+pub async fn update_account(State(app): State<Arc<App>>, headers: HeaderMap, body: Body) -> Answer {
+    let update: AccountUpdate = parse(&app, &headers, body).await?;
+    let updated = app
+        .store
+        .update_account(
+            &update.key,
+            AccountPatch {
+                credits: update.credits,
+                plan: update.plan,
+            },
+        )
+        .await
+        .map_err(from_error)?;
+    Ok(json(StatusCode::OK, &updated))
+}
+
+/// `GET /__mock/journal`: the requests received, oldest first, without keys.
+pub async fn journal(State(app): State<Arc<App>>) -> Response {
+    json(
+        StatusCode::OK,
+        &List {
+            data: app.store.journal().await,
+        },
+    )
+}
+
+/// `DELETE /__mock/journal`: forgets the requests received.
+pub async fn clear_journal(State(app): State<Arc<App>>) -> Response {
+    app.store.clear_journal().await;
+    no_content()
+}
+
+/// `GET /__mock/faults`: the scripted faults still active.
+pub async fn faults(State(app): State<Arc<App>>) -> Response {
+    json(
+        StatusCode::OK,
+        &List {
+            data: app.store.faults().await,
+        },
+    )
+}
+
+/// `POST /__mock/faults`: scripts a fault.
+pub async fn add_fault(State(app): State<Arc<App>>, headers: HeaderMap, body: Body) -> Answer {
+    let rule: FaultRule = parse(&app, &headers, body).await?;
+    rule.check()
+        .map_err(|message| ApiError::new(StatusCode::BAD_REQUEST, &message))?;
+    Ok(json(StatusCode::CREATED, &app.store.add_fault(rule).await))
+}
+
+/// `DELETE /__mock/faults`: removes every scripted fault.
+pub async fn clear_faults(State(app): State<Arc<App>>) -> Response {
+    app.store.clear_faults().await;
+    no_content()
+}
+
+/// `POST /__mock/outcomes`: the next generations of a tool end in `error`.
+pub async fn script_outcome(State(app): State<Arc<App>>, headers: HeaderMap, body: Body) -> Answer {
+    let outcome: ScriptedOutcome = parse(&app, &headers, body).await?;
+    if outcome.tool != "*" && app.catalog.tool(&outcome.tool).is_none() {
+        return Err(ApiError::not_found(messages::TOOL_NOT_FOUND));
+    }
+    app.store.script_outcome(outcome.clone()).await;
+    Ok(json(StatusCode::CREATED, &outcome))
+}
+
+/// `GET /__mock/webhooks`: every webhook delivery attempt, oldest first.
+pub async fn webhooks(State(app): State<Arc<App>>) -> Response {
+    json(
+        StatusCode::OK,
+        &List {
+            data: app.store.webhook_deliveries().await,
+        },
+    )
+}

@@ -1,0 +1,230 @@
+//! Handlers of the public API (`/api/...`), called after authentication and rate
+//! limiting; they parse, check in the contract's order, and answer.
+
+use std::sync::Arc;
+
+use artificial_studio_types::{
+    Generation, GenerationList, Pagination, RunRequest, RunResponse, ValidationIssue,
+    ValidationIssueCode, messages,
+};
+use axum::{
+    Extension,
+    body::Body,
+    extract::{Path, RawQuery, State},
+    http::{HeaderMap, StatusCode},
+    response::Response,
+};
+use serde_json::{Map, Value};
+
+use super::{
+    body,
+    errors::{ApiError, json, json_bytes},
+};
+use crate::{
+    app::App,
+    catalog::{ModelEntry, ToolEntry},
+    ids,
+    lifecycle::Running,
+    store::{Caller, CreateError, OwnedGeneration},
+    validation,
+};
+
+type Answer = Result<Response, ApiError>;
+
+/// `POST /api/run`: body parse, schema, tool, model, input, credits; then 202.
+pub async fn run(
+    State(app): State<Arc<App>>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
+    let value = body::read_json(&headers, body, app.max_body_bytes, app.body_timeout).await?;
+    let checked = check_run(&app, &value)?;
+    let request: RunRequest =
+        serde_json::from_value(value).map_err(|_| ApiError::invalid_json())?;
+    let (tool, model) = checked;
+    let schema = &tool.tool.models[model.index].input_schema;
+    let id = ids::object_id();
+    let created_at = ids::now();
+    let status = app.lifecycle.initial_status();
+    let kind = tool.tool.output_type;
+    let stored = OwnedGeneration {
+        owner: caller.account_id.clone(),
+        webhook: request.webhook,
+        generation: Generation {
+            id: id.clone(),
+            status,
+            tool: tool.tool.slug.clone(),
+            type_: kind,
+            output: None,
+            thumbnail: None,
+            error: None,
+            payload: validation::payload_with_defaults(request.input, schema, &model.slug),
+            created_at,
+        },
+    };
+    match app.store.create_generation(stored, model.cost).await {
+        Ok(()) => {}
+        Err(CreateError::InsufficientCredits) => {
+            return Err(ApiError::new(
+                StatusCode::PAYMENT_REQUIRED,
+                messages::NOT_ENOUGH_CREDITS,
+            ));
+        }
+        Err(CreateError::UnknownAccount) => {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                messages::INVALID_API_KEY,
+            ));
+        }
+    }
+    let failure = app.store.take_outcome(&tool.tool.slug).await;
+    let running = Running {
+        id: id.clone(),
+        kind,
+    };
+    app.lifecycle.start(running, failure).await;
+    Ok(json(
+        StatusCode::ACCEPTED,
+        &RunResponse {
+            id,
+            status,
+            tool: request.tool,
+            created_at,
+        },
+    ))
+}
+
+/// Schema, tool, model and input checks of a run, in that order. Schema
+/// problems are reported together with the input's when the tool and model
+/// can be told, so one `400` lists every problem.
+fn check_run<'a>(app: &'a App, value: &Value) -> Result<(&'a ToolEntry, &'a ModelEntry), ApiError> {
+    let validator = validation::run_request_validator()
+        .map_err(|_| ApiError::kind(artificial_studio_types::ErrorKind::InternalServerError))?;
+    let mut issues = validation::issues(validator, value, "");
+    if let Some(Value::String(url)) = value.get("webhook")
+        && let Some(issue) = validation::webhook_issue(url, app.allow_private_webhooks)
+    {
+        issues.push(issue);
+    }
+    let tool = value
+        .get("tool")
+        .and_then(Value::as_str)
+        .and_then(|slug| app.catalog.tool(slug));
+    let input = value.get("input").unwrap_or(&Value::Null);
+    if !issues.is_empty() {
+        if let (Some(tool), Some(object)) = (tool, input.as_object())
+            && let Ok(model) = pick_model(tool, object)
+        {
+            issues.extend(validation::issues(&model.validator, input, "input"));
+        }
+        return Err(ApiError::validation(issues));
+    }
+    let tool = tool.ok_or_else(|| ApiError::not_found(messages::TOOL_NOT_FOUND))?;
+    let empty = Map::new();
+    let model = pick_model(tool, input.as_object().unwrap_or(&empty))?;
+    let input_issues = validation::issues(&model.validator, input, "input");
+    if input_issues.is_empty() {
+        Ok((tool, model))
+    } else {
+        Err(ApiError::validation(input_issues))
+    }
+}
+
+/// The model `input.model` names, or the tool's default. A `model` that is not
+/// a string is left to the input schema to report.
+fn pick_model<'a>(
+    tool: &'a ToolEntry,
+    input: &Map<String, Value>,
+) -> Result<&'a ModelEntry, ApiError> {
+    let default = || {
+        tool.default_model()
+            .ok_or_else(|| ApiError::not_found(messages::MODEL_NOT_FOUND))
+    };
+    match input.get("model") {
+        Some(Value::String(slug)) => tool
+            .models
+            .get(slug)
+            .ok_or_else(|| ApiError::not_found(messages::MODEL_NOT_FOUND)),
+        _ => default(),
+    }
+}
+
+/// `GET /api/generations/{id}`: 404 when unknown, 403 when another account's.
+pub async fn get_generation(
+    State(app): State<Arc<App>>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Answer {
+    let found = app
+        .store
+        .generation(&id)
+        .await
+        .ok_or_else(|| ApiError::not_found(messages::GENERATION_NOT_FOUND))?;
+    if found.owner != caller.account_id {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, messages::NO_ACCESS));
+    }
+    Ok(json(StatusCode::OK, &found.generation))
+}
+
+/// `GET /api/generations`: the caller's generations, newest first, paginated.
+pub async fn list_generations(
+    State(app): State<Arc<App>>,
+    Extension(caller): Extension<Caller>,
+    RawQuery(query): RawQuery,
+) -> Answer {
+    let query = validation::list_query(query.as_deref()).map_err(ApiError::validation)?;
+    let page = app.store.list_generations(&caller.account_id, query).await;
+    let shown = page.data.len() as u64;
+    Ok(json(
+        StatusCode::OK,
+        &GenerationList {
+            data: page.data,
+            pagination: Pagination {
+                total: page.total,
+                limit: query.limit,
+                offset: query.offset,
+                has_more: query.offset.saturating_add(shown) < page.total,
+            },
+        },
+    ))
+}
+
+/// `GET /api/tools`: every tool's summary (serialized at start).
+pub async fn list_tools(State(app): State<Arc<App>>) -> Response {
+    json_bytes(StatusCode::OK, app.catalog.list_json())
+}
+
+/// `GET /api/tools/{slug}`: one tool with its models (serialized at start).
+pub async fn get_tool(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Answer {
+    let tool = app
+        .catalog
+        .tool(&slug)
+        .ok_or_else(|| ApiError::not_found(messages::TOOL_NOT_FOUND))?;
+    Ok(json_bytes(StatusCode::OK, tool.json.clone()))
+}
+
+/// `GET /api/search?q=...`: tools matching every word of `q`.
+pub async fn search(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Answer {
+    let q = validation::search_query(query.as_deref()).map_err(ApiError::validation)?;
+    Ok(json(StatusCode::OK, &app.catalog.search(&q)))
+}
+
+/// `GET /api/account`: the caller's account.
+pub async fn account(State(app): State<Arc<App>>, Extension(caller): Extension<Caller>) -> Answer {
+    let account = app
+        .store
+        .account(&caller.account_id)
+        .await
+        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, messages::INVALID_API_KEY))?;
+    Ok(json(StatusCode::OK, &account))
+}
+
+/// An issue for a multipart part or field that the API does not know.
+pub fn unknown_field(name: &str) -> ValidationIssue {
+    ValidationIssue::new(
+        name,
+        format!("Unrecognized key: '{name}'"),
+        ValidationIssueCode::UnrecognizedKeys,
+    )
+}

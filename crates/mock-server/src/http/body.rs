@@ -1,0 +1,85 @@
+//! Reading request bodies safely: content type, size limit (413), a deadline for slow
+//! clients (408) and JSON parsing (`Invalid JSON body`), each as a contract error.
+
+use std::time::Duration;
+
+use artificial_studio_types::messages;
+use axum::{
+    body::Body,
+    http::{HeaderMap, StatusCode, header},
+};
+use bytes::Bytes;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use serde_json::Value;
+
+use super::errors::ApiError;
+
+/// Whether the request says its body is JSON (`application/json`, any parameters).
+pub fn is_json(headers: &HeaderMap) -> bool {
+    media_type(headers).is_some_and(|m| m.eq_ignore_ascii_case("application/json"))
+}
+
+/// Whether the request says its body is `multipart/form-data`.
+pub fn is_multipart(headers: &HeaderMap) -> bool {
+    media_type(headers).is_some_and(|m| m.eq_ignore_ascii_case("multipart/form-data"))
+}
+
+fn media_type(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    Some(value.split(';').next().unwrap_or("").trim())
+}
+
+/// The declared `Content-Length`, if any and readable.
+pub fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Reads a whole body of at most `limit` bytes within `timeout`.
+pub async fn read_limited(
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+    timeout: Duration,
+) -> Result<Bytes, ApiError> {
+    if content_length(headers).is_some_and(|n| n > limit as u64) {
+        return Err(ApiError::too_large());
+    }
+    let collect = Limited::new(body, limit).collect();
+    match tokio::time::timeout(timeout, collect).await {
+        Err(_) => Err(ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            messages::REQUEST_TIMEOUT,
+        )),
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(error)) if error.downcast_ref::<LengthLimitError>().is_some() => {
+            Err(ApiError::too_large())
+        }
+        // The client went away or sent a broken body: nobody reads this answer.
+        Ok(Err(_)) => Err(ApiError::invalid_json()),
+    }
+}
+
+/// Reads and parses a JSON body: the content type must be JSON, the size within
+/// `limit`, and the bytes valid UTF-8 JSON (nesting deeper than 128 levels is
+/// refused by the parser, as invalid JSON).
+pub async fn read_json(
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+    timeout: Duration,
+) -> Result<Value, ApiError> {
+    if !is_json(headers) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            messages::UNSUPPORTED_CONTENT_TYPE,
+        ));
+    }
+    let bytes = read_limited(headers, body, limit, timeout).await?;
+    serde_json::from_slice(&bytes).map_err(|_| ApiError::invalid_json())
+}

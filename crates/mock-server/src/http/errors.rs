@@ -1,0 +1,111 @@
+//! Contract error answers: JSON `{message, errors?}` with the exact messages, and the
+//! JSON response helper every handler uses.
+
+use artificial_studio_types::{ErrorBody, ErrorKind, ValidationIssue, messages};
+use axum::{
+    body::Body,
+    http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use bytes::Bytes;
+use serde::Serialize;
+
+/// An error answer of the contract (boxed: it travels in every handler's `Result`).
+#[derive(Debug, Clone)]
+pub struct ApiError(Box<Inner>);
+
+#[derive(Debug, Clone)]
+struct Inner {
+    status: StatusCode,
+    body: ErrorBody,
+    headers: HeaderMap,
+}
+
+impl ApiError {
+    /// A status with a specific message.
+    pub fn new(status: StatusCode, message: &str) -> Self {
+        ApiError(Box::new(Inner {
+            status,
+            body: ErrorBody::new(message),
+            headers: HeaderMap::new(),
+        }))
+    }
+
+    /// A kind with its default message.
+    pub fn kind(kind: ErrorKind) -> Self {
+        let status =
+            StatusCode::from_u16(kind.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        ApiError::new(status, kind.default_message())
+    }
+
+    /// `400 Validation failed` listing every issue.
+    pub fn validation(issues: Vec<ValidationIssue>) -> Self {
+        ApiError(Box::new(Inner {
+            status: StatusCode::BAD_REQUEST,
+            body: ErrorBody::validation(issues),
+            headers: HeaderMap::new(),
+        }))
+    }
+
+    /// `400 Invalid JSON body`.
+    pub fn invalid_json() -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, messages::INVALID_JSON)
+    }
+
+    /// `404` with a message such as `Tool not found`.
+    pub fn not_found(message: &str) -> Self {
+        ApiError::new(StatusCode::NOT_FOUND, message)
+    }
+
+    /// `413 Request body too large`.
+    pub fn too_large() -> Self {
+        ApiError::kind(ErrorKind::PayloadTooLarge)
+    }
+
+    /// Adds a header to the answer.
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.0.headers.insert(name, value);
+        self
+    }
+
+    /// The status.
+    pub fn status(&self) -> StatusCode {
+        self.0.status
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let Inner {
+            status,
+            body,
+            headers,
+        } = *self.0;
+        let mut response = json(status, &body);
+        response.headers_mut().extend(headers);
+        response
+    }
+}
+
+/// A JSON answer. Serializing the API's own types cannot fail; if it ever did,
+/// the answer is still a contract `500`, never a panic.
+pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(bytes) => json_bytes(status, Bytes::from(bytes)),
+        Err(_) => json_bytes(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Bytes::from_static(br#"{"message":"Internal server error"}"#),
+        ),
+    }
+}
+
+/// A JSON answer from bytes serialized beforehand.
+pub fn json_bytes(status: StatusCode, bytes: Bytes) -> Response {
+    let mut response = Response::new(Body::from(bytes));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}

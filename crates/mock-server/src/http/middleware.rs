@@ -1,0 +1,268 @@
+//! The layers around handlers, outermost first: `observe` (request id, journal, one
+//! log line), `inject_faults` (per request or scripted), `authenticate` (key, then
+//! rate limit, then `X-RateLimit-*` headers on the answer).
+
+use std::{
+    sync::Arc,
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+};
+
+use artificial_studio_types::{ErrorKind, messages};
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use bytes::Bytes;
+use futures::StreamExt;
+
+use super::errors::ApiError;
+use crate::{
+    app::App,
+    config::{Bucket, RateLimits},
+    faults::{FAULT_HEADER, Fault, parse_header},
+    ids,
+    journal::JournalEntry,
+    ratelimit::RateDecision,
+    store::Caller,
+};
+
+/// The header carrying the request id on every answer.
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// Marks an answer with the account that made the request, for the journal.
+#[derive(Debug, Clone)]
+struct AccountNote(Arc<str>);
+
+/// Marks an answer with the faults injected into it, for the journal.
+#[derive(Debug, Clone)]
+struct FaultNote(String);
+
+/// Gives every answer an `X-Request-Id`, journals API requests and logs one line.
+pub async fn observe(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let time = ids::now();
+    let request_id = ids::request_id();
+    let method = request.method().clone();
+    let uri = request.uri().clone();
+    let mut response = next.run(request).await;
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert(REQUEST_ID, value);
+    }
+    let status = response.status().as_u16();
+    let elapsed = started.elapsed();
+    tracing::info!(
+        target: "astudio_mock::request",
+        method = %method,
+        path = uri.path(),
+        status,
+        latency_ms = format_args!("{:.3}", elapsed.as_secs_f64() * 1000.0),
+        request_id = %request_id,
+    );
+    if !uri.path().starts_with("/__mock") {
+        let account_id = response
+            .extensions()
+            .get::<AccountNote>()
+            .map(|note| note.0.to_string());
+        let fault = response
+            .extensions()
+            .get::<FaultNote>()
+            .map(|note| note.0.clone());
+        app.store
+            .record_request(JournalEntry {
+                seq: 0,
+                time,
+                request_id,
+                method: method.to_string(),
+                path: uri.path().to_string(),
+                query: uri.query().map(str::to_string),
+                status,
+                account_id,
+                fault,
+                duration_ms: elapsed.as_secs_f64() * 1000.0,
+            })
+            .await;
+    }
+    response
+}
+
+/// Applies the faults of the `X-Mock-Fault` header and of scripted rules.
+pub async fn inject_faults(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let mut faults = Vec::new();
+    if let Some(value) = request.headers().get(FAULT_HEADER) {
+        let parsed = value
+            .to_str()
+            .map_err(|_| "not text".to_string())
+            .and_then(parse_header);
+        match parsed {
+            Ok(found) => faults = found,
+            Err(reason) => {
+                let message = format!("Invalid X-Mock-Fault header: {reason}");
+                return ApiError::new(StatusCode::BAD_REQUEST, &message).into_response();
+            }
+        }
+    }
+    if let Some(fault) = app
+        .store
+        .take_fault(request.method().as_str(), request.uri().path())
+        .await
+    {
+        faults.push(fault);
+    }
+    if faults.is_empty() {
+        return next.run(request).await;
+    }
+    let note = faults
+        .iter()
+        .map(Fault::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut answer = None;
+    for fault in faults {
+        match fault {
+            Fault::Delay(ms) => tokio::time::sleep(Duration::from_millis(ms)).await,
+            other => answer = answer.or(Some(other)),
+        }
+    }
+    let bucket = bucket_of(request.method());
+    let mut response = match answer {
+        None => next.run(request).await,
+        Some(fault) => fault_response(fault, app.rate_limits, bucket),
+    };
+    response.extensions_mut().insert(FaultNote(note));
+    response
+}
+
+const HTML_502: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n\
+<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+
+/// The answer a fault gives in place of the handler's.
+fn fault_response(fault: Fault, limits: RateLimits, bucket: Bucket) -> Response {
+    match fault {
+        Fault::Status(429) => {
+            let limit = limits
+                .limit(artificial_studio_types::Plan::Free, bucket)
+                .unwrap_or(0);
+            let decision = RateDecision {
+                allowed: false,
+                limit,
+                remaining: 0,
+                reset_unix: unix_now() + 1,
+                retry_after_secs: Some(1),
+            };
+            let mut response = ApiError::kind(ErrorKind::TooManyRequests).into_response();
+            rate_headers(response.headers_mut(), &decision);
+            response
+        }
+        Fault::Status(status) => ApiError::kind(ErrorKind::from_status(status)).into_response(),
+        Fault::Html502 => {
+            let mut response = Response::new(Body::from(HTML_502));
+            *response.status_mut() = StatusCode::BAD_GATEWAY;
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+            response
+        }
+        Fault::Empty500 => {
+            let mut response = Response::new(Body::empty());
+            *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+            response
+        }
+        Fault::Reset => {
+            // Head and half a JSON body go out; then an I/O error makes hyper drop
+            // the connection. The pause lets the first part reach the client.
+            let head = futures::stream::iter([Ok::<_, std::io::Error>(Bytes::from_static(
+                b"{\"id\":\"65f1c0ffee01",
+            ))]);
+            let cut = futures::stream::once(async {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "astudio-mock fault: connection reset",
+                ))
+            });
+            let mut response = Response::new(Body::from_stream(head.chain(cut)));
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            response
+        }
+        Fault::Delay(_) => ApiError::kind(ErrorKind::InternalServerError).into_response(),
+    }
+}
+
+/// The rate-limit bucket of a request: runs and uploads, or reads.
+fn bucket_of(method: &Method) -> Bucket {
+    if method == Method::POST {
+        Bucket::Run
+    } else {
+        Bucket::Get
+    }
+}
+
+/// Checks the key (`401`), then counts the request (`429`), then adds the
+/// `X-RateLimit-*` headers to whatever the handler answers.
+pub async fn authenticate(
+    State(app): State<Arc<App>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let caller = match caller(&app, request.headers()).await {
+        Ok(caller) => caller,
+        Err(error) => return error.into_response(),
+    };
+    let decision = app
+        .store
+        .check_rate(&caller, bucket_of(request.method()))
+        .await;
+    let mut response = match &decision {
+        Some(d) if !d.allowed => ApiError::kind(ErrorKind::TooManyRequests).into_response(),
+        _ => {
+            request.extensions_mut().insert(caller.clone());
+            next.run(request).await
+        }
+    };
+    if let Some(decision) = &decision {
+        rate_headers(response.headers_mut(), decision);
+    }
+    response
+        .extensions_mut()
+        .insert(AccountNote(caller.account_id));
+    response
+}
+
+async fn caller(app: &App, headers: &HeaderMap) -> Result<Caller, ApiError> {
+    let value = match headers.get(header::AUTHORIZATION) {
+        Some(value) if !value.is_empty() => value,
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                messages::AUTHORIZATION_REQUIRED,
+            ));
+        }
+    };
+    let invalid = || ApiError::new(StatusCode::UNAUTHORIZED, messages::INVALID_API_KEY);
+    let key = value.to_str().map_err(|_| invalid())?;
+    app.store.authenticate(key).await.ok_or_else(invalid)
+}
+
+fn rate_headers(headers: &mut HeaderMap, decision: &RateDecision) {
+    headers.insert("x-ratelimit-limit", HeaderValue::from(decision.limit));
+    headers.insert(
+        "x-ratelimit-remaining",
+        HeaderValue::from(decision.remaining),
+    );
+    headers.insert("x-ratelimit-reset", HeaderValue::from(decision.reset_unix));
+    if let Some(secs) = decision.retry_after_secs {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}

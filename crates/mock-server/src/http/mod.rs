@@ -1,0 +1,106 @@
+//! The HTTP layer: the route table, its layers, and the JSON answers for unknown
+//! routes (404), wrong methods (405, with `Allow`) and panics (500).
+
+pub mod admin;
+pub mod api;
+pub mod body;
+pub mod errors;
+pub mod files;
+pub mod middleware;
+
+use std::{any::Any, sync::Arc};
+
+use artificial_studio_types::{ErrorKind, messages};
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    http::StatusCode,
+    middleware::from_fn_with_state,
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use tower_http::catch_panic::CatchPanicLayer;
+
+use crate::app::{AdminAccess, App};
+use errors::ApiError;
+
+/// Every route of the server, with its layers.
+pub fn router(app: Arc<App>) -> Router {
+    // Authenticated and rate-limited: the API itself.
+    let api = Router::new()
+        .route("/api/run", post(api::run))
+        .route("/api/generations", get(api::list_generations))
+        .route("/api/generations/{id}", get(api::get_generation))
+        .route("/api/tools", get(api::list_tools))
+        .route("/api/tools/{slug}", get(api::get_tool))
+        .route("/api/search", get(api::search))
+        .route("/api/account", get(api::account))
+        .route(
+            "/files",
+            post(files::upload).layer(DefaultBodyLimit::max(app.max_upload_bytes)),
+        )
+        .route_layer(from_fn_with_state(app.clone(), middleware::authenticate));
+
+    // Open, like a CDN: the URLs the API hands out, and the spec.
+    let public = Router::new()
+        .route("/openapi.yaml", get(files::openapi))
+        .route("/outputs/{file}", get(files::download_output))
+        .route("/thumbnails/{file}", get(files::download_thumbnail))
+        .route("/files/{id}/{name}", get(files::download_upload));
+
+    let served = api
+        .merge(public)
+        .route_layer(from_fn_with_state(app.clone(), middleware::inject_faults));
+
+    let admin = Router::new()
+        .route("/__mock/reset", post(admin::reset))
+        .route(
+            "/__mock/accounts",
+            get(admin::accounts)
+                .post(admin::create_account)
+                .patch(admin::update_account),
+        )
+        .route(
+            "/__mock/journal",
+            get(admin::journal).delete(admin::clear_journal),
+        )
+        .route(
+            "/__mock/faults",
+            get(admin::faults)
+                .post(admin::add_fault)
+                .delete(admin::clear_faults),
+        )
+        .route("/__mock/outcomes", post(admin::script_outcome))
+        .route("/__mock/webhooks", get(admin::webhooks))
+        .route_layer(from_fn_with_state(app.clone(), admin::guard));
+
+    let routes = if app.admin == AdminAccess::Disabled {
+        served
+    } else {
+        served.merge(admin)
+    };
+    routes
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(from_fn_with_state(app.clone(), middleware::observe))
+        .with_state(app)
+}
+
+async fn not_found() -> Response {
+    ApiError::not_found(messages::NOT_FOUND).into_response()
+}
+
+async fn method_not_allowed() -> Response {
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, messages::METHOD_NOT_ALLOWED).into_response()
+}
+
+fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!(detail, "handler panicked");
+    ApiError::kind(ErrorKind::InternalServerError).into_response()
+}

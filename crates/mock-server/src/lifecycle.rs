@@ -1,0 +1,151 @@
+//! The generation lifecycle: `pending` → `processing` → `uploading` → `success`
+//! (or `processing` → `error` with a refund) on a schedule scaled by speed, then
+//! the success webhook.
+
+use std::{sync::Arc, time::Duration};
+
+use artificial_studio_types::{GenerationStatus, GenerationType};
+use tokio_util::sync::CancellationToken;
+
+use crate::{
+    config::MockConfig,
+    media,
+    store::{Outcome, Store},
+    webhooks::WebhookSender,
+};
+
+/// Time spent in each running status, already scaled by speed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schedule {
+    /// In `pending`.
+    pub pending: Duration,
+    /// In `processing`.
+    pub processing: Duration,
+    /// In `uploading`.
+    pub uploading: Duration,
+}
+
+impl Schedule {
+    /// The schedule a configuration asks for.
+    pub fn from_config(config: &MockConfig) -> Self {
+        Schedule {
+            pending: config.scaled(Duration::from_millis(config.pending_ms)),
+            processing: config.scaled(Duration::from_millis(config.processing_ms)),
+            uploading: config.scaled(Duration::from_millis(config.uploading_ms)),
+        }
+    }
+
+    /// Whether generations end before `POST /api/run` answers.
+    pub fn is_instant(&self) -> bool {
+        self.pending.is_zero() && self.processing.is_zero() && self.uploading.is_zero()
+    }
+}
+
+/// What the lifecycle needs of a generation it runs.
+#[derive(Debug, Clone)]
+pub struct Running {
+    /// The generation id.
+    pub id: String,
+    /// Its output type, which picks the output file.
+    pub kind: GenerationType,
+}
+
+/// Drives generations through their statuses.
+pub struct Lifecycle {
+    store: Arc<dyn Store>,
+    schedule: Schedule,
+    public_url: String,
+    webhooks: Arc<WebhookSender>,
+    cancel: CancellationToken,
+}
+
+impl Lifecycle {
+    /// A lifecycle writing into `store`, with URLs under `public_url`.
+    pub fn new(
+        store: Arc<dyn Store>,
+        schedule: Schedule,
+        public_url: String,
+        webhooks: Arc<WebhookSender>,
+        cancel: CancellationToken,
+    ) -> Self {
+        Lifecycle {
+            store,
+            schedule,
+            public_url,
+            webhooks,
+            cancel,
+        }
+    }
+
+    /// The status a new generation starts in (`processing`, as documented, unless
+    /// a `pending` time is configured).
+    pub fn initial_status(&self) -> GenerationStatus {
+        if self.schedule.pending.is_zero() {
+            GenerationStatus::Processing
+        } else {
+            GenerationStatus::Pending
+        }
+    }
+
+    /// The URL of a generation's output.
+    pub fn output_url(&self, id: &str, kind: GenerationType) -> String {
+        format!(
+            "{}/outputs/{id}.{}",
+            self.public_url,
+            media::extension(kind)
+        )
+    }
+
+    /// The URL of a generation's thumbnail.
+    pub fn thumbnail_url(&self, id: &str) -> String {
+        format!("{}/thumbnails/{id}.png", self.public_url)
+    }
+
+    /// Runs a stored generation to its end; `failure` makes it end in `error`.
+    /// With an instant schedule it has ended when this returns.
+    pub async fn start(self: &Arc<Self>, generation: Running, failure: Option<String>) {
+        if self.schedule.is_instant() {
+            self.finish(&generation, failure).await;
+            return;
+        }
+        let lifecycle = self.clone();
+        tokio::spawn(async move {
+            let cancel = lifecycle.cancel.clone();
+            tokio::select! {
+                () = lifecycle.run(generation, failure) => {}
+                () = cancel.cancelled() => {}
+            }
+        });
+    }
+
+    async fn run(&self, generation: Running, failure: Option<String>) {
+        let id = generation.id.as_str();
+        if !self.schedule.pending.is_zero() {
+            tokio::time::sleep(self.schedule.pending).await;
+            self.store
+                .set_status(id, GenerationStatus::Processing)
+                .await;
+        }
+        tokio::time::sleep(self.schedule.processing).await;
+        if failure.is_none() {
+            self.store.set_status(id, GenerationStatus::Uploading).await;
+            tokio::time::sleep(self.schedule.uploading).await;
+        }
+        self.finish(&generation, failure).await;
+    }
+
+    async fn finish(&self, generation: &Running, failure: Option<String>) {
+        let outcome = match failure {
+            Some(message) => Outcome::Error(message),
+            None => Outcome::Success {
+                output: self.output_url(&generation.id, generation.kind),
+                thumbnail: media::has_thumbnail(generation.kind)
+                    .then(|| self.thumbnail_url(&generation.id)),
+            },
+        };
+        let finished = self.store.finish_generation(&generation.id, outcome).await;
+        if let Some((url, payload)) = finished.and_then(|f| f.webhook) {
+            self.webhooks.deliver(payload, url);
+        }
+    }
+}

@@ -1,0 +1,531 @@
+//! Starting and stopping a server: [`MockServerBuilder`], the [`MockServer`] handle
+//! with its control methods, and the accept loop with graceful shutdown.
+
+use std::{
+    net::{IpAddr, Ipv4Addr, SocketAddr},
+    path::PathBuf,
+    sync::Arc,
+    time::Duration,
+};
+
+use artificial_studio_types::Plan;
+use hyper_util::{
+    rt::{TokioExecutor, TokioIo, TokioTimer},
+    server::{conn::auto, graceful::GracefulShutdown},
+    service::TowerToHyperService,
+};
+use tokio::{net::TcpListener, task::JoinHandle};
+use tokio_util::sync::CancellationToken;
+
+use crate::{
+    Error,
+    app::{AdminAccess, App},
+    catalog::Catalog,
+    config::{AccountConfig, DEMO_EMPTY_KEY, DEMO_FREE_KEY, DEMO_PRO_KEY, MockConfig, RateLimits},
+    faults::FaultRule,
+    http,
+    journal::JournalEntry,
+    lifecycle::{Lifecycle, Schedule},
+    store::{AccountPatch, MemoryStore, MemoryStoreOptions, MockAccount, ScriptedOutcome, Store},
+    webhooks::{WebhookDelivery, WebhookSender},
+};
+
+/// How long shutdown waits for requests in flight before closing connections.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// The built-in demo keys (present unless accounts were configured).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoKeys {
+    /// Free plan, 100 credits: [`DEMO_FREE_KEY`].
+    pub free: &'static str,
+    /// Pro plan, 100 000 credits: [`DEMO_PRO_KEY`].
+    pub pro: &'static str,
+    /// Free plan, no credits: [`DEMO_EMPTY_KEY`].
+    pub empty: &'static str,
+}
+
+/// The demo keys.
+pub const DEMO_KEYS: DemoKeys = DemoKeys {
+    free: DEMO_FREE_KEY,
+    pro: DEMO_PRO_KEY,
+    empty: DEMO_EMPTY_KEY,
+};
+
+/// Builds a [`MockServer`] with the same options as the `astudio-mock` flags.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), artificial_studio_mock::Error> {
+/// use artificial_studio_mock::{MockServer, RateLimits};
+///
+/// let server = MockServer::builder()
+///     .speed(0.0) // generations end before POST /api/run answers
+///     .rate_limits(RateLimits::Off)
+///     .start()
+///     .await?;
+/// println!("{}", server.base_url());
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until .start().await"]
+pub struct MockServerBuilder {
+    config: MockConfig,
+}
+
+impl Default for MockServerBuilder {
+    fn default() -> Self {
+        MockServerBuilder::new()
+    }
+}
+
+impl MockServerBuilder {
+    /// The binary's defaults, but on a free loopback port.
+    pub fn new() -> Self {
+        MockServerBuilder {
+            config: MockConfig {
+                port: 0,
+                ..MockConfig::default()
+            },
+        }
+    }
+
+    /// Starts from a whole configuration (as the binary does with its flags).
+    pub fn from_config(config: MockConfig) -> Self {
+        MockServerBuilder { config }
+    }
+
+    /// The configuration so far.
+    pub fn config(&self) -> &MockConfig {
+        &self.config
+    }
+
+    /// Address to listen on (default `127.0.0.1`).
+    pub fn host(mut self, host: IpAddr) -> Self {
+        self.config.host = host;
+        self
+    }
+
+    /// Port to listen on (default 0: a free one).
+    pub fn port(mut self, port: u16) -> Self {
+        self.config.port = port;
+        self
+    }
+
+    /// Time scale: every delay is multiplied by it; 0 ends generations at once.
+    pub fn speed(mut self, speed: f64) -> Self {
+        self.config.speed = if speed.is_finite() {
+            speed.max(0.0)
+        } else {
+            1.0
+        };
+        self
+    }
+
+    /// Milliseconds (at speed 1) spent in `pending`, `processing` and `uploading`.
+    pub fn stage_ms(mut self, pending: u64, processing: u64, uploading: u64) -> Self {
+        self.config.pending_ms = pending;
+        self.config.processing_ms = processing;
+        self.config.uploading_ms = uploading;
+        self
+    }
+
+    /// The accounts to start with, replacing the demo keys and any accounts file.
+    pub fn accounts(mut self, accounts: Vec<AccountConfig>) -> Self {
+        self.config.accounts = Some(accounts);
+        self
+    }
+
+    /// Adds one account to start with (the demo keys are dropped unless added too).
+    pub fn account(mut self, account: AccountConfig) -> Self {
+        self.config
+            .accounts
+            .get_or_insert_with(Vec::new)
+            .push(account);
+        self
+    }
+
+    /// An accounts file (TOML), as `--config`.
+    pub fn accounts_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.config.config = Some(path.into());
+        self
+    }
+
+    /// A catalog file (YAML), as `--catalog`.
+    pub fn catalog_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.config.catalog = Some(path.into());
+        self
+    }
+
+    /// Rate limits, as `--rate-limit`.
+    pub fn rate_limits(mut self, limits: RateLimits) -> Self {
+        self.config.rate_limit = limits;
+        self
+    }
+
+    /// Token the admin API requires in `X-Admin-Token`.
+    pub fn admin_token(mut self, token: impl Into<String>) -> Self {
+        self.config.admin_token = Some(token.into());
+        self
+    }
+
+    /// Accept `http://` webhooks on private or loopback hosts.
+    pub fn allow_private_webhooks(mut self, allow: bool) -> Self {
+        self.config.allow_private_webhooks = allow;
+        self
+    }
+
+    /// Most generations kept before the oldest finished ones are evicted.
+    pub fn max_generations(mut self, max: usize) -> Self {
+        self.config.max_generations = max;
+        self
+    }
+
+    /// Most requests kept in the journal.
+    pub fn journal_capacity(mut self, capacity: usize) -> Self {
+        self.config.journal_capacity = capacity;
+        self
+    }
+
+    /// Largest JSON body in bytes.
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.config.max_body_bytes = bytes;
+        self
+    }
+
+    /// Largest upload in bytes.
+    pub fn max_upload_bytes(mut self, bytes: usize) -> Self {
+        self.config.max_upload_bytes = bytes;
+        self
+    }
+
+    /// How long a client may take to send headers or body, in milliseconds.
+    pub fn body_timeout_ms(mut self, ms: u64) -> Self {
+        self.config.body_timeout_ms = ms;
+        self
+    }
+
+    /// The base of the URLs handed out (default: the listening address).
+    pub fn public_url(mut self, url: impl Into<String>) -> Self {
+        self.config.public_url = Some(url.into());
+        self
+    }
+
+    /// Binds the port and starts serving in the background of the current
+    /// Tokio runtime. Takes a few milliseconds.
+    pub async fn start(self) -> Result<MockServer, Error> {
+        let config = self.config;
+        let accounts = config.initial_accounts()?;
+        let catalog = match &config.catalog {
+            None => Catalog::builtin()?,
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+                Arc::new(Catalog::from_yaml(&text)?)
+            }
+        };
+        let addr = SocketAddr::new(config.host, config.port);
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| Error::Bind { addr, source })?;
+        let local = listener
+            .local_addr()
+            .map_err(|source| Error::Bind { addr, source })?;
+        let base_url = base_url(local);
+        let public_url = match &config.public_url {
+            Some(url) => {
+                url::Url::parse(url)
+                    .map_err(|e| Error::InvalidConfig(format!("public URL {url:?}: {e}")))?;
+                url.trim_end_matches('/').to_string()
+            }
+            None => base_url.clone(),
+        };
+        let admin = match (&config.admin_token, config.host.is_loopback()) {
+            (Some(token), _) => AdminAccess::Token(token.clone()),
+            (None, true) => AdminAccess::Open,
+            (None, false) => AdminAccess::Disabled,
+        };
+
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::new(
+            accounts,
+            MemoryStoreOptions {
+                rate_limits: config.rate_limit,
+                max_generations: config.max_generations.max(1),
+                journal_capacity: config.journal_capacity,
+            },
+        ));
+        let cancel = CancellationToken::new();
+        let webhooks = Arc::new(WebhookSender::new(
+            store.clone(),
+            config.speed,
+            cancel.clone(),
+        ));
+        let lifecycle = Arc::new(Lifecycle::new(
+            store.clone(),
+            Schedule::from_config(&config),
+            public_url.clone(),
+            webhooks,
+            cancel.clone(),
+        ));
+        let app = Arc::new(App {
+            store,
+            catalog,
+            lifecycle,
+            public_url,
+            allow_private_webhooks: config.allow_private_webhooks,
+            max_body_bytes: config.max_body_bytes,
+            max_upload_bytes: config.max_upload_bytes,
+            body_timeout: Duration::from_millis(config.body_timeout_ms.max(1)),
+            admin,
+            rate_limits: config.rate_limit,
+        });
+        let router = http::router(app.clone());
+        let task = tokio::spawn(serve(
+            listener,
+            router,
+            cancel.clone(),
+            Duration::from_millis(config.body_timeout_ms.max(1)),
+        ));
+        Ok(MockServer {
+            addr: local,
+            base_url,
+            app,
+            cancel,
+            task: Some(task),
+        })
+    }
+}
+
+fn base_url(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        ip if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        ip => ip,
+    };
+    match ip {
+        IpAddr::V4(v4) => format!("http://{v4}:{}", addr.port()),
+        IpAddr::V6(v6) => format!("http://[{v6}]:{}", addr.port()),
+    }
+}
+
+async fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    cancel: CancellationToken,
+    header_timeout: Duration,
+) {
+    let graceful = GracefulShutdown::new();
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    builder.http2().timer(TokioTimer::new());
+    let service = TowerToHyperService::new(router);
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = cancel.cancelled() => break,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(error) => {
+                // Out of file descriptors and the like: wait a little, keep serving.
+                tracing::warn!(%error, "accept failed");
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let connection = builder
+            .serve_connection(TokioIo::new(stream), service.clone())
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(SHUTDOWN_GRACE) => {
+            tracing::warn!("requests still running after the grace period; closing");
+        }
+    }
+}
+
+/// A running mock server. Dropping it shuts the server down; see
+/// [`MockServer::shutdown`] to wait for requests in flight.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), artificial_studio_mock::Error> {
+/// let server = artificial_studio_mock::MockServer::start().await?;
+/// let url = format!("{}/api/account", server.base_url());
+/// let key = server.demo_keys().free;
+/// server.set_credits(key, 0).await?;
+/// # Ok(()) }
+/// ```
+pub struct MockServer {
+    addr: SocketAddr,
+    base_url: String,
+    app: Arc<App>,
+    cancel: CancellationToken,
+    task: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockServer {
+    /// Starts a server with the defaults on a free loopback port.
+    pub async fn start() -> Result<MockServer, Error> {
+        MockServerBuilder::new().start().await
+    }
+
+    /// A builder with the same options as the binary.
+    pub fn builder() -> MockServerBuilder {
+        MockServerBuilder::new()
+    }
+
+    /// The base URL, such as `http://127.0.0.1:43123` (no trailing slash).
+    pub fn base_url(&self) -> String {
+        self.base_url.clone()
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The built-in demo keys (they exist unless accounts were configured).
+    pub fn demo_keys(&self) -> DemoKeys {
+        DEMO_KEYS
+    }
+
+    /// Every account, with its key and balance.
+    pub async fn accounts(&self) -> Vec<MockAccount> {
+        self.app.store.accounts().await
+    }
+
+    /// The balance of the account of `key`.
+    pub async fn credits(&self, key: &str) -> Result<u64, Error> {
+        self.accounts()
+            .await
+            .into_iter()
+            .find(|a| a.key == key)
+            .map(|a| a.account.credits)
+            .ok_or_else(|| Error::UnknownKey(key.to_string()))
+    }
+
+    /// Sets the balance of the account of `key`.
+    pub async fn set_credits(&self, key: &str, credits: u64) -> Result<MockAccount, Error> {
+        let patch = AccountPatch {
+            credits: Some(credits),
+            plan: None,
+        };
+        self.app.store.update_account(key, patch).await
+    }
+
+    /// Sets the plan (and so the rate limits) of the account of `key`.
+    pub async fn set_plan(&self, key: &str, plan: Plan) -> Result<MockAccount, Error> {
+        let patch = AccountPatch {
+            credits: None,
+            plan: Some(plan),
+        };
+        self.app.store.update_account(key, patch).await
+    }
+
+    /// Creates an account with a new random key; returns the key.
+    pub async fn create_key(&self, plan: Plan, credits: u64) -> Result<String, Error> {
+        let key = format!("mock-{}", crate::ids::object_id());
+        let account = AccountConfig::new(key, plan, credits);
+        Ok(self.create_account(account).await?.key)
+    }
+
+    /// Creates an account; its key must be new.
+    pub async fn create_account(&self, account: AccountConfig) -> Result<MockAccount, Error> {
+        self.app.store.create_account(account).await
+    }
+
+    /// Makes the next generation of `tool` (or of any tool, with `*`) end in
+    /// `error` with `message`; its credits are refunded.
+    pub async fn fail_next_generation(&self, tool: &str, message: &str) -> Result<(), Error> {
+        self.fail_generations(tool, message, 1).await
+    }
+
+    /// Makes the next `count` generations of `tool` end in `error` with `message`.
+    pub async fn fail_generations(
+        &self,
+        tool: &str,
+        message: &str,
+        count: u32,
+    ) -> Result<(), Error> {
+        if tool != "*" && self.app.catalog.tool(tool).is_none() {
+            return Err(Error::InvalidRequest(format!(
+                "no tool {tool:?} in the catalog"
+            )));
+        }
+        self.app
+            .store
+            .script_outcome(ScriptedOutcome {
+                tool: tool.to_string(),
+                error: message.to_string(),
+                count,
+            })
+            .await;
+        Ok(())
+    }
+
+    /// Scripts a fault; returns the rule with its id.
+    pub async fn inject_fault(&self, rule: FaultRule) -> Result<FaultRule, Error> {
+        rule.check().map_err(Error::InvalidRequest)?;
+        Ok(self.app.store.add_fault(rule).await)
+    }
+
+    /// Removes every scripted fault.
+    pub async fn clear_faults(&self) {
+        self.app.store.clear_faults().await;
+    }
+
+    /// The requests received, oldest first (never with keys).
+    pub async fn journal(&self) -> Vec<JournalEntry> {
+        self.app.store.journal().await
+    }
+
+    /// Forgets the requests received.
+    pub async fn clear_journal(&self) {
+        self.app.store.clear_journal().await;
+    }
+
+    /// Every webhook delivery attempt, oldest first.
+    pub async fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
+        self.app.store.webhook_deliveries().await
+    }
+
+    /// Back to the starting state (accounts, balances; no generations, uploads,
+    /// journal, faults or scripts; fresh rate limits).
+    pub async fn reset(&self) {
+        self.app.store.reset().await;
+    }
+
+    /// Stops accepting connections, lets requests in flight finish (up to 10 s)
+    /// and returns when the server has stopped.
+    pub async fn shutdown(mut self) {
+        self.cancel.cancel();
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        self.cancel.cancel();
+    }
+}

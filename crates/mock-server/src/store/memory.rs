@@ -1,0 +1,642 @@
+//! The in-memory [`Store`]: lock-free credit debits (atomic compare-and-swap),
+//! read-mostly account maps, bounded generations, uploads, journal and deliveries.
+
+use std::{
+    collections::{HashMap, VecDeque},
+    future::ready,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering},
+    },
+};
+
+use artificial_studio_types::{Account, GenerationStatus, Plan};
+use chrono::{DateTime, Utc};
+use indexmap::IndexMap;
+use parking_lot::{Mutex, RwLock};
+
+use super::{
+    AccountPatch, Caller, CreateError, Finished, GenerationPage, MockAccount, Outcome,
+    OwnedGeneration, ScriptedOutcome, Store, StoreFuture, StoredUpload,
+};
+use crate::{
+    Error,
+    config::{AccountConfig, Bucket, RateLimits},
+    faults::{Fault, FaultRule, FaultRules},
+    ids,
+    journal::{Journal, JournalEntry},
+    ratelimit::{RateDecision, RateLimiters},
+    validation::ListQuery,
+    webhooks::WebhookDelivery,
+};
+
+/// Most webhook delivery attempts kept for the admin API.
+const MAX_DELIVERIES: usize = 10_000;
+/// Most bytes of uploads kept; the oldest go first.
+const MAX_UPLOAD_BYTES_TOTAL: usize = 512 * 1024 * 1024;
+
+/// Sizes and limits of a [`MemoryStore`].
+#[derive(Debug, Clone)]
+pub struct MemoryStoreOptions {
+    /// Rate limits per plan and bucket.
+    pub rate_limits: RateLimits,
+    /// Most generations kept before the oldest finished ones are evicted.
+    pub max_generations: usize,
+    /// Most journal entries kept.
+    pub journal_capacity: usize,
+}
+
+struct AccountState {
+    id: Arc<str>,
+    key: String,
+    email: String,
+    created_at: DateTime<Utc>,
+    credits: AtomicU64,
+    plan: AtomicU8,
+}
+
+impl AccountState {
+    fn plan(&self) -> Plan {
+        plan_from_u8(self.plan.load(Ordering::Acquire))
+    }
+
+    fn view(&self) -> MockAccount {
+        MockAccount {
+            key: self.key.clone(),
+            account: Account {
+                id: self.id.to_string(),
+                email: self.email.clone(),
+                credits: self.credits.load(Ordering::Acquire),
+                plan: self.plan(),
+                created_at: self.created_at,
+            },
+        }
+    }
+}
+
+fn plan_to_u8(plan: Plan) -> u8 {
+    match plan {
+        Plan::Free => 0,
+        Plan::Pro => 1,
+    }
+}
+
+fn plan_from_u8(value: u8) -> Plan {
+    if value == 1 { Plan::Pro } else { Plan::Free }
+}
+
+/// A starting account with the id it keeps across resets.
+struct Seed {
+    config: AccountConfig,
+    id: Arc<str>,
+    created_at: DateTime<Utc>,
+}
+
+#[derive(Default)]
+struct Accounts {
+    by_key: HashMap<String, Arc<AccountState>>,
+    by_id: HashMap<Arc<str>, Arc<AccountState>>,
+}
+
+impl Accounts {
+    fn insert(&mut self, state: AccountState) -> Arc<AccountState> {
+        let state = Arc::new(state);
+        self.by_key.insert(state.key.clone(), state.clone());
+        self.by_id.insert(state.id.clone(), state.clone());
+        state
+    }
+}
+
+struct Entry {
+    stored: OwnedGeneration,
+    cost: u64,
+}
+
+#[derive(Default)]
+struct Generations {
+    by_id: HashMap<Arc<str>, Entry>,
+    /// Every id, oldest first, for eviction.
+    order: VecDeque<Arc<str>>,
+    /// Each owner's ids, oldest first, for listing.
+    by_owner: HashMap<Arc<str>, VecDeque<Arc<str>>>,
+}
+
+impl Generations {
+    fn evict_beyond(&mut self, cap: usize) {
+        while self.by_id.len() > cap {
+            let by_id = &self.by_id;
+            let Some(index) = self.order.iter().position(|id| {
+                by_id
+                    .get(id)
+                    .is_some_and(|e| e.stored.generation.status.is_final())
+            }) else {
+                return; // only running generations left: none is ever lost
+            };
+            let Some(id) = self.order.remove(index) else {
+                return;
+            };
+            if let Some(entry) = self.by_id.remove(&id)
+                && let Some(ids) = self.by_owner.get_mut(&entry.stored.owner)
+                && let Some(at) = ids.iter().position(|x| *x == id)
+            {
+                ids.remove(at);
+            }
+        }
+    }
+}
+
+#[derive(Default)]
+struct Uploads {
+    files: IndexMap<String, StoredUpload>,
+    bytes: usize,
+}
+
+/// The embedded in-memory [`Store`].
+pub struct MemoryStore {
+    seeds: Vec<Seed>,
+    options: MemoryStoreOptions,
+    accounts: RwLock<Accounts>,
+    limiters: RwLock<Arc<RateLimiters>>,
+    generations: RwLock<Generations>,
+    outcomes: Mutex<Vec<ScriptedOutcome>>,
+    any_outcome: AtomicBool,
+    uploads: RwLock<Uploads>,
+    journal: Journal,
+    deliveries: Mutex<VecDeque<WebhookDelivery>>,
+    faults: FaultRules,
+}
+
+impl MemoryStore {
+    /// A store holding `accounts`, with the given limits.
+    pub fn new(accounts: Vec<AccountConfig>, options: MemoryStoreOptions) -> Self {
+        let now = Utc::now();
+        let seeds = accounts
+            .into_iter()
+            .map(|config| Seed {
+                config,
+                id: Arc::from(ids::object_id()),
+                created_at: now,
+            })
+            .collect();
+        let store = MemoryStore {
+            seeds,
+            limiters: RwLock::new(Arc::new(RateLimiters::new(options.rate_limits))),
+            journal: Journal::new(options.journal_capacity),
+            options,
+            accounts: RwLock::default(),
+            generations: RwLock::default(),
+            outcomes: Mutex::default(),
+            any_outcome: AtomicBool::new(false),
+            uploads: RwLock::default(),
+            deliveries: Mutex::default(),
+            faults: FaultRules::default(),
+        };
+        store.reset_now();
+        store
+    }
+
+    fn reset_now(&self) {
+        let mut accounts = Accounts::default();
+        for seed in &self.seeds {
+            accounts.insert(AccountState {
+                id: seed.id.clone(),
+                key: seed.config.key.clone(),
+                email: seed.config.email.clone(),
+                created_at: seed.created_at,
+                credits: AtomicU64::new(seed.config.credits),
+                plan: AtomicU8::new(plan_to_u8(seed.config.plan)),
+            });
+        }
+        *self.accounts.write() = accounts;
+        *self.limiters.write() = Arc::new(RateLimiters::new(self.options.rate_limits));
+        *self.generations.write() = Generations::default();
+        self.outcomes.lock().clear();
+        self.any_outcome.store(false, Ordering::Release);
+        *self.uploads.write() = Uploads::default();
+        self.journal.clear();
+        self.deliveries.lock().clear();
+        self.faults.clear();
+    }
+
+    fn state_by_key(&self, key: &str) -> Option<Arc<AccountState>> {
+        self.accounts.read().by_key.get(key).cloned()
+    }
+
+    fn create_generation_now(&self, stored: OwnedGeneration, cost: u64) -> Result<(), CreateError> {
+        let Some(account) = self.accounts.read().by_id.get(&stored.owner).cloned() else {
+            return Err(CreateError::UnknownAccount);
+        };
+        account
+            .credits
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |c| c.checked_sub(cost))
+            .map_err(|_| CreateError::InsufficientCredits)?;
+        let id: Arc<str> = Arc::from(stored.generation.id.as_str());
+        let owner = stored.owner.clone();
+        let mut generations = self.generations.write();
+        generations.order.push_back(id.clone());
+        generations
+            .by_owner
+            .entry(owner)
+            .or_default()
+            .push_back(id.clone());
+        generations.by_id.insert(id, Entry { stored, cost });
+        generations.evict_beyond(self.options.max_generations);
+        Ok(())
+    }
+
+    fn list_now(&self, owner: &str, query: ListQuery) -> GenerationPage {
+        let generations = self.generations.read();
+        let Some(ids) = generations.by_owner.get(owner) else {
+            return GenerationPage {
+                data: Vec::new(),
+                total: 0,
+            };
+        };
+        let offset = usize::try_from(query.offset).unwrap_or(usize::MAX);
+        let limit = query.limit as usize;
+        let newest_first = ids
+            .iter()
+            .rev()
+            .filter_map(|id| generations.by_id.get(id))
+            .map(|e| &e.stored.generation);
+        match query.status {
+            None => GenerationPage {
+                total: ids.len() as u64,
+                data: newest_first.skip(offset).take(limit).cloned().collect(),
+            },
+            Some(status) => {
+                let mut total = 0u64;
+                let mut data = Vec::new();
+                for generation in newest_first.filter(|g| g.status == status) {
+                    if total as usize >= offset && data.len() < limit {
+                        data.push(generation.clone());
+                    }
+                    total += 1;
+                }
+                GenerationPage { data, total }
+            }
+        }
+    }
+
+    fn finish_now(&self, id: &str, outcome: Outcome) -> Option<Finished> {
+        let mut generations = self.generations.write();
+        let entry = generations.by_id.get_mut(id)?;
+        if entry.stored.generation.status.is_final() {
+            return None;
+        }
+        let generation = &mut entry.stored.generation;
+        match outcome {
+            Outcome::Success { output, thumbnail } => {
+                generation.status = GenerationStatus::Success;
+                generation.output = Some(output);
+                generation.thumbnail = thumbnail;
+            }
+            Outcome::Error(message) => {
+                generation.status = GenerationStatus::Error;
+                generation.error = Some(message);
+                let refund = entry.cost;
+                if let Some(account) = self.accounts.read().by_id.get(&entry.stored.owner) {
+                    account.credits.fetch_add(refund, Ordering::AcqRel);
+                }
+            }
+        }
+        let generation = &entry.stored.generation;
+        let webhook = match (&entry.stored.webhook, generation.status) {
+            (Some(url), GenerationStatus::Success) => Some((
+                url.clone(),
+                artificial_studio_types::WebhookPayload::from(generation),
+            )),
+            _ => None,
+        };
+        Some(Finished {
+            status: generation.status,
+            webhook,
+        })
+    }
+
+    fn take_outcome_now(&self, tool: &str) -> Option<String> {
+        if !self.any_outcome.load(Ordering::Acquire) {
+            return None;
+        }
+        let mut outcomes = self.outcomes.lock();
+        let index = outcomes
+            .iter()
+            .position(|o| o.tool == tool || o.tool == "*")?;
+        let message = outcomes[index].error.clone();
+        outcomes[index].count = outcomes[index].count.saturating_sub(1);
+        if outcomes[index].count == 0 {
+            outcomes.remove(index);
+        }
+        if outcomes.is_empty() {
+            self.any_outcome.store(false, Ordering::Release);
+        }
+        Some(message)
+    }
+
+    fn put_upload_now(&self, upload: StoredUpload) {
+        let mut uploads = self.uploads.write();
+        uploads.bytes += upload.bytes.len();
+        uploads.files.insert(upload.file.id.clone(), upload);
+        while uploads.bytes > MAX_UPLOAD_BYTES_TOTAL && uploads.files.len() > 1 {
+            if let Some((_, oldest)) = uploads.files.shift_remove_index(0) {
+                uploads.bytes -= oldest.bytes.len();
+            }
+        }
+    }
+}
+
+impl Store for MemoryStore {
+    fn authenticate<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<Caller>> {
+        let caller = self.state_by_key(key).map(|state| Caller {
+            account_id: state.id.clone(),
+            plan: state.plan(),
+        });
+        Box::pin(ready(caller))
+    }
+
+    fn account<'a>(&'a self, account_id: &'a str) -> StoreFuture<'a, Option<Account>> {
+        let account = self
+            .accounts
+            .read()
+            .by_id
+            .get(account_id)
+            .map(|state| state.view().account);
+        Box::pin(ready(account))
+    }
+
+    fn accounts(&self) -> StoreFuture<'_, Vec<MockAccount>> {
+        let accounts = self.accounts.read();
+        let mut all: Vec<_> = accounts.by_key.values().map(|s| s.view()).collect();
+        all.sort_by(|a, b| a.key.cmp(&b.key));
+        Box::pin(ready(all))
+    }
+
+    fn create_account(&self, config: AccountConfig) -> StoreFuture<'_, Result<MockAccount, Error>> {
+        let mut accounts = self.accounts.write();
+        let result = if accounts.by_key.contains_key(&config.key) {
+            Err(Error::DuplicateKey(config.key))
+        } else {
+            let state = accounts.insert(AccountState {
+                id: Arc::from(ids::object_id()),
+                key: config.key,
+                email: config.email,
+                created_at: Utc::now(),
+                credits: AtomicU64::new(config.credits),
+                plan: AtomicU8::new(plan_to_u8(config.plan)),
+            });
+            Ok(state.view())
+        };
+        Box::pin(ready(result))
+    }
+
+    fn update_account<'a>(
+        &'a self,
+        key: &'a str,
+        patch: AccountPatch,
+    ) -> StoreFuture<'a, Result<MockAccount, Error>> {
+        let result = match self.state_by_key(key) {
+            None => Err(Error::UnknownKey(key.to_string())),
+            Some(state) => {
+                if let Some(credits) = patch.credits {
+                    state.credits.store(credits, Ordering::Release);
+                }
+                if let Some(plan) = patch.plan {
+                    state.plan.store(plan_to_u8(plan), Ordering::Release);
+                }
+                Ok(state.view())
+            }
+        };
+        Box::pin(ready(result))
+    }
+
+    fn check_rate<'a>(
+        &'a self,
+        caller: &'a Caller,
+        bucket: Bucket,
+    ) -> StoreFuture<'a, Option<RateDecision>> {
+        let limiters = self.limiters.read().clone();
+        Box::pin(ready(limiters.check(
+            &caller.account_id,
+            caller.plan,
+            bucket,
+        )))
+    }
+
+    fn create_generation(
+        &self,
+        generation: OwnedGeneration,
+        cost: u64,
+    ) -> StoreFuture<'_, Result<(), CreateError>> {
+        Box::pin(ready(self.create_generation_now(generation, cost)))
+    }
+
+    fn generation<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<OwnedGeneration>> {
+        let found = self
+            .generations
+            .read()
+            .by_id
+            .get(id)
+            .map(|e| e.stored.clone());
+        Box::pin(ready(found))
+    }
+
+    fn list_generations<'a>(
+        &'a self,
+        owner: &'a str,
+        query: ListQuery,
+    ) -> StoreFuture<'a, GenerationPage> {
+        Box::pin(ready(self.list_now(owner, query)))
+    }
+
+    fn set_status<'a>(&'a self, id: &'a str, status: GenerationStatus) -> StoreFuture<'a, ()> {
+        if let Some(entry) = self.generations.write().by_id.get_mut(id)
+            && !entry.stored.generation.status.is_final()
+            && !status.is_final()
+        {
+            entry.stored.generation.status = status;
+        }
+        Box::pin(ready(()))
+    }
+
+    fn finish_generation<'a>(
+        &'a self,
+        id: &'a str,
+        outcome: Outcome,
+    ) -> StoreFuture<'a, Option<Finished>> {
+        Box::pin(ready(self.finish_now(id, outcome)))
+    }
+
+    fn script_outcome(&self, outcome: ScriptedOutcome) -> StoreFuture<'_, ()> {
+        if outcome.count > 0 {
+            self.outcomes.lock().push(outcome);
+            self.any_outcome.store(true, Ordering::Release);
+        }
+        Box::pin(ready(()))
+    }
+
+    fn take_outcome<'a>(&'a self, tool: &'a str) -> StoreFuture<'a, Option<String>> {
+        Box::pin(ready(self.take_outcome_now(tool)))
+    }
+
+    fn put_upload(&self, upload: StoredUpload) -> StoreFuture<'_, ()> {
+        self.put_upload_now(upload);
+        Box::pin(ready(()))
+    }
+
+    fn upload<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<StoredUpload>> {
+        Box::pin(ready(self.uploads.read().files.get(id).cloned()))
+    }
+
+    fn record_request(&self, entry: JournalEntry) -> StoreFuture<'_, ()> {
+        self.journal.push(entry);
+        Box::pin(ready(()))
+    }
+
+    fn journal(&self) -> StoreFuture<'_, Vec<JournalEntry>> {
+        Box::pin(ready(self.journal.entries()))
+    }
+
+    fn clear_journal(&self) -> StoreFuture<'_, ()> {
+        self.journal.clear();
+        Box::pin(ready(()))
+    }
+
+    fn record_delivery(&self, delivery: WebhookDelivery) -> StoreFuture<'_, ()> {
+        let mut deliveries = self.deliveries.lock();
+        if deliveries.len() >= MAX_DELIVERIES {
+            deliveries.pop_front();
+        }
+        deliveries.push_back(delivery);
+        Box::pin(ready(()))
+    }
+
+    fn webhook_deliveries(&self) -> StoreFuture<'_, Vec<WebhookDelivery>> {
+        Box::pin(ready(self.deliveries.lock().iter().cloned().collect()))
+    }
+
+    fn add_fault(&self, rule: FaultRule) -> StoreFuture<'_, FaultRule> {
+        Box::pin(ready(self.faults.add(rule)))
+    }
+
+    fn faults(&self) -> StoreFuture<'_, Vec<FaultRule>> {
+        Box::pin(ready(self.faults.list()))
+    }
+
+    fn clear_faults(&self) -> StoreFuture<'_, ()> {
+        self.faults.clear();
+        Box::pin(ready(()))
+    }
+
+    fn take_fault<'a>(&'a self, method: &'a str, path: &'a str) -> StoreFuture<'a, Option<Fault>> {
+        Box::pin(ready(self.faults.take(method, path)))
+    }
+
+    fn reset(&self) -> StoreFuture<'_, ()> {
+        self.reset_now();
+        Box::pin(ready(()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use artificial_studio_types::{Generation, GenerationType};
+
+    use super::*;
+
+    fn store(max_generations: usize) -> MemoryStore {
+        MemoryStore::new(
+            vec![AccountConfig::new("k", Plan::Free, 10)],
+            MemoryStoreOptions {
+                rate_limits: RateLimits::Off,
+                max_generations,
+                journal_capacity: 10,
+            },
+        )
+    }
+
+    fn generation(owner: &Arc<str>) -> OwnedGeneration {
+        OwnedGeneration {
+            owner: owner.clone(),
+            webhook: None,
+            generation: Generation {
+                id: ids::object_id(),
+                status: GenerationStatus::Processing,
+                tool: "create-image".into(),
+                type_: GenerationType::Image,
+                output: None,
+                thumbnail: None,
+                error: None,
+                payload: Default::default(),
+                created_at: Utc::now(),
+            },
+        }
+    }
+
+    #[tokio::test]
+    async fn debit_refuses_to_go_below_zero_and_error_refunds() {
+        let store = store(10);
+        let caller = store.authenticate("k").await.unwrap();
+        let first = generation(&caller.account_id);
+        let id = first.generation.id.clone();
+        assert_eq!(store.create_generation(first, 6).await, Ok(()));
+        assert_eq!(
+            store
+                .create_generation(generation(&caller.account_id), 6)
+                .await,
+            Err(CreateError::InsufficientCredits)
+        );
+        assert_eq!(store.account(&caller.account_id).await.unwrap().credits, 4);
+        store
+            .finish_generation(&id, Outcome::Error("no".into()))
+            .await
+            .unwrap();
+        assert_eq!(store.account(&caller.account_id).await.unwrap().credits, 10);
+        // A final generation is never finished twice (no double refund).
+        assert!(
+            store
+                .finish_generation(&id, Outcome::Error("no".into()))
+                .await
+                .is_none()
+        );
+        assert_eq!(store.account(&caller.account_id).await.unwrap().credits, 10);
+    }
+
+    #[tokio::test]
+    async fn eviction_drops_the_oldest_finished_generation_and_never_a_running_one() {
+        let store = store(2);
+        let caller = store.authenticate("k").await.unwrap();
+        let ids: Vec<String> = (0..3).map(|_| ids::object_id()).collect();
+        for id in &ids[..2] {
+            let mut g = generation(&caller.account_id);
+            g.generation.id = id.clone();
+            store.create_generation(g, 0).await.unwrap();
+        }
+        let success = Outcome::Success {
+            output: "o".into(),
+            thumbnail: None,
+        };
+        store.finish_generation(&ids[1], success).await.unwrap();
+        let mut third = generation(&caller.account_id);
+        third.generation.id = ids[2].clone();
+        store.create_generation(third, 0).await.unwrap();
+        assert!(
+            store.generation(&ids[0]).await.is_some(),
+            "running one kept"
+        );
+        assert!(
+            store.generation(&ids[1]).await.is_none(),
+            "finished one evicted"
+        );
+        let page = store
+            .list_generations(
+                &caller.account_id,
+                ListQuery {
+                    limit: 10,
+                    offset: 0,
+                    status: None,
+                },
+            )
+            .await;
+        assert_eq!(page.total, 2);
+    }
+}

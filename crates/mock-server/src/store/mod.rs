@@ -1,0 +1,231 @@
+//! The one seam between the HTTP layer and the server's state: the [`Store`] trait
+//! (accounts, credits, generations, rate-limit cells, uploads, journal, webhook
+//! deliveries, scripted faults and outcomes) and the types it speaks.
+//!
+//! [`MemoryStore`] is the embedded default. A shared store (Redis, say) that
+//! lets several mock replicas act as one service implements the same trait;
+//! the handlers do not change. Every method returns a boxed future so such a
+//! store can do I/O; the in-memory one answers at once.
+
+mod memory;
+
+use std::{future::Future, pin::Pin, sync::Arc};
+
+use artificial_studio_types::{Account, Generation, GenerationStatus, Plan, UploadedFile};
+use bytes::Bytes;
+use serde::{Deserialize, Serialize};
+
+pub use memory::{MemoryStore, MemoryStoreOptions};
+
+use crate::{
+    Error,
+    config::{AccountConfig, Bucket},
+    faults::{Fault, FaultRule},
+    journal::JournalEntry,
+    ratelimit::RateDecision,
+    validation::ListQuery,
+    webhooks::WebhookDelivery,
+};
+
+/// The future every [`Store`] method returns.
+pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The account behind a valid key.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The account id (safe to log; never the key).
+    pub account_id: Arc<str>,
+    /// The account's plan, which picks its rate limits.
+    pub plan: Plan,
+}
+
+/// An account as the admin API shows it: the API's view plus its key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MockAccount {
+    /// The API key.
+    pub key: String,
+    /// The account as `GET /api/account` shows it.
+    #[serde(flatten)]
+    pub account: Account,
+}
+
+/// A change to an account; absent fields stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountPatch {
+    /// New credit balance.
+    #[serde(default)]
+    pub credits: Option<u64>,
+    /// New plan.
+    #[serde(default)]
+    pub plan: Option<Plan>,
+}
+
+/// Why a generation could not be created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreateError {
+    /// The balance is below the cost; nothing was taken.
+    InsufficientCredits,
+    /// The owner's account no longer exists (after a reset).
+    UnknownAccount,
+}
+
+/// A generation with its owner.
+#[derive(Debug, Clone)]
+pub struct OwnedGeneration {
+    /// The account that created it.
+    pub owner: Arc<str>,
+    /// The generation as the API shows it.
+    pub generation: Generation,
+    /// Where `success` should send the webhook, if anywhere.
+    pub webhook: Option<String>,
+}
+
+/// A generation that just ended: what the lifecycle needs to send its webhook.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    /// The final status.
+    pub status: GenerationStatus,
+    /// The webhook to send (on `success` with a webhook URL only): URL and body.
+    pub webhook: Option<(String, artificial_studio_types::WebhookPayload)>,
+}
+
+/// How a generation ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// `success`, with its output and thumbnail URLs.
+    Success {
+        /// URL of the output.
+        output: String,
+        /// URL of the thumbnail, if the type has one.
+        thumbnail: Option<String>,
+    },
+    /// `error` with this message; the credits are refunded.
+    Error(String),
+}
+
+/// A scripted end for upcoming generations of a tool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScriptedOutcome {
+    /// The tool slug, or `*` for any tool.
+    pub tool: String,
+    /// The `error` message the generations end with.
+    pub error: String,
+    /// How many upcoming generations it applies to (default 1).
+    #[serde(default = "one")]
+    pub count: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// One page of a caller's generations.
+#[derive(Debug, Clone)]
+pub struct GenerationPage {
+    /// The generations of the page, newest first.
+    pub data: Vec<Generation>,
+    /// How many match the query over all pages.
+    pub total: u64,
+}
+
+/// An uploaded file with its bytes.
+#[derive(Debug, Clone)]
+pub struct StoredUpload {
+    /// What `POST /files` answered.
+    pub file: UploadedFile,
+    /// The account that uploaded it.
+    pub owner: Arc<str>,
+    /// The part's content type.
+    pub content_type: String,
+    /// The file's name as served.
+    pub filename: String,
+    /// The bytes.
+    pub bytes: Bytes,
+}
+
+/// The state of a mock server. See the module docs.
+pub trait Store: Send + Sync + 'static {
+    /// The account of an API key, if the key is known.
+    fn authenticate<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<Caller>>;
+    /// An account as `GET /api/account` shows it.
+    fn account<'a>(&'a self, account_id: &'a str) -> StoreFuture<'a, Option<Account>>;
+    /// Every account, with keys (admin only).
+    fn accounts(&self) -> StoreFuture<'_, Vec<MockAccount>>;
+    /// Creates an account; the key must be new.
+    fn create_account(&self, account: AccountConfig)
+    -> StoreFuture<'_, Result<MockAccount, Error>>;
+    /// Changes an account's credits or plan.
+    fn update_account<'a>(
+        &'a self,
+        key: &'a str,
+        patch: AccountPatch,
+    ) -> StoreFuture<'a, Result<MockAccount, Error>>;
+
+    /// Counts a request in the caller's bucket; `None` when limits are off.
+    fn check_rate<'a>(
+        &'a self,
+        caller: &'a Caller,
+        bucket: Bucket,
+    ) -> StoreFuture<'a, Option<RateDecision>>;
+
+    /// Takes `cost` credits from the owner and stores the generation, atomically:
+    /// either both happen or neither.
+    fn create_generation(
+        &self,
+        generation: OwnedGeneration,
+        cost: u64,
+    ) -> StoreFuture<'_, Result<(), CreateError>>;
+    /// A generation by id.
+    fn generation<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<OwnedGeneration>>;
+    /// One page of an account's generations, newest first.
+    fn list_generations<'a>(
+        &'a self,
+        owner: &'a str,
+        query: ListQuery,
+    ) -> StoreFuture<'a, GenerationPage>;
+    /// Moves a running generation to a non-final status.
+    fn set_status<'a>(&'a self, id: &'a str, status: GenerationStatus) -> StoreFuture<'a, ()>;
+    /// Ends a generation (refunding its cost on error); `None` if it is gone or
+    /// already final.
+    fn finish_generation<'a>(
+        &'a self,
+        id: &'a str,
+        outcome: Outcome,
+    ) -> StoreFuture<'a, Option<Finished>>;
+    /// Scripts the end of upcoming generations of a tool.
+    fn script_outcome(&self, outcome: ScriptedOutcome) -> StoreFuture<'_, ()>;
+    /// The scripted error for the next generation of `tool`, if any (used up).
+    fn take_outcome<'a>(&'a self, tool: &'a str) -> StoreFuture<'a, Option<String>>;
+
+    /// Stores an upload.
+    fn put_upload(&self, upload: StoredUpload) -> StoreFuture<'_, ()>;
+    /// An upload by id.
+    fn upload<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<StoredUpload>>;
+
+    /// Appends a request to the journal.
+    fn record_request(&self, entry: JournalEntry) -> StoreFuture<'_, ()>;
+    /// The journal, oldest first.
+    fn journal(&self) -> StoreFuture<'_, Vec<JournalEntry>>;
+    /// Empties the journal.
+    fn clear_journal(&self) -> StoreFuture<'_, ()>;
+
+    /// Records one webhook delivery attempt.
+    fn record_delivery(&self, delivery: WebhookDelivery) -> StoreFuture<'_, ()>;
+    /// Every webhook delivery attempt, oldest first.
+    fn webhook_deliveries(&self) -> StoreFuture<'_, Vec<WebhookDelivery>>;
+
+    /// Adds a scripted fault; returns it with its id.
+    fn add_fault(&self, rule: FaultRule) -> StoreFuture<'_, FaultRule>;
+    /// The scripted faults still active.
+    fn faults(&self) -> StoreFuture<'_, Vec<FaultRule>>;
+    /// Removes every scripted fault.
+    fn clear_faults(&self) -> StoreFuture<'_, ()>;
+    /// The scripted fault for this request, if one hits (using up its count).
+    fn take_fault<'a>(&'a self, method: &'a str, path: &'a str) -> StoreFuture<'a, Option<Fault>>;
+
+    /// Back to the starting state: initial accounts and balances, and no
+    /// generations, uploads, journal, deliveries, faults, scripts or rate-limit state.
+    fn reset(&self) -> StoreFuture<'_, ()>;
+}

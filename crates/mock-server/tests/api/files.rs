@@ -1,0 +1,191 @@
+//! Uploads and the files behind output URLs.
+
+use reqwest::{
+    Method,
+    multipart::{Form, Part},
+};
+use serde_json::json;
+
+use crate::support::*;
+
+async fn upload(api: &Api, key: &str, form: Form) -> Answer {
+    api.send(
+        api.request(Method::POST, "/files", Some(key))
+            .multipart(form),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn upload_is_201_and_served_back_at_its_url() {
+    let (_server, api) = fast_server().await;
+    let part = Part::bytes(b"GIF89a-not-really".to_vec())
+        .file_name("cat photo.gif")
+        .mime_str("image/gif")
+        .unwrap();
+    let answer = upload(&api, FREE, Form::new().part("file", part)).await;
+    assert_eq!(answer.status, 201, "{}", answer.body);
+    assert_eq!(answer.body["type"], "image");
+    let url = answer.body["url"].as_str().unwrap();
+    assert!(
+        url.starts_with(&api.base) && url.ends_with("/cat_photo.gif"),
+        "{url}"
+    );
+    let served = api.http.get(url).send().await.unwrap();
+    assert_eq!(served.headers()["content-type"], "image/gif");
+    assert_eq!(&served.bytes().await.unwrap()[..], b"GIF89a-not-really");
+    // The URL works as a media input.
+    let run = api
+        .run(
+            FREE,
+            json!({"tool": "edit-image", "input": {"prompt": "hat", "image_urls": [url]}}),
+        )
+        .await;
+    assert_eq!(run.status, 202);
+}
+
+#[tokio::test]
+async fn upload_type_follows_the_content_type_or_the_file_name() {
+    let (_server, api) = fast_server().await;
+    for (name, mime, kind) in [
+        ("a.wav", Some("audio/wav"), "audio"),
+        ("b.mp4", None, "video"),
+        ("c.pdf", Some("application/pdf"), "file"),
+    ] {
+        let mut part = Part::bytes(vec![1, 2, 3]).file_name(name);
+        if let Some(mime) = mime {
+            part = part.mime_str(mime).unwrap();
+        }
+        let answer = upload(&api, FREE, Form::new().part("file", part)).await;
+        assert_eq!(answer.body["type"], kind, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn upload_without_file_or_with_unknown_parts_is_400() {
+    let (_server, api) = fast_server().await;
+    let answer = upload(&api, FREE, Form::new().text("colour", "red")).await;
+    answer.assert_error(400, "Validation failed");
+    assert_eq!(
+        answer.body["errors"],
+        json!([
+            {"field": "file", "message": "Required", "code": "invalid_type"},
+            {"field": "colour", "message": "Unrecognized key: 'colour'", "code": "unrecognized_keys"}
+        ])
+    );
+    let not_multipart = api
+        .send(
+            api.request(Method::POST, "/files", Some(FREE))
+                .header("content-type", "application/json")
+                .body("{}"),
+        )
+        .await;
+    not_multipart.assert_error(400, artificial_studio_types::messages::MULTIPART_REQUIRED);
+}
+
+#[tokio::test]
+async fn upload_over_its_limit_is_413_json() {
+    let (_server, api) = start(
+        artificial_studio_mock::MockServer::builder()
+            .speed(0.0)
+            .max_upload_bytes(1000),
+    )
+    .await;
+    let part = Part::bytes(vec![0u8; 5000]).file_name("big.bin");
+    let answer = upload(&api, FREE, Form::new().part("file", part)).await;
+    answer.assert_error(413, artificial_studio_types::messages::BODY_TOO_LARGE);
+}
+
+async fn output_of(api: &Api, tool: serde_json::Value) -> (serde_json::Value, reqwest::Response) {
+    let answer = api.run(PRO, tool).await;
+    assert_eq!(answer.status, 202, "{}", answer.body);
+    let id = answer.body["id"].as_str().unwrap();
+    let generation = api.get(&format!("/api/generations/{id}"), PRO).await.body;
+    let output = generation["output"].as_str().unwrap().to_string();
+    (generation, api.http.get(output).send().await.unwrap())
+}
+
+#[tokio::test]
+async fn image_output_is_a_valid_png() {
+    let (_server, api) = fast_server().await;
+    let (generation, response) = output_of(
+        &api,
+        json!({"tool": "create-image", "input": {"prompt": "x"}}),
+    )
+    .await;
+    assert_eq!(response.headers()["content-type"], "image/png");
+    let bytes = response.bytes().await.unwrap();
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let frame = reader.next_frame(&mut pixels).unwrap();
+    assert_eq!((frame.width, frame.height), (64, 64));
+    let thumbnail = api
+        .http
+        .get(generation["thumbnail"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(thumbnail.status(), 200);
+}
+
+#[tokio::test]
+async fn audio_output_is_a_valid_wav_without_thumbnail() {
+    let (_server, api) = fast_server().await;
+    let (generation, response) = output_of(
+        &api,
+        json!({"tool": "text-to-speech", "input": {"prompt": "hello", "voice": "nova"}}),
+    )
+    .await;
+    assert!(generation["thumbnail"].is_null());
+    assert_eq!(response.headers()["content-type"], "audio/wav");
+    let wav = response.bytes().await.unwrap();
+    assert_eq!(&wav[..4], b"RIFF");
+    assert_eq!(&wav[8..12], b"WAVE");
+    let riff_len = u32::from_le_bytes(wav[4..8].try_into().unwrap()) as usize;
+    assert_eq!(riff_len + 8, wav.len());
+    let channels = u16::from_le_bytes(wav[22..24].try_into().unwrap());
+    let rate = u32::from_le_bytes(wav[24..28].try_into().unwrap());
+    let data_len = u32::from_le_bytes(wav[40..44].try_into().unwrap()) as usize;
+    assert_eq!((channels, rate), (1, 8000));
+    assert_eq!(&wav[36..40], b"data");
+    assert_eq!(44 + data_len, wav.len());
+}
+
+#[tokio::test]
+async fn video_text_and_object_outputs_have_their_types() {
+    let (_server, api) = fast_server().await;
+    for (body, content_type, magic) in [
+        (
+            json!({"tool": "create-video", "input": {"prompt": "x"}}),
+            "video/mp4",
+            &b"ftyp"[..],
+        ),
+        (
+            json!({"tool": "text-to-3d", "input": {"prompt": "x"}}),
+            "model/gltf-binary",
+            &b"glTF"[..],
+        ),
+    ] {
+        let (_, response) = output_of(&api, body).await;
+        assert_eq!(response.headers()["content-type"], content_type);
+        let bytes = response.bytes().await.unwrap();
+        assert!(bytes.windows(4).take(8).any(|w| w == magic));
+    }
+    let (generation, response) = output_of(
+        &api,
+        json!({"tool": "audio-to-text", "input": {"audio_url": "https://example.com/a.wav"}}),
+    )
+    .await;
+    assert!(generation["output"].as_str().unwrap().ends_with(".txt"));
+    assert!(response.text().await.unwrap().contains("transcript"));
+}
+
+#[tokio::test]
+async fn outputs_of_unknown_or_unfinished_generations_are_404_json() {
+    let (_server, api) = fast_server().await;
+    let answer = api
+        .send(api.request(Method::GET, "/outputs/000000000000000000000000.png", None))
+        .await;
+    answer.assert_error(404, "Not found");
+}

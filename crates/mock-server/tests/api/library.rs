@@ -1,0 +1,112 @@
+//! The library surface: start inside `#[tokio::test]`, quickly, and stop on drop.
+
+use std::time::{Duration, Instant};
+
+use artificial_studio_mock::{AccountConfig, DEMO_KEYS, MockServer};
+use artificial_studio_types::Plan;
+
+#[tokio::test]
+async fn library_start_works_inside_a_current_thread_tokio_test() {
+    let server = MockServer::start().await.unwrap();
+    let base = server.base_url();
+    assert!(
+        base.starts_with("http://127.0.0.1:") && !base.ends_with('/'),
+        "{base}"
+    );
+    let response = reqwest::Client::new()
+        .get(format!("{base}/api/account"))
+        .header("Authorization", server.demo_keys().free)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(server.demo_keys(), DEMO_KEYS);
+    assert_eq!(DEMO_KEYS.empty, "demo-empty-key");
+}
+
+#[tokio::test]
+async fn starting_a_server_takes_milliseconds() {
+    // Warm the process-wide caches once, as the first test of a binary would.
+    drop(MockServer::start().await.unwrap());
+    let started = Instant::now();
+    let servers: Vec<_> = futures::future::join_all((0..10).map(|_| MockServer::start()))
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    let each = started.elapsed() / 10;
+    assert!(each < Duration::from_millis(50), "{each:?} per start");
+    drop(servers);
+}
+
+#[tokio::test]
+async fn dropping_the_handle_shuts_the_server_down() {
+    let server = MockServer::start().await.unwrap();
+    let addr = server.addr();
+    drop(server);
+    let mut refused = false;
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(addr).await.is_err() {
+            refused = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(refused, "the port is closed after drop");
+}
+
+#[tokio::test]
+async fn shutdown_lets_a_request_in_flight_finish() {
+    let server = MockServer::start().await.unwrap();
+    let url = format!("{}/api/tools", server.base_url());
+    let request = tokio::spawn(async move {
+        reqwest::Client::new()
+            .get(url)
+            .header("Authorization", "demo-free-key")
+            .header("X-Mock-Fault", "delay=300")
+            .send()
+            .await
+            .map(|r| r.status().as_u16())
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    server.shutdown().await;
+    assert_eq!(request.await.unwrap().unwrap(), 200);
+}
+
+#[tokio::test]
+async fn accounts_given_in_code_replace_the_demo_keys() {
+    let server = MockServer::builder()
+        .account(AccountConfig::new("team-a", Plan::Pro, 42))
+        .start()
+        .await
+        .unwrap();
+    assert_eq!(server.credits("team-a").await.unwrap(), 42);
+    assert!(server.credits("demo-free-key").await.is_err());
+    assert!(server.set_credits("nobody", 1).await.is_err());
+}
+
+#[tokio::test]
+async fn bad_catalog_or_accounts_files_are_errors_not_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = dir.path().join("catalog.yaml");
+    std::fs::write(&catalog, "tools: []\n").unwrap();
+    let err = MockServer::builder()
+        .catalog_file(&catalog)
+        .start()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("no tools"), "{err}");
+    let accounts = dir.path().join("accounts.toml");
+    std::fs::write(&accounts, "[[accounts]]\nkey = 3\n").unwrap();
+    let err = MockServer::builder()
+        .accounts_file(&accounts)
+        .start()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("accounts.toml"), "{err}");
+    let missing = MockServer::builder()
+        .accounts_file(dir.path().join("nope.toml"))
+        .start()
+        .await;
+    assert!(missing.is_err());
+}

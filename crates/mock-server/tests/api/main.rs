@@ -1,0 +1,19 @@
+//! Integration tests of `artificial-studio-mock`: each test starts its own server.
+
+// The whole crate is test code, helpers included: a panic is a failed assertion
+// (clippy's allow-*-in-tests only covers `#[test]` functions themselves).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod admin;
+mod binary;
+mod catalog;
+mod errors;
+mod faults;
+mod files;
+mod generations;
+mod library;
+mod robustness;
+mod seed;
+mod support;
+mod validation;
+mod webhooks;

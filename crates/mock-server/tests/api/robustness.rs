@@ -1,0 +1,128 @@
+//! Malformed and hostile input: never a panic, a hung connection or a non-JSON error.
+
+use std::time::{Duration, Instant};
+
+use artificial_studio_mock::MockServer;
+use artificial_studio_types::messages;
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::TcpStream,
+};
+
+use crate::support::*;
+
+#[tokio::test]
+async fn invalid_utf8_is_400_invalid_json_body() {
+    let (_server, api) = fast_server().await;
+    let body: Vec<u8> =
+        b"{\"tool\": \"create-image\", \"input\": {\"prompt\": \"\xff\xfe\"}}".to_vec();
+    api.run_raw(FREE, "application/json", body)
+        .await
+        .assert_error(400, messages::INVALID_JSON);
+}
+
+#[tokio::test]
+async fn hundred_levels_of_nesting_get_a_validation_answer() {
+    let (_server, api) = fast_server().await;
+    let deep = format!("{}1{}", "[".repeat(100), "]".repeat(100));
+    let body = format!(r#"{{"tool": "create-image", "input": {{"prompt": "x", "deep": {deep}}}}}"#);
+    let answer = api.run_raw(FREE, "application/json", body).await;
+    answer.assert_error(400, "Validation failed");
+    assert_eq!(answer.body["errors"][0]["field"], "input.deep");
+    let deeper = format!("{}1{}", "[".repeat(5000), "]".repeat(5000));
+    api.run_raw(FREE, "application/json", deeper)
+        .await
+        .assert_error(400, messages::INVALID_JSON);
+}
+
+#[tokio::test]
+async fn fifty_megabyte_body_is_413_json() {
+    let (_server, api) = fast_server().await;
+    let body = vec![b' '; 50 * 1024 * 1024];
+    let answer = api.run_raw(FREE, "application/json", body).await;
+    answer.assert_error(413, messages::BODY_TOO_LARGE);
+    assert_eq!(api.credits(FREE).await, 100);
+}
+
+#[tokio::test]
+async fn oversize_chunked_body_without_length_is_413_json() {
+    let (_server, api) = fast_server().await;
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        (0..40).map(|_| Ok(vec![b' '; 100 * 1024])).collect();
+    let body = reqwest::Body::wrap_stream(futures::stream::iter(chunks));
+    api.run_raw(FREE, "application/json", body)
+        .await
+        .assert_error(413, messages::BODY_TOO_LARGE);
+}
+
+async fn raw_exchange(server: &MockServer, request: &[u8]) -> String {
+    let mut stream = TcpStream::connect(server.addr()).await.unwrap();
+    stream.write_all(request).await.unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer));
+    read.await.expect("the server must not hang").unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[tokio::test]
+async fn slow_body_gets_408_json_instead_of_a_hung_connection() {
+    let server = MockServer::builder()
+        .body_timeout_ms(300)
+        .start()
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let answer = raw_exchange(
+        &server,
+        format!(
+            "POST /api/run HTTP/1.1\r\nHost: x\r\nAuthorization: {FREE}\r\nContent-Type: application/json\r\nContent-Length: 100\r\nConnection: close\r\n\r\n{{\"tool\":"
+        )
+        .as_bytes(),
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("application/json"));
+    assert!(
+        answer.ends_with(r#"{"message":"Request timeout"}"#),
+        "{answer}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(3));
+}
+
+#[tokio::test]
+async fn slow_headers_are_cut_off_by_the_header_timeout() {
+    let server = MockServer::builder()
+        .body_timeout_ms(300)
+        .start()
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let answer = raw_exchange(&server, b"GET /api/tools HTTP/1.1\r\nHost: x\r\n").await;
+    assert!(!answer.contains("200 OK"));
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "connection closed, not hung"
+    );
+}
+
+#[tokio::test]
+async fn garbage_instead_of_http_does_not_hurt_the_server() {
+    let (server, api) = fast_server().await;
+    let _ = raw_exchange(&server, b"\x00\x01\x02 hello\r\n\r\n").await;
+    assert_eq!(api.get("/api/tools", FREE).await.status, 200);
+}
+
+#[tokio::test]
+async fn non_ascii_authorization_is_401_json() {
+    let (server, _api) = fast_server().await;
+    let answer = raw_exchange(
+        &server,
+        b"GET /api/account HTTP/1.1\r\nHost: x\r\nAuthorization: \xc3\xa9t\xc3\xa9\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    assert!(
+        answer.ends_with(r#"{"message":"Invalid API key"}"#),
+        "{answer}"
+    );
+}
