@@ -35,6 +35,7 @@ async fn starting_a_server_takes_milliseconds() {
         .map(Result::unwrap)
         .collect();
     let each = started.elapsed() / 10;
+    eprintln!("one server start: {each:?}");
     assert!(each < Duration::from_millis(50), "{each:?} per start");
     drop(servers);
 }
