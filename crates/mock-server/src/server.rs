@@ -65,10 +65,20 @@ pub const DEMO_KEYS: DemoKeys = DemoKeys {
 /// println!("{}", server.base_url());
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a builder does nothing until .start().await"]
 pub struct MockServerBuilder {
     config: MockConfig,
+    store: Option<Arc<dyn Store>>,
+}
+
+impl std::fmt::Debug for MockServerBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServerBuilder")
+            .field("config", &self.config)
+            .field("custom_store", &self.store.is_some())
+            .finish()
+    }
 }
 
 impl Default for MockServerBuilder {
@@ -85,12 +95,16 @@ impl MockServerBuilder {
                 port: 0,
                 ..MockConfig::default()
             },
+            store: None,
         }
     }
 
     /// Starts from a whole configuration (as the binary does with its flags).
     pub fn from_config(config: MockConfig) -> Self {
-        MockServerBuilder { config }
+        MockServerBuilder {
+            config,
+            store: None,
+        }
     }
 
     /// The configuration so far.
@@ -209,11 +223,19 @@ impl MockServerBuilder {
         self
     }
 
+    /// Keeps the state in this store instead of a new [`MemoryStore`] (for a
+    /// shared store behind several replicas). The store then owns accounts,
+    /// rate limits, the generation cap and the journal size: the matching
+    /// options of this builder are not used.
+    pub fn store(mut self, store: Arc<dyn Store>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
     /// Binds the port and starts serving in the background of the current
     /// Tokio runtime. Takes a few milliseconds.
     pub async fn start(self) -> Result<MockServer, Error> {
         let config = self.config;
-        let accounts = config.initial_accounts()?;
         let catalog = match &config.catalog {
             None => Catalog::builtin()?,
             Some(path) => {
@@ -246,14 +268,17 @@ impl MockServerBuilder {
             (None, false) => AdminAccess::Disabled,
         };
 
-        let store: Arc<dyn Store> = Arc::new(MemoryStore::new(
-            accounts,
-            MemoryStoreOptions {
-                rate_limits: config.rate_limit,
-                max_generations: config.max_generations.max(1),
-                journal_capacity: config.journal_capacity,
-            },
-        ));
+        let store: Arc<dyn Store> = match self.store {
+            Some(store) => store,
+            None => Arc::new(MemoryStore::new(
+                config.initial_accounts()?,
+                MemoryStoreOptions {
+                    rate_limits: config.rate_limit,
+                    max_generations: config.max_generations.max(1),
+                    journal_capacity: config.journal_capacity,
+                },
+            )),
+        };
         let cancel = CancellationToken::new();
         let webhooks = Arc::new(WebhookSender::new(
             store.clone(),

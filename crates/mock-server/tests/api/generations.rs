@@ -55,7 +55,7 @@ async fn lifecycle_goes_pending_processing_uploading_success_on_schedule() {
     let (_server, api) = start(
         MockServer::builder()
             .rate_limits(RateLimits::Off)
-            .stage_ms(150, 150, 150),
+            .stage_ms(300, 300, 300),
     )
     .await;
     let answer = api

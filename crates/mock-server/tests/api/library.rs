@@ -35,6 +35,7 @@ async fn starting_a_server_takes_milliseconds() {
         .map(Result::unwrap)
         .collect();
     let each = started.elapsed() / 10;
+    eprintln!("one server start: {each:?}");
     assert!(each < Duration::from_millis(50), "{each:?} per start");
     drop(servers);
 }
@@ -109,4 +110,54 @@ async fn bad_catalog_or_accounts_files_are_errors_not_panics() {
         .start()
         .await;
     assert!(missing.is_err());
+}
+
+#[tokio::test]
+async fn two_servers_sharing_one_store_act_as_one_service() {
+    use std::sync::Arc;
+
+    use artificial_studio_mock::{
+        MemoryStore, Store, config::demo_accounts, store::MemoryStoreOptions,
+    };
+
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new(
+        demo_accounts(),
+        MemoryStoreOptions {
+            rate_limits: artificial_studio_mock::RateLimits::Off,
+            max_generations: 100,
+            journal_capacity: 100,
+        },
+    ));
+    let a = MockServer::builder()
+        .speed(0.0)
+        .store(store.clone())
+        .start()
+        .await
+        .unwrap();
+    let b = MockServer::builder()
+        .speed(0.0)
+        .store(store)
+        .start()
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+    let created: serde_json::Value = http
+        .post(format!("{}/api/run", a.base_url()))
+        .header("Authorization", "demo-free-key")
+        .json(&serde_json::json!({"tool": "create-image", "input": {"prompt": "x"}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap();
+    let seen = http
+        .get(format!("{}/api/generations/{id}", b.base_url()))
+        .header("Authorization", "demo-free-key")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(seen.status(), 200);
+    assert_eq!(b.credits("demo-free-key").await.unwrap(), 94);
 }
