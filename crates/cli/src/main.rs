@@ -1,3 +1,63 @@
-//! `astudio`: the Artificial Studio command-line tool (filled in by its own issue).
+//! `astudio`: generate, wait, download and inspect Artificial Studio
+//! generations from a terminal. Built on the `artificial-studio` client only;
+//! `--mock` runs everything against an in-process `astudio-mock`.
 
-fn main() {}
+mod app;
+mod args;
+mod input;
+mod progress;
+mod report;
+mod suggest;
+mod table;
+
+use std::process::ExitCode;
+
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
+
+use crate::args::{Cli, Command};
+
+fn main() -> ExitCode {
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(err) => err.exit(),
+    };
+    if let Command::Completions { shell } = &cli.command {
+        clap_complete::generate(
+            *shell,
+            &mut Cli::command(),
+            "astudio",
+            &mut std::io::stdout(),
+        );
+        return ExitCode::SUCCESS;
+    }
+    // With --mock, a key from the environment belongs to the real service:
+    // only a key given on the command line replaces the demo key.
+    let key_from_command_line = matches.value_source("api_key") == Some(ValueSource::CommandLine);
+    let json = cli.global.json;
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(app::run(cli, key_from_command_line)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err((failure, ctx)) => {
+            let report = report::report(&failure, &ctx);
+            if json {
+                eprintln!("{}", report.json);
+            } else {
+                eprint!("{}", report.render());
+            }
+            report.exit.into()
+        }
+    }
+}

@@ -1,0 +1,295 @@
+//! The command line: every command, flag and help text (clap derive).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use artificial_studio_types::{GenerationStatus, GenerationType};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Printed under `astudio --help`: the exit codes scripts can rely on.
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  success
+  1  the API answered with an error (4xx or 5xx, after retries)
+  2  usage error: bad flags or input, no API key
+  3  the generation ended in `error`
+  4  timeout: the generation or a request took too long
+  5  network failure: the API could not be reached
+
+Environment:
+  ARTIFICIAL_STUDIO_API_KEY   the API key (same as --api-key)
+  ARTIFICIAL_STUDIO_BASE_URL  another base URL, such as a mock server (same as --base-url)
+
+Try it with no account and no network:
+  astudio --mock run create-image prompt=\"a lighthouse at dusk\" --download lighthouse.png";
+
+/// Generate images, video, audio, 3D models and text with the Artificial Studio API.
+#[derive(Debug, Parser)]
+#[command(name = "astudio", version, about, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// API key, sent raw in the Authorization header (no `Bearer`).
+    #[arg(
+        long,
+        env = "ARTIFICIAL_STUDIO_API_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub api_key: Option<String>,
+
+    /// Base URL of the API, for a proxy or a mock server.
+    #[arg(
+        long,
+        env = "ARTIFICIAL_STUDIO_BASE_URL",
+        value_name = "URL",
+        global = true
+    )]
+    pub base_url: Option<String>,
+
+    /// Machine output: the API's JSON on stdout, errors as JSON on stderr.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Print only results: no progress, no notes.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print every request and its status on stderr (never the key).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    /// Retries for a failed request (429, 5xx, network); 0 turns them off.
+    #[arg(long, value_name = "N", global = true)]
+    pub max_retries: Option<u32>,
+
+    /// Run against a mock server started inside this command, with a demo
+    /// key: no account, no network, no credits spent.
+    #[arg(long, global = true)]
+    pub mock: bool,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a tool: `astudio run create-image prompt="a fox"`.
+    Run(RunArgs),
+    /// Read, list and wait for generations.
+    #[command(subcommand, visible_alias = "gen")]
+    Generations(GenerationsCommand),
+    /// List tools and show one tool's models and inputs.
+    #[command(subcommand)]
+    Tools(ToolsCommand),
+    /// Search tools by words in their slug, name and description.
+    Search {
+        /// The words to look for.
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+    },
+    /// Show the account: e-mail, plan and credits.
+    Account,
+    /// Upload a file, and print the URL to use as `image_urls`, `video_url` or `audio_url`.
+    Upload {
+        /// The file to upload.
+        file: PathBuf,
+    },
+    /// Print a shell completion script: `astudio completions bash > ~/.local/share/bash-completion/completions/astudio`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// `astudio run`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Inputs:
+  KEY=VALUE   typed from the model's input schema: numbers, booleans, arrays as a,b or JSON
+  KEY:=JSON   a raw JSON value
+  KEY=@FILE   upload FILE first and use its URL (image_urls=@a.jpg,@b.jpg for several)
+
+Examples:
+  astudio run create-image prompt=\"a fox in the snow\" image_size=landscape_16_9
+  astudio run text-to-speech --model openai-tts prompt=\"Hello\" voice=nova --download hello.wav
+  astudio run edit-image prompt=\"make it night\" image_urls=@photo.jpg --no-wait")]
+pub struct RunArgs {
+    /// The tool slug (see `astudio tools list`).
+    pub tool: String,
+
+    /// The tool's input, as KEY=VALUE words.
+    #[arg(value_name = "KEY=VALUE")]
+    pub inputs: Vec<String>,
+
+    /// The model (default: the tool's first model).
+    #[arg(long, short)]
+    pub model: Option<String>,
+
+    /// Read the input from a JSON file (`-` for stdin); KEY=VALUE words override it.
+    #[arg(long, value_name = "FILE|-")]
+    pub input_json: Option<String>,
+
+    /// HTTPS URL the service calls when the generation succeeds.
+    #[arg(long, value_name = "URL")]
+    pub webhook: Option<String>,
+
+    /// Print the generation id and return at once, without waiting.
+    #[arg(long, conflicts_with_all = ["download", "download_dir", "timeout"])]
+    pub no_wait: bool,
+
+    /// Save the output file here.
+    #[command(flatten)]
+    pub download: DownloadArgs,
+
+    /// Give up waiting after this long (`90s`, `10m`).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+}
+
+/// Where to save a finished generation's output.
+#[derive(Debug, Args, Default, Clone)]
+pub struct DownloadArgs {
+    /// Save the output file to PATH.
+    #[arg(long, value_name = "PATH", conflicts_with = "download_dir")]
+    pub download: Option<PathBuf>,
+
+    /// Save the output file into DIR, named after the generation.
+    #[arg(long, value_name = "DIR")]
+    pub download_dir: Option<PathBuf>,
+}
+
+/// `astudio generations ...`.
+#[derive(Debug, Subcommand)]
+pub enum GenerationsCommand {
+    /// Show one generation.
+    Get {
+        /// The generation id.
+        id: String,
+    },
+    /// List generations, newest first.
+    #[command(visible_alias = "ls")]
+    List {
+        /// Only generations in this status.
+        #[arg(long, value_parser = parse_status)]
+        status: Option<GenerationStatus>,
+        /// How many to show (1 to 100).
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=100))]
+        limit: u32,
+        /// How many to skip.
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+        /// Every generation, page after page.
+        #[arg(long, conflicts_with_all = ["limit", "offset"])]
+        all: bool,
+    },
+    /// Wait for a generation to finish, then print its output URL.
+    Wait {
+        /// The generation id.
+        id: String,
+        /// Save the output file here.
+        #[command(flatten)]
+        download: DownloadArgs,
+        /// Give up after this long (`90s`, `10m`).
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+        timeout: Option<Duration>,
+    },
+}
+
+/// `astudio tools ...`.
+#[derive(Debug, Subcommand)]
+pub enum ToolsCommand {
+    /// List every tool.
+    #[command(visible_alias = "ls")]
+    List {
+        /// Only tools of this type.
+        #[arg(long = "type", value_enum)]
+        kind: Option<ToolType>,
+    },
+    /// Show a tool's models, costs and input fields.
+    Show {
+        /// The tool slug.
+        slug: String,
+    },
+}
+
+/// A tool type, for `tools list --type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ToolType {
+    /// Images.
+    Image,
+    /// Video.
+    Video,
+    /// Audio.
+    Audio,
+    /// Text.
+    Text,
+    /// 3D objects.
+    Object,
+}
+
+impl From<ToolType> for GenerationType {
+    fn from(t: ToolType) -> Self {
+        match t {
+            ToolType::Image => GenerationType::Image,
+            ToolType::Video => GenerationType::Video,
+            ToolType::Audio => GenerationType::Audio,
+            ToolType::Text => GenerationType::Text,
+            ToolType::Object => GenerationType::Object,
+        }
+    }
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    if let Ok(secs) = text.parse::<u64>() {
+        return Ok(Duration::from_secs(secs));
+    }
+    humantime::parse_duration(text).map_err(|e| format!("{e} (try `90s` or `10m`)"))
+}
+
+fn parse_status(text: &str) -> Result<GenerationStatus, String> {
+    text.parse().map_err(|_| {
+        let all: Vec<String> = GenerationStatus::ALL
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        format!("expected one of {}", all.join(", "))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations_accept_seconds_and_units() {
+        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("10m"), Ok(Duration::from_secs(600)));
+        assert!(parse_duration("soon").is_err());
+    }
+
+    #[test]
+    fn statuses_parse_and_list_the_choices_when_wrong() {
+        assert_eq!(parse_status("success"), Ok(GenerationStatus::Success));
+        assert!(
+            parse_status("done")
+                .unwrap_err()
+                .contains("pending, processing")
+        );
+    }
+}
