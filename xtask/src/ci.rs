@@ -1,10 +1,12 @@
 //! `cargo xtask ci`: every check CI runs, in order, stopping at the first failure.
+//!
+//! This is the README's test command and what `.ci/run` calls.
 
 use std::path::Path;
 
 use anyhow::Result;
 
-use crate::{codegen, process::run as sh};
+use crate::{codegen, conformance, process::run as sh};
 
 /// Runs formatting, lints, the codegen check and the whole test suite.
 pub fn run(root: &Path) -> Result<()> {
@@ -37,6 +39,8 @@ pub fn run(root: &Path) -> Result<()> {
         ],
     )?;
     sh(root, "cargo", &["test", "--workspace", "--doc", "--locked"])?;
+    println!("$ cargo xtask conformance");
+    conformance::run(root)?;
     println!("ci: all checks passed");
     Ok(())
 }

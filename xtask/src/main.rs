@@ -5,6 +5,7 @@
 
 mod ci;
 mod codegen;
+mod conformance;
 mod process;
 
 use std::path::PathBuf;
@@ -27,7 +28,11 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Run every check CI runs: fmt, clippy, codegen --check, the whole test suite.
+    /// Run the independent checks against the astudio-mock binary: the Node and
+    /// Python clients and schemathesis.
+    Conformance,
+    /// Run every check CI runs: fmt, clippy, codegen --check, the whole test
+    /// suite, the conformance checks.
     Ci,
 }
 
@@ -36,6 +41,7 @@ fn main() -> std::process::ExitCode {
     let root = workspace_root();
     let result = match cli.command {
         Command::Codegen { check } => codegen::run(&root, check),
+        Command::Conformance => conformance::run(&root),
         Command::Ci => ci::run(&root),
     };
     match result {

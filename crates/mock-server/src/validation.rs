@@ -384,6 +384,12 @@ fn parse_integer(text: &str) -> Result<i128, FieldlessIssue> {
     Err(FieldlessIssue { message, code })
 }
 
+/// The blanks a search query must hold something besides; the spec's `q`
+/// pattern (`[^\t\n\v\f\r ]`) names the same six characters.
+fn is_query_blank(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\x0b' | '\x0c' | '\r')
+}
+
 /// The `q` of `GET /api/search`: required, at least one non-blank character.
 pub fn search_query(query: Option<&str>) -> Result<String, Vec<ValidationIssue>> {
     let q = url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
@@ -391,7 +397,7 @@ pub fn search_query(query: Option<&str>) -> Result<String, Vec<ValidationIssue>>
         .map(|(_, value)| value.into_owned());
     match q {
         None => Err(vec![ValidationIssue::required("q")]),
-        Some(q) if q.trim().is_empty() => Err(vec![ValidationIssue::new(
+        Some(q) if q.chars().all(is_query_blank) => Err(vec![ValidationIssue::new(
             "q",
             "String must contain at least 1 character(s)",
             ValidationIssueCode::TooSmall,
