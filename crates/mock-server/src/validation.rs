@@ -61,6 +61,14 @@ pub fn issues(validator: &Validator, instance: &Value, prefix: &str) -> Vec<Vali
     for error in validator.iter_errors(instance) {
         push_issues(&error, prefix, &mut out);
     }
+    // As in Zod, a value of the wrong type gets that one issue: its enum,
+    // length or range are not checked too.
+    let mistyped: Vec<String> = out
+        .iter()
+        .filter(|i| i.code == ValidationIssueCode::InvalidType)
+        .map(|i| i.field.clone())
+        .collect();
+    out.retain(|i| i.code == ValidationIssueCode::InvalidType || !mistyped.contains(&i.field));
     out
 }
 

@@ -64,12 +64,15 @@ async fn shutdown_lets_a_request_in_flight_finish() {
         reqwest::Client::new()
             .get(url)
             .header("Authorization", "demo-free-key")
-            .header("X-Mock-Fault", "delay=300")
+            .header("X-Mock-Fault", "delay=1500")
             .send()
             .await
             .map(|r| r.status().as_u16())
     });
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // The server cannot say "a request is in flight", so leave the request
+    // a wide margin to arrive (a loaded CI machine is slow) and the handler
+    // one long enough to still be running at shutdown.
+    tokio::time::sleep(Duration::from_millis(500)).await;
     server.shutdown().await;
     assert_eq!(request.await.unwrap().unwrap(), 200);
 }
