@@ -9,4 +9,6 @@
 
 mod harness;
 
+mod error_table;
 mod happy_path;
+mod webhooks;
