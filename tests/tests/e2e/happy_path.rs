@@ -6,20 +6,13 @@ use std::{
 };
 
 use artificial_studio::{
-    FileUpload, ListParams, WaitOptions,
+    FileUpload, ListParams,
     types::{GenerationStatus, GenerationType, Plan, UploadedFileType},
 };
 use futures::TryStreamExt;
 use serde_json::json;
 
 use crate::harness::*;
-
-fn fast_polls() -> WaitOptions {
-    WaitOptions::default()
-        .interval(Duration::from_millis(5))
-        .max_interval(Duration::from_millis(5))
-        .timeout(Duration::from_secs(20))
-}
 
 /// A small valid PNG, made here so the test does not depend on the mock's own.
 fn png_bytes(width: u32, height: u32) -> Vec<u8> {

@@ -27,7 +27,7 @@ use std::{
     time::Duration,
 };
 
-use artificial_studio::{Client, ClientBuilder, RetryPolicy};
+use artificial_studio::{Client, ClientBuilder, RetryPolicy, WaitOptions};
 use artificial_studio_mock::{JournalEntry, webhooks::WebhookDelivery};
 use artificial_studio_types::ErrorBody;
 use reqwest::{Method, header::HeaderMap};
@@ -415,6 +415,14 @@ impl Answer {
         assert_eq!(body.message, message);
         body
     }
+}
+
+/// Waiting for a generation with 5 ms polls, up to 20 s.
+pub fn fast_polls() -> WaitOptions {
+    WaitOptions::default()
+        .interval(Duration::from_millis(5))
+        .max_interval(Duration::from_millis(5))
+        .timeout(Duration::from_secs(20))
 }
 
 /// Polls `check` every 10 ms until it gives `Some`, up to `within`; fails the

@@ -10,5 +10,7 @@
 mod harness;
 
 mod error_table;
+mod faults;
 mod happy_path;
+mod retries;
 mod webhooks;
