@@ -150,3 +150,17 @@ async fn a_run_whose_client_gave_up_is_still_completed_charged_and_journaled() {
     let list = api.get("/api/generations", FREE).await;
     assert_eq!(list.body["pagination"]["total"], 1);
 }
+
+#[tokio::test]
+async fn path_segments_that_are_not_utf8_are_404_json_like_any_unknown_id() {
+    let (_server, api) = fast_server().await;
+    for (path, message) in [
+        ("/api/tools/%FF", messages::TOOL_NOT_FOUND),
+        ("/api/generations/%80", messages::GENERATION_NOT_FOUND),
+        ("/outputs/%C3.png", messages::NOT_FOUND),
+        ("/thumbnails/%80.png", messages::NOT_FOUND),
+        ("/files/abc/%80", messages::NOT_FOUND),
+    ] {
+        api.get(path, FREE).await.assert_error(404, message);
+    }
+}
