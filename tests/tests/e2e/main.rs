@@ -9,6 +9,7 @@
 
 mod harness;
 
+mod bad_input;
 mod error_table;
 mod faults;
 mod happy_path;
