@@ -14,4 +14,5 @@ mod error_table;
 mod faults;
 mod happy_path;
 mod retries;
+mod slow_clients;
 mod webhooks;
