@@ -13,6 +13,7 @@ mod bad_input;
 mod error_table;
 mod faults;
 mod happy_path;
+mod load;
 mod retries;
 mod slow_clients;
 mod webhooks;
