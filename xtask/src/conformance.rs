@@ -18,6 +18,8 @@ const REQUIREMENTS: &str = "tests/conformance/requirements.txt";
 
 /// Runs every independent check against a fresh mock server each.
 pub fn run(root: &Path) -> Result<()> {
+    // The same build as the end-to-end suite's harness (`tests/tests/e2e/
+    // harness.rs`), so that both use one set of compiled dependencies.
     sh(
         root,
         "cargo",
@@ -28,6 +30,10 @@ pub fn run(root: &Path) -> Result<()> {
             "artificial-studio-mock",
             "--bin",
             "astudio-mock",
+            "-p",
+            "artificial-studio-cli",
+            "--bin",
+            "astudio",
         ],
     )?;
     let python = python_env(root)?;

@@ -1,9 +1,6 @@
 //! Every endpoint's happy path, through the library, against the binary.
 
-use std::{
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::sync::{Arc, Mutex};
 
 use artificial_studio::{
     FileUpload, ListParams,

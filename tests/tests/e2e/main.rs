@@ -10,6 +10,7 @@
 mod harness;
 
 mod bad_input;
+mod cli;
 mod error_table;
 mod faults;
 mod happy_path;
