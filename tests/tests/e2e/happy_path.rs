@@ -35,11 +35,11 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
 
 #[tokio::test]
 async fn a_run_goes_through_every_status_and_its_output_downloads_as_a_valid_png() {
-    // Scaled to 200 ms pending, 400 ms processing, 300 ms uploading: long
-    // enough for 5 ms polls to see each status.
+    // Scaled to 500 ms pending, 1 s processing, 750 ms uploading: long enough
+    // for 5 ms polls to see each status, even on a busy machine.
     let mock = Mock::start(&[
         "--speed",
-        "0.2",
+        "0.5",
         "--pending-ms",
         "1000",
         "--uploading-ms",
