@@ -26,6 +26,10 @@ pub fn run(root: &Path) -> Result<()> {
     )?;
     println!("$ cargo xtask codegen --check");
     codegen::run(root, true)?;
+    // The binaries the end-to-end suite and `cargo xtask conformance` start,
+    // built with the command they use (see `conformance::build_binaries`), so
+    // that no test waits for Cargo.
+    conformance::build_binaries(root)?;
     sh(
         root,
         "cargo",

@@ -18,18 +18,7 @@ const REQUIREMENTS: &str = "tests/conformance/requirements.txt";
 
 /// Runs every independent check against a fresh mock server each.
 pub fn run(root: &Path) -> Result<()> {
-    sh(
-        root,
-        "cargo",
-        &[
-            "build",
-            "--locked",
-            "-p",
-            "artificial-studio-mock",
-            "--bin",
-            "astudio-mock",
-        ],
-    )?;
+    build_binaries(root)?;
     let python = python_env(root)?;
 
     let mock = MockProcess::start(root, &["--speed", "0"])?;
@@ -63,6 +52,28 @@ pub fn run(root: &Path) -> Result<()> {
 
     println!("conformance: node, python and schemathesis checks passed");
     Ok(())
+}
+
+/// Builds `astudio-mock` and `astudio` with the same command as the
+/// end-to-end suite's harness (`tests/tests/e2e/harness.rs`), so that both
+/// find them fresh and share one set of compiled dependencies.
+pub fn build_binaries(root: &Path) -> Result<()> {
+    sh(
+        root,
+        "cargo",
+        &[
+            "build",
+            "--locked",
+            "-p",
+            "artificial-studio-mock",
+            "--bin",
+            "astudio-mock",
+            "-p",
+            "artificial-studio-cli",
+            "--bin",
+            "astudio",
+        ],
+    )
 }
 
 fn path_str(path: &Path) -> Result<&str> {

@@ -144,6 +144,19 @@ impl Transport {
     /// Sends `call`, retrying as the policy allows, and returns the first 2xx
     /// answer with its body unread.
     pub(crate) async fn execute(&self, call: &Call) -> Result<Response> {
+        self.execute_then(call, |response| async move { Ok(response) })
+            .await
+    }
+
+    /// Sends `call`, retrying as the policy allows, and passes the first 2xx
+    /// answer to `read`. A failure of `read` (the connection dropped or stalled
+    /// mid-body) is a failed attempt like any transport failure: retried when
+    /// the call is repeatable, returned otherwise.
+    async fn execute_then<T, F, Fut>(&self, call: &Call, read: F) -> Result<T>
+    where
+        F: Fn(Response) -> Fut,
+        Fut: Future<Output = Result<T, TransportFailure>>,
+    {
         let method = call.method.as_str().to_string();
         let path = call.display_path(&self.base_url);
         let mut retries = 0u32;
@@ -169,17 +182,32 @@ impl Transport {
                         request_id: request_id(response.headers()),
                     });
                     if response.status().is_success() {
-                        return Ok(response);
+                        match read(response).await {
+                            Ok(value) => return Ok(value),
+                            Err(failed) => {
+                                let failed = failed.context("reading the answer failed");
+                                self.emit(RequestEvent::Failed {
+                                    method: method.clone(),
+                                    path: path.clone(),
+                                    attempt,
+                                    error: failed.message.clone(),
+                                    elapsed: started.elapsed(),
+                                });
+                                let error = failed.into_error(&method, &call.display_url());
+                                (Failure::Transport { connect: false }, error)
+                            }
+                        }
+                    } else {
+                        let headers = response.headers().clone();
+                        let idle = call.answer_timeout.or(self.timeout);
+                        let body = read_prefix(response, ERROR_BODY_LIMIT, idle).await.0;
+                        let error = Error::from_response(status, &headers, &body);
+                        let failure = Failure::Status {
+                            kind: crate::ErrorKind::from_status(status),
+                            retry_after: error.retry_after(),
+                        };
+                        (failure, error)
                     }
-                    let headers = response.headers().clone();
-                    let idle = call.answer_timeout.or(self.timeout);
-                    let body = read_prefix(response, ERROR_BODY_LIMIT, idle).await.0;
-                    let error = Error::from_response(status, &headers, &body);
-                    let failure = Failure::Status {
-                        kind: crate::ErrorKind::from_status(status),
-                        retry_after: error.retry_after(),
-                    };
-                    (failure, error)
                 }
                 Err(failed) => {
                     self.emit(RequestEvent::Failed {
@@ -226,9 +254,19 @@ impl Transport {
 
     /// Sends `call` and decodes its 2xx JSON body as `T`.
     pub(crate) async fn json<T: DeserializeOwned>(&self, call: Call) -> Result<T> {
-        let response = self.execute(&call).await?;
-        let status = response.status().as_u16();
-        let id = request_id(response.headers());
+        // An API call's own timeout covers its body; an upload's answer still
+        // gets the API timeout between two chunks.
+        let idle = call.timeout.is_none().then_some(self.timeout).flatten();
+        let (status, id, body) = self
+            .execute_then(&call, |response| async move {
+                let status = response.status().as_u16();
+                let id = request_id(response.headers());
+                match read_prefix(response, SUCCESS_BODY_LIMIT + 1, idle).await {
+                    (body, None) => Ok((status, id, body)),
+                    (_, Some(failed)) => Err(failed),
+                }
+            })
+            .await?;
         let decode_error = |message: String, body: &[u8]| Error::Decode {
             method: call.method.to_string(),
             path: call.display_path(&self.base_url),
@@ -237,15 +275,6 @@ impl Transport {
             snippet: snippet(body),
             request_id: id.clone(),
         };
-        // An API call's own timeout covers its body; an upload's answer still
-        // gets the API timeout between two chunks.
-        let idle = call.timeout.is_none().then_some(self.timeout).flatten();
-        let (body, failure) = read_prefix(response, SUCCESS_BODY_LIMIT + 1, idle).await;
-        if let Some(failed) = failure {
-            return Err(failed
-                .context("reading the answer failed")
-                .into_error(call.method.as_str(), &call.display_url()));
-        }
         if body.len() > SUCCESS_BODY_LIMIT {
             return Err(decode_error(
                 format!("the body is larger than {SUCCESS_BODY_LIMIT} bytes"),

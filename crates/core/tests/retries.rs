@@ -414,3 +414,77 @@ fn client_futures_and_streams_can_be_spawned() {
     });
     spawnable(client.generations_stream(artificial_studio::ListParams::new()));
 }
+
+/// A server whose first `cut` answers are a 200 head and half a body, after
+/// which it closes the connection; later answers are `body` whole. Returns
+/// its address and the number of requests it got.
+async fn cut_then_whole(cut: usize, body: serde_json::Value) -> (String, Arc<Mutex<usize>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let seen = Arc::new(Mutex::new(0usize));
+    let count = seen.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            let n = {
+                let mut seen = count.lock().unwrap();
+                *seen += 1;
+                *seen
+            };
+            let body = body.to_string();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 64 * 1024];
+                let _ = socket.read(&mut buf).await;
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let sent = if n <= cut {
+                    &body[..body.len() / 2]
+                } else {
+                    &body[..]
+                };
+                let _ = socket.write_all(format!("{head}{sent}").as_bytes()).await;
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    (format!("http://{addr}"), seen)
+}
+
+#[tokio::test]
+async fn a_read_whose_body_is_cut_off_is_retried() {
+    let (base, seen) = cut_then_whole(1, account()).await;
+    let fetched = client(&base).account().await.unwrap();
+    assert_eq!(fetched.credits, 100);
+    assert_eq!(*seen.lock().unwrap(), 2);
+
+    let (base, seen) = cut_then_whole(10, account()).await;
+    let err = client(&base).account().await.unwrap_err();
+    assert!(
+        matches!(err, Error::Transport { retries: 2, .. }),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("reading the answer failed"),
+        "{err}"
+    );
+    assert_eq!(*seen.lock().unwrap(), 3);
+}
+
+#[tokio::test]
+async fn a_run_whose_body_is_cut_off_is_not_sent_again() {
+    let (base, seen) = cut_then_whole(1, run_response(ID)).await;
+    let err = client(&base)
+        .run("create-image", json!({"prompt": "a fox"}), None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Transport { retries: 0, .. }),
+        "{err:?}"
+    );
+    assert_eq!(*seen.lock().unwrap(), 1, "the server may have run it");
+}

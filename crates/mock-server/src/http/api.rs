@@ -10,7 +10,7 @@ use artificial_studio_types::{
 use axum::{
     Extension,
     body::Body,
-    extract::{Path, RawQuery, State},
+    extract::{RawQuery, State},
     http::{HeaderMap, StatusCode},
     response::Response,
 };
@@ -19,6 +19,7 @@ use serde_json::{Map, Value};
 use super::{
     body,
     errors::{ApiError, json, json_bytes},
+    param::Param,
 };
 use crate::{
     app::App,
@@ -154,7 +155,7 @@ fn pick_model<'a>(
 pub async fn get_generation(
     State(app): State<Arc<App>>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
+    Param(id): Param<String>,
 ) -> Answer {
     let found = app
         .store
@@ -196,7 +197,7 @@ pub async fn list_tools(State(app): State<Arc<App>>) -> Response {
 }
 
 /// `GET /api/tools/{slug}`: one tool with its models (serialized at start).
-pub async fn get_tool(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Answer {
+pub async fn get_tool(State(app): State<Arc<App>>, Param(slug): Param<String>) -> Answer {
     let tool = app
         .catalog
         .tool(&slug)

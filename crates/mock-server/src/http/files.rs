@@ -9,7 +9,7 @@ use artificial_studio_types::{
 use axum::{
     Extension,
     body::Body,
-    extract::{FromRequest, Multipart, Path, Request, State},
+    extract::{FromRequest, Multipart, Request, State},
     http::{HeaderValue, StatusCode, header},
     response::Response,
 };
@@ -19,6 +19,7 @@ use super::{
     api::unknown_field,
     body,
     errors::{ApiError, json},
+    param::Param,
 };
 use crate::{
     app::App,
@@ -194,7 +195,7 @@ fn safe_filename(given: Option<&str>, content_type: &str) -> String {
 /// `GET /files/{id}/{name}`: an upload's bytes.
 pub async fn download_upload(
     State(app): State<Arc<App>>,
-    Path((id, name)): Path<(String, String)>,
+    Param((id, name)): Param<(String, String)>,
 ) -> Answer {
     let upload = app
         .store
@@ -206,7 +207,7 @@ pub async fn download_upload(
 }
 
 /// `GET /outputs/{id}.{ext}`: the output of a successful generation.
-pub async fn download_output(State(app): State<Arc<App>>, Path(file): Path<String>) -> Answer {
+pub async fn download_output(State(app): State<Arc<App>>, Param(file): Param<String>) -> Answer {
     let (id, ext) = file
         .split_once('.')
         .ok_or_else(|| ApiError::not_found(messages::NOT_FOUND))?;
@@ -219,7 +220,7 @@ pub async fn download_output(State(app): State<Arc<App>>, Path(file): Path<Strin
 }
 
 /// `GET /thumbnails/{id}.png`: the thumbnail of a successful generation.
-pub async fn download_thumbnail(State(app): State<Arc<App>>, Path(file): Path<String>) -> Answer {
+pub async fn download_thumbnail(State(app): State<Arc<App>>, Param(file): Param<String>) -> Answer {
     let id = file
         .strip_suffix(".png")
         .ok_or_else(|| ApiError::not_found(messages::NOT_FOUND))?;

@@ -41,7 +41,19 @@ struct AccountNote(Arc<str>);
 struct FaultNote(String);
 
 /// Gives every answer an `X-Request-Id`, journals API requests and logs one line.
+///
+/// The request is handled on a task of its own, so a client that gives up (a
+/// timeout, a closed connection) does not cancel it half-way: like a real
+/// server, the mock finishes it (a run is created and charged) and journals
+/// it. A client testing what to do after a timed-out run meets the truth.
 pub async fn observe(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    match tokio::spawn(observed(app, request, next)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::kind(ErrorKind::InternalServerError).into_response(),
+    }
+}
+
+async fn observed(app: Arc<App>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let time = ids::now();
     let request_id = ids::request_id();

@@ -7,6 +7,7 @@ pub mod body;
 pub mod errors;
 pub mod files;
 pub mod middleware;
+pub mod param;
 
 use std::{any::Any, sync::Arc};
 

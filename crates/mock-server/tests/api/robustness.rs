@@ -126,3 +126,41 @@ async fn non_ascii_authorization_is_401_json() {
         "{answer}"
     );
 }
+
+#[tokio::test]
+async fn a_run_whose_client_gave_up_is_still_completed_charged_and_journaled() {
+    let (server, api) = fast_server().await;
+    let sent = api
+        .request(reqwest::Method::POST, "/api/run", Some(FREE))
+        .header("X-Mock-Fault", "delay=300")
+        .timeout(Duration::from_millis(50))
+        .json(&serde_json::json!({"tool": "create-image", "input": {"prompt": "x"}}))
+        .send()
+        .await;
+    assert!(sent.unwrap_err().is_timeout());
+    eventually(5, || async { server.journal().await.len() == 1 }).await;
+    let entry = &server.journal().await[0];
+    assert_eq!((entry.path.as_str(), entry.status), ("/api/run", 202));
+    assert_eq!(entry.fault.as_deref(), Some("delay=300"));
+    assert_eq!(
+        api.credits(FREE).await,
+        100 - 6,
+        "a real server would have run it"
+    );
+    let list = api.get("/api/generations", FREE).await;
+    assert_eq!(list.body["pagination"]["total"], 1);
+}
+
+#[tokio::test]
+async fn path_segments_that_are_not_utf8_are_404_json_like_any_unknown_id() {
+    let (_server, api) = fast_server().await;
+    for (path, message) in [
+        ("/api/tools/%FF", messages::TOOL_NOT_FOUND),
+        ("/api/generations/%80", messages::GENERATION_NOT_FOUND),
+        ("/outputs/%C3.png", messages::NOT_FOUND),
+        ("/thumbnails/%80.png", messages::NOT_FOUND),
+        ("/files/abc/%80", messages::NOT_FOUND),
+    ] {
+        api.get(path, FREE).await.assert_error(404, message);
+    }
+}
