@@ -28,9 +28,18 @@ struct World {
 fn world() -> &'static World {
     static WORLD: OnceLock<World> = OnceLock::new();
     WORLD.get_or_init(|| {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
         let server = rt
-            .block_on(MockServer::builder().speed(0.0).rate_limits(RateLimits::Off).start())
+            .block_on(
+                MockServer::builder()
+                    .speed(0.0)
+                    .rate_limits(RateLimits::Off)
+                    .start(),
+            )
             .unwrap();
         let client = Client::builder()
             .api_key(server.demo_keys().pro)
@@ -45,7 +54,12 @@ fn world() -> &'static World {
             }
             tools
         });
-        World { rt, _server: server, client, tools }
+        World {
+            rt,
+            _server: server,
+            client,
+            tools,
+        }
     })
 }
 
@@ -106,7 +120,9 @@ fn change() -> impl Strategy<Value = Change> {
 }
 
 fn sorted(mut issues: Vec<ValidationIssue>) -> Vec<String> {
-    issues.sort_by(|a, b| (&a.field, a.code.to_string(), &a.message).cmp(&(&b.field, b.code.to_string(), &b.message)));
+    issues.sort_by(|a, b| {
+        (&a.field, a.code.to_string(), &a.message).cmp(&(&b.field, b.code.to_string(), &b.message))
+    });
     issues.iter().map(ToString::to_string).collect()
 }
 
