@@ -8,6 +8,8 @@ set -euo pipefail
 bin="$1"
 url="${ARTIFICIAL_STUDIO_BASE_URL:?}"
 cd "$(dirname "$0")/../.."
+# Hypothesis (under schemathesis) keeps caches; keep them in target/, not at the top.
+export HYPOTHESIS_STORAGE_DIRECTORY=target/hypothesis
 
 "$bin/schemathesis" --no-color --config-file tests/conformance/schemathesis.toml \
   run spec/openapi.yaml \

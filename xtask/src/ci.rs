@@ -36,6 +36,8 @@ pub fn run(root: &Path) -> Result<()> {
         &[
             "nextest",
             "run",
+            "--config-file",
+            ".cargo/nextest.toml",
             "--workspace",
             "--all-targets",
             "--locked",
