@@ -1,0 +1,168 @@
+//! Where the time goes when a target is missed: a `perf` CPU profile of a
+//! running process under load (or of a command), or, where perf does not
+//! work, `valgrind --tool=callgrind` instruction counts.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result, bail};
+
+use super::procs;
+
+/// Whether `perf record` works here (it needs kernel support and permission).
+pub fn perf_works(scratch: &Path) -> bool {
+    let data = scratch.join("perf-probe.data");
+    let ok = procs::which("perf").is_some()
+        && Command::new("perf")
+            .args(["record", "-q", "-e", "cpu-clock", "-o"])
+            .arg(&data)
+            .args(["--", "true"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+    let _ = std::fs::remove_file(&data);
+    ok
+}
+
+/// Which profiler to use: the one asked for, else perf when it works, else callgrind.
+pub fn choose(asked: Option<&str>, scratch: &Path) -> &'static str {
+    match asked {
+        Some("callgrind") => "callgrind",
+        Some(_) => "perf",
+        None if perf_works(scratch) => "perf",
+        None => "callgrind",
+    }
+}
+
+/// Records `pid` for `seconds` while `load` runs, and summarizes by shared
+/// object and by function. Returns (summary, command lines).
+pub fn perf_pid(
+    pid: u32,
+    seconds: u64,
+    data: &Path,
+    load: impl FnOnce() -> Result<()>,
+) -> Result<(String, Vec<String>)> {
+    let mut record = Command::new("perf");
+    record
+        .args(["record", "-q", "-e", "cpu-clock", "-F", "999", "-g", "-p"])
+        .arg(pid.to_string())
+        .arg("-o")
+        .arg(data)
+        .args(["--", "sleep"])
+        .arg(seconds.to_string());
+    let line = procs::show(&record);
+    let mut recorder = record
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("starting perf record")?;
+    let loaded = load();
+    let status = recorder.wait()?;
+    loaded?;
+    if !status.success() {
+        bail!("`{line}` failed ({status})");
+    }
+    let (summary, mut lines) = perf_report(data)?;
+    lines.insert(0, line);
+    Ok((summary, lines))
+}
+
+/// Records a whole command with perf and summarizes it.
+pub fn perf_command(cmd: &[&str], data: &Path) -> Result<(String, Vec<String>)> {
+    let mut record = Command::new("perf");
+    record
+        .args(["record", "-q", "-e", "cpu-clock", "-F", "4999", "-g", "-o"])
+        .arg(data)
+        .arg("--")
+        .args(cmd);
+    let line = procs::show(&record);
+    let status = record
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .context("starting perf record")?;
+    if !status.success() {
+        bail!("`{line}` failed ({status})");
+    }
+    let (summary, mut lines) = perf_report(data)?;
+    lines.insert(0, line);
+    Ok((summary, lines))
+}
+
+fn perf_report(data: &Path) -> Result<(String, Vec<String>)> {
+    let mut lines = Vec::new();
+    let mut summary = String::new();
+    for (title, sort, limit) in [
+        ("share of CPU samples by binary", "dso", "0.5"),
+        (
+            "share of CPU samples by function (self time)",
+            "dso,symbol",
+            "1",
+        ),
+    ] {
+        let mut report = Command::new("perf");
+        report
+            .args([
+                "report",
+                "--stdio",
+                "--no-children",
+                "-g",
+                "none",
+                "--percent-limit",
+                limit,
+                "--sort",
+                sort,
+                "-i",
+            ])
+            .arg(data);
+        lines.push(procs::line(&report));
+        let out = procs::output(&mut report)?;
+        summary.push_str(&format!("{title}:\n"));
+        for row in String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+            .take(25)
+        {
+            let row = row.trim_end();
+            let row: String = row.chars().take(150).collect();
+            summary.push_str(&row);
+            summary.push('\n');
+        }
+        summary.push('\n');
+    }
+    Ok((summary, lines))
+}
+
+/// Summarizes a callgrind output file: the functions with the most
+/// instructions (self cost).
+pub fn callgrind_summary(file: &Path) -> Result<(String, String)> {
+    let mut annotate = Command::new("callgrind_annotate");
+    annotate.arg(file);
+    let line = procs::line(&annotate);
+    let out = procs::output(&mut annotate)?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut summary = String::from("instructions (Ir) by function, self cost:\n");
+    let mut in_table = false;
+    let mut rows = 0;
+    for row in text.lines() {
+        if row.contains("PROGRAM TOTALS") {
+            summary.push_str(row.trim());
+            summary.push('\n');
+        }
+        if row.contains("file:function") {
+            in_table = true;
+            continue;
+        }
+        if in_table && !row.trim().is_empty() && !row.starts_with('-') {
+            let row: String = row.trim_end().chars().take(150).collect();
+            summary.push_str(&row);
+            summary.push('\n');
+            rows += 1;
+            if rows >= 25 {
+                break;
+            }
+        }
+    }
+    Ok((summary, line))
+}
