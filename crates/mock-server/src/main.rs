@@ -4,12 +4,13 @@
 //! `http://127.0.0.1:43123`) so scripts can read it; logs go to stderr.
 
 use std::{
-    io::{IsTerminal, Write},
+    io::{BufWriter, IsTerminal, Write},
     process::ExitCode,
 };
 
 use artificial_studio_mock::{MockConfig, MockServerBuilder, config::demo_accounts};
 use clap::Parser;
+use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::EnvFilter;
 
 /// A stateful mock of the Artificial Studio API, for development and tests.
@@ -40,11 +41,12 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logs(cli.log_format);
+    let logs = init_logs(cli.log_format);
     let uses_demo_keys = cli.config.config.is_none() && cli.config.accounts.is_none();
     let server = match MockServerBuilder::from_config(cli.config).start().await {
         Ok(server) => server,
         Err(error) => {
+            drop(logs); // what was logged before comes first
             eprintln!("astudio-mock: {error}");
             return ExitCode::FAILURE;
         }
@@ -67,19 +69,30 @@ async fn main() -> ExitCode {
     wait_for_signal().await;
     tracing::info!("shutting down; letting requests in flight finish");
     server.shutdown().await;
+    drop(logs); // writes out the lines still queued
     ExitCode::SUCCESS
 }
 
-fn init_logs(format: LogFormat) {
+/// Logs go to stderr through a background thread that writes them in batches:
+/// a request never waits for stderr (a terminal or a pipe can be slow), and
+/// the request threads stop contending for its lock. No line is dropped: when
+/// the queue is full, requests wait, as they did when writing directly. The
+/// returned guard flushes what is queued when dropped.
+fn init_logs(format: LogFormat) -> WorkerGuard {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let (writer, guard) = NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("astudio-mock-logs")
+        .finish(BufWriter::new(std::io::stderr()));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         .with_ansi(std::io::stderr().is_terminal());
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
     }
+    guard
 }
 
 async fn wait_for_signal() {
