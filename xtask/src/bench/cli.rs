@@ -122,7 +122,11 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
     if !met && profile::choose(ctx.profiler.as_deref(), &ctx.scratch) == "perf" {
         let data = ctx.scratch.join("perf-cli.data");
         let script = format!("for i in $(seq 200); do {astudio} --help >/dev/null; done");
-        match profile::perf_command(&["sh", "-c", &script], &data) {
+        match profile::perf_command(
+            &["artificial_studio_cli::", "astudio::", "clap"],
+            &["sh", "-c", &script],
+            &data,
+        ) {
             Ok((summary, lines)) => {
                 section.profiles.push((
                     "200 runs of `astudio --help` (target missed)".into(),

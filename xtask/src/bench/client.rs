@@ -109,7 +109,11 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
             "--requests",
             &requests,
         ];
-        match profile::perf_command(&args, &data) {
+        match profile::perf_command(
+            &["artificial_studio::", "reqwest::", "hyper::"],
+            &args,
+            &data,
+        ) {
             Ok((summary, lines)) => {
                 section
                     .profiles
@@ -125,19 +129,13 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
     }
     drop(mock);
 
-    // The criterion micro-benchmark, as it is.
-    let mut cmd = Command::new("cargo");
-    cmd.args([
-        "bench",
-        "--locked",
-        "-p",
-        "artificial-studio",
-        "--bench",
-        "error_parsing",
-        "--",
-    ])
-    .args(&plan.criterion_args)
-    .current_dir(&ctx.root);
+    // The criterion micro-benchmark, run as `cargo bench -p artificial-studio
+    // --bench error_parsing` would (the executable cargo built above), so that
+    // cargo does not rebuild it with the features of one package alone.
+    let mut cmd = Command::new(&ctx.bin.error_parsing);
+    cmd.arg("--bench")
+        .args(&plan.criterion_args)
+        .current_dir(&ctx.root);
     procs::status(&mut cmd)?;
     section.command(procs::line(&cmd));
     let criterion = ctx

@@ -14,7 +14,8 @@ pub struct Answer {
     pub body: String,
 }
 
-fn agent() -> ureq::Agent {
+/// A client keeping its connections alive between requests.
+pub fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(10)))
@@ -29,7 +30,17 @@ pub fn send(
     headers: &[(&str, &str)],
     body: Option<&str>,
 ) -> Result<Answer> {
-    let agent = agent();
+    send_with(&agent(), method, url, headers, body)
+}
+
+/// Sends one request with `agent` (reusing its connections).
+pub fn send_with(
+    agent: &ureq::Agent,
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> Result<Answer> {
     let mut response = match (method, body) {
         ("POST", Some(body)) => {
             let mut request = agent.post(url);

@@ -4,7 +4,6 @@
 
 use anyhow::{Context, Result};
 
-use super::load::{self, Shape, Target};
 use super::report::{Headline, Section, Table, Verdict};
 use super::stats;
 use super::{BENCH_CREDITS, BENCH_KEY, Ctx, RUN_COST, http};
@@ -14,6 +13,9 @@ pub const TITLE: &str = "5. Memory growth against the eviction cap";
 
 /// The mock's default `--max-generations`.
 const DEFAULT_CAP: u64 = 100_000;
+
+/// Client threads creating generations.
+const THREADS: u64 = 4;
 
 /// "Flat": RSS at the end within this factor of RSS when the cap was reached.
 const FLAT: f64 = 1.10;
@@ -31,7 +33,6 @@ struct Series {
 /// Creates generations in batches and samples RSS after each.
 pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
     let plan = ctx.plan.clone();
-    let generator = ctx.generator()?.clone();
     let mut section = Section::new(TITLE);
     let small = plan.memory_small_cap;
     let total_small = plan.memory_generations;
@@ -39,14 +40,15 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
     let total_default = DEFAULT_CAP + plan.memory_generations / 2;
     section.method = format!(
         "`astudio-mock --speed 0 --rate-limit off` (generations end before `POST /api/run` \
-         answers, so each is final and can be evicted), driven by `{gen}` with valid runs of \
-         the bench account in {b} batches; `VmRSS` of the server after each batch. Once with \
+         answers, so each is final and can be evicted), sent valid runs of the bench account \
+         by the harness itself ({threads} threads with kept-alive connections) in {b} \
+         batches; `VmRSS` of the server after each batch. Once with \
          `--max-generations {small}` and {total_small} generations, once with the default cap \
          ({cap}) and {total_default} generations. Generations created are counted from the \
          account's credits (6 per run), not from the load generator. The journal (10 000 \
          entries by default) is full long before the end in both runs. Target: flat after the \
          cap, read as RSS at the end within {flat:.0}% of RSS at the first sample past the cap.",
-        gen = generator.name(),
+        threads = THREADS,
         b = plan.memory_batches,
         small = stats::count(small as f64),
         total_small = stats::count(total_small as f64),
@@ -64,32 +66,23 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
         let mock = ctx.start_mock(&extra)?;
         section.command(mock.command.clone());
         let start_kib = mock.memory().rss_kib;
-        let target = Target {
-            method: "POST",
-            url: format!("{}/api/run", mock.base_url),
-            headers: vec![
-                ("Authorization".to_string(), BENCH_KEY.to_string()),
-                ("Content-Type".to_string(), "application/json".to_string()),
-            ],
-            body: Some(
-                r#"{"tool":"create-image","input":{"prompt":"a lighthouse at dusk"}}"#.to_string(),
-            ),
-        };
+        let url = format!("{}/api/run", mock.base_url);
+        section.command(format!(
+            "# {THREADS} threads, each: POST http://127.0.0.1:$PORT/api/run \
+             -H 'Authorization: {BENCH_KEY}' -H 'Content-Type: application/json' -d '{RUN_BODY}'"
+        ));
         let batch = total.div_ceil(plan.memory_batches);
         let mut samples = Vec::new();
         let mut non_2xx = 0;
         let mut created = 0;
         while created < total {
             let want = batch.min(total - created);
-            let shape = Shape {
-                connections: plan.connections,
-                threads: plan.threads,
-                seconds: 300,
-                requests: Some(want),
-            };
-            let (measured, line) = load::run(&generator, &target, shape, &ctx.scratch)?;
-            section.command(line.replace(&mock.base_url, "http://127.0.0.1:$PORT"));
-            non_2xx += measured.non_2xx;
+            println!(
+                "bench: memory, cap {}: {} more generations",
+                cap.unwrap_or(DEFAULT_CAP),
+                want
+            );
+            non_2xx += create_generations(&url, want)?;
             created = generations_created(&mock.base_url)?;
             samples.push((created, mock.memory().rss_kib));
         }
@@ -165,6 +158,43 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
         });
     }
     Ok((section, headline))
+}
+
+/// The body of every run.
+const RUN_BODY: &str = r#"{"tool":"create-image","input":{"prompt":"a lighthouse at dusk"}}"#;
+
+/// Sends `n` valid runs from [`THREADS`] threads; returns how many were not 2xx.
+fn create_generations(url: &str, n: u64) -> Result<u64> {
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..THREADS)
+            .map(|t| {
+                let share = n / THREADS + u64::from(t < n % THREADS);
+                scope.spawn(move || -> Result<u64> {
+                    let agent = http::agent();
+                    let headers = [
+                        ("Authorization", BENCH_KEY),
+                        ("Content-Type", "application/json"),
+                    ];
+                    let mut refused = 0;
+                    for _ in 0..share {
+                        let answer =
+                            http::send_with(&agent, "POST", url, &headers, Some(RUN_BODY))?;
+                        if !(200..300).contains(&answer.status) {
+                            refused += 1;
+                        }
+                    }
+                    Ok(refused)
+                })
+            })
+            .collect();
+        let mut refused = 0;
+        for worker in workers {
+            refused += worker
+                .join()
+                .map_err(|_| anyhow::anyhow!("a client thread panicked"))??;
+        }
+        Ok(refused)
+    })
 }
 
 /// Runs created so far, from the bench account's credits (6 per run).

@@ -157,6 +157,8 @@ pub struct Binaries {
     pub startup: PathBuf,
     /// `crates/core/benches/client_overhead.rs`.
     pub client_overhead: PathBuf,
+    /// `crates/core/benches/error_parsing.rs` (criterion).
+    pub error_parsing: PathBuf,
 }
 
 /// What every measurement shares.
@@ -256,7 +258,7 @@ fn build(root: &Path) -> Result<Binaries> {
             ])
             .current_dir(root),
     )?;
-    let out = procs::output(
+    let out = procs::stdout_only(
         Command::new("cargo")
             .args([
                 "bench",
@@ -278,6 +280,7 @@ fn build(root: &Path) -> Result<Binaries> {
     )?;
     let mut startup = None;
     let mut client_overhead = None;
+    let mut error_parsing = None;
     for line in String::from_utf8_lossy(&out.stdout).lines() {
         let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
             continue;
@@ -287,6 +290,7 @@ fn build(root: &Path) -> Result<Binaries> {
         match (name, executable) {
             (Some("startup"), Some(path)) => startup = Some(PathBuf::from(path)),
             (Some("client_overhead"), Some(path)) => client_overhead = Some(PathBuf::from(path)),
+            (Some("error_parsing"), Some(path)) => error_parsing = Some(PathBuf::from(path)),
             _ => {}
         }
     }
@@ -298,6 +302,8 @@ fn build(root: &Path) -> Result<Binaries> {
         startup: startup.context("cargo did not report the startup bench executable")?,
         client_overhead: client_overhead
             .context("cargo did not report the client_overhead bench executable")?,
+        error_parsing: error_parsing
+            .context("cargo did not report the error_parsing bench executable")?,
     })
 }
 

@@ -63,6 +63,21 @@ pub fn output(cmd: &mut Command) -> Result<Output> {
     Ok(out)
 }
 
+/// Runs a command with its stderr on the terminal (progress) and its stdout
+/// captured; fails on a non-zero exit.
+pub fn stdout_only(cmd: &mut Command) -> Result<Output> {
+    let line = show(cmd);
+    let out = cmd
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .with_context(|| format!("starting `{line}`"))?;
+    if !out.status.success() {
+        bail!("`{line}` failed ({})", out.status);
+    }
+    Ok(out)
+}
+
 /// Runs a command with its output on the terminal; fails on a non-zero exit.
 pub fn status(cmd: &mut Command) -> Result<()> {
     let line = show(cmd);

@@ -38,6 +38,7 @@ pub fn choose(asked: Option<&str>, scratch: &Path) -> &'static str {
 /// Records `pid` for `seconds` while `load` runs, and summarizes by shared
 /// object and by function. Returns (summary, command lines).
 pub fn perf_pid(
+    focus: &[&str],
     pid: u32,
     seconds: u64,
     data: &Path,
@@ -45,7 +46,17 @@ pub fn perf_pid(
 ) -> Result<(String, Vec<String>)> {
     let mut record = Command::new("perf");
     record
-        .args(["record", "-q", "-e", "cpu-clock", "-F", "999", "-g", "-p"])
+        .args([
+            "record",
+            "-q",
+            "-e",
+            "cpu-clock",
+            "-F",
+            "499",
+            "--call-graph",
+            "dwarf,8192",
+            "-p",
+        ])
         .arg(pid.to_string())
         .arg("-o")
         .arg(data)
@@ -63,16 +74,26 @@ pub fn perf_pid(
     if !status.success() {
         bail!("`{line}` failed ({status})");
     }
-    let (summary, mut lines) = perf_report(data)?;
+    let (summary, mut lines) = perf_report(data, focus)?;
     lines.insert(0, line);
     Ok((summary, lines))
 }
 
 /// Records a whole command with perf and summarizes it.
-pub fn perf_command(cmd: &[&str], data: &Path) -> Result<(String, Vec<String>)> {
+pub fn perf_command(focus: &[&str], cmd: &[&str], data: &Path) -> Result<(String, Vec<String>)> {
     let mut record = Command::new("perf");
     record
-        .args(["record", "-q", "-e", "cpu-clock", "-F", "4999", "-g", "-o"])
+        .args([
+            "record",
+            "-q",
+            "-e",
+            "cpu-clock",
+            "-F",
+            "2999",
+            "--call-graph",
+            "dwarf,8192",
+            "-o",
+        ])
         .arg(data)
         .arg("--")
         .args(cmd);
@@ -85,12 +106,26 @@ pub fn perf_command(cmd: &[&str], data: &Path) -> Result<(String, Vec<String>)> 
     if !status.success() {
         bail!("`{line}` failed ({status})");
     }
-    let (summary, mut lines) = perf_report(data)?;
+    let (summary, mut lines) = perf_report(data, focus)?;
     lines.insert(0, line);
     Ok((summary, lines))
 }
 
-fn perf_report(data: &Path) -> Result<(String, Vec<String>)> {
+/// The functions worth naming in a profile of the mock server: its own code,
+/// and the library calls it makes per request.
+pub const MOCK_FOCUS: &[&str] = &[
+    "artificial_studio_mock::",
+    "tracing_subscriber::fmt::fmt_layer",
+    "hashbrown::raw::RawTable<T,A>::reserve_rehash",
+    "serde_json::de::from_slice",
+    "jsonschema::",
+    "__GI___writev",
+    "__libc_recv",
+    "__GI___libc_write",
+    "epoll_wait",
+];
+
+fn perf_report(data: &Path, focus: &[&str]) -> Result<(String, Vec<String>)> {
     let mut lines = Vec::new();
     let mut summary = String::new();
     for (title, sort, limit) in [
@@ -131,7 +166,63 @@ fn perf_report(data: &Path) -> Result<(String, Vec<String>)> {
         }
         summary.push('\n');
     }
+    if !focus.is_empty() {
+        let mut script = Command::new("perf");
+        script.args(["script", "-F", "ip,sym", "-i"]).arg(data);
+        lines.push(procs::line(&script));
+        let out = procs::output(&mut script)?;
+        summary.push_str(
+            "share of CPU samples in which each function is on the stack (inclusive), \
+             for the project's own functions and a few library calls:\n",
+        );
+        for (share, name) in inclusive(&String::from_utf8_lossy(&out.stdout), focus)
+            .into_iter()
+            .take(30)
+        {
+            let name: String = name.chars().take(140).collect();
+            summary.push_str(&format!("{share:>7.2}%  {name}\n"));
+        }
+    }
     Ok((summary, lines))
+}
+
+/// Inclusive shares of the functions matching `focus`, from `perf script`
+/// output (samples separated by blank lines, one frame a line).
+fn inclusive(script: &str, focus: &[&str]) -> Vec<(f64, String)> {
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut samples = 0usize;
+    for block in script.split("\n\n") {
+        let mut seen = std::collections::HashSet::new();
+        let mut any = false;
+        for frame in block.lines() {
+            // "    55d0c1 name+0x1c (inlined)" or "    55d0c1 name+0x1c"
+            let Some((_, rest)) = frame.trim().split_once(' ') else {
+                continue;
+            };
+            any = true;
+            let name = rest.trim_end_matches(" (inlined)");
+            let name = match name.rfind("+0x") {
+                Some(i) => &name[..i],
+                None => name,
+            };
+            if focus.iter().any(|f| name.contains(f)) && !name.contains("server::serve") {
+                seen.insert(name.to_string());
+            }
+        }
+        if any {
+            samples += 1;
+        }
+        for name in seen {
+            *counts.entry(name).or_default() += 1;
+        }
+    }
+    let mut shares: Vec<(f64, String)> = counts
+        .into_iter()
+        .map(|(name, n)| (100.0 * n as f64 / samples.max(1) as f64, name))
+        .filter(|(share, _)| *share >= 0.5)
+        .collect();
+    shares.sort_by(|a, b| b.0.total_cmp(&a.0));
+    shares
 }
 
 /// Summarizes a callgrind output file: the functions with the most

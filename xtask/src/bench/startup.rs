@@ -34,6 +34,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
     let mut cold_start = Vec::new();
     let mut warm = Vec::new();
     let mut warm_start = Vec::new();
+    let mut catalog = Vec::new();
     for i in 0..plan.startup_processes {
         let out = ctx.scratch.join(format!("startup-{i}.json"));
         let mut cmd = Command::new(&ctx.bin.startup);
@@ -62,6 +63,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
         cold_start.extend(number("cold_start_us"));
         warm.extend(list("first_answer_us"));
         warm_start.extend(list("start_us"));
+        catalog.extend(list("catalog_us"));
     }
     let mut table = Table::new(&["", "start() returns", "start() → first answer", "samples"]);
     let show = |v: &[f64]| Summary::of(v).map_or("—".to_string(), |s| s.show(stats::us));
@@ -78,6 +80,14 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
         warm.len().to_string(),
     ]);
     section.tables.push((String::new(), table));
+    if let Some(parse) = Summary::of(&catalog) {
+        section.findings.push(format!(
+            "Of the cold start, parsing and compiling the built-in catalog (`Catalog::from_yaml`, \
+             timed separately in the same processes) takes {} over {} runs.",
+            parse.show(stats::us),
+            parse.n
+        ));
+    }
 
     let mut headline = Vec::new();
     let mut missed = false;
@@ -106,7 +116,11 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
         let data = ctx.scratch.join("perf-startup.data");
         let samples = plan.startup_samples.to_string();
         let bench = ctx.bin.startup.to_string_lossy().to_string();
-        match profile::perf_command(&[&bench, "--bench", "--samples", &samples], &data) {
+        match profile::perf_command(
+            profile::MOCK_FOCUS,
+            &[&bench, "--bench", "--samples", &samples],
+            &data,
+        ) {
             Ok((summary, lines)) => {
                 section
                     .profiles

@@ -438,9 +438,13 @@ fn profile_mock(
     match profile::choose(ctx.profiler.as_deref(), &ctx.scratch) {
         "perf" => {
             let data = ctx.scratch.join(format!("perf-{name}.data"));
-            let (summary, lines) = profile::perf_pid(pid, ctx.plan.profile_seconds, &data, || {
-                load::run(generator, target, shape, &ctx.scratch).map(|_| ())
-            })?;
+            let (summary, lines) = profile::perf_pid(
+                profile::MOCK_FOCUS,
+                pid,
+                ctx.plan.profile_seconds,
+                &data,
+                || load::run(generator, target, shape, &ctx.scratch).map(|_| ()),
+            )?;
             for line in lines {
                 section.command(line);
             }

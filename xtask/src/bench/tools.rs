@@ -134,7 +134,9 @@ impl Installer {
     pub fn python_with_requests(&mut self) -> Result<PathBuf> {
         let system = which("python3").context("python3 is not on PATH")?;
         if imports_requests(&system) {
-            return Ok(system);
+            // The interpreter itself, not a wrapper such as a pyenv shim, whose
+            // own start-up would be timed with it.
+            return Ok(executable(&system).unwrap_or(system));
         }
         let venv = self.tools_dir.join("python");
         let python = venv.join("bin/python3");
@@ -154,6 +156,16 @@ impl Installer {
         ]))?;
         Ok(python)
     }
+}
+
+/// `sys.executable` of a Python.
+fn executable(python: &Path) -> Option<PathBuf> {
+    let out = Command::new(python)
+        .args(["-c", "import sys; print(sys.executable)"])
+        .output()
+        .ok()?;
+    let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    path.is_file().then_some(path)
 }
 
 fn imports_requests(python: &Path) -> bool {
