@@ -157,13 +157,13 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
         let (summary, n) = criterion_result(&criterion, name)?;
         table.row(vec![
             name.to_string(),
-            summary.show(|ns| stats::us(ns / 1000.0)),
+            summary.show(stats::ns),
             n.to_string(),
         ]);
         if name == "400 with 50 issues" {
             headline.push(Headline {
                 what: "parse a 400 with 50 issues into an `Error` (criterion)".to_string(),
-                measured: summary.show(|ns| stats::us(ns / 1000.0)),
+                measured: summary.show(stats::ns),
                 target: "(none)".to_string(),
                 verdict: Verdict::Reference,
                 section: TITLE.to_string(),

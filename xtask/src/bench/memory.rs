@@ -37,19 +37,19 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
     let small = plan.memory_small_cap;
     let total_small = plan.memory_generations;
     // Past the default cap too, so that its flat part is seen.
-    let total_default = DEFAULT_CAP + plan.memory_generations / 2;
+    let total_default = DEFAULT_CAP + (plan.memory_generations / 2).max(DEFAULT_CAP / 10);
     section.method = format!(
         "`astudio-mock --speed 0 --rate-limit off` (generations end before `POST /api/run` \
          answers, so each is final and can be evicted), sent valid runs of the bench account \
-         by the harness itself ({threads} threads with kept-alive connections) in {b} \
-         batches; `VmRSS` of the server after each batch. Once with \
+         by the harness itself ({threads} threads with kept-alive connections) in \
+         batches of {step}; `VmRSS` of the server after each batch. Once with \
          `--max-generations {small}` and {total_small} generations, once with the default cap \
          ({cap}) and {total_default} generations. Generations created are counted from the \
          account's credits (6 per run), not from the load generator. The journal (10 000 \
          entries by default) is full long before the end in both runs. Target: flat after the \
          cap, read as RSS at the end within {flat:.0}% of RSS at the first sample past the cap.",
         threads = THREADS,
-        b = plan.memory_batches,
+        step = stats::count(plan.memory_generations.div_ceil(plan.memory_batches) as f64),
         small = stats::count(small as f64),
         total_small = stats::count(total_small as f64),
         cap = stats::count(DEFAULT_CAP as f64),
@@ -71,7 +71,9 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
             "# {THREADS} threads, each: POST http://127.0.0.1:$PORT/api/run \
              -H 'Authorization: {BENCH_KEY}' -H 'Content-Type: application/json' -d '{RUN_BODY}'"
         ));
-        let batch = total.div_ceil(plan.memory_batches);
+        // The same step for both caps, so that the default cap is passed by
+        // several samples too.
+        let batch = plan.memory_generations.div_ceil(plan.memory_batches);
         let mut samples = Vec::new();
         let mut non_2xx = 0;
         let mut created = 0;

@@ -92,6 +92,15 @@ pub fn us(value: f64) -> String {
     }
 }
 
+/// Nanoseconds, switching to microseconds from 1000.
+pub fn ns(value: f64) -> String {
+    if value >= 1000.0 {
+        us(value / 1000.0)
+    } else {
+        format!("{value:.0} ns")
+    }
+}
+
 /// Mebibytes from kibibytes.
 pub fn mib(kib: f64) -> String {
     format!("{:.1} MiB", kib / 1024.0)
