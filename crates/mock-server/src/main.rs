@@ -3,14 +3,15 @@
 //! The first line on stdout is the base URL alone (such as
 //! `http://127.0.0.1:43123`) so scripts can read it; logs go to stderr.
 
+mod logs;
+
 use std::{
-    io::{BufWriter, IsTerminal, Write},
+    io::{IsTerminal, Write},
     process::ExitCode,
 };
 
 use artificial_studio_mock::{MockConfig, MockServerBuilder, config::demo_accounts};
 use clap::Parser;
-use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::EnvFilter;
 
 /// A stateful mock of the Artificial Studio API, for development and tests.
@@ -73,17 +74,12 @@ async fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Logs go to stderr through a background thread that writes them in batches:
-/// a request never waits for stderr (a terminal or a pipe can be slow), and
-/// the request threads stop contending for its lock. No line is dropped: when
-/// the queue is full, requests wait, as they did when writing directly. The
-/// returned guard flushes what is queued when dropped.
-fn init_logs(format: LogFormat) -> WorkerGuard {
+/// Logs go to stderr in batches (see `logs.rs`): a request never makes a
+/// `write(2)` or wakes a thread for its log line, and no line is dropped. The
+/// returned guard writes what is left when dropped.
+fn init_logs(format: LogFormat) -> logs::FlushGuard {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let (writer, guard) = NonBlockingBuilder::default()
-        .lossy(false)
-        .thread_name("astudio-mock-logs")
-        .finish(BufWriter::new(std::io::stderr()));
+    let (writer, guard) = logs::batched_stderr();
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer)
