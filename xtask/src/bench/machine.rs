@@ -95,3 +95,49 @@ pub fn load() -> [f64; 3] {
         values.next().unwrap_or(f64::NAN),
     ]
 }
+
+/// Processes that used more than a tenth of a core over one second, with
+/// their share of a core: the other work sharing the machine right now.
+pub fn busy_processes() -> Vec<(String, f64)> {
+    fn sample() -> std::collections::HashMap<u32, (String, f64)> {
+        let mut all = std::collections::HashMap::new();
+        let Ok(dir) = std::fs::read_dir("/proc") else {
+            return all;
+        };
+        for entry in dir.flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+                continue;
+            };
+            let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+                continue;
+            };
+            let name = stat[open + 1..close].to_string();
+            let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+            let ticks: f64 = [11, 12]
+                .iter()
+                .filter_map(|&i| fields.get(i).and_then(|v| v.parse::<f64>().ok()))
+                .sum();
+            all.insert(pid, (name, ticks));
+        }
+        all
+    }
+    let before = sample();
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let after = sample();
+    let me = std::process::id();
+    let mut busy: Vec<(String, f64)> = after
+        .into_iter()
+        .filter(|(pid, _)| *pid != me)
+        .filter_map(|(pid, (name, ticks))| {
+            let start = before.get(&pid).map_or(0.0, |(_, t)| *t);
+            // /proc times are in clock ticks, 100 a second on Linux.
+            let share = (ticks - start) / 100.0;
+            (share > 0.1).then_some((name, share))
+        })
+        .collect();
+    busy.sort_by(|a, b| b.1.total_cmp(&a.1));
+    busy
+}

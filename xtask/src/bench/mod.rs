@@ -311,6 +311,7 @@ fn build(root: &Path) -> Result<Binaries> {
 pub fn run(root: &Path, options: Options) -> Result<()> {
     let started = Instant::now();
     let load_start = machine::load();
+    let busy = machine::busy_processes();
     let machine = machine::Machine::read(root);
     let plan = Plan::new(&options);
     let parts: Vec<Part> = if options.only.is_empty() {
@@ -346,6 +347,15 @@ pub fn run(root: &Path, options: Options) -> Result<()> {
             ""
         }
     );
+    if !busy.is_empty() {
+        println!(
+            "bench: busy now: {}",
+            busy.iter()
+                .map(|(name, share)| format!("{name} {:.0}%", share * 100.0))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
 
     let bin = build(root)?;
     let scratch = target_dir(root).join("bench");
@@ -417,6 +427,7 @@ pub fn run(root: &Path, options: Options) -> Result<()> {
         quick: options.quick,
         machine,
         load: (load_start, machine::load()),
+        busy,
         elapsed_secs: started.elapsed().as_secs_f64(),
         tools: tool_versions(&ctx),
         headline,

@@ -222,6 +222,29 @@ impl Server {
             })
     }
 
+    /// CPU time (user + system) the server and its children have used so far,
+    /// in seconds.
+    pub fn cpu_seconds(&self) -> f64 {
+        let ticks = clock_ticks();
+        tree(self.pid())
+            .into_iter()
+            .map(|pid| {
+                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+                // Fields after the command name (which may hold spaces), from
+                // field 3 on: utime and stime are fields 14 and 15.
+                let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+                let fields: Vec<&str> = after.split_whitespace().collect();
+                let field = |i: usize| {
+                    fields
+                        .get(i)
+                        .and_then(|v| v.parse::<f64>().ok())
+                        .unwrap_or(0.0)
+                };
+                (field(11) + field(12)) / ticks
+            })
+            .sum()
+    }
+
     fn exit_note(&mut self) -> String {
         std::thread::sleep(Duration::from_millis(100));
         match self.child.try_wait() {
@@ -279,6 +302,20 @@ fn memory_of(pid: u32) -> Memory {
         rss_kib: field("VmRSS:"),
         peak_kib: field("VmHWM:"),
     }
+}
+
+/// Clock ticks per second of `/proc/*/stat` times (`getconf CLK_TCK`, 100 on Linux).
+fn clock_ticks() -> f64 {
+    static TICKS: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+    *TICKS.get_or_init(|| {
+        Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+            .filter(|t: &f64| *t > 0.0)
+            .unwrap_or(100.0)
+    })
 }
 
 /// A process and its descendants, parents first.

@@ -148,6 +148,8 @@ pub struct Report {
     pub machine: Machine,
     /// Load averages at the start and at the end.
     pub load: ([f64; 3], [f64; 3]),
+    /// Other processes busy (share of a core) just before the start.
+    pub busy: Vec<(String, f64)>,
     /// How long the whole run took, in seconds.
     pub elapsed_secs: f64,
     /// Tool name and version line.
@@ -205,10 +207,28 @@ impl Report {
         let _ = writeln!(
             out,
             "**Load** (1/5/15-minute averages, {} cores): {:.2} / {:.2} / {:.2} at the start, \
-             {:.2} / {:.2} / {:.2} at the end. A load above zero means other work shared the \
-             cores with the benchmark; the ratios hold up better than the absolute numbers. \
-             The whole run took {:.0} s.\n",
-            m.cores, start[0], start[1], start[2], end[0], end[1], end[2], self.elapsed_secs
+             {:.2} / {:.2} / {:.2} at the end (which counts the benchmark's own last minutes). \
+             Busy just before the start (share of one core over one second): {}. Other work \
+             sharing the cores moves the absolute numbers much more than the ratios. The whole \
+             run took {:.0} s.\n",
+            m.cores,
+            start[0],
+            start[1],
+            start[2],
+            end[0],
+            end[1],
+            end[2],
+            if self.busy.is_empty() {
+                "nothing".to_string()
+            } else {
+                self.busy
+                    .iter()
+                    .take(6)
+                    .map(|(name, share)| format!("`{name}` {:.0}%", share * 100.0))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+            self.elapsed_secs
         );
 
         out.push_str("## Headline\n\n");

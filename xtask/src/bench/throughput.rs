@@ -84,6 +84,8 @@ struct Contender {
     server: Server,
     path: String,
     rounds: Vec<Measured>,
+    /// CPU time per answer in each round, in microseconds.
+    cpu_us: Vec<f64>,
     bytes: usize,
 }
 
@@ -104,9 +106,16 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
          {prism_v} mocks `spec/openapi.yaml` with its defaults (static examples, info logging \
          to /dev/null). Every server is started fresh for each route, warmed up for {w} s, \
          then measured in {r} rounds of {s} s, the servers taking turns within each round (the \
-         order rotates), so noise from the machine falls on all of them alike. Ratios are \
+         order rotates), so that noise from the machine falls on all of them (not exactly \
+         alike: Prism runs on one thread and loses less than the Rust servers to a busy \
+         second core). Ratios are \
          taken round by round (the mock against each other server in the same round). Peak \
-         RSS is `VmHWM` of the server process (and its children) after all its rounds.",
+         RSS is `VmHWM` of the server process (and its children) after all its rounds. \
+         Server CPU per answer is the user + system time the server used during a round \
+         (`/proc/PID/stat`, all its threads) divided by the answers of that round: unlike \
+         req/s it does not depend on how much of the machine the load generator and other \
+         work leave to the server, so its ratio is the steadier measure of the work each \
+         server does per request.",
         gen = generator.name(),
         c = plan.connections,
         t = plan.threads,
@@ -203,12 +212,14 @@ fn measure_route(
             server: mock,
             path: path.clone(),
             rounds: Vec::new(),
+            cpu_us: Vec::new(),
             bytes: captured.body.len(),
         },
         Contender {
             server: bare,
             path: path.clone(),
             rounds: Vec::new(),
+            cpu_us: Vec::new(),
             bytes: 0,
         },
     ];
@@ -229,6 +240,7 @@ fn measure_route(
             server,
             path: path.clone(),
             rounds: Vec::new(),
+            cpu_us: Vec::new(),
             bytes: 0,
         });
     }
@@ -281,9 +293,12 @@ fn measure_route(
                 plan.rounds,
                 c.server.name
             );
+            let cpu_before = c.server.cpu_seconds();
             let (measured, line) =
                 load::run(generator, &target, shape(plan.seconds), &ctx.scratch)?;
+            let cpu = c.server.cpu_seconds() - cpu_before;
             section.command(template(&line, &c.server.base_url));
+            c.cpu_us.push(cpu * 1e6 / measured.answers.max(1) as f64);
             c.rounds.push(measured);
         }
     }
@@ -295,10 +310,13 @@ fn measure_route(
         "req/s",
         "p50 latency",
         "p99 latency",
+        "server CPU per answer",
         "peak RSS",
         "answers (non-2xx, errors)",
-        "astudio-mock ÷ this, per round",
+        "astudio-mock ÷ this, per round (req/s)",
+        "this ÷ astudio-mock (CPU per answer)",
     ]);
+    let mock_cpu = contenders[0].cpu_us.clone();
     let mut rows = Vec::new();
     for (i, c) in contenders.iter().enumerate() {
         let rps: Vec<f64> = c.rounds.iter().map(|m| m.rps).collect();
@@ -316,6 +334,7 @@ fn measure_route(
             show(Summary::of(&rps), stats::count),
             show(Summary::of(&p50), stats::ms),
             show(Summary::of(&p99), stats::ms),
+            show(Summary::of(&c.cpu_us), stats::us),
             stats::mib(memory.peak_kib),
             format!("{} ({}, {})", stats::count(answers as f64), non_2xx, errors),
             if i == 0 {
@@ -324,6 +343,16 @@ fn measure_route(
                 show(ratio, stats::times)
             } else {
                 show(ratio, stats::percent)
+            },
+            if i == 0 {
+                "—".to_string()
+            } else {
+                let cpu_ratio = Summary::of(&stats::ratios(&c.cpu_us, &mock_cpu));
+                if c.server.name == "Prism" {
+                    show(cpu_ratio, stats::times)
+                } else {
+                    show(cpu_ratio, stats::percent)
+                }
             },
         ]);
         if non_2xx > 0 || errors > 0 {
