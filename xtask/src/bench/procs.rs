@@ -169,11 +169,21 @@ impl Server {
             command,
             child,
         };
-        let mut reader = BufReader::new(stdout);
+        // The first stdout line is read, and the rest drained (so that the
+        // server never blocks on a full pipe), by a thread: a server that
+        // never prints must not hang the benchmark.
+        let (first_line, first_rx) = std::sync::mpsc::channel::<String>();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            let mut first = String::new();
+            let _ = reader.read_line(&mut first);
+            let _ = first_line.send(first);
+            let mut sink = [0u8; 8192];
+            while matches!(reader.read(&mut sink), Ok(n) if n > 0) {}
+        });
         match ready {
             Ready::FirstLine => {
-                let mut first = String::new();
-                reader.read_line(&mut first)?;
+                let first = first_rx.recv_timeout(timeout).unwrap_or_default();
                 let url = first.trim();
                 if !url.starts_with("http://") {
                     bail!(
@@ -185,11 +195,6 @@ impl Server {
             }
             Ready::Polled(url) => server.base_url = url,
         }
-        // Keep draining stdout so that the server never blocks on a full pipe.
-        std::thread::spawn(move || {
-            let mut sink = [0u8; 8192];
-            while matches!(reader.read(&mut sink), Ok(n) if n > 0) {}
-        });
         let deadline = Instant::now() + timeout;
         while !super::http::answers(&server.base_url) {
             if let Ok(Some(status)) = server.child.try_wait() {
