@@ -267,10 +267,17 @@ pub fn parse_oha(text: &str) -> Result<Measured> {
             non_2xx += n;
         }
     }
+    // A timed run ends with the requests in flight cut off ("aborted due to
+    // deadline"): the end of the run, not errors of the server.
     let errors = json
         .get("errorDistribution")
         .and_then(serde_json::Value::as_object)
-        .map(|e| e.values().filter_map(serde_json::Value::as_u64).sum())
+        .map(|e| {
+            e.iter()
+                .filter(|(kind, _)| !kind.contains("deadline"))
+                .filter_map(|(_, n)| n.as_u64())
+                .sum()
+        })
         .unwrap_or(0);
     Ok(Measured {
         rps: number("/summary/requestsPerSec").context("no requestsPerSec")?,
@@ -315,7 +322,8 @@ Transfer/sec:      8.73MB
     #[test]
     fn oha_summary_counts_statuses_outside_2xx() {
         let text = r#"{"summary":{"requestsPerSec":1000.5},"latencyPercentiles":{"p50":0.0005,"p99":0.002},
-            "statusCodeDistribution":{"202":990,"402":10},"errorDistribution":{"connection closed":2}}"#;
+            "statusCodeDistribution":{"202":990,"402":10},
+            "errorDistribution":{"connection closed":2,"aborted due to deadline":32}}"#;
         let m = parse_oha(text).unwrap();
         assert_eq!((m.answers, m.non_2xx, m.errors), (1000, 10, 2));
         assert!((m.p99_ms - 2.0).abs() < 1e-9);

@@ -106,9 +106,10 @@ pub fn mib(kib: f64) -> String {
     format!("{:.1} MiB", kib / 1024.0)
 }
 
-/// A ratio as a percentage, such as `72%`.
+/// A ratio as a percentage with one decimal, such as `59.8%` (so that a value
+/// just under a target never reads as the target).
 pub fn percent(ratio: f64) -> String {
-    format!("{:.0}%", ratio * 100.0)
+    format!("{:.1}%", ratio * 100.0)
 }
 
 /// A ratio as a factor, such as `23×`.
