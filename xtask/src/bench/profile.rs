@@ -159,9 +159,8 @@ fn perf_report(data: &Path, focus: &[&str]) -> Result<(String, Vec<String>)> {
             .filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit()))
             .take(25)
         {
-            let row = row.trim_end();
             let row: String = row.chars().take(150).collect();
-            summary.push_str(&row);
+            summary.push_str(row.trim_end());
             summary.push('\n');
         }
         summary.push('\n');
@@ -246,8 +245,8 @@ pub fn callgrind_summary(file: &Path) -> Result<(String, String)> {
             continue;
         }
         if in_table && !row.trim().is_empty() && !row.starts_with('-') {
-            let row: String = row.trim_end().chars().take(150).collect();
-            summary.push_str(&row);
+            let row: String = row.chars().take(150).collect();
+            summary.push_str(row.trim_end());
             summary.push('\n');
             rows += 1;
             if rows >= 25 {
