@@ -357,7 +357,12 @@ pub fn run(root: &Path, options: Options) -> Result<()> {
         );
     }
 
+    let build_started = Instant::now();
     let bin = build(root)?;
+    println!(
+        "bench: build took {:.0} s",
+        build_started.elapsed().as_secs_f64()
+    );
     let scratch = target_dir(root).join("bench");
     std::fs::create_dir_all(&scratch)?;
     std::fs::write(
@@ -392,6 +397,7 @@ pub fn run(root: &Path, options: Options) -> Result<()> {
     let mut headline = Vec::new();
     let mut failures = Vec::new();
     for part in &parts {
+        let part_started = Instant::now();
         let (title, result) = match part {
             Part::Throughput => (throughput::TITLE, throughput::run(&mut ctx)),
             Part::Startup => (startup::TITLE, startup::run(&mut ctx)),
@@ -399,6 +405,10 @@ pub fn run(root: &Path, options: Options) -> Result<()> {
             Part::Cli => (cli::TITLE, cli::run(&mut ctx)),
             Part::Memory => (memory::TITLE, memory::run(&mut ctx)),
         };
+        println!(
+            "bench: {title} took {:.0} s",
+            part_started.elapsed().as_secs_f64()
+        );
         match result {
             Ok((section, rows)) => {
                 sections.push(section);
