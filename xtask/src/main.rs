@@ -3,6 +3,7 @@
 //! Users of the SDK never need this crate; it keeps the generated code in step
 //! with the spec and runs the same checks CI runs.
 
+mod bench;
 mod ci;
 mod codegen;
 mod conformance;
@@ -34,6 +35,9 @@ enum Command {
     /// Run every check CI runs: fmt, clippy, codegen --check, the whole test
     /// suite, the conformance checks.
     Ci,
+    /// Measure the mock server, the client and the CLI against their peers
+    /// and write BENCHMARKS.md (never part of CI; missed targets do not fail).
+    Bench(bench::Options),
 }
 
 fn main() -> std::process::ExitCode {
@@ -43,6 +47,7 @@ fn main() -> std::process::ExitCode {
         Command::Codegen { check } => codegen::run(&root, check),
         Command::Conformance => conformance::run(&root),
         Command::Ci => ci::run(&root),
+        Command::Bench(options) => bench::run(&root, options),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

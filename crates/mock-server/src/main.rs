@@ -3,6 +3,8 @@
 //! The first line on stdout is the base URL alone (such as
 //! `http://127.0.0.1:43123`) so scripts can read it; logs go to stderr.
 
+mod logs;
+
 use std::{
     io::{IsTerminal, Write},
     process::ExitCode,
@@ -40,11 +42,12 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logs(cli.log_format);
+    let logs = init_logs(cli.log_format);
     let uses_demo_keys = cli.config.config.is_none() && cli.config.accounts.is_none();
     let server = match MockServerBuilder::from_config(cli.config).start().await {
         Ok(server) => server,
         Err(error) => {
+            drop(logs); // what was logged before comes first
             eprintln!("astudio-mock: {error}");
             return ExitCode::FAILURE;
         }
@@ -67,19 +70,25 @@ async fn main() -> ExitCode {
     wait_for_signal().await;
     tracing::info!("shutting down; letting requests in flight finish");
     server.shutdown().await;
+    drop(logs); // writes out the lines still queued
     ExitCode::SUCCESS
 }
 
-fn init_logs(format: LogFormat) {
+/// Logs go to stderr in batches (see `logs.rs`): a request never makes a
+/// `write(2)` or wakes a thread for its log line, and no line is dropped. The
+/// returned guard writes what is left when dropped.
+fn init_logs(format: LogFormat) -> logs::FlushGuard {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let (writer, guard) = logs::batched_stderr();
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         .with_ansi(std::io::stderr().is_terminal());
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
     }
+    guard
 }
 
 async fn wait_for_signal() {

@@ -114,7 +114,10 @@ struct Entry {
 
 #[derive(Default)]
 struct Generations {
-    by_id: HashMap<Arc<str>, Entry>,
+    /// Boxed: a table slot holds a pointer, not a whole generation, so growing
+    /// and rehashing the table (which removals at the cap make frequent) moves
+    /// a few bytes per generation instead of a few hundred.
+    by_id: HashMap<Arc<str>, Box<Entry>>,
     /// Every id, oldest first, for eviction.
     order: VecDeque<Arc<str>>,
     /// Each owner's ids, oldest first, for listing.
@@ -239,7 +242,9 @@ impl MemoryStore {
             .entry(owner)
             .or_default()
             .push_back(id.clone());
-        generations.by_id.insert(id, Entry { stored, cost });
+        generations
+            .by_id
+            .insert(id, Box::new(Entry { stored, cost }));
         generations.evict_beyond(self.options.max_generations);
         Ok(())
     }

@@ -1,0 +1,530 @@
+//! Measurement 1: mock server throughput and latency on loopback, against a
+//! bare axum server sending the same bytes and against Prism mocking the same spec.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+
+use super::load::{self, Measured, Shape, Target};
+use super::procs::{self, Ready, Server};
+use super::report::{Headline, Section, Table, Verdict};
+use super::stats::{self, Summary};
+use super::{BENCH_CREDITS, BENCH_KEY, Ctx, RUN_COST, http, profile};
+
+/// The section title.
+pub const TITLE: &str = "1. Mock server throughput and latency";
+
+/// The body of every `POST /api/run`: valid, the default model, 6 credits.
+const RUN_BODY: &str = r#"{"tool":"create-image","input":{"prompt":"a lighthouse at dusk"}}"#;
+
+/// Targets: the mock against bare axum, and against Prism.
+const MIN_SHARE_OF_BARE: f64 = 0.60;
+const MIN_TIMES_PRISM: f64 = 20.0;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Route {
+    Tool,
+    Generation,
+    Run,
+}
+
+impl Route {
+    fn label(self) -> &'static str {
+        match self {
+            Route::Tool => "GET /api/tools/create-image",
+            Route::Generation => "GET /api/generations/{id}",
+            Route::Run => "POST /api/run",
+        }
+    }
+
+    fn method(self) -> &'static str {
+        if self == Route::Run { "POST" } else { "GET" }
+    }
+
+    fn bare_flag(self) -> &'static str {
+        match self {
+            Route::Tool => "--tool",
+            Route::Generation => "--generation",
+            Route::Run => "--run",
+        }
+    }
+}
+
+fn headers(route: Route) -> Vec<(String, String)> {
+    let mut headers = vec![("Authorization".to_string(), BENCH_KEY.to_string())];
+    if route == Route::Run {
+        headers.push(("Content-Type".to_string(), "application/json".to_string()));
+    }
+    headers
+}
+
+fn target(route: Route, base_url: &str, path: &str) -> Target {
+    Target {
+        method: route.method(),
+        url: format!("{base_url}{path}"),
+        headers: headers(route),
+        body: (route == Route::Run).then(|| RUN_BODY.to_string()),
+    }
+}
+
+fn send(route: Route, base_url: &str, path: &str) -> Result<http::Answer> {
+    let headers = headers(route);
+    let headers: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let body = (route == Route::Run).then_some(RUN_BODY);
+    http::send(route.method(), &format!("{base_url}{path}"), &headers, body)
+}
+
+/// One server under test, with what its rounds measured.
+struct Contender {
+    server: Server,
+    path: String,
+    rounds: Vec<Measured>,
+    /// CPU time per answer in each round, in microseconds.
+    cpu_us: Vec<f64>,
+    bytes: usize,
+}
+
+/// Runs the throughput comparison on every route.
+pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
+    let generator = ctx.generator()?.clone();
+    let prism = ctx.installer.prism().map_err(|e| format!("{e:#}"));
+    let mut section = Section::new(TITLE);
+    let plan = ctx.plan.clone();
+    section.method = format!(
+        "Each server runs alone as a release binary on loopback; `{gen}` keeps {c} connections \
+         open with {t} threads. `astudio-mock` runs with `--speed 0 --rate-limit off`, its \
+         default logging (one line per request, stderr sent to /dev/null) and an accounts \
+         file with one pro account holding 10^15 credits, so every `POST /api/run` is a valid \
+         run that creates a generation and answers `202`. The bare axum server \
+         (`crates/mock-server/examples/bare_axum.rs`, same axum/tokio/hyper/mimalloc) answers \
+         with the exact bytes the mock answered to the same request, captured first. Prism \
+         {prism_v} mocks `spec/openapi.yaml` with its defaults (static examples, info logging \
+         to /dev/null). Every server is started fresh for each route, warmed up for {w} s, \
+         then measured in {r} rounds of {s} s, the servers taking turns within each round (the \
+         order rotates), so that noise from the machine falls on all of them (not exactly \
+         alike: Prism runs on one thread and loses less than the Rust servers to a busy \
+         second core). Ratios are \
+         taken round by round (the mock against each other server in the same round). Peak \
+         RSS is `VmHWM` of the server process (and its children) after all its rounds. \
+         Server CPU per answer is the user + system time the server used during a round \
+         (`/proc/PID/stat`, all its threads) divided by the answers of that round: unlike \
+         req/s it does not depend on how much of the machine the load generator and other \
+         work leave to the server, so its ratio is the steadier measure of the work each \
+         server does per request.",
+        gen = generator.name(),
+        c = plan.connections,
+        t = plan.threads,
+        prism_v = super::tools::PRISM_VERSION,
+        w = plan.warmup_seconds,
+        r = plan.rounds,
+        s = plan.seconds,
+    );
+    if let Err(why) = &prism {
+        section.findings.push(format!(
+            "Prism could not be installed, so it is not compared: {why}"
+        ));
+    }
+    let mut headline = Vec::new();
+    for route in [Route::Tool, Route::Generation, Route::Run] {
+        println!("bench: throughput of {}", route.label());
+        let (table, findings, rows, profiles) =
+            measure_route(ctx, route, prism.as_ref().ok(), &mut section)
+                .with_context(|| format!("measuring {}", route.label()))?;
+        section
+            .tables
+            .push((format!("**{}**", route.label()), table));
+        section.findings.extend(findings);
+        section.profiles.extend(profiles);
+        headline.extend(rows);
+    }
+    if prism.is_err() {
+        headline.push(Headline {
+            what: "astudio-mock ÷ Prism".to_string(),
+            measured: "—".to_string(),
+            target: format!("≥ {MIN_TIMES_PRISM:.0}×"),
+            verdict: Verdict::NotMeasured("Prism could not be installed".to_string()),
+            section: TITLE.to_string(),
+        });
+    }
+    Ok((section, headline))
+}
+
+type RouteResult = (Table, Vec<String>, Vec<Headline>, Vec<(String, String)>);
+
+fn measure_route(
+    ctx: &Ctx,
+    route: Route,
+    prism: Option<&PathBuf>,
+    section: &mut Section,
+) -> Result<RouteResult> {
+    let plan = &ctx.plan;
+    let generator = ctx.generator()?;
+    let mock = ctx.start_mock(&[])?;
+    section.command(mock.command.clone());
+
+    // The mock's path (a generation of the bench account for the read), and
+    // its answer, which the bare server will send as a constant.
+    let path = match route {
+        Route::Tool => "/api/tools/create-image".to_string(),
+        Route::Run => "/api/run".to_string(),
+        Route::Generation => {
+            let created = send(Route::Run, &mock.base_url, "/api/run")?;
+            let id = serde_json::from_str::<serde_json::Value>(&created.body)?
+                .get("id")
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+                .with_context(|| format!("no id in the 202 of POST /api/run: {}", created.body))?;
+            format!("/api/generations/{id}")
+        }
+    };
+    let captured = send(route, &mock.base_url, &path)?;
+    if !(200..300).contains(&captured.status) {
+        bail!(
+            "astudio-mock answered {} to {} {path}: {}",
+            captured.status,
+            route.method(),
+            captured.body
+        );
+    }
+    let body_file = ctx.scratch.join(format!(
+        "{}.json",
+        route.bare_flag().trim_start_matches('-')
+    ));
+    std::fs::write(&body_file, &captured.body)?;
+
+    let mut bare_cmd = Command::new(&ctx.bin.bare);
+    bare_cmd.arg("0").arg(route.bare_flag()).arg(&body_file);
+    let bare = Server::start(
+        "bare axum",
+        bare_cmd,
+        Ready::FirstLine,
+        Duration::from_secs(20),
+    )?;
+    section.command(bare.command.clone());
+
+    let mut contenders = vec![
+        Contender {
+            server: mock,
+            path: path.clone(),
+            rounds: Vec::new(),
+            cpu_us: Vec::new(),
+            bytes: captured.body.len(),
+        },
+        Contender {
+            server: bare,
+            path: path.clone(),
+            rounds: Vec::new(),
+            cpu_us: Vec::new(),
+            bytes: 0,
+        },
+    ];
+    if let Some(prism) = prism {
+        let port = procs::free_port()?;
+        let mut cmd = Command::new(prism);
+        cmd.args(["mock", "spec/openapi.yaml", "--host", "127.0.0.1", "--port"])
+            .arg(port.to_string())
+            .current_dir(&ctx.root);
+        let server = Server::start(
+            "Prism",
+            cmd,
+            Ready::Polled(format!("http://127.0.0.1:{port}")),
+            Duration::from_secs(90),
+        )?;
+        section.command(server.command.clone());
+        contenders.push(Contender {
+            server,
+            path: path.clone(),
+            rounds: Vec::new(),
+            cpu_us: Vec::new(),
+            bytes: 0,
+        });
+    }
+
+    // Each answers the route with a 2xx before it is measured.
+    let mut findings = Vec::new();
+    for c in contenders.iter_mut() {
+        let answer = send(route, &c.server.base_url, &c.path)?;
+        if !(200..300).contains(&answer.status) {
+            bail!(
+                "{} answered {} to {} {}: {}",
+                c.server.name,
+                answer.status,
+                route.method(),
+                c.path,
+                answer.body
+            );
+        }
+        c.bytes = answer.body.len();
+    }
+    findings.push(format!(
+        "{}: body bytes per answer: {}.",
+        route.label(),
+        contenders
+            .iter()
+            .map(|c| format!("{} {}", c.server.name, c.bytes))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+
+    let shape = |seconds| Shape {
+        connections: plan.connections,
+        threads: plan.threads,
+        seconds,
+        requests: None,
+    };
+    for c in &contenders {
+        let target = target(route, &c.server.base_url, &c.path);
+        println!("bench: warming up {}", c.server.name);
+        load::run(generator, &target, shape(plan.warmup_seconds), &ctx.scratch)?;
+    }
+    for round in 0..plan.rounds {
+        let n = contenders.len();
+        for k in 0..n {
+            let c = &mut contenders[(round + k) % n];
+            let target = target(route, &c.server.base_url, &c.path);
+            println!(
+                "bench: round {}/{} {}",
+                round + 1,
+                plan.rounds,
+                c.server.name
+            );
+            let cpu_before = c.server.cpu_seconds();
+            let (measured, line) =
+                load::run(generator, &target, shape(plan.seconds), &ctx.scratch)?;
+            let cpu = c.server.cpu_seconds() - cpu_before;
+            section.command(template(&line, &c.server.base_url));
+            c.cpu_us.push(cpu * 1e6 / measured.answers.max(1) as f64);
+            c.rounds.push(measured);
+        }
+    }
+
+    // Tables and ratios.
+    let mock_rps: Vec<f64> = contenders[0].rounds.iter().map(|m| m.rps).collect();
+    let mut table = Table::new(&[
+        "server",
+        "req/s",
+        "p50 latency",
+        "p99 latency",
+        "server CPU per answer",
+        "peak RSS",
+        "answers (non-2xx, errors)",
+        "astudio-mock ÷ this, per round (req/s)",
+        "this ÷ astudio-mock (CPU per answer)",
+    ]);
+    let mock_cpu = contenders[0].cpu_us.clone();
+    let mut rows = Vec::new();
+    for (i, c) in contenders.iter().enumerate() {
+        let rps: Vec<f64> = c.rounds.iter().map(|m| m.rps).collect();
+        let p50: Vec<f64> = c.rounds.iter().map(|m| m.p50_ms).collect();
+        let p99: Vec<f64> = c.rounds.iter().map(|m| m.p99_ms).collect();
+        let answers: u64 = c.rounds.iter().map(|m| m.answers).sum();
+        let non_2xx: u64 = c.rounds.iter().map(|m| m.non_2xx).sum();
+        let errors: u64 = c.rounds.iter().map(|m| m.errors).sum();
+        let memory = c.server.memory();
+        let ratio = Summary::of(&stats::ratios(&mock_rps, &rps));
+        let show =
+            |s: Option<Summary>, f: fn(f64) -> String| s.map_or("—".to_string(), |s| s.show(f));
+        table.row(vec![
+            c.server.name.clone(),
+            show(Summary::of(&rps), stats::count),
+            show(Summary::of(&p50), stats::ms),
+            show(Summary::of(&p99), stats::ms),
+            show(Summary::of(&c.cpu_us), stats::us),
+            stats::mib(memory.peak_kib),
+            format!("{} ({}, {})", stats::count(answers as f64), non_2xx, errors),
+            if i == 0 {
+                "—".to_string()
+            } else if c.server.name == "Prism" {
+                show(ratio, stats::times)
+            } else {
+                show(ratio, stats::percent)
+            },
+            if i == 0 {
+                "—".to_string()
+            } else {
+                let cpu_ratio = Summary::of(&stats::ratios(&c.cpu_us, &mock_cpu));
+                if c.server.name == "Prism" {
+                    show(cpu_ratio, stats::times)
+                } else {
+                    show(cpu_ratio, stats::percent)
+                }
+            },
+        ]);
+        if non_2xx > 0 || errors > 0 {
+            findings.push(format!(
+                "{}: {} answered {non_2xx} non-2xx and had {errors} connection errors out of {} — \
+                 its rate includes them.",
+                route.label(),
+                c.server.name,
+                stats::count(answers as f64)
+            ));
+        }
+        if i == 0 {
+            continue;
+        }
+        let (target_text, verdict, shown) = if c.server.name == "Prism" {
+            (
+                format!("≥ {MIN_TIMES_PRISM:.0}×"),
+                ratio.map(|r| Verdict::from(r.median >= MIN_TIMES_PRISM)),
+                ratio.map(|r| r.show(stats::times)),
+            )
+        } else {
+            (
+                format!("≥ {:.0}%", MIN_SHARE_OF_BARE * 100.0),
+                ratio.map(|r| Verdict::from(r.median >= MIN_SHARE_OF_BARE)),
+                ratio.map(|r| r.show(stats::percent)),
+            )
+        };
+        rows.push(Headline {
+            what: format!(
+                "{}: astudio-mock ÷ {} (req/s)",
+                route.label(),
+                c.server.name
+            ),
+            measured: shown.unwrap_or_else(|| "—".to_string()),
+            target: target_text,
+            verdict: verdict.unwrap_or(Verdict::NotMeasured("no rounds".to_string())),
+            section: TITLE.to_string(),
+        });
+    }
+    if route == Route::Run {
+        findings.push(check_credits(&contenders[0].server.base_url)?);
+    }
+
+    // Where the mock's time goes, when it falls short of the bare server.
+    let mut profiles = Vec::new();
+    let missed_bare = rows.first().is_some_and(|h| h.verdict == Verdict::Missed);
+    if missed_bare {
+        let mock = &contenders[0];
+        let target = target(route, &mock.server.base_url, &mock.path);
+        match profile_mock(ctx, route, mock.server.pid(), &target, section) {
+            Ok(summary) => profiles.push((
+                format!(
+                    "astudio-mock under load on {} (target missed)",
+                    route.label()
+                ),
+                summary,
+            )),
+            Err(error) => findings.push(format!(
+                "{}: the profile of the missed target could not be taken: {error:#}",
+                route.label()
+            )),
+        }
+    }
+    Ok((table, findings, rows, profiles))
+}
+
+/// A command line with the server's base URL replaced by a placeholder, so a
+/// repeated command is listed once per shape.
+fn template(line: &str, base_url: &str) -> String {
+    line.replace(base_url, "http://127.0.0.1:$PORT")
+}
+
+/// Confirms the bench account still had credits after the runs (so no `402`
+/// could have happened), and says how many runs the mock took.
+fn check_credits(base_url: &str) -> Result<String> {
+    let answer = http::send(
+        "GET",
+        &format!("{base_url}/api/account"),
+        &[("Authorization", BENCH_KEY)],
+        None,
+    )?;
+    let account: serde_json::Value = serde_json::from_str(&answer.body)?;
+    let credits = account
+        .get("credits")
+        .and_then(serde_json::Value::as_u64)
+        .context("no credits in GET /api/account")?;
+    let spent = BENCH_CREDITS.saturating_sub(credits);
+    Ok(format!(
+        "POST /api/run: the bench account spent {} credits ({} generations at 6 credits) and \
+         still holds {}: no run could be refused for credits.",
+        stats::count(spent as f64),
+        stats::count((spent / RUN_COST) as f64),
+        stats::count(credits as f64)
+    ))
+}
+
+fn profile_mock(
+    ctx: &Ctx,
+    route: Route,
+    pid: u32,
+    target: &Target,
+    section: &mut Section,
+) -> Result<String> {
+    let generator = ctx.generator()?;
+    let shape = Shape {
+        connections: ctx.plan.connections,
+        threads: ctx.plan.threads,
+        seconds: ctx.plan.profile_seconds,
+        requests: None,
+    };
+    let name = route.bare_flag().trim_start_matches('-');
+    match profile::choose(ctx.profiler.as_deref(), &ctx.scratch) {
+        "perf" => {
+            let data = ctx.scratch.join(format!("perf-{name}.data"));
+            let (summary, lines) = profile::perf_pid(
+                profile::MOCK_FOCUS,
+                pid,
+                ctx.plan.profile_seconds,
+                &data,
+                || load::run(generator, target, shape, &ctx.scratch).map(|_| ()),
+            )?;
+            for line in lines {
+                section.command(line);
+            }
+            Ok(summary)
+        }
+        _ => {
+            // The mock under callgrind, driven by a counted load: instruction
+            // counts do not depend on what else the machine is doing.
+            let out = ctx.scratch.join(format!("callgrind-{name}.out"));
+            let mut cmd = Command::new("valgrind");
+            cmd.arg("--tool=callgrind")
+                .arg(format!("--callgrind-out-file={}", out.display()))
+                .arg(&ctx.bin.mock)
+                .args(ctx.mock_command(&[]).get_args())
+                .current_dir(&ctx.root);
+            let server = Server::start(
+                "astudio-mock under callgrind",
+                cmd,
+                Ready::FirstLine,
+                Duration::from_secs(120),
+            )?;
+            section.command(server.command.clone());
+            let mut path_target = target.clone();
+            let path = target
+                .url
+                .split_once("://")
+                .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
+                .unwrap_or_default();
+            if route == Route::Generation {
+                // A generation of this server's own store.
+                let created = send(Route::Run, &server.base_url, "/api/run")?;
+                let id = serde_json::from_str::<serde_json::Value>(&created.body)?
+                    .get("id")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string)
+                    .context("no id")?;
+                path_target.url = format!("{}/api/generations/{id}", server.base_url);
+            } else {
+                path_target.url = format!("{}{path}", server.base_url);
+            }
+            let counted = Shape {
+                requests: Some(20_000),
+                seconds: 120,
+                ..shape
+            };
+            let (_, line) = load::run(generator, &path_target, counted, &ctx.scratch)?;
+            section.command(template(&line, &server.base_url));
+            drop(server); // callgrind writes its file when the server exits
+            let (summary, line) = profile::callgrind_summary(&out)?;
+            section.command(line);
+            Ok(summary)
+        }
+    }
+}
