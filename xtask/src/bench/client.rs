@@ -17,6 +17,13 @@ pub const TITLE: &str = "3. Client overhead";
 /// The target: the library within 5% of plain reqwest.
 const MAX_OVERHEAD: f64 = 1.05;
 
+/// The target for uploads: streamed from disk, so a large file takes at most
+/// this much more peak memory than a 16 MiB one.
+const MAX_UPLOAD_GROWTH: f64 = 1.10;
+
+/// The small upload, in MiB.
+const SMALL_UPLOAD_MIB: u64 = 16;
+
 /// Runs both client measurements.
 pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
     let plan = ctx.plan.clone();
@@ -171,7 +178,87 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
         }
     }
     section.tables.push((String::new(), table));
+
+    let (table, upload_headline, commands) = upload_memory(ctx)?;
+    section.method.push_str(&format!(
+        " Last, `crates/core/benches/upload_memory.rs` uploads a sparse file of {SMALL_UPLOAD_MIB} MiB \
+         and one of {large} MiB with `Client::upload_file`, each in a fresh process ({runs} \
+         time(s) each), to an in-process server that counts the multipart body's bytes and keeps \
+         none; the peak RSS (`VmHWM`) of that process is the upload's memory.",
+        large = plan.upload_large_mib,
+        runs = plan.upload_runs,
+    ));
+    for command in commands {
+        section.command(command);
+    }
+    section.tables.push((String::new(), table));
+    headline.push(upload_headline);
     Ok((section, headline))
+}
+
+/// Peak memory of a small and a large streamed upload.
+fn upload_memory(ctx: &Ctx) -> Result<(Table, Headline, Vec<String>)> {
+    let plan = &ctx.plan;
+    let mut commands = Vec::new();
+    let mut peaks = Vec::new();
+    let mut table = Table::new(&[
+        "upload",
+        "peak RSS",
+        "bytes the server received",
+        "time",
+        "runs",
+    ]);
+    for size in [SMALL_UPLOAD_MIB, plan.upload_large_mib] {
+        let (mut rss, mut secs, mut received) = (Vec::new(), Vec::new(), 0u64);
+        for _ in 0..plan.upload_runs {
+            let out = ctx.scratch.join(format!("upload-{size}.json"));
+            let mut cmd = Command::new(&ctx.bin.upload_memory);
+            cmd.args(["--bench", "--size-mib", &size.to_string(), "--out"])
+                .arg(&out);
+            procs::output(&mut cmd)?;
+            let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out)?)?;
+            let number = |k: &str| {
+                json.get(k)
+                    .and_then(serde_json::Value::as_f64)
+                    .unwrap_or(0.0)
+            };
+            rss.push(number("peak_rss_kib"));
+            secs.push(number("seconds"));
+            received = json
+                .get("received_bytes")
+                .and_then(serde_json::Value::as_u64)
+                .unwrap_or(0);
+            if commands.len() < 2 {
+                commands.push(procs::line(&cmd));
+            }
+        }
+        let peak = Summary::of(&rss).context("no upload runs")?;
+        table.row(vec![
+            format!("{size} MiB file"),
+            peak.show(stats::mib),
+            format!("{received} (file: {})", size * 1024 * 1024),
+            Summary::of(&secs).map_or("—".into(), |s| s.show(|v| format!("{v:.2} s"))),
+            rss.len().to_string(),
+        ]);
+        peaks.push(peak.median);
+    }
+    let growth = peaks[1] / peaks[0].max(1.0);
+    let headline = Headline {
+        what: format!(
+            "client upload peak RSS, {} MiB file ÷ {SMALL_UPLOAD_MIB} MiB file",
+            plan.upload_large_mib
+        ),
+        measured: format!(
+            "{} → {} ({:+.1}%)",
+            stats::mib(peaks[0]),
+            stats::mib(peaks[1]),
+            (growth - 1.0) * 100.0
+        ),
+        target: "flat (≤ +10%)".to_string(),
+        verdict: Verdict::from(growth <= MAX_UPLOAD_GROWTH),
+        section: TITLE.to_string(),
+    };
+    Ok((table, headline, commands))
 }
 
 /// Criterion's median estimate for one benchmark, with the range of its

@@ -94,6 +94,10 @@ pub struct Plan {
     pub client_rounds: usize,
     /// Requests per client round.
     pub client_requests: usize,
+    /// The large upload of the memory check, in MiB (beside a 16 MiB one).
+    pub upload_large_mib: u64,
+    /// Uploads of each size (each in a fresh process).
+    pub upload_runs: usize,
     /// hyperfine rounds (all commands once per round).
     pub cli_rounds: usize,
     /// Runs of each command per hyperfine round.
@@ -123,6 +127,8 @@ impl Plan {
             startup_samples: if quick { 10 } else { 50 },
             client_rounds: if quick { 5 } else { 15 },
             client_requests: if quick { 300 } else { 2000 },
+            upload_large_mib: if quick { 256 } else { 1024 },
+            upload_runs: if quick { 1 } else { 3 },
             cli_rounds: if quick { 2 } else { 5 },
             cli_runs: if quick { 5 } else { 20 },
             memory_generations: if quick { 20_000 } else { 100_000 },
@@ -157,6 +163,8 @@ pub struct Binaries {
     pub startup: PathBuf,
     /// `crates/core/benches/client_overhead.rs`.
     pub client_overhead: PathBuf,
+    /// `crates/core/benches/upload_memory.rs`.
+    pub upload_memory: PathBuf,
     /// `crates/core/benches/error_parsing.rs` (criterion).
     pub error_parsing: PathBuf,
 }
@@ -274,12 +282,15 @@ fn build(root: &Path) -> Result<Binaries> {
                 "--bench",
                 "client_overhead",
                 "--bench",
+                "upload_memory",
+                "--bench",
                 "error_parsing",
             ])
             .current_dir(root),
     )?;
     let mut startup = None;
     let mut client_overhead = None;
+    let mut upload_memory = None;
     let mut error_parsing = None;
     for line in String::from_utf8_lossy(&out.stdout).lines() {
         let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
@@ -290,6 +301,7 @@ fn build(root: &Path) -> Result<Binaries> {
         match (name, executable) {
             (Some("startup"), Some(path)) => startup = Some(PathBuf::from(path)),
             (Some("client_overhead"), Some(path)) => client_overhead = Some(PathBuf::from(path)),
+            (Some("upload_memory"), Some(path)) => upload_memory = Some(PathBuf::from(path)),
             (Some("error_parsing"), Some(path)) => error_parsing = Some(PathBuf::from(path)),
             _ => {}
         }
@@ -302,6 +314,8 @@ fn build(root: &Path) -> Result<Binaries> {
         startup: startup.context("cargo did not report the startup bench executable")?,
         client_overhead: client_overhead
             .context("cargo did not report the client_overhead bench executable")?,
+        upload_memory: upload_memory
+            .context("cargo did not report the upload_memory bench executable")?,
         error_parsing: error_parsing
             .context("cargo did not report the error_parsing bench executable")?,
     })
