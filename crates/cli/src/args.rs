@@ -187,7 +187,7 @@ pub enum GenerationsCommand {
         /// How many to skip.
         #[arg(long, default_value_t = 0)]
         offset: u64,
-        /// Every generation, page after page.
+        /// Every generation, page after page (with --json: one JSON array of them).
         #[arg(long, conflicts_with_all = ["limit", "offset"])]
         all: bool,
     },
