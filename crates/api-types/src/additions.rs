@@ -100,3 +100,17 @@ impl From<&Generation> for WebhookPayload {
         }
     }
 }
+
+/// The name of a JSON value's type as the API's validation messages print it,
+/// in the Zod style of `Expected object, received array`.
+pub fn json_type_name(value: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}

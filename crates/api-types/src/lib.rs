@@ -29,3 +29,5 @@ pub use generated::*;
 pub const OPENAPI_YAML: &str = include_str!("../../../spec/openapi.yaml");
 
 mod additions;
+
+pub use additions::json_type_name;

@@ -11,6 +11,7 @@ use url::Url;
 use crate::Client;
 use crate::error::{Error, Result};
 use crate::transport::{Call, next_chunk};
+use crate::types::json_type_name;
 use crate::types::{
     Account, Generation, GenerationList, GenerationStatus, RunRequest, RunResponse, SearchResults,
     Tool, ToolList, ToolSummary, UploadedFile, ValidationIssue, ValidationIssueCode,
@@ -264,14 +265,11 @@ fn run_request(tool: &str, input: impl Serialize, webhook: Option<&str>) -> Resu
     let input = match serde_json::to_value(input) {
         Ok(Value::Object(map)) => map,
         Ok(other) => {
-            return Err(Error::InvalidRequest {
-                message: "Validation failed".to_string(),
-                errors: vec![ValidationIssue::new(
-                    "input",
-                    format!("Expected object, received {}", json_type(&other)),
-                    ValidationIssueCode::InvalidType,
-                )],
-            });
+            return Err(Error::invalid_fields(vec![ValidationIssue::new(
+                "input",
+                format!("Expected object, received {}", json_type_name(&other)),
+                ValidationIssueCode::InvalidType,
+            )]));
         }
         Err(e) => {
             return Err(Error::invalid(format!(
@@ -311,10 +309,7 @@ fn check_run_request(request: &RunRequest) -> Result<()> {
     if errors.is_empty() {
         Ok(())
     } else {
-        Err(Error::InvalidRequest {
-            message: "Validation failed".to_string(),
-            errors,
-        })
+        Err(Error::invalid_fields(errors))
     }
 }
 
@@ -334,18 +329,6 @@ fn check_download_url(url: &Url) -> Result<()> {
         Err(Error::invalid(format!(
             "cannot download `{url}`: only http and https URLs are supported"
         )))
-    }
-}
-
-/// The JSON type of a value, in the words of the API's validation messages.
-pub(crate) fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
     }
 }
 

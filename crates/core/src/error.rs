@@ -283,6 +283,15 @@ impl Error {
         }
     }
 
+    /// Issues found before sending, with the message the API gives its own
+    /// validation failures (the spec's default message for a 400).
+    pub(crate) fn invalid_fields(errors: Vec<ValidationIssue>) -> Error {
+        Error::InvalidRequest {
+            message: ErrorKind::BadRequest.default_message().to_string(),
+            errors,
+        }
+    }
+
     pub(crate) fn invalid(message: impl Into<String>) -> Error {
         Error::InvalidRequest {
             message: message.into(),

@@ -4,8 +4,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::endpoints::json_type;
 use crate::error::{Error, Result};
+use crate::types::json_type_name;
 use crate::types::{
     InputField, InputFieldItems, InputFieldType, InputSchema, Tool, ToolModel, ValidationIssue,
     ValidationIssueCode,
@@ -76,10 +76,7 @@ impl ToolExt for Tool {
         if errors.is_empty() {
             Ok(())
         } else {
-            Err(Error::InvalidRequest {
-                message: "Validation failed".to_string(),
-                errors,
-            })
+            Err(Error::invalid_fields(errors))
         }
     }
 }
@@ -91,7 +88,7 @@ pub fn validate_input(schema: &InputSchema, input: &Value) -> Vec<ValidationIssu
     let Value::Object(input) = input else {
         return vec![ValidationIssue::new(
             "input",
-            format!("Expected object, received {}", json_type(input)),
+            format!("Expected object, received {}", json_type_name(input)),
             ValidationIssueCode::InvalidType,
         )];
     };
@@ -245,7 +242,7 @@ fn check_type(path: &str, expected: InputFieldType, value: &Value) -> Option<Val
 fn type_issue(path: &str, expected: &str, value: &Value) -> ValidationIssue {
     ValidationIssue::new(
         path,
-        format!("Expected {expected}, received {}", json_type(value)),
+        format!("Expected {expected}, received {}", json_type_name(value)),
         ValidationIssueCode::InvalidType,
     )
 }

@@ -106,7 +106,7 @@ fn push_issues(error: &ValidationError<'_>, prefix: &str, out: &mut Vec<Validati
                     .collect::<Vec<_>>()
                     .join(" | "),
             };
-            let received = received_type(instance);
+            let received = artificial_studio_types::json_type_name(instance);
             let message = if expected == "integer" && received == "number" {
                 "Expected integer, received float".to_string()
             } else {
@@ -192,18 +192,6 @@ fn join(path: &str, key: &str) -> String {
         key.to_string()
     } else {
         format!("{path}.{key}")
-    }
-}
-
-/// The Zod name of a JSON value's type.
-pub fn received_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
     }
 }
 
