@@ -758,6 +758,8 @@ pub enum ErrorKind {
     NotFound,
     ///405 Method Not Allowed: A known path asked with a method it does not serve (project decision).
     MethodNotAllowed,
+    ///408 Request Timeout: The request body did not arrive within the server's time limit (project decision).
+    RequestTimeout,
     ///413 Payload Too Large: A request body over the size limit (project decision).
     PayloadTooLarge,
     ///429 Too Many Requests: Rate limit exceeded.
@@ -780,6 +782,7 @@ impl ErrorKind {
         ErrorKind::Forbidden,
         ErrorKind::NotFound,
         ErrorKind::MethodNotAllowed,
+        ErrorKind::RequestTimeout,
         ErrorKind::PayloadTooLarge,
         ErrorKind::TooManyRequests,
         ErrorKind::InternalServerError,
@@ -795,6 +798,7 @@ impl ErrorKind {
             403u16 => ErrorKind::Forbidden,
             404u16 => ErrorKind::NotFound,
             405u16 => ErrorKind::MethodNotAllowed,
+            408u16 => ErrorKind::RequestTimeout,
             413u16 => ErrorKind::PayloadTooLarge,
             429u16 => ErrorKind::TooManyRequests,
             500u16 => ErrorKind::InternalServerError,
@@ -812,6 +816,7 @@ impl ErrorKind {
             ErrorKind::Forbidden => 403u16,
             ErrorKind::NotFound => 404u16,
             ErrorKind::MethodNotAllowed => 405u16,
+            ErrorKind::RequestTimeout => 408u16,
             ErrorKind::PayloadTooLarge => 413u16,
             ErrorKind::TooManyRequests => 429u16,
             ErrorKind::InternalServerError => 500u16,
@@ -829,6 +834,7 @@ impl ErrorKind {
             ErrorKind::Forbidden => "Forbidden",
             ErrorKind::NotFound => "Not Found",
             ErrorKind::MethodNotAllowed => "Method Not Allowed",
+            ErrorKind::RequestTimeout => "Request Timeout",
             ErrorKind::PayloadTooLarge => "Payload Too Large",
             ErrorKind::TooManyRequests => "Too Many Requests",
             ErrorKind::InternalServerError => "Internal Server Error",
@@ -848,6 +854,7 @@ impl ErrorKind {
             ErrorKind::Forbidden => "You do not have access to this resource",
             ErrorKind::NotFound => "Not found",
             ErrorKind::MethodNotAllowed => "Method not allowed",
+            ErrorKind::RequestTimeout => "Request timeout",
             ErrorKind::PayloadTooLarge => "Request body too large",
             ErrorKind::TooManyRequests => "Too many API requests, please try again later",
             ErrorKind::InternalServerError => "Internal server error",
@@ -865,6 +872,7 @@ impl ErrorKind {
             ErrorKind::Forbidden => false,
             ErrorKind::NotFound => false,
             ErrorKind::MethodNotAllowed => false,
+            ErrorKind::RequestTimeout => false,
             ErrorKind::PayloadTooLarge => false,
             ErrorKind::TooManyRequests => true,
             ErrorKind::InternalServerError => true,
@@ -885,6 +893,9 @@ impl ErrorKind {
             ErrorKind::NotFound => "Invalid endpoint, tool, model, or generation ID",
             ErrorKind::MethodNotAllowed => {
                 "A known path asked with a method it does not serve (project decision)"
+            }
+            ErrorKind::RequestTimeout => {
+                "The request body did not arrive within the server's time limit (project decision)"
             }
             ErrorKind::PayloadTooLarge => {
                 "A request body over the size limit (project decision)"
@@ -914,6 +925,9 @@ impl ErrorKind {
             }
             ErrorKind::MethodNotAllowed => {
                 "Use one of the methods listed in the Allow header."
+            }
+            ErrorKind::RequestTimeout => {
+                "Send the whole body without pauses; check the network between client and server."
             }
             ErrorKind::PayloadTooLarge => {
                 "Send a smaller body; upload large media with POST /files and pass its URL."

@@ -5,7 +5,7 @@
 //!
 //! - retried: `429`, `500`, `502`, `503` (and any other `5xx`, which a proxy
 //!   may answer), and transport failures (connect, reset, timeout);
-//! - never retried: `400`, `401`, `402`, `403`, `404`, `405`, `413`;
+//! - never retried: `400`, `401`, `402`, `403`, `404`, `405`, `408`, `413`;
 //! - `POST /api/run` spends credits, so it is retried only when the request
 //!   cannot have been processed: `429`, `503`, and a connection that failed
 //!   before the request was sent;
@@ -275,7 +275,7 @@ mod tests {
     #[test]
     fn client_errors_are_never_retried() {
         let p = RetryPolicy::default();
-        for code in [400, 401, 402, 403, 404, 405, 413] {
+        for code in [400, 401, 402, 403, 404, 405, 408, 413] {
             assert_eq!(
                 p.decide(0, Safety::Repeatable, &status(code, None)),
                 Decision::GiveUp,

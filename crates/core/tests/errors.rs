@@ -62,6 +62,12 @@ fn table() -> Vec<(u16, Value, &'static str, Vec<&'static str>)> {
             vec![],
         ),
         (
+            408,
+            json!({"message": messages::REQUEST_TIMEOUT}),
+            messages::REQUEST_TIMEOUT,
+            vec![],
+        ),
+        (
             413,
             json!({"message": messages::BODY_TOO_LARGE}),
             messages::BODY_TOO_LARGE,
@@ -132,6 +138,10 @@ fn parts(err: &Error) -> (ErrorKind, u16, String, Vec<String>) {
 
 #[tokio::test]
 async fn every_status_of_the_table_with_the_contract_body_gives_its_kind_message_and_issues() {
+    let statuses: Vec<u16> = table().iter().map(|row| row.0).collect();
+    for kind in ErrorKind::ALL {
+        assert!(statuses.contains(&kind.status()), "{kind:?} is not tested");
+    }
     for (status, body, message, issues) in table() {
         let err = account_error(ResponseTemplate::new(status).set_body_json(body)).await;
         let (kind, got_status, got_message, got_issues) = parts(&err);

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use artificial_studio_types::messages;
+use artificial_studio_types::{ErrorKind, messages};
 use axum::{
     body::Body,
     http::{HeaderMap, StatusCode, header},
@@ -52,10 +52,7 @@ pub async fn read_limited(
     }
     let collect = Limited::new(body, limit).collect();
     match tokio::time::timeout(timeout, collect).await {
-        Err(_) => Err(ApiError::new(
-            StatusCode::REQUEST_TIMEOUT,
-            messages::REQUEST_TIMEOUT,
-        )),
+        Err(_) => Err(ApiError::kind(ErrorKind::RequestTimeout)),
         Ok(Ok(collected)) => Ok(collected.to_bytes()),
         Ok(Err(error)) if error.downcast_ref::<LengthLimitError>().is_some() => {
             Err(ApiError::too_large())

@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use artificial_studio_types::{
-    GenerationStatus, OPENAPI_YAML, UploadedFile, UploadedFileType, ValidationIssue, messages,
+    ErrorKind, GenerationStatus, OPENAPI_YAML, UploadedFile, UploadedFileType, ValidationIssue,
+    messages,
 };
 use axum::{
     Extension,
@@ -53,10 +54,7 @@ pub async fn upload(
     );
     let parts = match read.await {
         Err(_) => {
-            return Err(ApiError::new(
-                StatusCode::REQUEST_TIMEOUT,
-                messages::REQUEST_TIMEOUT,
-            ));
+            return Err(ApiError::kind(ErrorKind::RequestTimeout));
         }
         Ok(parts) => parts?,
     };
