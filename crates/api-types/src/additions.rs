@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use serde_json::Value;
+
 use crate::{
     ErrorBody, ErrorKind, Generation, GenerationStatus, ValidationIssue, ValidationIssueCode,
     WebhookPayload,
@@ -61,6 +63,105 @@ impl ValidationIssue {
     pub fn required(field: impl Into<String>) -> Self {
         ValidationIssue::new(field, "Required", ValidationIssueCode::InvalidType)
     }
+
+    // The Zod-style issues below are worded once, here, so that the client's
+    // checks before sending and the mock server's checks agree word for word.
+
+    /// A key the schema does not know (`field` is its full path, ending in `key`).
+    pub fn unrecognized_key(field: impl Into<String>, key: &str) -> Self {
+        ValidationIssue::new(
+            field,
+            format!("Unrecognized key: '{key}'"),
+            ValidationIssueCode::UnrecognizedKeys,
+        )
+    }
+
+    /// A value of the wrong type: `Expected string, received number`, or, for
+    /// a number where an integer is expected, `Expected integer, received float`.
+    pub fn invalid_type(field: impl Into<String>, expected: &str, received: &Value) -> Self {
+        let message = if expected == "integer" && received.is_number() {
+            "Expected integer, received float".to_string()
+        } else {
+            format!("Expected {expected}, received {}", json_type_name(received))
+        };
+        ValidationIssue::new(field, message, ValidationIssueCode::InvalidType)
+    }
+
+    /// A value outside its enum, the allowed values listed as Zod quotes them.
+    pub fn invalid_enum(field: impl Into<String>, allowed: &[Value], received: &Value) -> Self {
+        let expected: Vec<String> = allowed.iter().map(zod_quote).collect();
+        ValidationIssue::new(
+            field,
+            format!(
+                "Invalid enum value. Expected {}, received {}",
+                expected.join(" | "),
+                zod_quote(received)
+            ),
+            ValidationIssueCode::InvalidEnumValue,
+        )
+    }
+
+    /// A string shorter than its `minLength`.
+    pub fn string_too_short(field: impl Into<String>, min: impl fmt::Display) -> Self {
+        ValidationIssue::new(
+            field,
+            format!("String must contain at least {min} character(s)"),
+            ValidationIssueCode::TooSmall,
+        )
+    }
+
+    /// A string longer than its `maxLength`.
+    pub fn string_too_long(field: impl Into<String>, max: impl fmt::Display) -> Self {
+        ValidationIssue::new(
+            field,
+            format!("String must contain at most {max} character(s)"),
+            ValidationIssueCode::TooBig,
+        )
+    }
+
+    /// A number under its `minimum`.
+    pub fn number_too_small(field: impl Into<String>, min: impl fmt::Display) -> Self {
+        ValidationIssue::new(
+            field,
+            format!("Number must be greater than or equal to {min}"),
+            ValidationIssueCode::TooSmall,
+        )
+    }
+
+    /// A number over its `maximum`.
+    pub fn number_too_big(field: impl Into<String>, max: impl fmt::Display) -> Self {
+        ValidationIssue::new(
+            field,
+            format!("Number must be less than or equal to {max}"),
+            ValidationIssueCode::TooBig,
+        )
+    }
+
+    /// An array with fewer items than its `minItems`.
+    pub fn array_too_short(field: impl Into<String>, min: impl fmt::Display) -> Self {
+        ValidationIssue::new(
+            field,
+            format!("Array must contain at least {min} element(s)"),
+            ValidationIssueCode::TooSmall,
+        )
+    }
+
+    /// An array with more items than its `maxItems`.
+    pub fn array_too_long(field: impl Into<String>, max: impl fmt::Display) -> Self {
+        ValidationIssue::new(
+            field,
+            format!("Array must contain at most {max} element(s)"),
+            ValidationIssueCode::TooBig,
+        )
+    }
+}
+
+/// A value as Zod quotes it in messages: strings in single quotes.
+fn zod_quote(value: &Value) -> String {
+    match value {
+        Value::String(s) => format!("'{s}'"),
+        other => other.to_string(),
+    }
 }
 
 /// `field: message (code)`, as the CLI and the client's errors list issues.
@@ -103,8 +204,7 @@ impl From<&Generation> for WebhookPayload {
 
 /// The name of a JSON value's type as the API's validation messages print it,
 /// in the Zod style of `Expected object, received array`.
-pub fn json_type_name(value: &serde_json::Value) -> &'static str {
-    use serde_json::Value;
+pub fn json_type_name(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "boolean",

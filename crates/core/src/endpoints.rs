@@ -11,7 +11,6 @@ use url::Url;
 use crate::Client;
 use crate::error::{Error, Result};
 use crate::transport::{Call, next_chunk};
-use crate::types::json_type_name;
 use crate::types::{
     Account, Generation, GenerationList, GenerationStatus, RunRequest, RunResponse, SearchResults,
     Tool, ToolList, ToolSummary, UploadedFile, ValidationIssue, ValidationIssueCode,
@@ -265,10 +264,8 @@ fn run_request(tool: &str, input: impl Serialize, webhook: Option<&str>) -> Resu
     let input = match serde_json::to_value(input) {
         Ok(Value::Object(map)) => map,
         Ok(other) => {
-            return Err(Error::invalid_fields(vec![ValidationIssue::new(
-                "input",
-                format!("Expected object, received {}", json_type_name(&other)),
-                ValidationIssueCode::InvalidType,
+            return Err(Error::invalid_fields(vec![ValidationIssue::invalid_type(
+                "input", "object", &other,
             )]));
         }
         Err(e) => {

@@ -5,10 +5,8 @@
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::types::json_type_name;
 use crate::types::{
     InputField, InputFieldItems, InputFieldType, InputSchema, Tool, ToolModel, ValidationIssue,
-    ValidationIssueCode,
 };
 
 /// Input checks for a [`Tool`] fetched with [`Client::tool`](crate::Client::tool)
@@ -86,18 +84,18 @@ impl ToolExt for Tool {
 /// Empty when the input is valid. `model` is always an allowed key.
 pub fn validate_input(schema: &InputSchema, input: &Value) -> Vec<ValidationIssue> {
     let Value::Object(input) = input else {
-        return vec![ValidationIssue::new(
-            "input",
-            format!("Expected object, received {}", json_type_name(input)),
-            ValidationIssueCode::InvalidType,
-        )];
+        return vec![ValidationIssue::invalid_type("input", "object", input)];
     };
     let mut issues = Vec::new();
     if let Some(model) = input.get("model")
         && !model.is_string()
         && !schema.properties.contains_key("model")
     {
-        issues.push(type_issue("input.model", "string", model));
+        issues.push(ValidationIssue::invalid_type(
+            "input.model",
+            "string",
+            model,
+        ));
     }
     for (name, field) in &schema.properties {
         let path = format!("input.{name}");
@@ -121,13 +119,7 @@ fn unknown_keys<'a>(
     input
         .keys()
         .filter(|key| *key != "model" && !schema.properties.contains_key(*key))
-        .map(|key| {
-            ValidationIssue::new(
-                format!("input.{key}"),
-                format!("Unrecognized key: '{key}'"),
-                ValidationIssueCode::UnrecognizedKeys,
-            )
-        })
+        .map(|key| ValidationIssue::unrecognized_key(format!("input.{key}"), key))
 }
 
 fn check_field(path: &str, field: &InputField, value: &Value, issues: &mut Vec<ValidationIssue>) {
@@ -142,52 +134,28 @@ fn check_field(path: &str, field: &InputField, value: &Value, issues: &mut Vec<V
         Value::String(text) => {
             let length = text.chars().count() as u64;
             if let Some(min) = field.min_length.filter(|min| length < *min) {
-                issues.push(ValidationIssue::new(
-                    path,
-                    format!("String must contain at least {min} character(s)"),
-                    ValidationIssueCode::TooSmall,
-                ));
+                issues.push(ValidationIssue::string_too_short(path, min));
             }
             if let Some(max) = field.max_length.filter(|max| length > *max) {
-                issues.push(ValidationIssue::new(
-                    path,
-                    format!("String must contain at most {max} character(s)"),
-                    ValidationIssueCode::TooBig,
-                ));
+                issues.push(ValidationIssue::string_too_long(path, max));
             }
         }
         Value::Number(number) => {
             let n = number.as_f64().unwrap_or(f64::NAN);
             if let Some(min) = field.minimum.filter(|min| n < *min) {
-                issues.push(ValidationIssue::new(
-                    path,
-                    format!("Number must be greater than or equal to {min}"),
-                    ValidationIssueCode::TooSmall,
-                ));
+                issues.push(ValidationIssue::number_too_small(path, min));
             }
             if let Some(max) = field.maximum.filter(|max| n > *max) {
-                issues.push(ValidationIssue::new(
-                    path,
-                    format!("Number must be less than or equal to {max}"),
-                    ValidationIssueCode::TooBig,
-                ));
+                issues.push(ValidationIssue::number_too_big(path, max));
             }
         }
         Value::Array(items) => {
             let count = items.len() as u64;
             if let Some(min) = field.min_items.filter(|min| count < *min) {
-                issues.push(ValidationIssue::new(
-                    path,
-                    format!("Array must contain at least {min} element(s)"),
-                    ValidationIssueCode::TooSmall,
-                ));
+                issues.push(ValidationIssue::array_too_short(path, min));
             }
             if let Some(max) = field.max_items.filter(|max| count > *max) {
-                issues.push(ValidationIssue::new(
-                    path,
-                    format!("Array must contain at most {max} element(s)"),
-                    ValidationIssueCode::TooBig,
-                ));
+                issues.push(ValidationIssue::array_too_long(path, max));
             }
             if let Some(item_schema) = &field.items {
                 check_items(path, item_schema, items, issues);
@@ -224,51 +192,24 @@ fn check_type(path: &str, expected: InputFieldType, value: &Value) -> Option<Val
     if fits {
         return None;
     }
-    if expected == InputFieldType::Integer && value.is_f64() {
-        // An integral float such as `2.0` is an integer to the API (JSON has
-        // one number type); a fractional one is Zod's `float`.
-        let whole = value.as_f64().is_some_and(|f| f.fract() == 0.0);
-        return (!whole).then(|| {
-            ValidationIssue::new(
-                path,
-                "Expected integer, received float",
-                ValidationIssueCode::InvalidType,
-            )
-        });
+    // An integral float such as `2.0` is an integer to the API (JSON has one
+    // number type); a fractional one is Zod's `float`.
+    let whole = value.as_f64().is_some_and(|f| f.fract() == 0.0);
+    if expected == InputFieldType::Integer && value.is_f64() && whole {
+        return None;
     }
-    Some(type_issue(path, &expected.to_string(), value))
-}
-
-fn type_issue(path: &str, expected: &str, value: &Value) -> ValidationIssue {
-    ValidationIssue::new(
+    Some(ValidationIssue::invalid_type(
         path,
-        format!("Expected {expected}, received {}", json_type_name(value)),
-        ValidationIssueCode::InvalidType,
-    )
+        &expected.to_string(),
+        value,
+    ))
 }
 
 fn check_enum(path: &str, allowed: &[Value], value: &Value) -> Option<ValidationIssue> {
     if allowed.is_empty() || allowed.contains(value) {
         return None;
     }
-    let expected: Vec<String> = allowed.iter().map(quote).collect();
-    Some(ValidationIssue::new(
-        path,
-        format!(
-            "Invalid enum value. Expected {}, received {}",
-            expected.join(" | "),
-            quote(value)
-        ),
-        ValidationIssueCode::InvalidEnumValue,
-    ))
-}
-
-/// A value as Zod quotes it in messages: strings in single quotes.
-fn quote(value: &Value) -> String {
-    match value {
-        Value::String(s) => format!("'{s}'"),
-        other => other.to_string(),
-    }
+    Some(ValidationIssue::invalid_enum(path, allowed, value))
 }
 
 #[cfg(test)]

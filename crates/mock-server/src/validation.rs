@@ -89,11 +89,7 @@ fn push_issues(error: &ValidationError<'_>, prefix: &str, out: &mut Vec<Validati
         ValidationErrorKind::AdditionalProperties { unexpected }
         | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
             for key in unexpected {
-                out.push(ValidationIssue::new(
-                    join(&path, key),
-                    format!("Unrecognized key: '{key}'"),
-                    ValidationIssueCode::UnrecognizedKeys,
-                ));
+                out.push(ValidationIssue::unrecognized_key(join(&path, key), key));
             }
         }
         ValidationErrorKind::Type { kind } => {
@@ -106,63 +102,53 @@ fn push_issues(error: &ValidationError<'_>, prefix: &str, out: &mut Vec<Validati
                     .collect::<Vec<_>>()
                     .join(" | "),
             };
-            let received = artificial_studio_types::json_type_name(instance);
-            let message = if expected == "integer" && received == "number" {
-                "Expected integer, received float".to_string()
-            } else {
-                format!("Expected {expected}, received {received}")
-            };
-            out.push(issue(message, ValidationIssueCode::InvalidType));
+            out.push(ValidationIssue::invalid_type(
+                path.clone(),
+                &expected,
+                instance,
+            ));
         }
         ValidationErrorKind::Enum { options } => {
-            let expected = options
-                .as_array()
-                .map(|values| values.iter().map(quoted).collect::<Vec<_>>().join(" | "))
-                .unwrap_or_default();
-            out.push(issue(
-                format!(
-                    "Invalid enum value. Expected {expected}, received {}",
-                    quoted(instance)
-                ),
-                ValidationIssueCode::InvalidEnumValue,
+            let allowed = options.as_array().map_or(&[][..], Vec::as_slice);
+            out.push(ValidationIssue::invalid_enum(
+                path.clone(),
+                allowed,
+                instance,
             ));
         }
         ValidationErrorKind::Constant { expected_value } => out.push(issue(
             format!("Invalid literal value, expected {expected_value}"),
             ValidationIssueCode::Custom,
         )),
-        ValidationErrorKind::MaxLength { limit } => out.push(issue(
-            format!("String must contain at most {limit} character(s)"),
-            ValidationIssueCode::TooBig,
-        )),
-        ValidationErrorKind::MinLength { limit } => out.push(issue(
-            format!("String must contain at least {limit} character(s)"),
-            ValidationIssueCode::TooSmall,
-        )),
-        ValidationErrorKind::Maximum { limit } => out.push(issue(
-            format!("Number must be less than or equal to {}", number(limit)),
-            ValidationIssueCode::TooBig,
-        )),
+        ValidationErrorKind::MaxLength { limit } => {
+            out.push(ValidationIssue::string_too_long(path.clone(), limit));
+        }
+        ValidationErrorKind::MinLength { limit } => {
+            out.push(ValidationIssue::string_too_short(path.clone(), limit));
+        }
+        ValidationErrorKind::Maximum { limit } => {
+            out.push(ValidationIssue::number_too_big(path.clone(), number(limit)));
+        }
         ValidationErrorKind::ExclusiveMaximum { limit } => out.push(issue(
             format!("Number must be less than {}", number(limit)),
             ValidationIssueCode::TooBig,
         )),
-        ValidationErrorKind::Minimum { limit } => out.push(issue(
-            format!("Number must be greater than or equal to {}", number(limit)),
-            ValidationIssueCode::TooSmall,
-        )),
+        ValidationErrorKind::Minimum { limit } => {
+            out.push(ValidationIssue::number_too_small(
+                path.clone(),
+                number(limit),
+            ));
+        }
         ValidationErrorKind::ExclusiveMinimum { limit } => out.push(issue(
             format!("Number must be greater than {}", number(limit)),
             ValidationIssueCode::TooSmall,
         )),
-        ValidationErrorKind::MaxItems { limit } => out.push(issue(
-            format!("Array must contain at most {limit} element(s)"),
-            ValidationIssueCode::TooBig,
-        )),
-        ValidationErrorKind::MinItems { limit } => out.push(issue(
-            format!("Array must contain at least {limit} element(s)"),
-            ValidationIssueCode::TooSmall,
-        )),
+        ValidationErrorKind::MaxItems { limit } => {
+            out.push(ValidationIssue::array_too_long(path.clone(), limit));
+        }
+        ValidationErrorKind::MinItems { limit } => {
+            out.push(ValidationIssue::array_too_short(path.clone(), limit));
+        }
         ValidationErrorKind::Format { format } => out.push(issue(
             format!("Invalid {format}"),
             ValidationIssueCode::InvalidString,
@@ -200,13 +186,6 @@ fn number(value: &Value) -> String {
     match value.as_f64() {
         Some(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", n as i64),
         _ => value.to_string(),
-    }
-}
-
-fn quoted(value: &Value) -> String {
-    match value {
-        Value::String(s) => format!("'{s}'"),
-        other => other.to_string(),
     }
 }
 

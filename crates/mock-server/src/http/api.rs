@@ -4,8 +4,7 @@
 use std::sync::Arc;
 
 use artificial_studio_types::{
-    Generation, GenerationList, Pagination, RunRequest, RunResponse, ValidationIssue,
-    ValidationIssueCode, messages,
+    Generation, GenerationList, Pagination, RunRequest, RunResponse, messages,
 };
 use axum::{
     Extension,
@@ -219,13 +218,4 @@ pub async fn account(State(app): State<Arc<App>>, Extension(caller): Extension<C
         .await
         .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, messages::INVALID_API_KEY))?;
     Ok(json(StatusCode::OK, &account))
-}
-
-/// An issue for a multipart part or field that the API does not know.
-pub fn unknown_field(name: &str) -> ValidationIssue {
-    ValidationIssue::new(
-        name,
-        format!("Unrecognized key: '{name}'"),
-        ValidationIssueCode::UnrecognizedKeys,
-    )
 }

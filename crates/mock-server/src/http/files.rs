@@ -17,7 +17,6 @@ use axum::{
 use bytes::Bytes;
 
 use super::{
-    api::unknown_field,
     body,
     errors::{ApiError, json},
     param::Param,
@@ -61,7 +60,7 @@ pub async fn upload(
     let mut issues: Vec<ValidationIssue> = parts
         .unknown
         .iter()
-        .map(|name| unknown_field(name))
+        .map(|name| ValidationIssue::unrecognized_key(name.as_str(), name))
         .collect();
     let Some(file) = parts.file else {
         issues.insert(0, ValidationIssue::required("file"));

@@ -56,6 +56,17 @@ struct AccountState {
 }
 
 impl AccountState {
+    fn new(id: Arc<str>, config: AccountConfig, created_at: DateTime<Utc>) -> Self {
+        AccountState {
+            id,
+            key: config.key,
+            email: config.email,
+            created_at,
+            credits: AtomicU64::new(config.credits),
+            plan: AtomicU8::new(plan_to_u8(config.plan)),
+        }
+    }
+
     fn plan(&self) -> Plan {
         plan_from_u8(self.plan.load(Ordering::Acquire))
     }
@@ -201,14 +212,11 @@ impl MemoryStore {
     fn reset_now(&self) {
         let mut accounts = Accounts::default();
         for seed in &self.seeds {
-            accounts.insert(AccountState {
-                id: seed.id.clone(),
-                key: seed.config.key.clone(),
-                email: seed.config.email.clone(),
-                created_at: seed.created_at,
-                credits: AtomicU64::new(seed.config.credits),
-                plan: AtomicU8::new(plan_to_u8(seed.config.plan)),
-            });
+            accounts.insert(AccountState::new(
+                seed.id.clone(),
+                seed.config.clone(),
+                seed.created_at,
+            ));
         }
         *self.accounts.write() = accounts;
         *self.limiters.write() = Arc::new(RateLimiters::new(self.options.rate_limits));
@@ -381,14 +389,8 @@ impl Store for MemoryStore {
         let result = if accounts.by_key.contains_key(&config.key) {
             Err(Error::DuplicateKey(config.key))
         } else {
-            let state = accounts.insert(AccountState {
-                id: Arc::from(ids::object_id()),
-                key: config.key,
-                email: config.email,
-                created_at: Utc::now(),
-                credits: AtomicU64::new(config.credits),
-                plan: AtomicU8::new(plan_to_u8(config.plan)),
-            });
+            let id = Arc::from(ids::object_id());
+            let state = accounts.insert(AccountState::new(id, config, Utc::now()));
             Ok(state.view())
         };
         Box::pin(ready(result))
