@@ -205,7 +205,7 @@ impl App {
             if self.global.json {
                 print_json(&started)?;
             } else {
-                println!("{}", started.id);
+                out(format!("{}\n", started.id));
                 self.note(format!(
                     "started; follow it with: astudio generations wait {}",
                     started.id
@@ -244,7 +244,10 @@ impl App {
         if self.global.json {
             print_json(generation)
         } else {
-            println!("{}", generation.output.as_deref().unwrap_or_default());
+            out(format!(
+                "{}\n",
+                generation.output.as_deref().unwrap_or_default()
+            ));
             Ok(())
         }
     }
@@ -270,7 +273,7 @@ impl App {
                 if self.global.json {
                     return print_json(&generation);
                 }
-                print!("{}", generation_block(&generation));
+                out(generation_block(&generation));
                 Ok(())
             }
             GenerationsCommand::List {
@@ -292,7 +295,7 @@ impl App {
                     if self.global.json {
                         return print_json(&every);
                     }
-                    print!("{}", generations_table(&every).render(term_width()));
+                    out(generations_table(&every).render(term_width()));
                     return Ok(());
                 }
                 let page = self
@@ -302,7 +305,7 @@ impl App {
                 if self.global.json {
                     return print_json(&page);
                 }
-                print!("{}", generations_table(&page.data).render(term_width()));
+                out(generations_table(&page.data).render(term_width()));
                 let p = &page.pagination;
                 if p.has_more {
                     self.note(format!(
@@ -346,7 +349,7 @@ impl App {
                 t.description.clone(),
             ]);
         }
-        print!("{}", table.render(term_width()));
+        out(table.render(term_width()));
         Ok(())
     }
 
@@ -355,7 +358,7 @@ impl App {
         if self.global.json {
             return print_json(&tool);
         }
-        print!("{}", tool_details(&tool, term_width()));
+        out(tool_details(&tool, term_width()));
         Ok(())
     }
 
@@ -380,7 +383,7 @@ impl App {
                 t.description.clone(),
             ]);
         }
-        print!("{}", table.render(term_width()));
+        out(table.render(term_width()));
         Ok(())
     }
 
@@ -389,16 +392,13 @@ impl App {
         if self.global.json {
             return print_json(&account);
         }
-        print!(
-            "{}",
-            key_values(&[
-                ("email", account.email.clone()),
-                ("plan", account.plan.to_string()),
-                ("credits", account.credits.to_string()),
-                ("id", account.id.clone()),
-                ("created", account.created_at.to_rfc3339()),
-            ])
-        );
+        out(key_values(&[
+            ("email", account.email.clone()),
+            ("plan", account.plan.to_string()),
+            ("credits", account.credits.to_string()),
+            ("id", account.id.clone()),
+            ("created", account.created_at.to_rfc3339()),
+        ]));
         Ok(())
     }
 
@@ -407,7 +407,7 @@ impl App {
         if self.global.json {
             return print_json(&file);
         }
-        println!("{}", file.url);
+        out(format!("{}\n", file.url));
         let field = match file.type_.to_string().as_str() {
             "image" => "image_urls",
             "video" => "video_url",
@@ -486,9 +486,15 @@ fn download_path(generation: &Generation, download: &DownloadArgs) -> Option<Pat
 fn print_json<T: Serialize>(value: &T) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| Failure::Local(format!("cannot print JSON: {e}")))?;
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{text}");
+    out(format!("{text}\n"));
     Ok(())
+}
+
+/// Writes to stdout. A reader that went away (`astudio ... | head`) leaves
+/// nothing to report to, so a failed write is ignored rather than a panic
+/// (which `print!` would raise).
+pub(crate) fn out(text: impl AsRef<[u8]>) {
+    let _ = std::io::stdout().lock().write_all(text.as_ref());
 }
 
 /// The terminal's width when stdout is a terminal; `None` for pipes and files.

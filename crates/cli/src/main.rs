@@ -24,12 +24,10 @@ fn main() -> ExitCode {
         Err(err) => err.exit(),
     };
     if let Command::Completions { shell } = &cli.command {
-        clap_complete::generate(
-            *shell,
-            &mut Cli::command(),
-            "astudio",
-            &mut std::io::stdout(),
-        );
+        // Into memory first: clap_complete panics when its writer fails.
+        let mut script = Vec::new();
+        clap_complete::generate(*shell, &mut Cli::command(), "astudio", &mut script);
+        app::out(script);
         return ExitCode::SUCCESS;
     }
     // With --mock, a key from the environment belongs to the real service:

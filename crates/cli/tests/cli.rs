@@ -579,3 +579,27 @@ fn verbose_shows_requests_but_never_the_key() {
     let all = format!("{stderr}{}", stdout_of(&out));
     assert!(!all.contains("demo-pro-key"), "{all}");
 }
+
+/// A reader that goes away (`astudio tools list | head -0`) must not turn into
+/// a panic (exit 101 and a backtrace): the output is simply not read.
+#[test]
+fn a_closed_stdout_is_not_a_crash() {
+    let mock = Mock::start();
+    for args in [&["tools", "list"][..], &["completions", "bash"][..]] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("astudio"))
+            .env_remove("ARTIFICIAL_STUDIO_BASE_URL")
+            .env("ARTIFICIAL_STUDIO_API_KEY", mock.server.demo_keys().pro)
+            .arg("--base-url")
+            .arg(mock.server.base_url())
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_ne!(output.status.code(), Some(101), "{args:?}: {stderr}");
+    }
+}
