@@ -286,7 +286,11 @@ impl ClientBuilder {
             }
             _ => return Err(Error::config("no API key given")),
         };
-        if api_key.len() > 7 && api_key[..7].eq_ignore_ascii_case("bearer ") {
+        if api_key.len() > 7
+            && api_key
+                .get(..7)
+                .is_some_and(|prefix| prefix.eq_ignore_ascii_case("bearer "))
+        {
             return Err(Error::config(
                 "the API key must be given raw, without the `Bearer` prefix",
             ));
@@ -384,6 +388,8 @@ mod tests {
         ] {
             assert!(matches!(builder.build(), Err(Error::Config { .. })));
         }
+        // A multi-byte character across the prefix's 7th byte is read, not a panic.
+        assert!(Client::builder().api_key("aaaaaa€x").build().is_ok());
     }
 
     #[test]
