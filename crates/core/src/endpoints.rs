@@ -285,11 +285,7 @@ fn run_request(tool: &str, input: impl Serialize, webhook: Option<&str>) -> Resu
 fn check_run_request(request: &RunRequest) -> Result<()> {
     let mut errors = Vec::new();
     if request.tool.trim().is_empty() {
-        errors.push(ValidationIssue::new(
-            "tool",
-            "String must contain at least 1 character(s)",
-            ValidationIssueCode::TooSmall,
-        ));
+        errors.push(ValidationIssue::string_too_short("tool", 1));
     }
     if let Some(webhook) = &request.webhook {
         let https = Url::parse(webhook)

@@ -372,7 +372,7 @@ fn display_api(
         ErrorKind::Other(_) => reqwest::StatusCode::from_u16(status)
             .ok()
             .and_then(|s| s.canonical_reason())
-            .unwrap_or("Unexpected Status"),
+            .unwrap_or(kind.name()),
         known => known.name(),
     };
     let mut line = format!("{status} {name}: {}", display_issues(message, errors));

@@ -70,8 +70,8 @@ impl RetryPolicy {
             initial_delay: Duration::ZERO,
             max_delay: Duration::ZERO,
             jitter: 0.0,
-            max_retry_after: Duration::from_secs(60),
             honour_retry_after: false,
+            ..RetryPolicy::default()
         }
     }
 

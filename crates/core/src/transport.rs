@@ -110,9 +110,6 @@ impl Call {
         self
     }
 
-    /// The path and query for events and errors. A URL on another origin than
-    /// the API shows its origin and path, never its query (which may hold a
-    /// signed token).
     /// The URL for a transport error, which must say which host failed:
     /// without credentials, query or fragment.
     pub(crate) fn display_url(&self) -> String {
@@ -124,6 +121,9 @@ impl Call {
         url.to_string()
     }
 
+    /// The path and query for events and errors. A URL on another origin than
+    /// the API shows its origin and path, never its query (which may hold a
+    /// signed token).
     pub(crate) fn display_path(&self, base: &Url) -> String {
         if self.url.origin() == base.origin() {
             match self.url.query() {

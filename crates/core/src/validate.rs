@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use crate::error::{Error, Result};
 use crate::types::{
     InputField, InputFieldItems, InputFieldType, InputSchema, Tool, ToolModel, ValidationIssue,
+    messages,
 };
 
 /// Input checks for a [`Tool`] fetched with [`Client::tool`](crate::Client::tool)
@@ -60,15 +61,11 @@ impl ToolExt for Tool {
     fn validate_input(&self, model: Option<&str>, input: &Value) -> Result<()> {
         let named = model.or_else(|| input.get("model").and_then(Value::as_str));
         let Some(chosen) = self.model(named) else {
-            return Err(Error::InvalidRequest {
-                message: match named {
-                    Some(name) => {
-                        format!("Model not found: {name} is not a model of {}", self.slug)
-                    }
-                    None => format!("Model not found: {} has no models", self.slug),
-                },
-                errors: Vec::new(),
-            });
+            let not_found = messages::MODEL_NOT_FOUND;
+            return Err(Error::invalid(match named {
+                Some(name) => format!("{not_found}: {name} is not a model of {}", self.slug),
+                None => format!("{not_found}: {} has no models", self.slug),
+            }));
         };
         let errors = validate_input(&chosen.input_schema, input);
         if errors.is_empty() {
