@@ -46,7 +46,7 @@ pub fn run(root: &Path) -> Result<()> {
     )?;
     sh(root, "cargo", &["test", "--workspace", "--doc", "--locked"])?;
     println!("$ cargo xtask conformance");
-    conformance::run(root)?;
+    conformance::checks(root)?;
     println!("ci: all checks passed");
     Ok(())
 }

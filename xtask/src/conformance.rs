@@ -16,42 +16,41 @@ use crate::process::run as sh;
 
 const REQUIREMENTS: &str = "tests/conformance/requirements.txt";
 
-/// Runs every independent check against a fresh mock server each.
+/// Builds the binaries, then runs every check (see [`checks`]).
 pub fn run(root: &Path) -> Result<()> {
     build_binaries(root)?;
+    checks(root)
+}
+
+/// Runs every independent check against a fresh mock server each; the
+/// binaries must be built (see [`build_binaries`]).
+pub fn checks(root: &Path) -> Result<()> {
     let python = python_env(root)?;
-
-    let mock = MockProcess::start(root, &["--speed", "0"])?;
-    sh_env(
-        root,
-        "node",
-        &["tests/clients/seed_errors.mjs"],
-        &mock.base_url,
-    )?;
-    drop(mock);
-
-    let mock = MockProcess::start(root, &["--speed", "0"])?;
+    let instant = ["--speed", "0"];
+    against_mock(root, &instant, "node", &["tests/clients/seed_errors.mjs"])?;
     let py = python.join("python");
-    sh_env(
+    against_mock(
         root,
+        &instant,
         path_str(&py)?,
         &["tests/clients/quickstart.py"],
-        &mock.base_url,
     )?;
-    drop(mock);
-
-    let mock = MockProcess::start(root, &["--speed", "0", "--rate-limit", "off"])?;
     let script = root.join("tests/conformance/schemathesis.sh");
-    sh_env(
+    against_mock(
         root,
+        &["--speed", "0", "--rate-limit", "off"],
         "bash",
         &[path_str(&script)?, path_str(&python)?],
-        &mock.base_url,
     )?;
-    drop(mock);
-
     println!("conformance: node, python and schemathesis checks passed");
     Ok(())
+}
+
+/// Runs `program` with the base URL of a mock started with `mock_args` in
+/// `ARTIFICIAL_STUDIO_BASE_URL`; the mock stops when it returns.
+fn against_mock(root: &Path, mock_args: &[&str], program: &str, args: &[&str]) -> Result<()> {
+    let mock = MockProcess::start(root, mock_args)?;
+    sh_env(root, program, args, &mock.base_url)
 }
 
 /// Builds `astudio-mock` and `astudio` with the same command as the

@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use artificial_studio::{
-    Client, ClientBuilder, Error, FileUpload, ListParams, RetryPolicy, WaitOptions,
+    Client, ClientBuilder, Error, FileUpload, ListParams, RetryPolicy, ToolExt, WaitOptions,
 };
 use artificial_studio_mock::MockServer;
-use artificial_studio_types::{Generation, GenerationType, InputField, Tool, ToolModel, messages};
+use artificial_studio_types::{
+    Generation, GenerationType, InputField, Tool, UploadedFileType, messages,
+};
 use futures::TryStreamExt;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -141,7 +143,7 @@ impl App {
             if let Some(tool) = &ctx.tool
                 && let Ok(tool) = self.client.tool(tool).await
             {
-                ctx.cost = pick_model(&tool, ctx.model.as_deref()).map(|m| m.cost);
+                ctx.cost = tool.model(ctx.model.as_deref()).map(|m| m.cost);
             }
         }
         if message == messages::TOOL_NOT_FOUND
@@ -173,9 +175,7 @@ impl App {
         } else {
             self.client.tool(&args.tool).await.ok()
         };
-        let model = tool
-            .as_ref()
-            .and_then(|t| pick_model(t, args.model.as_deref()));
+        let model = tool.as_ref().and_then(|t| t.model(args.model.as_deref()));
         let schema = model.map(|m| &m.input_schema);
         let mut parsed = input::parse(&args.inputs, schema, base).map_err(|e| {
             Failure::Usage(
@@ -408,11 +408,11 @@ impl App {
             return print_json(&file);
         }
         out(format!("{}\n", file.url));
-        let field = match file.type_.to_string().as_str() {
-            "image" => "image_urls",
-            "video" => "video_url",
-            "audio" => "audio_url",
-            _ => "the tool's file field",
+        let field = match file.type_ {
+            UploadedFileType::Image => "image_urls",
+            UploadedFileType::Video => "video_url",
+            UploadedFileType::Audio => "audio_url",
+            UploadedFileType::File => "the tool's file field",
         };
         self.note(format!(
             "uploaded {} as {}; use it as {field}",
@@ -438,13 +438,6 @@ fn upload_source(path: &Path) -> Result<FileUpload, Failure> {
         ));
     }
     Ok(FileUpload::path(path))
-}
-
-fn pick_model<'t>(tool: &'t Tool, wanted: Option<&str>) -> Option<&'t ToolModel> {
-    match wanted {
-        Some(slug) => tool.models.iter().find(|m| m.slug == slug),
-        None => tool.models.first(),
-    }
 }
 
 fn read_input_json(source: &str) -> Result<Map<String, Value>, Failure> {

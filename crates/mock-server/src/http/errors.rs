@@ -22,29 +22,29 @@ struct Inner {
 }
 
 impl ApiError {
-    /// A status with a specific message.
-    pub fn new(status: StatusCode, message: &str) -> Self {
+    fn with_body(status: StatusCode, body: ErrorBody) -> Self {
         ApiError(Box::new(Inner {
             status,
-            body: ErrorBody::new(message),
+            body,
             headers: HeaderMap::new(),
         }))
+    }
+
+    /// A status with a specific message.
+    pub fn new(status: StatusCode, message: &str) -> Self {
+        ApiError::with_body(status, ErrorBody::new(message))
     }
 
     /// A kind with its default message.
     pub fn kind(kind: ErrorKind) -> Self {
         let status =
             StatusCode::from_u16(kind.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        ApiError::new(status, kind.default_message())
+        ApiError::with_body(status, ErrorBody::for_kind(kind))
     }
 
     /// `400 Validation failed` listing every issue.
     pub fn validation(issues: Vec<ValidationIssue>) -> Self {
-        ApiError(Box::new(Inner {
-            status: StatusCode::BAD_REQUEST,
-            body: ErrorBody::validation(issues),
-            headers: HeaderMap::new(),
-        }))
+        ApiError::with_body(StatusCode::BAD_REQUEST, ErrorBody::validation(issues))
     }
 
     /// `400 Invalid JSON body`.
