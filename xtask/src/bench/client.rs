@@ -59,18 +59,8 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
     procs::output(&mut cmd)?;
     section.command(procs::line(&cmd).replace(&mock.base_url, "http://127.0.0.1:$PORT"));
     let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out)?)?;
-    let list = |k: &str| {
-        json.get(k)
-            .and_then(serde_json::Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(serde_json::Value::as_f64)
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-    };
-    let sdk = list("sdk_us");
-    let plain = list("reqwest_us");
+    let sdk = stats::f64_list(&json, "sdk_us");
+    let plain = stats::f64_list(&json, "reqwest_us");
     let ratio = Summary::of(&stats::ratios(&sdk, &plain)).context("no client rounds")?;
     let mut table = Table::new(&["client", "time per request", "rounds"]);
     let show = |v: &[f64]| Summary::of(v).map_or("—".to_string(), |s| s.show(stats::us));
@@ -277,20 +267,9 @@ fn criterion_result(dir: &Path, name: &str) -> Result<(Summary, usize)> {
         .pointer("/median/point_estimate")
         .and_then(serde_json::Value::as_f64)
         .context("no median estimate")?;
-    let numbers = |k: &str| {
-        sample
-            .get(k)
-            .and_then(serde_json::Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(serde_json::Value::as_f64)
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-    };
-    let per_iter: Vec<f64> = numbers("times")
+    let per_iter: Vec<f64> = stats::f64_list(&sample, "times")
         .iter()
-        .zip(numbers("iters"))
+        .zip(stats::f64_list(&sample, "iters"))
         .map(|(t, i)| t / i.max(1.0))
         .collect();
     let range = Summary::of(&per_iter).context("no criterion samples")?;

@@ -2,11 +2,11 @@
 //! reached, its RSS sampled while `POST /api/run` creates many generations with
 //! `--speed 0`, with a low cap and with the default one.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::report::{Headline, Section, Table, Verdict};
 use super::stats;
-use super::{BENCH_CREDITS, BENCH_KEY, Ctx, RUN_COST, http};
+use super::{BENCH_CREDITS, BENCH_KEY, Ctx, RUN_BODY, RUN_COST, credits_left, http};
 
 /// The section title.
 pub const TITLE: &str = "5. Memory growth against the eviction cap";
@@ -162,9 +162,6 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
     Ok((section, headline))
 }
 
-/// The body of every run.
-const RUN_BODY: &str = r#"{"tool":"create-image","input":{"prompt":"a lighthouse at dusk"}}"#;
-
 /// Sends `n` valid runs from [`THREADS`] threads; returns how many were not 2xx.
 fn create_generations(url: &str, n: u64) -> Result<u64> {
     std::thread::scope(|scope| {
@@ -199,17 +196,7 @@ fn create_generations(url: &str, n: u64) -> Result<u64> {
     })
 }
 
-/// Runs created so far, from the bench account's credits (6 per run).
+/// Runs created so far, from the bench account's credits ([`RUN_COST`] per run).
 fn generations_created(base_url: &str) -> Result<u64> {
-    let answer = http::send(
-        "GET",
-        &format!("{base_url}/api/account"),
-        &[("Authorization", BENCH_KEY)],
-        None,
-    )?;
-    let credits = serde_json::from_str::<serde_json::Value>(&answer.body)?
-        .get("credits")
-        .and_then(serde_json::Value::as_u64)
-        .context("no credits in GET /api/account")?;
-    Ok(BENCH_CREDITS.saturating_sub(credits) / RUN_COST)
+    Ok(BENCH_CREDITS.saturating_sub(credits_left(base_url)?) / RUN_COST)
 }

@@ -194,6 +194,24 @@ pub const BENCH_KEY: &str = "bench-key";
 pub const BENCH_CREDITS: u64 = 1_000_000_000_000_000;
 /// Credits one benchmarked run costs (create-image's default model).
 pub const RUN_COST: u64 = 6;
+/// The body of every benchmarked `POST /api/run`: valid, the default model,
+/// [`RUN_COST`] credits.
+pub const RUN_BODY: &str = r#"{"tool":"create-image","input":{"prompt":"a lighthouse at dusk"}}"#;
+
+/// The bench account's balance now, from `GET /api/account`.
+pub fn credits_left(base_url: &str) -> anyhow::Result<u64> {
+    use anyhow::Context;
+    let answer = http::send(
+        "GET",
+        &format!("{base_url}/api/account"),
+        &[("Authorization", BENCH_KEY)],
+        None,
+    )?;
+    serde_json::from_str::<serde_json::Value>(&answer.body)?
+        .get("credits")
+        .and_then(serde_json::Value::as_u64)
+        .context("no credits in GET /api/account")
+}
 
 impl Ctx {
     /// The accounts file given to `astudio-mock`.
@@ -512,13 +530,8 @@ fn tool_versions(ctx: &Ctx) -> Vec<(String, String)> {
             add(name, &path, &["--version"]);
         }
     }
-    let prism = ctx.scratch.parent().map(|t| {
-        t.join(format!(
-            "bench-tools/prism-{}/node_modules/.bin/prism",
-            tools::PRISM_VERSION
-        ))
-    });
-    if let Some(prism) = prism.filter(|p| p.is_file()) {
+    let prism = ctx.installer.prism_path();
+    if prism.is_file() {
         add("prism (@stoplight/prism-cli)", &prism, &["--version"]);
     }
     if let Some(python) = procs::which("python3") {

@@ -49,21 +49,11 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
             &std::fs::read_to_string(&out).with_context(|| format!("reading {}", out.display()))?,
         )?;
         let number = |k: &str| json.get(k).and_then(serde_json::Value::as_f64);
-        let list = |k: &str| {
-            json.get(k)
-                .and_then(serde_json::Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(serde_json::Value::as_f64)
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        };
         cold.extend(number("cold_first_answer_us"));
         cold_start.extend(number("cold_start_us"));
-        warm.extend(list("first_answer_us"));
-        warm_start.extend(list("start_us"));
-        catalog.extend(list("catalog_us"));
+        warm.extend(stats::f64_list(&json, "first_answer_us"));
+        warm_start.extend(stats::f64_list(&json, "start_us"));
+        catalog.extend(stats::f64_list(&json, "catalog_us"));
     }
     let mut table = Table::new(&["", "start() returns", "start() → first answer", "samples"]);
     let show = |v: &[f64]| Summary::of(v).map_or("—".to_string(), |s| s.show(stats::us));

@@ -46,6 +46,14 @@ impl Summary {
     }
 }
 
+/// The numbers of the JSON array at `key` (empty when there is none).
+pub fn f64_list(json: &serde_json::Value, key: &str) -> Vec<f64> {
+    json.get(key)
+        .and_then(serde_json::Value::as_array)
+        .map(|a| a.iter().filter_map(serde_json::Value::as_f64).collect())
+        .unwrap_or_default()
+}
+
 /// `values[i] / other[i]` for each pair of rounds.
 pub fn ratios(values: &[f64], other: &[f64]) -> Vec<f64> {
     values

@@ -11,13 +11,10 @@ use super::load::{self, Measured, Shape, Target};
 use super::procs::{self, Ready, Server};
 use super::report::{Headline, Section, Table, Verdict};
 use super::stats::{self, Summary};
-use super::{BENCH_CREDITS, BENCH_KEY, Ctx, RUN_COST, http, profile};
+use super::{BENCH_CREDITS, BENCH_KEY, Ctx, RUN_BODY, RUN_COST, credits_left, http, profile};
 
 /// The section title.
 pub const TITLE: &str = "1. Mock server throughput and latency";
-
-/// The body of every `POST /api/run`: valid, the default model, 6 credits.
-const RUN_BODY: &str = r#"{"tool":"create-image","input":{"prompt":"a lighthouse at dusk"}}"#;
 
 /// Targets: the mock against bare axum, and against Prism.
 const MIN_SHARE_OF_BARE: f64 = 0.60;
@@ -428,21 +425,11 @@ fn template(line: &str, base_url: &str) -> String {
 /// Confirms the bench account still had credits after the runs (so no `402`
 /// could have happened), and says how many runs the mock took.
 fn check_credits(base_url: &str) -> Result<String> {
-    let answer = http::send(
-        "GET",
-        &format!("{base_url}/api/account"),
-        &[("Authorization", BENCH_KEY)],
-        None,
-    )?;
-    let account: serde_json::Value = serde_json::from_str(&answer.body)?;
-    let credits = account
-        .get("credits")
-        .and_then(serde_json::Value::as_u64)
-        .context("no credits in GET /api/account")?;
+    let credits = credits_left(base_url)?;
     let spent = BENCH_CREDITS.saturating_sub(credits);
     Ok(format!(
-        "POST /api/run: the bench account spent {} credits ({} generations at 6 credits) and \
-         still holds {}: no run could be refused for credits.",
+        "POST /api/run: the bench account spent {} credits ({} generations at {RUN_COST} credits) \
+         and still holds {}: no run could be refused for credits.",
         stats::count(spent as f64),
         stats::count((spent / RUN_COST) as f64),
         stats::count(credits as f64)

@@ -99,11 +99,16 @@ impl Installer {
         }
     }
 
+    /// Where the pinned Prism's executable is, installed or not.
+    pub fn prism_path(&self) -> PathBuf {
+        prism_bin(&self.tools_dir)
+    }
+
     /// Prism's executable, installed with npm under `target/bench-tools/prism`
     /// (reused while it holds the pinned version).
     pub fn prism(&mut self) -> Result<PathBuf> {
         let dir = self.tools_dir.join(format!("prism-{PRISM_VERSION}"));
-        let bin = dir.join("node_modules/.bin/prism");
+        let bin = prism_bin(&self.tools_dir);
         if bin.is_file() {
             return Ok(bin);
         }
@@ -173,4 +178,9 @@ fn imports_requests(python: &Path) -> bool {
         .args(["-c", "import requests"])
         .output()
         .is_ok_and(|o| o.status.success())
+}
+
+/// Where [`Installer::prism`] puts the pinned Prism's executable.
+fn prism_bin(tools_dir: &Path) -> PathBuf {
+    tools_dir.join(format!("prism-{PRISM_VERSION}/node_modules/.bin/prism"))
 }
