@@ -1,9 +1,16 @@
-//! The layers around handlers, outermost first: `observe` (request id, journal, one
-//! log line), `inject_faults` (per request or scripted), `authenticate` (key, then
-//! rate limit, then `X-RateLimit-*` headers on the answer).
+//! The two layers around handlers, outermost first: `observe` (request id, panics
+//! as contract `500`s, journal, one log line) around every route, then a gate on
+//! each matched route: `api_gate` (faults, then the key, the rate limit and the
+//! `X-RateLimit-*` headers on the answer) or `public_gate` (faults only). One
+//! layer per concern would cost a boxed service clone and a boxed future each,
+//! per request; these are the same steps in the same order, in two.
 
 use std::{
+    future::Future,
+    panic::AssertUnwindSafe,
+    pin::Pin,
     sync::Arc,
+    task::Poll,
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
@@ -16,7 +23,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use bytes::Bytes;
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 
 use super::errors::ApiError;
 use crate::{
@@ -42,12 +49,32 @@ struct FaultNote(String);
 
 /// Gives every answer an `X-Request-Id`, journals API requests and logs one line.
 ///
-/// The request is handled on a task of its own, so a client that gives up (a
-/// timeout, a closed connection) does not cancel it half-way: like a real
-/// server, the mock finishes it (a run is created and charged) and journals
-/// it. A client testing what to do after a timed-out run meets the truth.
+/// A client that gives up (a timeout, a closed connection) must not cancel its
+/// request half-way: like a real server, the mock finishes it (a run is
+/// created and charged) and journals it, so a client testing what to do after
+/// a timed-out run meets the truth. Hyper drops the work of a connection that
+/// closes, so a request that has to wait (for its body, a `delay` fault, an
+/// upload) is moved to a task of its own, which nothing cancels. Most requests
+/// never wait: they are polled once, in place, and answered without the cost
+/// of a task (see [`finish_detached`]).
 pub async fn observe(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
-    match tokio::spawn(observed(app, request, next)).await {
+    finish_detached(Box::pin(observed(app, request, next))).await
+}
+
+/// Polls `work` once where it is; if it is not done, spawns it and waits for
+/// it, so dropping the returned future no longer cancels the work.
+///
+/// The box is what makes the move possible after a poll: the task takes the
+/// pointer, and the work stays where it was pinned. The task polls it at once
+/// with its own waker, so no wake-up registered by the first poll is lost.
+pub async fn finish_detached(
+    mut work: Pin<Box<dyn Future<Output = Response> + Send + 'static>>,
+) -> Response {
+    let first = std::future::poll_fn(|cx| Poll::Ready(work.as_mut().poll(cx))).await;
+    if let Poll::Ready(response) = first {
+        return response;
+    }
+    match tokio::spawn(work).await {
         Ok(response) => response,
         Err(_) => ApiError::kind(ErrorKind::InternalServerError).into_response(),
     }
@@ -59,7 +86,10 @@ async fn observed(app: Arc<App>, request: Request, next: Next) -> Response {
     let request_id = ids::request_id();
     let method = request.method().clone();
     let uri = request.uri().clone();
-    let mut response = next.run(request).await;
+    let mut response = match AssertUnwindSafe(next.run(request)).catch_unwind().await {
+        Ok(response) => response,
+        Err(panic) => super::panic_response(panic),
+    };
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
@@ -70,7 +100,7 @@ async fn observed(app: Arc<App>, request: Request, next: Next) -> Response {
         method = %method,
         path = uri.path(),
         status,
-        latency_ms = format_args!("{:.3}", elapsed.as_secs_f64() * 1000.0),
+        latency_ms = %Millis(elapsed),
         request_id = %request_id,
     );
     if !uri.path().starts_with("/__mock") {
@@ -100,8 +130,35 @@ async fn observed(app: Arc<App>, request: Request, next: Next) -> Response {
     response
 }
 
-/// Applies the faults of the `X-Mock-Fault` header and of scripted rules.
-pub async fn inject_faults(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+/// The gate of the API's routes: faults, then [`authenticate`].
+pub async fn api_gate(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    inject_faults(app, request, next, true).await
+}
+
+/// The gate of the open routes (outputs, uploads, the spec): faults only.
+pub async fn public_gate(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    inject_faults(app, request, next, false).await
+}
+
+/// A duration in milliseconds with three decimals (`12.345`), written with
+/// integer arithmetic: cheaper than formatting a float on every log line.
+struct Millis(Duration);
+
+impl std::fmt::Display for Millis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let micros = self.0.as_micros();
+        write!(f, "{}.{:03}", micros / 1000, micros % 1000)
+    }
+}
+
+/// Applies the faults of the `X-Mock-Fault` header and of scripted rules, then
+/// passes the request on (through [`authenticate`] when `authenticated`).
+async fn inject_faults(
+    app: Arc<App>,
+    request: Request,
+    next: Next,
+    authenticated: bool,
+) -> Response {
     let mut faults = Vec::new();
     if let Some(value) = request.headers().get(FAULT_HEADER) {
         let parsed = value
@@ -123,8 +180,16 @@ pub async fn inject_faults(State(app): State<Arc<App>>, request: Request, next: 
     {
         faults.push(fault);
     }
+    let rate_limits = app.rate_limits;
+    let pass = |request| async move {
+        if authenticated {
+            authenticate(&app, request, next).await
+        } else {
+            next.run(request).await
+        }
+    };
     if faults.is_empty() {
-        return next.run(request).await;
+        return pass(request).await;
     }
     let note = faults
         .iter()
@@ -140,8 +205,8 @@ pub async fn inject_faults(State(app): State<Arc<App>>, request: Request, next: 
     }
     let bucket = bucket_of(request.method());
     let mut response = match answer {
-        None => next.run(request).await,
-        Some(fault) => fault_response(fault, app.rate_limits, bucket),
+        None => pass(request).await,
+        Some(fault) => fault_response(fault, rate_limits, bucket),
     };
     response.extensions_mut().insert(FaultNote(note));
     response
@@ -217,12 +282,8 @@ fn bucket_of(method: &Method) -> Bucket {
 
 /// Checks the key (`401`), then counts the request (`429`), then adds the
 /// `X-RateLimit-*` headers to whatever the handler answers.
-pub async fn authenticate(
-    State(app): State<Arc<App>>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let caller = match caller(&app, request.headers()).await {
+async fn authenticate(app: &App, mut request: Request, next: Next) -> Response {
+    let caller = match caller(app, request.headers()).await {
         Ok(caller) => caller,
         Err(error) => return error.into_response(),
     };

@@ -20,7 +20,6 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{get, post},
 };
-use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::app::{AdminAccess, App};
 use errors::ApiError;
@@ -40,18 +39,17 @@ pub fn router(app: Arc<App>) -> Router {
             "/files",
             post(files::upload).layer(DefaultBodyLimit::max(app.max_upload_bytes)),
         )
-        .route_layer(from_fn_with_state(app.clone(), middleware::authenticate));
+        .route_layer(from_fn_with_state(app.clone(), middleware::api_gate));
 
     // Open, like a CDN: the URLs the API hands out, and the spec.
     let public = Router::new()
         .route("/openapi.yaml", get(files::openapi))
         .route("/outputs/{file}", get(files::download_output))
         .route("/thumbnails/{file}", get(files::download_thumbnail))
-        .route("/files/{id}/{name}", get(files::download_upload));
+        .route("/files/{id}/{name}", get(files::download_upload))
+        .route_layer(from_fn_with_state(app.clone(), middleware::public_gate));
 
-    let served = api
-        .merge(public)
-        .route_layer(from_fn_with_state(app.clone(), middleware::inject_faults));
+    let served = api.merge(public);
 
     let admin = Router::new()
         .route("/__mock/reset", post(admin::reset))
@@ -83,7 +81,6 @@ pub fn router(app: Arc<App>) -> Router {
     routes
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(CatchPanicLayer::custom(panic_response))
         .layer(from_fn_with_state(app.clone(), middleware::observe))
         .with_state(app)
 }
@@ -96,7 +93,8 @@ async fn method_not_allowed() -> Response {
     ApiError::new(StatusCode::METHOD_NOT_ALLOWED, messages::METHOD_NOT_ALLOWED).into_response()
 }
 
-fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
+/// The answer to a handler that panicked: the contract's `500`, and a log line.
+pub(crate) fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
     let detail = panic
         .downcast_ref::<&str>()
         .map(|s| (*s).to_string())
