@@ -80,12 +80,15 @@ async fn main() -> ExitCode {
 fn init_logs(format: LogFormat) -> logs::FlushGuard {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let (writer, guard) = logs::batched_stderr();
+    let ansi = std::io::stderr().is_terminal();
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer)
-        .with_ansi(std::io::stderr().is_terminal());
+        .with_ansi(ansi);
     match format {
-        LogFormat::Text => builder.init(),
+        // Colours for a person at a terminal; the lean plain line otherwise.
+        LogFormat::Text if ansi => builder.init(),
+        LogFormat::Text => builder.event_format(logs::PlainLine).init(),
         LogFormat::Json => builder.json().init(),
     }
     guard
