@@ -5,6 +5,7 @@ use std::sync::{Arc, OnceLock};
 
 use artificial_studio_types::{InputFieldType, SearchResults, Tool, ToolList, ToolSummary};
 use bytes::Bytes;
+use foldhash::fast::RandomState;
 use indexmap::IndexMap;
 use jsonschema::Validator;
 use serde::Deserialize;
@@ -41,7 +42,7 @@ pub struct ToolEntry {
     /// `GET /api/tools/{slug}`'s body, serialized once.
     pub json: Bytes,
     /// The models by slug, the default one first.
-    pub models: IndexMap<String, ModelEntry>,
+    pub models: IndexMap<String, ModelEntry, RandomState>,
     /// Lower-case slug, name and description, for search.
     haystack: String,
 }
@@ -55,7 +56,7 @@ impl ToolEntry {
 
 /// Every tool, indexed by slug.
 pub struct Catalog {
-    tools: IndexMap<String, ToolEntry>,
+    tools: IndexMap<String, ToolEntry, RandomState>,
     list_json: Bytes,
 }
 
@@ -94,7 +95,7 @@ impl Catalog {
         if tools.is_empty() {
             return fail("the catalog has no tools".to_string());
         }
-        let mut entries = IndexMap::with_capacity(tools.len());
+        let mut entries = IndexMap::with_capacity_and_hasher(tools.len(), RandomState::default());
         for tool in tools {
             if tool.slug.trim().is_empty() {
                 return fail("a tool has an empty slug".to_string());
@@ -102,7 +103,8 @@ impl Catalog {
             if tool.models.is_empty() {
                 return fail(format!("tool {} has no models", tool.slug));
             }
-            let mut models = IndexMap::with_capacity(tool.models.len());
+            let mut models =
+                IndexMap::with_capacity_and_hasher(tool.models.len(), RandomState::default());
             for (index, model) in tool.models.iter().enumerate() {
                 check_model(&tool.slug, model)?;
                 let validator = validation::compile_input_schema(&model.input_schema)

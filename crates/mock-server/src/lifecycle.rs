@@ -89,16 +89,19 @@ impl Lifecycle {
 
     /// The URL of a generation's output.
     pub fn output_url(&self, id: &str, kind: GenerationType) -> String {
-        format!(
-            "{}/outputs/{id}.{}",
-            self.public_url,
-            media::extension(kind)
-        )
+        [
+            &self.public_url,
+            "/outputs/",
+            id,
+            ".",
+            media::extension(kind),
+        ]
+        .concat()
     }
 
     /// The URL of a generation's thumbnail.
     pub fn thumbnail_url(&self, id: &str) -> String {
-        format!("{}/thumbnails/{id}.png", self.public_url)
+        [&self.public_url, "/thumbnails/", id, ".png"].concat()
     }
 
     /// Runs a stored generation to its end; `failure` makes it end in `error`.

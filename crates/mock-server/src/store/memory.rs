@@ -2,7 +2,7 @@
 //! read-mostly account maps, bounded generations, uploads, journal and deliveries.
 
 use std::{
-    collections::{HashMap, VecDeque},
+    collections::VecDeque,
     future::ready,
     sync::{
         Arc,
@@ -12,6 +12,9 @@ use std::{
 
 use artificial_studio_types::{Account, GenerationStatus, Plan};
 use chrono::{DateTime, Utc};
+// Faster than SipHash on the short keys looked up several times per request;
+// still seeded per process.
+use foldhash::HashMap;
 use indexmap::IndexMap;
 use parking_lot::{Mutex, RwLock};
 
