@@ -218,6 +218,26 @@ impl PlainFields<'_> {
 }
 
 impl Visit for PlainFields<'_> {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.name(field);
+        if self.result.is_err() {
+            return;
+        }
+        // `{:?}` of a string that needs no escaping is the string in quotes;
+        // checking is cheaper than escaping character by character.
+        let plain = value
+            .bytes()
+            .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\');
+        self.result = if plain {
+            self.writer
+                .write_char('"')
+                .and_then(|()| self.writer.write_str(value))
+                .and_then(|()| self.writer.write_char('"'))
+        } else {
+            write!(self.writer, "{value:?}")
+        };
+    }
+
     fn record_u64(&mut self, field: &Field, value: u64) {
         self.name(field);
         if self.result.is_ok() {
@@ -294,6 +314,7 @@ mod tests {
         tracing::subscriber::with_default(subscriber, || {
             tracing::info!(target: "astudio_mock::other", method = %"GET", path = "/api/x", status = 200u16, "done");
             tracing::info!(target: "astudio_mock::request", method = %"GET", path = "/api/x", status = 200u16, r#type = 1.5);
+            tracing::info!(target: "astudio_mock::request", path = "/a\"b\\c\u{e9}\n");
         });
         let bytes = buffer.lock().clone();
         String::from_utf8(bytes).unwrap()
@@ -339,6 +360,7 @@ mod tests {
             [
                 r#"  INFO astudio_mock::other: done method=GET path="/api/x" status=200"#,
                 r#"  INFO astudio_mock::request: method=GET path="/api/x" status=200 type=1.5"#,
+                r#"  INFO astudio_mock::request: path="/a\"b\\cé\n""#,
             ]
         );
     }

@@ -8,9 +8,8 @@ use artificial_studio_types::{
 };
 use axum::{
     Extension,
-    body::Body,
-    extract::{RawQuery, State},
-    http::{HeaderMap, StatusCode},
+    extract::{RawQuery, Request, State},
+    http::StatusCode,
     response::Response,
 };
 use serde_json::{Map, Value};
@@ -35,10 +34,12 @@ type Answer = Result<Response, ApiError>;
 pub async fn run(
     State(app): State<Arc<App>>,
     Extension(caller): Extension<Caller>,
-    headers: HeaderMap,
-    body: Body,
+    request: Request,
 ) -> Answer {
-    let value = body::read_json(&headers, body, app.max_body_bytes, app.body_timeout).await?;
+    // The request itself rather than a `HeaderMap` extractor, which would
+    // copy every header.
+    let (parts, body) = request.into_parts();
+    let value = body::read_json(&parts.headers, body, app.max_body_bytes, app.body_timeout).await?;
     let checked = check_run(&app, &value)?;
     let request: RunRequest =
         serde_json::from_value(value).map_err(|_| ApiError::invalid_json())?;

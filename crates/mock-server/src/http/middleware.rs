@@ -146,8 +146,17 @@ struct Millis(Duration);
 
 impl std::fmt::Display for Millis {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let micros = self.0.as_micros();
-        write!(f, "{}.{:03}", micros / 1000, micros % 1000)
+        // u64 arithmetic (`as_micros` is a u128): half a million years fit.
+        let micros = u64::try_from(self.0.as_micros()).unwrap_or(u64::MAX);
+        let fraction = micros % 1000;
+        let digits = [
+            b'.',
+            b'0' + (fraction / 100) as u8,
+            b'0' + (fraction / 10 % 10) as u8,
+            b'0' + (fraction % 10) as u8,
+        ];
+        write!(f, "{}", micros / 1000)?;
+        f.write_str(std::str::from_utf8(&digits).map_err(|_| std::fmt::Error)?)
     }
 }
 
@@ -338,4 +347,56 @@ fn unix_now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    #[tokio::test]
+    async fn work_that_has_to_wait_finishes_after_its_caller_gives_up() {
+        let (go, wait) = tokio::sync::oneshot::channel::<()>();
+        let finished = Arc::new(AtomicBool::new(false));
+        let flag = finished.clone();
+        let caller = tokio::spawn(finish_detached(Box::pin(async move {
+            let _ = wait.await;
+            flag.store(true, Ordering::SeqCst);
+            Response::new(Body::empty())
+        })));
+        // The caller polls the work once, finds it waiting and hands it to a task.
+        tokio::task::yield_now().await;
+        caller.abort();
+        assert!(caller.await.is_err_and(|e| e.is_cancelled()));
+        go.send(()).unwrap();
+        for _ in 0..200 {
+            if finished.load(Ordering::SeqCst) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        panic!("the work was cancelled with its caller");
+    }
+
+    #[tokio::test]
+    async fn ready_work_is_answered_in_place() {
+        let mut response = Response::new(Body::empty());
+        *response.status_mut() = StatusCode::ACCEPTED;
+        let answer = finish_detached(Box::pin(std::future::ready(response))).await;
+        assert_eq!(answer.status(), StatusCode::ACCEPTED);
+    }
+
+    #[test]
+    fn millis_have_three_decimals() {
+        let shown = |micros| Millis(Duration::from_micros(micros)).to_string();
+        assert_eq!(shown(0), "0.000");
+        assert_eq!(shown(7), "0.007");
+        assert_eq!(shown(12_345), "12.345");
+        assert_eq!(shown(1_000_050), "1000.050");
+        assert_eq!(
+            Millis(Duration::MAX).to_string(),
+            format!("{}.{:03}", u64::MAX / 1000, u64::MAX % 1000)
+        );
+    }
 }
