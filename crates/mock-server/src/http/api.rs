@@ -159,13 +159,16 @@ pub async fn get_generation(
 ) -> Answer {
     let found = app
         .store
-        .generation(&id)
+        .generation_json(&id)
         .await
         .ok_or_else(|| ApiError::not_found(messages::GENERATION_NOT_FOUND))?;
     if found.owner != caller.account_id {
         return Err(ApiError::new(StatusCode::FORBIDDEN, messages::NO_ACCESS));
     }
-    Ok(json(StatusCode::OK, &found.generation))
+    let body = found
+        .body
+        .ok_or_else(|| ApiError::kind(artificial_studio_types::ErrorKind::InternalServerError))?;
+    Ok(json_bytes(StatusCode::OK, body))
 }
 
 /// `GET /api/generations`: the caller's generations, newest first, paginated.

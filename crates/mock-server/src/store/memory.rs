@@ -5,7 +5,7 @@ use std::{
     collections::VecDeque,
     future::ready,
     sync::{
-        Arc,
+        Arc, OnceLock,
         atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering},
     },
 };
@@ -19,8 +19,8 @@ use indexmap::IndexMap;
 use parking_lot::{Mutex, RwLock};
 
 use super::{
-    AccountPatch, Caller, CreateError, Finished, GenerationPage, MockAccount, Outcome,
-    OwnedGeneration, ScriptedOutcome, Store, StoreFuture, StoredUpload,
+    AccountPatch, Caller, CreateError, Finished, GenerationJson, GenerationPage, MockAccount,
+    Outcome, OwnedGeneration, ScriptedOutcome, Store, StoreFuture, StoredUpload,
 };
 use crate::{
     Error,
@@ -124,6 +124,23 @@ impl Accounts {
 struct Entry {
     stored: OwnedGeneration,
     cost: u64,
+    /// The generation serialized, once asked for; emptied when it changes.
+    json: OnceLock<GenerationJson>,
+}
+
+impl Entry {
+    fn new(stored: OwnedGeneration, cost: u64) -> Self {
+        Entry {
+            stored,
+            cost,
+            json: OnceLock::new(),
+        }
+    }
+
+    /// Drops the serialized copy: to call before the generation changes.
+    fn changing(&mut self) {
+        self.json = OnceLock::new();
+    }
 }
 
 #[derive(Default)]
@@ -255,7 +272,7 @@ impl MemoryStore {
             .push_back(id.clone());
         generations
             .by_id
-            .insert(id, Box::new(Entry { stored, cost }));
+            .insert(id, Box::new(Entry::new(stored, cost)));
         generations.evict_beyond(self.options.max_generations);
         Ok(())
     }
@@ -300,6 +317,7 @@ impl MemoryStore {
         if entry.stored.generation.status.is_final() {
             return None;
         }
+        entry.changing();
         let generation = &mut entry.stored.generation;
         match outcome {
             Outcome::Success { output, thumbnail } => {
@@ -450,6 +468,16 @@ impl Store for MemoryStore {
         Box::pin(ready(found))
     }
 
+    fn generation_json<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<GenerationJson>> {
+        let found = self
+            .generations
+            .read()
+            .by_id
+            .get(id)
+            .map(|e| e.json.get_or_init(|| GenerationJson::of(&e.stored)).clone());
+        Box::pin(ready(found))
+    }
+
     fn list_generations<'a>(
         &'a self,
         owner: &'a str,
@@ -463,6 +491,7 @@ impl Store for MemoryStore {
             && !entry.stored.generation.status.is_final()
             && !status.is_final()
         {
+            entry.changing();
             entry.stored.generation.status = status;
         }
         Box::pin(ready(()))
@@ -580,6 +609,48 @@ mod tests {
                 created_at: Utc::now(),
             },
         }
+    }
+
+    /// The status in the JSON the polling endpoint would send.
+    async fn polled_status(store: &MemoryStore, id: &str) -> String {
+        let found = store.generation_json(id).await.unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&found.body.unwrap()).unwrap();
+        body["status"].as_str().unwrap().to_string()
+    }
+
+    #[tokio::test]
+    async fn the_kept_json_of_a_generation_follows_every_change() {
+        let store = store(10);
+        let caller = store.authenticate("k").await.unwrap();
+        let stored = generation(&caller.account_id);
+        let id = stored.generation.id.clone();
+        store.create_generation(stored, 1).await.unwrap();
+        assert_eq!(polled_status(&store, &id).await, "processing");
+        assert_eq!(polled_status(&store, &id).await, "processing");
+        store.set_status(&id, GenerationStatus::Uploading).await;
+        assert_eq!(polled_status(&store, &id).await, "uploading");
+        let output = "http://x/outputs/a.png".to_string();
+        store
+            .finish_generation(
+                &id,
+                Outcome::Success {
+                    output: output.clone(),
+                    thumbnail: None,
+                },
+            )
+            .await
+            .unwrap();
+        let found = store.generation_json(&id).await.unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&found.body.unwrap()).unwrap();
+        assert_eq!(
+            (body["status"].as_str(), body["output"].as_str()),
+            (Some("success"), Some(output.as_str()))
+        );
+        assert_eq!(found.owner, caller.account_id);
+        // The same bytes as serializing the generation itself.
+        let direct = store.generation(&id).await.unwrap();
+        assert_eq!(body, serde_json::to_value(&direct.generation).unwrap());
+        assert!(store.generation_json("nope").await.is_none());
     }
 
     #[tokio::test]

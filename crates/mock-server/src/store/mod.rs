@@ -81,6 +81,26 @@ pub struct OwnedGeneration {
     pub webhook: Option<String>,
 }
 
+/// A generation's owner and its body as `GET /api/generations/{id}` sends it.
+#[derive(Debug, Clone)]
+pub struct GenerationJson {
+    /// The account that created it.
+    pub owner: Arc<str>,
+    /// The generation as JSON; `None` if it could not be serialized (never for
+    /// the API's own types, but the answer is then a contract `500`).
+    pub body: Option<Bytes>,
+}
+
+impl GenerationJson {
+    /// Serializes a stored generation.
+    pub fn of(stored: &OwnedGeneration) -> Self {
+        GenerationJson {
+            owner: stored.owner.clone(),
+            body: serde_json::to_vec(&stored.generation).ok().map(Bytes::from),
+        }
+    }
+}
+
 /// A generation that just ended: what the lifecycle needs to send its webhook.
 #[derive(Debug, Clone)]
 pub struct Finished {
@@ -179,6 +199,13 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreFuture<'_, Result<(), CreateError>>;
     /// A generation by id.
     fn generation<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<OwnedGeneration>>;
+    /// A generation by id, serialized, for the endpoint clients poll while they
+    /// wait. This default serializes [`Store::generation`] on every call; the
+    /// in-memory store keeps the bytes until the generation changes, since a
+    /// waiting client asks many times between two changes.
+    fn generation_json<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<GenerationJson>> {
+        Box::pin(async move { self.generation(id).await.map(|g| GenerationJson::of(&g)) })
+    }
     /// One page of an account's generations, newest first.
     fn list_generations<'a>(
         &'a self,
