@@ -40,10 +40,8 @@ pub async fn run(
     // copy every header.
     let (parts, body) = request.into_parts();
     let value = body::read_json(&parts.headers, body, app.max_body_bytes, app.body_timeout).await?;
-    let checked = check_run(&app, &value)?;
-    let request: RunRequest =
-        serde_json::from_value(value).map_err(|_| ApiError::invalid_json())?;
-    let (tool, model) = checked;
+    let (tool, model) = check_run(&app, &value)?;
+    let request = run_request(value).ok_or_else(ApiError::invalid_json)?;
     let schema = &tool.tool.models[model.index].input_schema;
     let id = ids::object_id();
     let created_at = ids::now();
@@ -94,6 +92,33 @@ pub async fn run(
             created_at,
         },
     ))
+}
+
+/// The body of a run, taken apart after the schema check has passed it (an
+/// object with a string `tool`, an object `input`, an optional string or null
+/// `webhook` and nothing else): the fields move out of the parsed value, where
+/// deserializing would build `input`'s map a second time. `None` for any
+/// other shape, which the schema check makes unreachable.
+fn run_request(value: Value) -> Option<RunRequest> {
+    let Value::Object(mut body) = value else {
+        return None;
+    };
+    let Some(Value::String(tool)) = body.remove("tool") else {
+        return None;
+    };
+    let Some(Value::Object(input)) = body.remove("input") else {
+        return None;
+    };
+    let webhook = match body.remove("webhook") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(url)) => Some(url),
+        Some(_) => return None,
+    };
+    body.is_empty().then_some(RunRequest {
+        input,
+        tool,
+        webhook,
+    })
 }
 
 /// Schema, tool, model and input checks of a run, in that order. Schema
@@ -222,4 +247,33 @@ pub async fn account(State(app): State<Arc<App>>, Extension(caller): Extension<C
         .await
         .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, messages::INVALID_API_KEY))?;
     Ok(json(StatusCode::OK, &account))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_run_body_is_taken_apart_as_deserializing_would() {
+        for body in [
+            json!({"tool": "t", "input": {"prompt": "p", "n": 2}}),
+            json!({"tool": "t", "input": {}, "webhook": "https://example.com/h"}),
+            json!({"tool": "t", "input": {}, "webhook": null}),
+        ] {
+            let expected: RunRequest = serde_json::from_value(body.clone()).unwrap();
+            assert_eq!(run_request(body), Some(expected));
+        }
+        for body in [
+            json!([]),
+            json!({"input": {}}),
+            json!({"tool": 1, "input": {}}),
+            json!({"tool": "t", "input": []}),
+            json!({"tool": "t", "input": {}, "webhook": 1}),
+            json!({"tool": "t", "input": {}, "extra": true}),
+        ] {
+            assert_eq!(run_request(body.clone()), None, "{body}");
+        }
+    }
 }
