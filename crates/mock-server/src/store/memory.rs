@@ -277,6 +277,11 @@ impl MemoryStore {
         Ok(())
     }
 
+    /// `read` applied to a generation's entry under the read lock.
+    fn with_entry<T>(&self, id: &str, read: impl FnOnce(&Entry) -> T) -> Option<T> {
+        self.generations.read().by_id.get(id).map(|e| read(e))
+    }
+
     fn list_now(&self, owner: &str, query: ListQuery) -> GenerationPage {
         let generations = self.generations.read();
         let Some(ids) = generations.by_owner.get(owner) else {
@@ -459,23 +464,12 @@ impl Store for MemoryStore {
     }
 
     fn generation<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<OwnedGeneration>> {
-        let found = self
-            .generations
-            .read()
-            .by_id
-            .get(id)
-            .map(|e| e.stored.clone());
-        Box::pin(ready(found))
+        Box::pin(ready(self.with_entry(id, |e| e.stored.clone())))
     }
 
     fn generation_json<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<GenerationJson>> {
-        let found = self
-            .generations
-            .read()
-            .by_id
-            .get(id)
-            .map(|e| e.json.get_or_init(|| GenerationJson::of(&e.stored)).clone());
-        Box::pin(ready(found))
+        let json = |e: &Entry| e.json.get_or_init(|| GenerationJson::of(&e.stored)).clone();
+        Box::pin(ready(self.with_entry(id, json)))
     }
 
     fn list_generations<'a>(
@@ -611,11 +605,10 @@ mod tests {
         }
     }
 
-    /// The status in the JSON the polling endpoint would send.
-    async fn polled_status(store: &MemoryStore, id: &str) -> String {
+    /// The JSON the polling endpoint would send.
+    async fn polled(store: &MemoryStore, id: &str) -> serde_json::Value {
         let found = store.generation_json(id).await.unwrap();
-        let body: serde_json::Value = serde_json::from_slice(&found.body.unwrap()).unwrap();
-        body["status"].as_str().unwrap().to_string()
+        serde_json::from_slice(&found.body.unwrap()).unwrap()
     }
 
     #[tokio::test]
@@ -625,10 +618,10 @@ mod tests {
         let stored = generation(&caller.account_id);
         let id = stored.generation.id.clone();
         store.create_generation(stored, 1).await.unwrap();
-        assert_eq!(polled_status(&store, &id).await, "processing");
-        assert_eq!(polled_status(&store, &id).await, "processing");
+        assert_eq!(polled(&store, &id).await["status"], "processing");
+        assert_eq!(polled(&store, &id).await["status"], "processing");
         store.set_status(&id, GenerationStatus::Uploading).await;
-        assert_eq!(polled_status(&store, &id).await, "uploading");
+        assert_eq!(polled(&store, &id).await["status"], "uploading");
         let output = "http://x/outputs/a.png".to_string();
         store
             .finish_generation(
@@ -640,12 +633,12 @@ mod tests {
             )
             .await
             .unwrap();
-        let found = store.generation_json(&id).await.unwrap();
-        let body: serde_json::Value = serde_json::from_slice(&found.body.unwrap()).unwrap();
+        let body = polled(&store, &id).await;
         assert_eq!(
             (body["status"].as_str(), body["output"].as_str()),
             (Some("success"), Some(output.as_str()))
         );
+        let found = store.generation_json(&id).await.unwrap();
         assert_eq!(found.owner, caller.account_id);
         // The same bytes as serializing the generation itself.
         let direct = store.generation(&id).await.unwrap();
