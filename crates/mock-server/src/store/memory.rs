@@ -214,7 +214,8 @@ impl MemoryStore {
             .collect();
         let store = MemoryStore {
             seeds,
-            limiters: RwLock::new(Arc::new(RateLimiters::new(options.rate_limits))),
+            // Built for real by reset_now below, once.
+            limiters: RwLock::new(Arc::new(RateLimiters::new(RateLimits::Off))),
             journal: Journal::new(options.journal_capacity),
             options,
             accounts: RwLock::default(),
