@@ -20,6 +20,7 @@ use std::{
     time::Duration,
 };
 
+use artificial_studio_mock::http::middleware::REQUEST_LOG_TARGET;
 use chrono::Utc;
 use parking_lot::Mutex;
 use tracing::{
@@ -171,7 +172,7 @@ where
         }
         writer.write_str(meta.target())?;
         writer.write_str(": ")?;
-        if meta.target() == REQUEST_TARGET {
+        if meta.target() == REQUEST_LOG_TARGET {
             let mut fields = PlainFields {
                 writer: writer.by_ref(),
                 first: true,
@@ -185,9 +186,6 @@ where
         writer.write_char('\n')
     }
 }
-
-/// The target of the one line logged per request.
-const REQUEST_TARGET: &str = "astudio_mock::request";
 
 /// Writes the fields of the per-request line as the default format does
 /// (`name=value`, strings quoted, separated by spaces), without its styling
