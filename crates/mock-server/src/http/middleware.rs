@@ -90,10 +90,7 @@ async fn observed(app: Arc<App>, request: Request, next: Next) -> Response {
     let request_id = ids::request_id();
     let method = request.method().clone();
     let uri = request.uri().clone();
-    let mut response = match AssertUnwindSafe(next.run(request)).catch_unwind().await {
-        Ok(response) => response,
-        Err(panic) => super::panic_response(panic),
-    };
+    let mut response = unless_it_panics(next.run(request)).await;
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
@@ -142,6 +139,15 @@ pub async fn api_gate(State(app): State<Arc<App>>, request: Request, next: Next)
 /// The gate of the open routes (outputs, uploads, the spec): faults only.
 pub async fn public_gate(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     inject_faults(app, request, next, false).await
+}
+
+/// The handler's answer, or the contract's `500` if it panicked (the request's
+/// connection and the server go on).
+async fn unless_it_panics(answer: impl Future<Output = Response>) -> Response {
+    match AssertUnwindSafe(answer).catch_unwind().await {
+        Ok(response) => response,
+        Err(panic) => super::panic_response(panic),
+    }
 }
 
 /// A duration in milliseconds with three decimals (`12.345`), written with
@@ -377,6 +383,28 @@ mod tests {
         *response.status_mut() = StatusCode::ACCEPTED;
         let answer = finish_detached(Box::pin(std::future::ready(response))).await;
         assert_eq!(answer.status(), StatusCode::ACCEPTED);
+    }
+
+    #[tokio::test]
+    async fn a_handler_that_panics_is_answered_with_the_contract_500() {
+        fn handler_with_a_bug() -> Response {
+            panic!("a handler bug")
+        }
+        let answer = unless_it_panics(async { handler_with_a_bug() }).await;
+        assert_eq!(answer.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            answer.headers().get(header::CONTENT_TYPE).unwrap(),
+            "application/json"
+        );
+        let body = http_body_util::BodyExt::collect(answer.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"message": messages::INTERNAL_SERVER_ERROR})
+        );
     }
 
     #[test]
