@@ -334,7 +334,7 @@ fn base_url(addr: SocketAddr) -> String {
 
 async fn serve(
     listener: TcpListener,
-    router: axum::Router,
+    router: http::middleware::Observe,
     cancel: CancellationToken,
     header_timeout: Duration,
 ) {

@@ -1,29 +1,35 @@
-//! The two layers around handlers, outermost first: `observe` (request id, panics
-//! as contract `500`s, journal, one log line) around every route, then a gate on
-//! each matched route: `api_gate` (faults, then the key, the rate limit and the
-//! `X-RateLimit-*` headers on the answer) or `public_gate` (faults only). One
-//! layer per concern would cost a boxed service clone and a boxed future each,
-//! per request; these are the same steps in the same order, in two.
+//! The two layers around handlers, outermost first: [`Observe`] (request id,
+//! panics as contract `500`s, journal, one log line) around the whole router,
+//! then a [`Gate`] on each matched route: the API's (faults, then the key, the
+//! rate limit and the `X-RateLimit-*` headers on the answer) or the open
+//! routes' (faults only). One layer per concern would cost a boxed service
+//! clone and a boxed future each, per request; these are the same steps in
+//! the same order, in two.
 
 use std::{
+    convert::Infallible,
     future::Future,
     panic::AssertUnwindSafe,
     pin::Pin,
     sync::Arc,
-    task::Poll,
+    task::{Context, Poll},
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
 use artificial_studio_types::{ErrorKind, messages};
 use axum::{
+    Router,
     body::Body,
-    extract::{Request, State},
-    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
-    middleware::Next,
+    extract::Request,
+    http::{self, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header},
     response::{IntoResponse, Response},
+    routing::Route,
 };
 use bytes::Bytes;
 use futures::{FutureExt, StreamExt};
+use hyper::body::Incoming;
+use tokio::task::JoinHandle;
+use tower::{Layer, Service, ServiceExt};
 
 use super::errors::ApiError;
 use crate::{
@@ -43,6 +49,10 @@ pub const REQUEST_LOG_TARGET: &str = "astudio_mock::request";
 /// The header carrying the request id on every answer.
 pub const REQUEST_ID: &str = "x-request-id";
 
+/// [`REQUEST_ID`] as a header name, made once (inserting by `&str` parses
+/// and allocates the name on every answer).
+const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static(REQUEST_ID);
+
 /// Marks an answer with the account that made the request, for the journal.
 #[derive(Debug, Clone)]
 struct AccountNote(Arc<str>);
@@ -51,7 +61,10 @@ struct AccountNote(Arc<str>);
 #[derive(Debug, Clone)]
 struct FaultNote(String);
 
-/// Gives every answer an `X-Request-Id`, journals API requests and logs one line.
+/// The whole server as one service: every request goes through [`observed`]
+/// (request id, panics as contract `500`s, journal, one log line) around the
+/// router. Wrapping the router once, rather than layering each of its routes,
+/// saves a boxed service clone and a boxed future per request.
 ///
 /// A client that gives up (a timeout, a closed connection) must not cancel its
 /// request half-way: like a real server, the mock finishes it (a run is
@@ -60,39 +73,103 @@ struct FaultNote(String);
 /// closes, so a request that has to wait (for its body, a `delay` fault, an
 /// upload) is moved to a task of its own, which nothing cancels. Most requests
 /// never wait: they are polled once, in place, and answered without the cost
-/// of a task (see [`finish_detached`]).
-pub async fn observe(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
-    finish_detached(Box::pin(observed(app, request, next))).await
+/// of a task (see [`Detached`]).
+#[derive(Clone)]
+pub struct Observe {
+    app: Arc<App>,
+    router: Router,
 }
 
-/// Polls `work` once where it is; if it is not done, spawns it and waits for
-/// it, so dropping the returned future no longer cancels the work.
+impl Observe {
+    /// `router` (with its state) observed for `app`.
+    pub fn new(app: Arc<App>, router: Router) -> Self {
+        Observe { app, router }
+    }
+}
+
+impl Service<http::Request<Incoming>> for Observe {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Detached;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: http::Request<Incoming>) -> Detached {
+        let request = request.map(Body::new);
+        Detached::new(Box::pin(observed(
+            self.app.clone(),
+            request,
+            self.router.clone(),
+        )))
+    }
+}
+
+/// Work polled once where it is; if it is not done, it moves to a task of its
+/// own, and this future waits for that task, so dropping this future no
+/// longer cancels the work.
 ///
 /// The box is what makes the move possible after a poll: the task takes the
 /// pointer, and the work stays where it was pinned. The task polls it at once
 /// with its own waker, so no wake-up registered by the first poll is lost.
-pub async fn finish_detached(
-    mut work: Pin<Box<dyn Future<Output = Response> + Send + 'static>>,
-) -> Response {
-    let first = std::future::poll_fn(|cx| Poll::Ready(work.as_mut().poll(cx))).await;
-    if let Poll::Ready(response) = first {
-        return response;
-    }
-    match tokio::spawn(work).await {
-        Ok(response) => response,
-        Err(_) => ApiError::kind(ErrorKind::InternalServerError).into_response(),
+pub struct Detached {
+    work: Option<Pin<Box<dyn Future<Output = Response> + Send + 'static>>>,
+    task: Option<JoinHandle<Response>>,
+}
+
+impl Detached {
+    /// Wraps `work`, which runs when this future is first polled.
+    pub fn new(work: Pin<Box<dyn Future<Output = Response> + Send + 'static>>) -> Self {
+        Detached {
+            work: Some(work),
+            task: None,
+        }
     }
 }
 
-async fn observed(app: Arc<App>, request: Request, next: Next) -> Response {
+impl Future for Detached {
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        if let Some(work) = this.work.as_mut() {
+            if let Poll::Ready(response) = work.as_mut().poll(cx) {
+                this.work = None;
+                return Poll::Ready(Ok(response));
+            }
+            this.task = this.work.take().map(tokio::spawn);
+        }
+        let Some(task) = this.task.as_mut() else {
+            // Polled again after it answered: nothing is left to give.
+            return Poll::Ready(Ok(internal_error()));
+        };
+        Pin::new(task).poll(cx).map(|joined| {
+            this.task = None;
+            Ok(joined.unwrap_or_else(|_| internal_error()))
+        })
+    }
+}
+
+fn internal_error() -> Response {
+    ApiError::kind(ErrorKind::InternalServerError).into_response()
+}
+
+async fn observed(app: Arc<App>, request: Request, router: Router) -> Response {
     let started = Instant::now();
     let time = ids::now();
     let request_id = ids::request_id();
     let method = request.method().clone();
     let uri = request.uri().clone();
-    let mut response = unless_it_panics(next.run(request)).await;
+    let answer = async move {
+        match router.oneshot(request).await {
+            Ok(response) => response,
+            Err(never) => match never {},
+        }
+    };
+    let mut response = unless_it_panics(answer).await;
     if let Ok(value) = HeaderValue::from_str(&request_id) {
-        response.headers_mut().insert(REQUEST_ID, value);
+        response.headers_mut().insert(REQUEST_ID_HEADER, value);
     }
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
@@ -131,14 +208,75 @@ async fn observed(app: Arc<App>, request: Request, next: Next) -> Response {
     response
 }
 
-/// The gate of the API's routes: faults, then [`authenticate`].
-pub async fn api_gate(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
-    inject_faults(app, request, next, true).await
+/// The gate on each matched route, as a layer: faults, then (on the API's
+/// routes) [`authenticate`]. A plain tower layer rather than
+/// `axum::middleware::from_fn`, which boxes the route a second time and maps
+/// its future, per request.
+#[derive(Clone)]
+pub struct Gate {
+    app: Arc<App>,
+    authenticated: bool,
 }
 
-/// The gate of the open routes (outputs, uploads, the spec): faults only.
-pub async fn public_gate(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
-    inject_faults(app, request, next, false).await
+impl Gate {
+    /// The gate of the API's routes: faults, then the key and the rate limit.
+    pub fn api(app: Arc<App>) -> Self {
+        Gate {
+            app,
+            authenticated: true,
+        }
+    }
+
+    /// The gate of the open routes (outputs, uploads, the spec): faults only.
+    pub fn public(app: Arc<App>) -> Self {
+        Gate {
+            app,
+            authenticated: false,
+        }
+    }
+}
+
+impl Layer<Route> for Gate {
+    type Service = Gated;
+
+    fn layer(&self, route: Route) -> Gated {
+        Gated {
+            gate: self.clone(),
+            route,
+        }
+    }
+}
+
+/// A route behind its [`Gate`].
+#[derive(Clone)]
+pub struct Gated {
+    gate: Gate,
+    route: Route,
+}
+
+impl Service<Request> for Gated {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        // A route is always ready; it is cloned for each request.
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let Gate { app, authenticated } = self.gate.clone();
+        let route = self.route.clone();
+        Box::pin(async move { Ok(inject_faults(app, request, route, authenticated).await) })
+    }
+}
+
+/// The route's own answer.
+async fn pass_on(route: Route, request: Request) -> Response {
+    match route.oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
 }
 
 /// The handler's answer, or the contract's `500` if it panicked (the request's
@@ -168,7 +306,7 @@ impl std::fmt::Display for Millis {
 async fn inject_faults(
     app: Arc<App>,
     request: Request,
-    next: Next,
+    route: Route,
     authenticated: bool,
 ) -> Response {
     let mut faults = Vec::new();
@@ -195,9 +333,9 @@ async fn inject_faults(
     let rate_limits = app.rate_limits;
     let pass = |request| async move {
         if authenticated {
-            authenticate(&app, request, next).await
+            authenticate(&app, request, route).await
         } else {
-            next.run(request).await
+            pass_on(route, request).await
         }
     };
     if faults.is_empty() {
@@ -294,7 +432,7 @@ fn bucket_of(method: &Method) -> Bucket {
 
 /// Checks the key (`401`), then counts the request (`429`), then adds the
 /// `X-RateLimit-*` headers to whatever the handler answers.
-async fn authenticate(app: &App, mut request: Request, next: Next) -> Response {
+async fn authenticate(app: &App, mut request: Request, route: Route) -> Response {
     let caller = match caller(app, request.headers()).await {
         Ok(caller) => caller,
         Err(error) => return error.into_response(),
@@ -307,7 +445,7 @@ async fn authenticate(app: &App, mut request: Request, next: Next) -> Response {
         Some(d) if !d.allowed => ApiError::kind(ErrorKind::TooManyRequests).into_response(),
         _ => {
             request.extensions_mut().insert(caller.clone());
-            next.run(request).await
+            pass_on(route, request).await
         }
     };
     if let Some(decision) = &decision {
@@ -360,7 +498,7 @@ mod tests {
     async fn work_that_has_to_wait_finishes_after_its_caller_gives_up() {
         let (go, wait) = tokio::sync::oneshot::channel::<()>();
         let (finished, done) = tokio::sync::oneshot::channel::<()>();
-        let caller = tokio::spawn(finish_detached(Box::pin(async move {
+        let caller = tokio::spawn(Detached::new(Box::pin(async move {
             let _ = wait.await;
             let _ = finished.send(());
             Response::new(Body::empty())
@@ -381,8 +519,8 @@ mod tests {
     async fn ready_work_is_answered_in_place() {
         let mut response = Response::new(Body::empty());
         *response.status_mut() = StatusCode::ACCEPTED;
-        let answer = finish_detached(Box::pin(std::future::ready(response))).await;
-        assert_eq!(answer.status(), StatusCode::ACCEPTED);
+        let answer = Detached::new(Box::pin(std::future::ready(response))).await;
+        assert!(matches!(answer, Ok(answer) if answer.status() == StatusCode::ACCEPTED));
     }
 
     #[tokio::test]

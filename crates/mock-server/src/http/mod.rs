@@ -24,8 +24,8 @@ use axum::{
 use crate::app::{AdminAccess, App};
 use errors::ApiError;
 
-/// Every route of the server, with its layers.
-pub fn router(app: Arc<App>) -> Router {
+/// Every route of the server, with its layers, inside [`middleware::Observe`].
+pub fn router(app: Arc<App>) -> middleware::Observe {
     // Authenticated and rate-limited: the API itself.
     let api = Router::new()
         .route("/api/run", post(api::run))
@@ -39,7 +39,7 @@ pub fn router(app: Arc<App>) -> Router {
             "/files",
             post(files::upload).layer(DefaultBodyLimit::max(app.max_upload_bytes)),
         )
-        .route_layer(from_fn_with_state(app.clone(), middleware::api_gate));
+        .route_layer(middleware::Gate::api(app.clone()));
 
     // Open, like a CDN: the URLs the API hands out, and the spec.
     let public = Router::new()
@@ -47,7 +47,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/outputs/{file}", get(files::download_output))
         .route("/thumbnails/{file}", get(files::download_thumbnail))
         .route("/files/{id}/{name}", get(files::download_upload))
-        .route_layer(from_fn_with_state(app.clone(), middleware::public_gate));
+        .route_layer(middleware::Gate::public(app.clone()));
 
     let served = api.merge(public);
 
@@ -78,11 +78,11 @@ pub fn router(app: Arc<App>) -> Router {
     } else {
         served.merge(admin)
     };
-    routes
+    let routes = routes
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(from_fn_with_state(app.clone(), middleware::observe))
-        .with_state(app)
+        .with_state(app.clone());
+    middleware::Observe::new(app, routes)
 }
 
 async fn not_found() -> Response {
