@@ -15,7 +15,7 @@ use axum::{
 use serde_json::{Map, Value};
 
 use super::{
-    body,
+    body, encode,
     errors::{ApiError, json, json_bytes},
     param::Param,
 };
@@ -83,15 +83,16 @@ pub async fn run(
         kind,
     };
     app.lifecycle.start(running, failure).await;
-    Ok(json(
-        StatusCode::ACCEPTED,
-        &RunResponse {
-            id,
-            status,
-            tool: request.tool,
-            created_at,
-        },
-    ))
+    let answer = RunResponse {
+        id,
+        status,
+        tool: request.tool,
+        created_at,
+    };
+    Ok(match encode::run_response(&answer) {
+        Some(bytes) => json_bytes(StatusCode::ACCEPTED, bytes.into()),
+        None => json(StatusCode::ACCEPTED, &answer),
+    })
 }
 
 /// The body of a run, taken apart after the schema check has passed it (an

@@ -1,7 +1,7 @@
 //! Reading request bodies safely: content type, size limit (413), a deadline for slow
 //! clients (408) and JSON parsing (`Invalid JSON body`), each as a contract error.
 
-use std::time::Duration;
+use std::{future::Future, task::Poll, time::Duration};
 
 use artificial_studio_types::{ErrorKind, messages};
 use axum::{
@@ -50,15 +50,23 @@ pub async fn read_limited(
     if content_length(headers).is_some_and(|n| n > limit as u64) {
         return Err(ApiError::too_large());
     }
-    let collect = Limited::new(body, limit).collect();
-    match tokio::time::timeout(timeout, collect).await {
-        Err(_) => Err(ApiError::kind(ErrorKind::RequestTimeout)),
-        Ok(Ok(collected)) => Ok(collected.to_bytes()),
-        Ok(Err(error)) if error.downcast_ref::<LengthLimitError>().is_some() => {
+    let mut collect = std::pin::pin!(Limited::new(body, limit).collect());
+    // A small body has usually arrived with its head: it is read without
+    // arming a timer. Otherwise the deadline starts now.
+    let first = std::future::poll_fn(|cx| Poll::Ready(collect.as_mut().poll(cx))).await;
+    let collected = match first {
+        Poll::Ready(collected) => collected,
+        Poll::Pending => tokio::time::timeout(timeout, collect)
+            .await
+            .map_err(|_| ApiError::kind(ErrorKind::RequestTimeout))?,
+    };
+    match collected {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => {
             Err(ApiError::too_large())
         }
         // The client went away or sent a broken body: nobody reads this answer.
-        Ok(Err(_)) => Err(ApiError::invalid_json()),
+        Err(_) => Err(ApiError::invalid_json()),
     }
 }
 

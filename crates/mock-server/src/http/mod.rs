@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod api;
 pub mod body;
+pub mod encode;
 pub mod errors;
 pub mod files;
 pub mod middleware;
