@@ -1,7 +1,7 @@
 //! Reading request bodies safely: content type, size limit (413), a deadline for slow
 //! clients (408) and JSON parsing (`Invalid JSON body`), each as a contract error.
 
-use std::{future::Future, task::Poll, time::Duration};
+use std::{pin::Pin, task::Poll, time::Duration};
 
 use artificial_studio_types::{ErrorKind, messages};
 use axum::{
@@ -10,6 +10,7 @@ use axum::{
 };
 use bytes::Bytes;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
+use hyper::body::Body as _;
 use serde_json::Value;
 
 use super::errors::ApiError;
@@ -50,23 +51,42 @@ pub async fn read_limited(
     if content_length(headers).is_some_and(|n| n > limit as u64) {
         return Err(ApiError::too_large());
     }
-    let mut collect = std::pin::pin!(Limited::new(body, limit).collect());
-    // A small body has usually arrived with its head: it is read without
-    // arming a timer. Otherwise the deadline starts now.
-    let first = std::future::poll_fn(|cx| Poll::Ready(collect.as_mut().poll(cx))).await;
-    let collected = match first {
-        Poll::Ready(collected) => collected,
-        Poll::Pending => tokio::time::timeout(timeout, collect)
-            .await
-            .map_err(|_| ApiError::kind(ErrorKind::RequestTimeout))?,
-    };
-    match collected {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => {
-            Err(ApiError::too_large())
+    let mut body = Limited::new(body, limit);
+    // A small body has usually arrived with its head, as one frame: it is
+    // taken as it is, without arming a timer or copying it.
+    let first = std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut body).poll_frame(cx))).await;
+    let head = match first {
+        Poll::Pending => None,
+        Poll::Ready(None) => return Ok(Bytes::new()),
+        Poll::Ready(Some(Err(error))) => return Err(body_error(&*error)),
+        Poll::Ready(Some(Ok(frame))) => {
+            let data = frame.into_data().unwrap_or_default();
+            if body.is_end_stream() {
+                return Ok(data);
+            }
+            Some(data)
         }
+    };
+    // The rest, within the deadline (which starts now).
+    let rest = tokio::time::timeout(timeout, body.collect())
+        .await
+        .map_err(|_| ApiError::kind(ErrorKind::RequestTimeout))?
+        .map_err(|error| body_error(&*error))?
+        .to_bytes();
+    Ok(match head {
+        Some(head) if !rest.is_empty() => Bytes::from([head, rest].concat()),
+        Some(head) => head,
+        None => rest,
+    })
+}
+
+/// The answer to a body that could not be read whole.
+fn body_error(error: &(dyn std::error::Error + Send + Sync + 'static)) -> ApiError {
+    if error.downcast_ref::<LengthLimitError>().is_some() {
+        ApiError::too_large()
+    } else {
         // The client went away or sent a broken body: nobody reads this answer.
-        Err(_) => Err(ApiError::invalid_json()),
+        ApiError::invalid_json()
     }
 }
 

@@ -90,6 +90,29 @@ async fn slow_body_gets_408_json_instead_of_a_hung_connection() {
 }
 
 #[tokio::test]
+async fn a_body_that_comes_in_parts_is_read_whole() {
+    let server = MockServer::builder().speed(0.0).start().await.unwrap();
+    let body = r#"{"tool":"create-image","input":{"prompt":"a lighthouse at dusk"}}"#;
+    let (first, rest) = body.split_at(20);
+    let mut stream = TcpStream::connect(server.addr()).await.unwrap();
+    let head = format!(
+        "POST /api/run HTTP/1.1\r\nHost: x\r\nAuthorization: {FREE}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{first}",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.flush().await.unwrap();
+    // The server reads the head and the first part, and waits for the rest.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    stream.write_all(rest.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer));
+    read.await.expect("the server must not hang").unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 202"), "{answer}");
+    assert!(answer.contains(r#""tool":"create-image""#), "{answer}");
+}
+
+#[tokio::test]
 async fn slow_headers_are_cut_off_by_the_header_timeout() {
     let server = MockServer::builder()
         .body_timeout_ms(300)
