@@ -65,10 +65,15 @@ impl Journal {
         let mut ring = self.inner.lock();
         entry.seq = ring.next_seq;
         ring.next_seq += 1;
-        if ring.entries.len() >= self.capacity {
-            ring.entries.pop_front();
-        }
+        let oldest = if ring.entries.len() >= self.capacity {
+            ring.entries.pop_front()
+        } else {
+            None
+        };
         ring.entries.push_back(entry);
+        drop(ring);
+        // Freed after the lock: other requests need not wait for it.
+        drop(oldest);
     }
 
     /// Every entry kept, oldest first.

@@ -391,8 +391,8 @@ pub fn payload_with_defaults(
     let mut payload = Map::with_capacity(schema.properties.len() + 1);
     payload.insert("model".to_string(), Value::String(model.to_string()));
     for (name, field) in &schema.properties {
-        if let Some(value) = input.remove(name) {
-            payload.insert(name.clone(), value);
+        if let Some((name, value)) = input.remove_entry(name) {
+            payload.insert(name, value);
         } else if let Some(default) = &field.default {
             payload.insert(name.clone(), default.clone());
         }

@@ -156,7 +156,12 @@ struct Generations {
 }
 
 impl Generations {
-    fn evict_beyond(&mut self, cap: usize) {
+    /// Removes generations, oldest finished first, until at most `cap` are
+    /// kept, and hands back the last one removed (usually the only one) for
+    /// the caller to drop once it has released the lock: freeing a generation
+    /// is a dozen frees, which the other requests need not wait for.
+    fn evict_beyond(&mut self, cap: usize) -> Option<Box<Entry>> {
+        let mut evicted = None;
         while self.by_id.len() > cap {
             let by_id = &self.by_id;
             let Some(index) = self.order.iter().position(|id| {
@@ -164,18 +169,22 @@ impl Generations {
                     .get(id)
                     .is_some_and(|e| e.stored.generation.status.is_final())
             }) else {
-                return; // only running generations left: none is ever lost
+                break; // only running generations left: none is ever lost
             };
             let Some(id) = self.order.remove(index) else {
-                return;
+                break;
             };
-            if let Some(entry) = self.by_id.remove(&id)
-                && let Some(ids) = self.by_owner.get_mut(&entry.stored.owner)
+            let Some(entry) = self.by_id.remove(&id) else {
+                continue;
+            };
+            if let Some(ids) = self.by_owner.get_mut(&entry.stored.owner)
                 && let Some(at) = ids.iter().position(|x| *x == id)
             {
                 ids.remove(at);
             }
+            evicted = Some(entry);
         }
+        evicted
     }
 }
 
@@ -274,7 +283,9 @@ impl MemoryStore {
         generations
             .by_id
             .insert(id, Box::new(Entry::new(stored, cost)));
-        generations.evict_beyond(self.options.max_generations);
+        let evicted = generations.evict_beyond(self.options.max_generations);
+        drop(generations);
+        drop(evicted);
         Ok(())
     }
 
