@@ -31,14 +31,14 @@ use crate::{
 type Answer = Result<Response, ApiError>;
 
 /// `POST /api/run`: body parse, schema, tool, model, input, credits; then 202.
-pub async fn run(
-    State(app): State<Arc<App>>,
-    Extension(caller): Extension<Caller>,
-    request: Request,
-) -> Answer {
-    // The request itself rather than a `HeaderMap` extractor, which would
-    // copy every header.
-    let (parts, body) = request.into_parts();
+pub async fn run(State(app): State<Arc<App>>, request: Request) -> Answer {
+    // The request itself rather than `HeaderMap` and `Extension` extractors,
+    // which would copy every header and the caller.
+    let (mut parts, body) = request.into_parts();
+    let caller = parts
+        .extensions
+        .remove::<Caller>()
+        .ok_or_else(|| ApiError::kind(artificial_studio_types::ErrorKind::InternalServerError))?;
     let value = body::read_json(&parts.headers, body, app.max_body_bytes, app.body_timeout).await?;
     let (tool, model) = check_run(&app, &value)?;
     let request = run_request(value).ok_or_else(ApiError::invalid_json)?;
@@ -48,7 +48,7 @@ pub async fn run(
     let status = app.lifecycle.initial_status();
     let kind = tool.tool.output_type;
     let stored = OwnedGeneration {
-        owner: caller.account_id.clone(),
+        owner: caller.account_id,
         webhook: request.webhook,
         generation: Generation {
             id: id.clone(),
