@@ -42,7 +42,7 @@ pub struct ToolEntry {
     /// `GET /api/tools/{slug}`'s body, serialized once.
     pub json: Bytes,
     /// The models by slug, the default one first.
-    pub models: IndexMap<String, ModelEntry, RandomState>,
+    models: IndexMap<String, ModelEntry, RandomState>,
     /// Lower-case slug, name and description, for search.
     haystack: String,
 }
@@ -51,6 +51,16 @@ impl ToolEntry {
     /// The tool's default model (its first).
     pub fn default_model(&self) -> Option<&ModelEntry> {
         self.models.get_index(0).map(|(_, model)| model)
+    }
+
+    /// A model of this tool by slug.
+    pub fn model(&self, slug: &str) -> Option<&ModelEntry> {
+        self.models.get(slug)
+    }
+
+    /// The slugs of the tool's models, the default one first.
+    pub fn model_slugs(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.models.keys().map(String::as_str)
     }
 }
 
@@ -271,19 +281,19 @@ mod tests {
         let slugs: Vec<_> = catalog.tools().map(|t| t.tool.slug.as_str()).collect();
         assert_eq!(slugs, SLUGS);
         let image = catalog.tool("create-image").unwrap();
-        let models: Vec<_> = image.models.keys().map(String::as_str).collect();
+        let models: Vec<_> = image.model_slugs().collect();
         assert_eq!(models, ["seedream-4", "flux-schnell", "nano-banana"]);
         assert_eq!(image.default_model().unwrap().cost, 6);
         assert!(
             catalog
                 .tool("edit-image")
                 .unwrap()
-                .models
-                .contains_key("flux-kontext")
+                .model("flux-kontext")
+                .is_some()
         );
         let tts = catalog.tool("text-to-speech").unwrap();
-        assert!(tts.models.contains_key("openai-tts"));
-        assert!(tts.models.contains_key("elevenlabs-tts"));
+        assert!(tts.model("openai-tts").is_some());
+        assert!(tts.model("elevenlabs-tts").is_some());
         let voice = &tts.tool.models[0].input_schema.properties["voice"];
         assert_eq!(voice.enum_.len(), 6);
         assert_eq!(

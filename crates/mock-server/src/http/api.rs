@@ -170,8 +170,7 @@ fn pick_model<'a>(
     };
     match input.get("model") {
         Some(Value::String(slug)) => tool
-            .models
-            .get(slug)
+            .model(slug)
             .ok_or_else(|| ApiError::not_found(messages::MODEL_NOT_FOUND)),
         _ => default(),
     }
