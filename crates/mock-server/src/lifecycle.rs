@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 use crate::{
     config::MockConfig,
     media,
-    store::{Outcome, Store},
+    store::{CreateError, Finished, Outcome, OwnedGeneration, Store},
     webhooks::WebhookSender,
 };
 
@@ -104,13 +104,37 @@ impl Lifecycle {
         [&self.public_url, "/thumbnails/", id, ".png"].concat()
     }
 
-    /// Runs a stored generation to its end; `failure` makes it end in `error`.
-    /// With an instant schedule it has ended when this returns.
-    pub async fn start(self: &Arc<Self>, generation: Running, failure: Option<String>) {
+    /// Stores a new generation, paid with `cost` credits from its owner, and
+    /// runs it to its end (`error` if its tool has a scripted outcome). With
+    /// an instant schedule it has ended when this returns, stored in one step.
+    pub async fn create(
+        self: &Arc<Self>,
+        stored: OwnedGeneration,
+        cost: u64,
+    ) -> Result<(), CreateError> {
+        let running = Running {
+            id: stored.generation.id.clone(),
+            kind: stored.generation.type_,
+        };
         if self.schedule.is_instant() {
-            self.finish(&generation, failure).await;
-            return;
+            let success = self.success(&running);
+            let finished = self
+                .store
+                .create_finished_generation(stored, cost, success)
+                .await?;
+            self.notify(finished);
+            return Ok(());
         }
+        let tool = stored.generation.tool.clone();
+        self.store.create_generation(stored, cost).await?;
+        let failure = self.store.take_outcome(&tool).await;
+        self.start(running, failure);
+        Ok(())
+    }
+
+    /// Runs a stored generation to its end on the schedule, in a task of its
+    /// own; `failure` makes it end in `error`.
+    fn start(self: &Arc<Self>, generation: Running, failure: Option<String>) {
         let lifecycle = self.clone();
         tokio::spawn(async move {
             let cancel = lifecycle.cancel.clone();
@@ -140,13 +164,23 @@ impl Lifecycle {
     async fn finish(&self, generation: &Running, failure: Option<String>) {
         let outcome = match failure {
             Some(message) => Outcome::Error(message),
-            None => Outcome::Success {
-                output: self.output_url(&generation.id, generation.kind),
-                thumbnail: media::has_thumbnail(generation.kind)
-                    .then(|| self.thumbnail_url(&generation.id)),
-            },
+            None => self.success(generation),
         };
         let finished = self.store.finish_generation(&generation.id, outcome).await;
+        self.notify(finished);
+    }
+
+    /// A successful end: the output, and a thumbnail for the types that have one.
+    fn success(&self, generation: &Running) -> Outcome {
+        Outcome::Success {
+            output: self.output_url(&generation.id, generation.kind),
+            thumbnail: media::has_thumbnail(generation.kind)
+                .then(|| self.thumbnail_url(&generation.id)),
+        }
+    }
+
+    /// Sends the success webhook of a generation that ended, if it has one.
+    fn notify(&self, finished: Option<Finished>) {
         if let Some((url, payload)) = finished.and_then(|f| f.webhook) {
             self.webhooks.deliver(payload, url);
         }

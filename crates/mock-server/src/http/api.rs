@@ -23,7 +23,6 @@ use crate::{
     app::App,
     catalog::{ModelEntry, ToolEntry},
     ids,
-    lifecycle::Running,
     store::{Caller, CreateError, OwnedGeneration},
     validation,
 };
@@ -62,7 +61,7 @@ pub async fn run(State(app): State<Arc<App>>, request: Request) -> Answer {
             created_at,
         },
     };
-    match app.store.create_generation(stored, model.cost).await {
+    match app.lifecycle.create(stored, model.cost).await {
         Ok(()) => {}
         Err(CreateError::InsufficientCredits) => {
             return Err(ApiError::new(
@@ -77,12 +76,6 @@ pub async fn run(State(app): State<Arc<App>>, request: Request) -> Answer {
             ));
         }
     }
-    let failure = app.store.take_outcome(&tool.tool.slug).await;
-    let running = Running {
-        id: id.clone(),
-        kind,
-    };
-    app.lifecycle.start(running, failure).await;
     let answer = RunResponse {
         id,
         status,

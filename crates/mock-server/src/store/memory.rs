@@ -155,6 +155,34 @@ struct Generations {
     by_owner: HashMap<Arc<str>, VecDeque<Arc<str>>>,
 }
 
+/// Ends a running generation as `outcome` says (the refund is the caller's),
+/// with the webhook to send on `success`.
+fn end(stored: &mut OwnedGeneration, outcome: Outcome) -> Finished {
+    let generation = &mut stored.generation;
+    match outcome {
+        Outcome::Success { output, thumbnail } => {
+            generation.status = GenerationStatus::Success;
+            generation.output = Some(output);
+            generation.thumbnail = thumbnail;
+        }
+        Outcome::Error(message) => {
+            generation.status = GenerationStatus::Error;
+            generation.error = Some(message);
+        }
+    }
+    let webhook = match (&stored.webhook, generation.status) {
+        (Some(url), GenerationStatus::Success) => Some((
+            url.clone(),
+            artificial_studio_types::WebhookPayload::from(&*generation),
+        )),
+        _ => None,
+    };
+    Finished {
+        status: generation.status,
+        webhook,
+    }
+}
+
 impl Generations {
     /// Removes generations, oldest finished first, until at most `cap` are
     /// kept, and hands back the last one removed (usually the only one) for
@@ -264,13 +292,47 @@ impl MemoryStore {
     }
 
     fn create_generation_now(&self, stored: OwnedGeneration, cost: u64) -> Result<(), CreateError> {
-        let Some(account) = self.accounts.read().by_id.get(&stored.owner).cloned() else {
+        self.debit(&stored.owner, cost)?;
+        self.insert(stored, cost);
+        Ok(())
+    }
+
+    /// The whole of a run on an instant schedule: the debit, the scripted
+    /// outcome (used up only once the debit is made), and the generation
+    /// stored already ended, with one write to the generations.
+    fn create_finished_now(
+        &self,
+        mut stored: OwnedGeneration,
+        cost: u64,
+        success: Outcome,
+    ) -> Result<Finished, CreateError> {
+        let account = self.debit(&stored.owner, cost)?;
+        let outcome = match self.take_outcome_now(&stored.generation.tool) {
+            Some(message) => Outcome::Error(message),
+            None => success,
+        };
+        let finished = end(&mut stored, outcome);
+        if finished.status == GenerationStatus::Error {
+            account.credits.fetch_add(cost, Ordering::AcqRel);
+        }
+        self.insert(stored, cost);
+        Ok(finished)
+    }
+
+    /// Takes `cost` credits from `owner`, or nothing.
+    fn debit(&self, owner: &str, cost: u64) -> Result<Arc<AccountState>, CreateError> {
+        let Some(account) = self.accounts.read().by_id.get(owner).cloned() else {
             return Err(CreateError::UnknownAccount);
         };
         account
             .credits
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |c| c.checked_sub(cost))
             .map_err(|_| CreateError::InsufficientCredits)?;
+        Ok(account)
+    }
+
+    /// Stores a generation whose cost is paid, evicting beyond the cap.
+    fn insert(&self, stored: OwnedGeneration, cost: u64) {
         let id: Arc<str> = Arc::from(stored.generation.id.as_str());
         let owner = stored.owner.clone();
         let mut generations = self.generations.write();
@@ -286,7 +348,6 @@ impl MemoryStore {
         let evicted = generations.evict_beyond(self.options.max_generations);
         drop(generations);
         drop(evicted);
-        Ok(())
     }
 
     /// `read` applied to a generation's entry under the read lock.
@@ -335,34 +396,14 @@ impl MemoryStore {
             return None;
         }
         entry.changing();
-        let generation = &mut entry.stored.generation;
-        match outcome {
-            Outcome::Success { output, thumbnail } => {
-                generation.status = GenerationStatus::Success;
-                generation.output = Some(output);
-                generation.thumbnail = thumbnail;
-            }
-            Outcome::Error(message) => {
-                generation.status = GenerationStatus::Error;
-                generation.error = Some(message);
-                let refund = entry.cost;
-                if let Some(account) = self.accounts.read().by_id.get(&entry.stored.owner) {
-                    account.credits.fetch_add(refund, Ordering::AcqRel);
-                }
+        let finished = end(&mut entry.stored, outcome);
+        if finished.status == GenerationStatus::Error {
+            let refund = entry.cost;
+            if let Some(account) = self.accounts.read().by_id.get(&entry.stored.owner) {
+                account.credits.fetch_add(refund, Ordering::AcqRel);
             }
         }
-        let generation = &entry.stored.generation;
-        let webhook = match (&entry.stored.webhook, generation.status) {
-            (Some(url), GenerationStatus::Success) => Some((
-                url.clone(),
-                artificial_studio_types::WebhookPayload::from(generation),
-            )),
-            _ => None,
-        };
-        Some(Finished {
-            status: generation.status,
-            webhook,
-        })
+        Some(finished)
     }
 
     fn take_outcome_now(&self, tool: &str) -> Option<String> {
@@ -473,6 +514,18 @@ impl Store for MemoryStore {
         cost: u64,
     ) -> StoreFuture<'_, Result<(), CreateError>> {
         Box::pin(ready(self.create_generation_now(generation, cost)))
+    }
+
+    fn create_finished_generation(
+        &self,
+        generation: OwnedGeneration,
+        cost: u64,
+        success: Outcome,
+    ) -> StoreFuture<'_, Result<Option<Finished>, CreateError>> {
+        Box::pin(ready(
+            self.create_finished_now(generation, cost, success)
+                .map(Some),
+        ))
     }
 
     fn generation<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<OwnedGeneration>> {

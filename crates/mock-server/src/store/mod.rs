@@ -197,6 +197,29 @@ pub trait Store: Send + Sync + 'static {
         generation: OwnedGeneration,
         cost: u64,
     ) -> StoreFuture<'_, Result<(), CreateError>>;
+    /// A run on an instant schedule, whole: [`Store::create_generation`], then
+    /// [`Store::take_outcome`] for its tool, then [`Store::finish_generation`]
+    /// with that error or with `success`. A refused run uses up no scripted
+    /// outcome. `None` if the generation was gone before it could end (a
+    /// reset). The in-memory store does it in one step, storing the
+    /// generation already ended.
+    fn create_finished_generation(
+        &self,
+        generation: OwnedGeneration,
+        cost: u64,
+        success: Outcome,
+    ) -> StoreFuture<'_, Result<Option<Finished>, CreateError>> {
+        Box::pin(async move {
+            let id = generation.generation.id.clone();
+            let tool = generation.generation.tool.clone();
+            self.create_generation(generation, cost).await?;
+            let outcome = match self.take_outcome(&tool).await {
+                Some(message) => Outcome::Error(message),
+                None => success,
+            };
+            Ok(self.finish_generation(&id, outcome).await)
+        })
+    }
     /// A generation by id.
     fn generation<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<OwnedGeneration>>;
     /// A generation by id, serialized, for the endpoint clients poll while they

@@ -111,6 +111,28 @@ async fn scripted_failure_ends_in_error_and_refunds() {
 }
 
 #[tokio::test]
+async fn a_refused_run_uses_up_no_scripted_failure() {
+    let (server, api) = fast_server().await;
+    server
+        .fail_next_generation("create-image", "boom")
+        .await
+        .unwrap();
+    let refused = api
+        .run(
+            EMPTY,
+            json!({"tool": "create-image", "input": {"prompt": "x"}}),
+        )
+        .await;
+    refused.assert_error(402, messages::NOT_ENOUGH_CREDITS);
+    // The next generation that is made is the one that fails.
+    let id = api.create_image(FREE).await;
+    let body = api.get(&format!("/api/generations/{id}"), FREE).await.body;
+    assert_eq!(body["status"], "error");
+    assert_eq!(body["error"], "boom");
+    assert_eq!(api.credits(FREE).await, 100, "refunded");
+}
+
+#[tokio::test]
 async fn failure_keeps_credits_taken_until_the_error_then_refunds() {
     let (server, api) = start(
         MockServer::builder()
