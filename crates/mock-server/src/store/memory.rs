@@ -676,6 +676,54 @@ mod tests {
         serde_json::from_slice(&found.body.unwrap()).unwrap()
     }
 
+    /// A run at speed 0 through the in-memory store's one step, or through
+    /// the trait's default made of the other methods: the same ends.
+    #[tokio::test]
+    async fn an_instant_run_ends_alike_in_one_step_or_in_steps() {
+        for in_steps in [false, true] {
+            let owned = store(10);
+            let store = &owned;
+            let caller = store.authenticate("k").await.unwrap();
+            let success = || Outcome::Success {
+                output: "http://x/outputs/a.png".to_string(),
+                thumbnail: None,
+            };
+            let run = |stored, cost| async move {
+                if in_steps {
+                    super::super::create_finished_in_steps(store, stored, cost, success()).await
+                } else {
+                    store
+                        .create_finished_generation(stored, cost, success())
+                        .await
+                }
+            };
+            let credits = || async { store.account(&caller.account_id).await.unwrap().credits };
+            // Success: paid, stored ended, with its output.
+            let stored = generation(&caller.account_id);
+            let id = stored.generation.id.clone();
+            let finished = run(stored, 4).await.unwrap().unwrap();
+            assert_eq!(finished.status, GenerationStatus::Success, "{in_steps}");
+            assert_eq!(polled(store, &id).await["output"], "http://x/outputs/a.png");
+            assert_eq!(credits().await, 6);
+            // A scripted failure: refused runs leave it, the next run uses it up.
+            store
+                .script_outcome(ScriptedOutcome {
+                    tool: "create-image".into(),
+                    error: "boom".into(),
+                    count: 1,
+                })
+                .await;
+            let refused = run(generation(&caller.account_id), 99).await;
+            assert!(matches!(refused, Err(CreateError::InsufficientCredits)));
+            let stored = generation(&caller.account_id);
+            let id = stored.generation.id.clone();
+            let finished = run(stored, 4).await.unwrap().unwrap();
+            assert_eq!(finished.status, GenerationStatus::Error, "{in_steps}");
+            assert_eq!(polled(store, &id).await["error"], "boom");
+            assert_eq!(credits().await, 6, "refunded");
+        }
+    }
+
     #[tokio::test]
     async fn the_kept_json_of_a_generation_follows_every_change() {
         let store = store(10);

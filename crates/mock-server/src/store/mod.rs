@@ -165,6 +165,24 @@ pub struct StoredUpload {
     pub bytes: Bytes,
 }
 
+/// [`Store::create_finished_generation`] made of the store's other methods,
+/// one after the other: the trait's default.
+pub async fn create_finished_in_steps<S: Store + ?Sized>(
+    store: &S,
+    generation: OwnedGeneration,
+    cost: u64,
+    success: Outcome,
+) -> Result<Option<Finished>, CreateError> {
+    let id = generation.generation.id.clone();
+    let tool = generation.generation.tool.clone();
+    store.create_generation(generation, cost).await?;
+    let outcome = match store.take_outcome(&tool).await {
+        Some(message) => Outcome::Error(message),
+        None => success,
+    };
+    Ok(store.finish_generation(&id, outcome).await)
+}
+
 /// The state of a mock server. See the module docs.
 pub trait Store: Send + Sync + 'static {
     /// The account of an API key, if the key is known.
@@ -209,16 +227,7 @@ pub trait Store: Send + Sync + 'static {
         cost: u64,
         success: Outcome,
     ) -> StoreFuture<'_, Result<Option<Finished>, CreateError>> {
-        Box::pin(async move {
-            let id = generation.generation.id.clone();
-            let tool = generation.generation.tool.clone();
-            self.create_generation(generation, cost).await?;
-            let outcome = match self.take_outcome(&tool).await {
-                Some(message) => Outcome::Error(message),
-                None => success,
-            };
-            Ok(self.finish_generation(&id, outcome).await)
-        })
+        Box::pin(create_finished_in_steps(self, generation, cost, success))
     }
     /// A generation by id.
     fn generation<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<OwnedGeneration>>;
