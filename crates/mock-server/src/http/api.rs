@@ -37,7 +37,7 @@ pub async fn run(State(app): State<Arc<App>>, request: Request) -> Answer {
     let caller = parts
         .extensions
         .remove::<Caller>()
-        .ok_or_else(|| ApiError::kind(artificial_studio_types::ErrorKind::InternalServerError))?;
+        .ok_or_else(ApiError::internal)?;
     let value = body::read_json(&parts.headers, body, app.max_body_bytes, app.body_timeout).await?;
     let (tool, model) = check_run(&app, &value)?;
     let request = run_request(value).ok_or_else(ApiError::invalid_json)?;
@@ -119,8 +119,7 @@ fn run_request(value: Value) -> Option<RunRequest> {
 /// problems are reported together with the input's when the tool and model
 /// can be told, so one `400` lists every problem.
 fn check_run<'a>(app: &'a App, value: &Value) -> Result<(&'a ToolEntry, &'a ModelEntry), ApiError> {
-    let validator = validation::run_request_validator()
-        .map_err(|_| ApiError::kind(artificial_studio_types::ErrorKind::InternalServerError))?;
+    let validator = validation::run_request_validator().map_err(|_| ApiError::internal())?;
     let mut issues = validation::issues(validator, value, "");
     if let Some(Value::String(url)) = value.get("webhook")
         && let Some(issue) = validation::webhook_issue(url, app.allow_private_webhooks)
@@ -183,9 +182,7 @@ pub async fn get_generation(
     if found.owner != caller.account_id {
         return Err(ApiError::new(StatusCode::FORBIDDEN, messages::NO_ACCESS));
     }
-    let body = found
-        .body
-        .ok_or_else(|| ApiError::kind(artificial_studio_types::ErrorKind::InternalServerError))?;
+    let body = found.body.ok_or_else(ApiError::internal)?;
     Ok(json_bytes(StatusCode::OK, body))
 }
 

@@ -57,6 +57,11 @@ impl ApiError {
         ApiError::new(StatusCode::NOT_FOUND, message)
     }
 
+    /// `500 Internal server error`.
+    pub fn internal() -> Self {
+        ApiError::kind(ErrorKind::InternalServerError)
+    }
+
     /// `413 Request body too large`.
     pub fn too_large() -> Self {
         ApiError::kind(ErrorKind::PayloadTooLarge)

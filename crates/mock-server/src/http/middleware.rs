@@ -142,17 +142,13 @@ impl Future for Detached {
         }
         let Some(task) = this.task.as_mut() else {
             // Polled again after it answered: nothing is left to give.
-            return Poll::Ready(Ok(internal_error()));
+            return Poll::Ready(Ok(ApiError::internal().into_response()));
         };
         Pin::new(task).poll(cx).map(|joined| {
             this.task = None;
-            Ok(joined.unwrap_or_else(|_| internal_error()))
+            Ok(joined.unwrap_or_else(|_| ApiError::internal().into_response()))
         })
     }
-}
-
-fn internal_error() -> Response {
-    ApiError::kind(ErrorKind::InternalServerError).into_response()
 }
 
 async fn observed(app: Arc<App>, request: Request, router: Router) -> Response {
@@ -417,7 +413,7 @@ fn fault_response(fault: Fault, limits: RateLimits, bucket: Bucket) -> Response 
             );
             response
         }
-        Fault::Delay(_) => ApiError::kind(ErrorKind::InternalServerError).into_response(),
+        Fault::Delay(_) => ApiError::internal().into_response(),
     }
 }
 

@@ -12,7 +12,7 @@ pub mod param;
 
 use std::{any::Any, sync::Arc};
 
-use artificial_studio_types::{ErrorKind, messages};
+use artificial_studio_types::messages;
 use axum::{
     Router,
     extract::DefaultBodyLimit,
@@ -102,5 +102,5 @@ pub(crate) fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_default();
     tracing::error!(detail, "handler panicked");
-    ApiError::kind(ErrorKind::InternalServerError).into_response()
+    ApiError::internal().into_response()
 }

@@ -1,6 +1,5 @@
 //! Path parameters that never answer outside the contract.
 
-use artificial_studio_types::ErrorKind;
 use axum::{
     extract::{
         FromRequestParts, Path,
@@ -35,7 +34,7 @@ where
                 Ok(Param(T::default()))
             }
             // The route table and the handler disagree: a bug of ours.
-            Err(_) => Err(ApiError::kind(ErrorKind::InternalServerError)),
+            Err(_) => Err(ApiError::internal()),
         }
     }
 }
