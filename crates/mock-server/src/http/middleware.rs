@@ -23,7 +23,6 @@ use axum::{
     extract::Request,
     http::{self, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header},
     response::{IntoResponse, Response},
-    routing::Route,
 };
 use bytes::Bytes;
 use futures::{FutureExt, StreamExt};
@@ -204,10 +203,11 @@ async fn observed(app: Arc<App>, request: Request, router: Router) -> Response {
     response
 }
 
-/// The gate on each matched route, as a layer: faults, then (on the API's
-/// routes) [`authenticate`]. A plain tower layer rather than
-/// `axum::middleware::from_fn`, which boxes the route a second time and maps
-/// its future, per request.
+/// The gate in front of each handler, as a layer: faults, then (on the API's
+/// routes) [`authenticate`]. Laid on the handler itself (`Handler::layer`),
+/// inside the route axum boxes, rather than around that route
+/// (`route_layer`): a gate around a route clones the boxed route for each
+/// request and calls it through a second boxed future.
 #[derive(Clone)]
 pub struct Gate {
     app: Arc<App>,
@@ -232,44 +232,51 @@ impl Gate {
     }
 }
 
-impl Layer<Route> for Gate {
-    type Service = Gated;
+impl<S> Layer<S> for Gate {
+    type Service = Gated<S>;
 
-    fn layer(&self, route: Route) -> Gated {
+    fn layer(&self, inner: S) -> Gated<S> {
         Gated {
             gate: self.clone(),
-            route,
+            inner,
         }
     }
 }
 
-/// A route behind its [`Gate`].
+/// A handler (or any service answering requests) behind its [`Gate`].
 #[derive(Clone)]
-pub struct Gated {
+pub struct Gated<S> {
     gate: Gate,
-    route: Route,
+    inner: S,
 }
 
-impl Service<Request> for Gated {
+impl<S> Service<Request> for Gated<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send,
+{
     type Response = Response;
     type Error = Infallible;
     type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
 
     fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        // A route is always ready; it is cloned for each request.
+        // Handlers are always ready; the inner service is cloned for each request.
         Poll::Ready(Ok(()))
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
         let Gate { app, authenticated } = self.gate.clone();
-        let route = self.route.clone();
-        Box::pin(async move { Ok(inject_faults(app, request, route, authenticated).await) })
+        let inner = self.inner.clone();
+        Box::pin(async move { Ok(inject_faults(app, request, inner, authenticated).await) })
     }
 }
 
-/// The route's own answer.
-async fn pass_on(route: Route, request: Request) -> Response {
-    match route.oneshot(request).await {
+/// The inner service's own answer.
+async fn pass_on<S>(inner: S, request: Request) -> Response
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
+    match inner.oneshot(request).await {
         Ok(response) => response,
         Err(never) => match never {},
     }
@@ -299,12 +306,15 @@ impl std::fmt::Display for Millis {
 
 /// Applies the faults of the `X-Mock-Fault` header and of scripted rules, then
 /// passes the request on (through [`authenticate`] when `authenticated`).
-async fn inject_faults(
+async fn inject_faults<S>(
     app: Arc<App>,
     request: Request,
-    route: Route,
+    inner: S,
     authenticated: bool,
-) -> Response {
+) -> Response
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
     let mut faults = Vec::new();
     if let Some(value) = request.headers().get(FAULT_HEADER) {
         let parsed = value
@@ -329,9 +339,9 @@ async fn inject_faults(
     let rate_limits = app.rate_limits;
     let pass = |request| async move {
         if authenticated {
-            authenticate(&app, request, route).await
+            authenticate(&app, request, inner).await
         } else {
-            pass_on(route, request).await
+            pass_on(inner, request).await
         }
     };
     if faults.is_empty() {
@@ -428,7 +438,10 @@ fn bucket_of(method: &Method) -> Bucket {
 
 /// Checks the key (`401`), then counts the request (`429`), then adds the
 /// `X-RateLimit-*` headers to whatever the handler answers.
-async fn authenticate(app: &App, mut request: Request, route: Route) -> Response {
+async fn authenticate<S>(app: &App, mut request: Request, inner: S) -> Response
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
     let caller = match caller(app, request.headers()).await {
         Ok(caller) => caller,
         Err(error) => return error.into_response(),
@@ -441,7 +454,7 @@ async fn authenticate(app: &App, mut request: Request, route: Route) -> Response
         Some(d) if !d.allowed => ApiError::kind(ErrorKind::TooManyRequests).into_response(),
         _ => {
             request.extensions_mut().insert(caller.clone());
-            pass_on(route, request).await
+            pass_on(inner, request).await
         }
     };
     if let Some(decision) = &decision {

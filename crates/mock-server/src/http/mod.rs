@@ -16,6 +16,7 @@ use artificial_studio_types::messages;
 use axum::{
     Router,
     extract::DefaultBodyLimit,
+    handler::Handler,
     http::StatusCode,
     middleware::from_fn_with_state,
     response::{IntoResponse, Response},
@@ -28,27 +29,42 @@ use errors::ApiError;
 /// Every route of the server, with its layers, inside [`middleware::Observe`].
 pub fn router(app: Arc<App>) -> middleware::Observe {
     // Authenticated and rate-limited: the API itself.
+    let gate = middleware::Gate::api(app.clone());
     let api = Router::new()
-        .route("/api/run", post(api::run))
-        .route("/api/generations", get(api::list_generations))
-        .route("/api/generations/{id}", get(api::get_generation))
-        .route("/api/tools", get(api::list_tools))
-        .route("/api/tools/{slug}", get(api::get_tool))
-        .route("/api/search", get(api::search))
-        .route("/api/account", get(api::account))
+        .route("/api/run", post(api::run.layer(gate.clone())))
+        .route(
+            "/api/generations",
+            get(api::list_generations.layer(gate.clone())),
+        )
+        .route(
+            "/api/generations/{id}",
+            get(api::get_generation.layer(gate.clone())),
+        )
+        .route("/api/tools", get(api::list_tools.layer(gate.clone())))
+        .route("/api/tools/{slug}", get(api::get_tool.layer(gate.clone())))
+        .route("/api/search", get(api::search.layer(gate.clone())))
+        .route("/api/account", get(api::account.layer(gate.clone())))
         .route(
             "/files",
-            post(files::upload).layer(DefaultBodyLimit::max(app.max_upload_bytes)),
-        )
-        .route_layer(middleware::Gate::api(app.clone()));
+            post(files::upload.layer(gate)).layer(DefaultBodyLimit::max(app.max_upload_bytes)),
+        );
 
     // Open, like a CDN: the URLs the API hands out, and the spec.
+    let gate = middleware::Gate::public(app.clone());
     let public = Router::new()
-        .route("/openapi.yaml", get(files::openapi))
-        .route("/outputs/{file}", get(files::download_output))
-        .route("/thumbnails/{file}", get(files::download_thumbnail))
-        .route("/files/{id}/{name}", get(files::download_upload))
-        .route_layer(middleware::Gate::public(app.clone()));
+        .route("/openapi.yaml", get(files::openapi.layer(gate.clone())))
+        .route(
+            "/outputs/{file}",
+            get(files::download_output.layer(gate.clone())),
+        )
+        .route(
+            "/thumbnails/{file}",
+            get(files::download_thumbnail.layer(gate.clone())),
+        )
+        .route(
+            "/files/{id}/{name}",
+            get(files::download_upload.layer(gate)),
+        );
 
     let served = api.merge(public);
 
