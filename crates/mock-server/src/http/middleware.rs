@@ -7,6 +7,7 @@
 //! the same order, in two.
 
 use std::{
+    cell::RefCell,
     convert::Infallible,
     future::Future,
     panic::AssertUnwindSafe,
@@ -52,13 +53,29 @@ pub const REQUEST_ID: &str = "x-request-id";
 /// and allocates the name on every answer).
 const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static(REQUEST_ID);
 
-/// Marks an answer with the account that made the request, for the journal.
-#[derive(Debug, Clone)]
-struct AccountNote(Arc<str>);
+/// What the gate learns about a request that the journal keeps but the answer
+/// does not carry. The gate writes it into [`NOTES`], which [`observed`]
+/// scopes to the request's future: cheaper than marking the answer with
+/// extensions (a map and a box per answer), and it moves with the future if
+/// the request goes on in a task of its own.
+#[derive(Debug, Default)]
+struct Notes {
+    /// The account that made the request, when its key was valid.
+    account_id: Option<Arc<str>>,
+    /// The faults injected (`500`, `delay=100,reset`, ...).
+    fault: Option<String>,
+}
 
-/// Marks an answer with the faults injected into it, for the journal.
-#[derive(Debug, Clone)]
-struct FaultNote(String);
+tokio::task_local! {
+    /// The [`Notes`] of the request being answered.
+    static NOTES: RefCell<Notes>;
+}
+
+/// Writes into the notes of the request being answered (none outside
+/// [`observed`], as in a unit test of a handler).
+fn note(write: impl FnOnce(&mut Notes)) {
+    let _ = NOTES.try_with(|notes| write(&mut notes.borrow_mut()));
+}
 
 /// The whole server as one service: every request goes through [`observed`]
 /// (request id, panics as contract `500`s, journal, one log line) around the
@@ -162,7 +179,12 @@ async fn observed(app: Arc<App>, request: Request, router: Router) -> Response {
             Err(never) => match never {},
         }
     };
-    let mut response = unless_it_panics(answer).await;
+    let (mut response, notes) = NOTES
+        .scope(RefCell::default(), async move {
+            let response = unless_it_panics(answer).await;
+            (response, NOTES.with(RefCell::take))
+        })
+        .await;
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
     }
@@ -177,14 +199,6 @@ async fn observed(app: Arc<App>, request: Request, router: Router) -> Response {
         request_id = %request_id,
     );
     if !uri.path().starts_with("/__mock") {
-        let account_id = response
-            .extensions()
-            .get::<AccountNote>()
-            .map(|note| note.0.to_string());
-        let fault = response
-            .extensions()
-            .get::<FaultNote>()
-            .map(|note| note.0.clone());
         app.store
             .record_request(JournalEntry {
                 seq: 0,
@@ -194,8 +208,8 @@ async fn observed(app: Arc<App>, request: Request, router: Router) -> Response {
                 path: uri.path().to_string(),
                 query: uri.query().map(str::to_string),
                 status,
-                account_id,
-                fault,
+                account_id: notes.account_id.as_deref().map(str::to_string),
+                fault: notes.fault,
                 duration_ms: elapsed.as_secs_f64() * 1000.0,
             })
             .await;
@@ -347,7 +361,7 @@ where
     if faults.is_empty() {
         return pass(request).await;
     }
-    let note = faults
+    let fault_note = faults
         .iter()
         .map(Fault::to_string)
         .collect::<Vec<_>>()
@@ -360,12 +374,11 @@ where
         }
     }
     let bucket = bucket_of(request.method());
-    let mut response = match answer {
+    note(|notes| notes.fault = Some(fault_note));
+    match answer {
         None => pass(request).await,
         Some(fault) => fault_response(fault, rate_limits, bucket),
-    };
-    response.extensions_mut().insert(FaultNote(note));
-    response
+    }
 }
 
 const HTML_502: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n\
@@ -460,9 +473,7 @@ where
     if let Some(decision) = &decision {
         rate_headers(response.headers_mut(), decision);
     }
-    response
-        .extensions_mut()
-        .insert(AccountNote(caller.account_id));
+    note(|notes| notes.account_id = Some(caller.account_id));
     response
 }
 
