@@ -3,7 +3,6 @@
 
 use std::{
     collections::VecDeque,
-    future::ready,
     sync::{
         Arc, OnceLock,
         atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering},
@@ -443,7 +442,7 @@ impl Store for MemoryStore {
             account_id: state.id.clone(),
             plan: state.plan(),
         });
-        Box::pin(ready(caller))
+        StoreFuture::ready(caller)
     }
 
     fn account<'a>(&'a self, account_id: &'a str) -> StoreFuture<'a, Option<Account>> {
@@ -453,14 +452,14 @@ impl Store for MemoryStore {
             .by_id
             .get(account_id)
             .map(|state| state.view().account);
-        Box::pin(ready(account))
+        StoreFuture::ready(account)
     }
 
     fn accounts(&self) -> StoreFuture<'_, Vec<MockAccount>> {
         let accounts = self.accounts.read();
         let mut all: Vec<_> = accounts.by_key.values().map(|s| s.view()).collect();
         all.sort_by(|a, b| a.key.cmp(&b.key));
-        Box::pin(ready(all))
+        StoreFuture::ready(all)
     }
 
     fn create_account(&self, config: AccountConfig) -> StoreFuture<'_, Result<MockAccount, Error>> {
@@ -472,7 +471,7 @@ impl Store for MemoryStore {
             let state = accounts.insert(AccountState::new(id, config, Utc::now()));
             Ok(state.view())
         };
-        Box::pin(ready(result))
+        StoreFuture::ready(result)
     }
 
     fn update_account<'a>(
@@ -492,7 +491,7 @@ impl Store for MemoryStore {
                 Ok(state.view())
             }
         };
-        Box::pin(ready(result))
+        StoreFuture::ready(result)
     }
 
     fn check_rate<'a>(
@@ -501,11 +500,7 @@ impl Store for MemoryStore {
         bucket: Bucket,
     ) -> StoreFuture<'a, Option<RateDecision>> {
         let limiters = self.limiters.read().clone();
-        Box::pin(ready(limiters.check(
-            &caller.account_id,
-            caller.plan,
-            bucket,
-        )))
+        StoreFuture::ready(limiters.check(&caller.account_id, caller.plan, bucket))
     }
 
     fn create_generation(
@@ -513,7 +508,7 @@ impl Store for MemoryStore {
         generation: OwnedGeneration,
         cost: u64,
     ) -> StoreFuture<'_, Result<(), CreateError>> {
-        Box::pin(ready(self.create_generation_now(generation, cost)))
+        StoreFuture::ready(self.create_generation_now(generation, cost))
     }
 
     fn create_finished_generation(
@@ -522,19 +517,19 @@ impl Store for MemoryStore {
         cost: u64,
         success: Outcome,
     ) -> StoreFuture<'_, Result<Option<Finished>, CreateError>> {
-        Box::pin(ready(
+        StoreFuture::ready(
             self.create_finished_now(generation, cost, success)
                 .map(Some),
-        ))
+        )
     }
 
     fn generation<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<OwnedGeneration>> {
-        Box::pin(ready(self.with_entry(id, |e| e.stored.clone())))
+        StoreFuture::ready(self.with_entry(id, |e| e.stored.clone()))
     }
 
     fn generation_json<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<GenerationJson>> {
         let json = |e: &Entry| e.json.get_or_init(|| GenerationJson::of(&e.stored)).clone();
-        Box::pin(ready(self.with_entry(id, json)))
+        StoreFuture::ready(self.with_entry(id, json))
     }
 
     fn list_generations<'a>(
@@ -542,7 +537,7 @@ impl Store for MemoryStore {
         owner: &'a str,
         query: ListQuery,
     ) -> StoreFuture<'a, GenerationPage> {
-        Box::pin(ready(self.list_now(owner, query)))
+        StoreFuture::ready(self.list_now(owner, query))
     }
 
     fn set_status<'a>(&'a self, id: &'a str, status: GenerationStatus) -> StoreFuture<'a, ()> {
@@ -553,7 +548,7 @@ impl Store for MemoryStore {
             entry.changing();
             entry.stored.generation.status = status;
         }
-        Box::pin(ready(()))
+        StoreFuture::ready(())
     }
 
     fn finish_generation<'a>(
@@ -561,7 +556,7 @@ impl Store for MemoryStore {
         id: &'a str,
         outcome: Outcome,
     ) -> StoreFuture<'a, Option<Finished>> {
-        Box::pin(ready(self.finish_now(id, outcome)))
+        StoreFuture::ready(self.finish_now(id, outcome))
     }
 
     fn script_outcome(&self, outcome: ScriptedOutcome) -> StoreFuture<'_, ()> {
@@ -569,34 +564,34 @@ impl Store for MemoryStore {
             self.outcomes.lock().push(outcome);
             self.any_outcome.store(true, Ordering::Release);
         }
-        Box::pin(ready(()))
+        StoreFuture::ready(())
     }
 
     fn take_outcome<'a>(&'a self, tool: &'a str) -> StoreFuture<'a, Option<String>> {
-        Box::pin(ready(self.take_outcome_now(tool)))
+        StoreFuture::ready(self.take_outcome_now(tool))
     }
 
     fn put_upload(&self, upload: StoredUpload) -> StoreFuture<'_, ()> {
         self.put_upload_now(upload);
-        Box::pin(ready(()))
+        StoreFuture::ready(())
     }
 
     fn upload<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<StoredUpload>> {
-        Box::pin(ready(self.uploads.read().files.get(id).cloned()))
+        StoreFuture::ready(self.uploads.read().files.get(id).cloned())
     }
 
     fn record_request(&self, entry: JournalEntry) -> StoreFuture<'_, ()> {
         self.journal.push(entry);
-        Box::pin(ready(()))
+        StoreFuture::ready(())
     }
 
     fn journal(&self) -> StoreFuture<'_, Vec<JournalEntry>> {
-        Box::pin(ready(self.journal.entries()))
+        StoreFuture::ready(self.journal.entries())
     }
 
     fn clear_journal(&self) -> StoreFuture<'_, ()> {
         self.journal.clear();
-        Box::pin(ready(()))
+        StoreFuture::ready(())
     }
 
     fn record_delivery(&self, delivery: WebhookDelivery) -> StoreFuture<'_, ()> {
@@ -605,33 +600,33 @@ impl Store for MemoryStore {
             deliveries.pop_front();
         }
         deliveries.push_back(delivery);
-        Box::pin(ready(()))
+        StoreFuture::ready(())
     }
 
     fn webhook_deliveries(&self) -> StoreFuture<'_, Vec<WebhookDelivery>> {
-        Box::pin(ready(self.deliveries.lock().iter().cloned().collect()))
+        StoreFuture::ready(self.deliveries.lock().iter().cloned().collect())
     }
 
     fn add_fault(&self, rule: FaultRule) -> StoreFuture<'_, FaultRule> {
-        Box::pin(ready(self.faults.add(rule)))
+        StoreFuture::ready(self.faults.add(rule))
     }
 
     fn faults(&self) -> StoreFuture<'_, Vec<FaultRule>> {
-        Box::pin(ready(self.faults.list()))
+        StoreFuture::ready(self.faults.list())
     }
 
     fn clear_faults(&self) -> StoreFuture<'_, ()> {
         self.faults.clear();
-        Box::pin(ready(()))
+        StoreFuture::ready(())
     }
 
     fn take_fault<'a>(&'a self, method: &'a str, path: &'a str) -> StoreFuture<'a, Option<Fault>> {
-        Box::pin(ready(self.faults.take(method, path)))
+        StoreFuture::ready(self.faults.take(method, path))
     }
 
     fn reset(&self) -> StoreFuture<'_, ()> {
         self.reset_now();
-        Box::pin(ready(()))
+        StoreFuture::ready(())
     }
 }
 

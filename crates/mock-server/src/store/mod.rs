@@ -4,12 +4,19 @@
 //!
 //! [`MemoryStore`] is the embedded default. A shared store (Redis, say) that
 //! lets several mock replicas act as one service implements the same trait;
-//! the handlers do not change. Every method returns a boxed future so such a
-//! store can do I/O; the in-memory one answers at once.
+//! the handlers do not change. Every method returns a [`StoreFuture`], which
+//! such a store fills with its I/O; the in-memory one answers at once.
 
 mod memory;
 
-use std::{future::Future, pin::Pin, sync::Arc};
+use std::{
+    future::Future,
+    pin::Pin,
+    sync::Arc,
+    task::{Context, Poll},
+};
+
+use futures::future::{Either, Ready, ready};
 
 use artificial_studio_types::{Account, Generation, GenerationStatus, Plan, UploadedFile};
 use bytes::Bytes;
@@ -27,8 +34,30 @@ use crate::{
     webhooks::WebhookDelivery,
 };
 
-/// The future every [`Store`] method returns.
-pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+/// The future every [`Store`] method returns: an answer already at hand (what
+/// the in-memory store always gives, made without an allocation), or work
+/// still to do, boxed (what a store that does I/O gives).
+pub struct StoreFuture<'a, T>(Either<Ready<T>, Pin<Box<dyn Future<Output = T> + Send + 'a>>>);
+
+impl<'a, T> StoreFuture<'a, T> {
+    /// A future that yields `value` when first polled.
+    pub fn ready(value: T) -> Self {
+        StoreFuture(Either::Left(ready(value)))
+    }
+
+    /// A future that does `work`.
+    pub fn new(work: impl Future<Output = T> + Send + 'a) -> Self {
+        StoreFuture(Either::Right(Box::pin(work)))
+    }
+}
+
+impl<T> Future for StoreFuture<'_, T> {
+    type Output = T;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        Pin::new(&mut self.get_mut().0).poll(cx)
+    }
+}
 
 /// The account behind a valid key.
 #[derive(Debug, Clone)]
@@ -227,7 +256,7 @@ pub trait Store: Send + Sync + 'static {
         cost: u64,
         success: Outcome,
     ) -> StoreFuture<'_, Result<Option<Finished>, CreateError>> {
-        Box::pin(create_finished_in_steps(self, generation, cost, success))
+        StoreFuture::new(create_finished_in_steps(self, generation, cost, success))
     }
     /// A generation by id.
     fn generation<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<OwnedGeneration>>;
@@ -236,7 +265,7 @@ pub trait Store: Send + Sync + 'static {
     /// in-memory store keeps the bytes until the generation changes, since a
     /// waiting client asks many times between two changes.
     fn generation_json<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<GenerationJson>> {
-        Box::pin(async move { self.generation(id).await.map(|g| GenerationJson::of(&g)) })
+        StoreFuture::new(async move { self.generation(id).await.map(|g| GenerationJson::of(&g)) })
     }
     /// One page of an account's generations, newest first.
     fn list_generations<'a>(
