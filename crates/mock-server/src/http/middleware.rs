@@ -77,7 +77,7 @@ fn note(write: impl FnOnce(&mut Notes)) {
     let _ = NOTES.try_with(|notes| write(&mut notes.borrow_mut()));
 }
 
-/// The whole server as one service: every request goes through [`observed`]
+/// The whole server as one service: every request goes through `observed`
 /// (request id, panics as contract `500`s, journal, one log line) around the
 /// router. Wrapping the router once, rather than layering each of its routes,
 /// saves a boxed service clone and a boxed future per request.
@@ -218,7 +218,7 @@ async fn observed(app: Arc<App>, request: Request, router: Router) -> Response {
 }
 
 /// The gate in front of each handler, as a layer: faults, then (on the API's
-/// routes) [`authenticate`]. Laid on the handler itself (`Handler::layer`),
+/// routes) `authenticate`. Laid on the handler itself (`Handler::layer`),
 /// inside the route axum boxes, rather than around that route
 /// (`route_layer`): a gate around a route clones the boxed route for each
 /// request and calls it through a second boxed future.
