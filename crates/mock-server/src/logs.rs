@@ -173,13 +173,16 @@ where
         writer.write_str(meta.target())?;
         writer.write_str(": ")?;
         if meta.target() == REQUEST_LOG_TARGET {
-            let mut fields = PlainFields {
-                writer: writer.by_ref(),
-                first: true,
-                result: Ok(()),
+            let mut write = |line: &mut String| {
+                line.clear();
+                event.record(&mut PlainFields { line, first: true });
+                writer.write_str(line)
             };
-            event.record(&mut fields);
-            fields.result?;
+            // A field whose `Display` logs too would find the buffer taken.
+            FIELDS.with(|buffer| match buffer.try_borrow_mut() {
+                Ok(mut line) => write(&mut line),
+                Err(_) => write(&mut String::new()),
+            })?;
         } else {
             ctx.format_fields(writer.by_ref(), event)?;
         }
@@ -191,67 +194,74 @@ where
 /// (`name=value`, strings quoted, separated by spaces), without its styling
 /// calls. Only for that line, whose fields the server chooses: other events
 /// keep the default field format (which also escapes what messages carry).
+///
+/// The fields are gathered in a buffer of this thread's and handed to the
+/// writer in one piece: each piece written to the writer is a dynamic call,
+/// and a line is a dozen pieces.
 struct PlainFields<'a> {
-    writer: Writer<'a>,
+    line: &'a mut String,
     first: bool,
-    result: fmt::Result,
 }
 
 impl PlainFields<'_> {
     fn name(&mut self, field: &Field) {
-        if self.result.is_err() {
-            return;
-        }
         if !std::mem::take(&mut self.first) {
-            self.result = self.writer.write_char(' ');
+            self.line.push(' ');
         }
-        if self.result.is_ok() {
-            let name = field.name();
-            self.result = self
-                .writer
-                .write_str(name.strip_prefix("r#").unwrap_or(name))
-                .and_then(|()| self.writer.write_char('='));
-        }
+        let name = field.name();
+        self.line.push_str(name.strip_prefix("r#").unwrap_or(name));
+        self.line.push('=');
     }
 }
 
 impl Visit for PlainFields<'_> {
     fn record_str(&mut self, field: &Field, value: &str) {
         self.name(field);
-        if self.result.is_err() {
-            return;
-        }
         // `{:?}` of a string that needs no escaping is the string in quotes;
         // checking is cheaper than escaping character by character.
         let plain = value
             .bytes()
             .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\');
-        self.result = if plain {
-            self.writer
-                .write_char('"')
-                .and_then(|()| self.writer.write_str(value))
-                .and_then(|()| self.writer.write_char('"'))
+        if plain {
+            self.line.push('"');
+            self.line.push_str(value);
+            self.line.push('"');
         } else {
-            write!(self.writer, "{value:?}")
-        };
+            let _ = write!(self.line, "{value:?}");
+        }
     }
 
     fn record_u64(&mut self, field: &Field, value: u64) {
         self.name(field);
-        if self.result.is_ok() {
-            self.result = write!(self.writer, "{value}");
-        }
+        push_decimal(self.line, value);
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
         self.name(field);
-        if self.result.is_ok() {
-            self.result = write!(self.writer, "{value:?}");
-        }
+        // Writing to a `String` cannot fail.
+        let _ = write!(self.line, "{value:?}");
     }
 }
 
+/// Appends `value` in decimal (cheaper than `write!` with `{}`).
+fn push_decimal(line: &mut String, value: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = value;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    line.extend(digits[start..].iter().map(|&d| char::from(d)));
+}
+
 thread_local! {
+    /// This thread's buffer for the fields of a request line.
+    static FIELDS: RefCell<String> = const { RefCell::new(String::new()) };
     /// The Unix second last written by this thread, and its text up to the seconds.
     static SECOND: RefCell<(i64, String)> = const { RefCell::new((i64::MIN, String::new())) };
 }
@@ -311,7 +321,7 @@ mod tests {
             .finish();
         tracing::subscriber::with_default(subscriber, || {
             tracing::info!(target: "astudio_mock::other", method = %"GET", path = "/api/x", status = 200u16, "done");
-            tracing::info!(target: "astudio_mock::request", method = %"GET", path = "/api/x", status = 200u16, r#type = 1.5);
+            tracing::info!(target: "astudio_mock::request", method = %"GET", path = "/api/x", status = 200u16, r#type = 1.5, none = 0u64, most = u64::MAX);
             tracing::info!(target: "astudio_mock::request", path = "/a\"b\\c\u{e9}\n");
         });
         let bytes = buffer.lock().clone();
@@ -357,7 +367,7 @@ mod tests {
             plain,
             [
                 r#"  INFO astudio_mock::other: done method=GET path="/api/x" status=200"#,
-                r#"  INFO astudio_mock::request: method=GET path="/api/x" status=200 type=1.5"#,
+                r#"  INFO astudio_mock::request: method=GET path="/api/x" status=200 type=1.5 none=0 most=18446744073709551615"#,
                 r#"  INFO astudio_mock::request: path="/a\"b\\cé\n""#,
             ]
         );

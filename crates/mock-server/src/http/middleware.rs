@@ -312,9 +312,22 @@ struct Millis(Duration);
 impl std::fmt::Display for Millis {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // u64 arithmetic (`as_micros` is a u128, whose division is the slow
-        // part): half a million years fit.
+        // part): half a million years fit. The digits are written right to
+        // left into one buffer, then written at once.
         let micros = u64::try_from(self.0.as_micros()).unwrap_or(u64::MAX);
-        write!(f, "{}.{:03}", micros / 1000, micros % 1000)
+        let mut text = [b'0'; 24];
+        let mut start = text.len();
+        let mut rest = micros;
+        while rest > 0 || start > text.len() - 5 {
+            start -= 1;
+            if start == text.len() - 4 {
+                text[start] = b'.';
+                continue;
+            }
+            text[start] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+        f.write_str(std::str::from_utf8(&text[start..]).map_err(|_| std::fmt::Error)?)
     }
 }
 
