@@ -382,8 +382,38 @@ pub fn search_query(query: Option<&str>) -> Result<String, Vec<ValidationIssue>>
 }
 
 /// Fills in a model's defaults and the model slug, giving the `payload` a
-/// generation records (the input's values are moved, not copied).
+/// generation records: `model` first, then the schema's fields in the schema's
+/// order (the input's values are moved, not copied).
 pub fn payload_with_defaults(
+    mut input: Map<String, Value>,
+    schema: &InputSchema,
+    model: &str,
+) -> Map<String, Value> {
+    // The common case, done in place: the input's fields come in the schema's
+    // order (one field, say) and `model` is not among them. The defaults go
+    // in at their places, and the map, its table and its keys are kept.
+    let in_order = {
+        let mut names = schema.properties.keys();
+        input.keys().all(|key| names.any(|name| name == key))
+    };
+    if !in_order {
+        return payload_rebuilt(input, schema, model);
+    }
+    let mut at = 0;
+    for (name, field) in &schema.properties {
+        if input.keys().nth(at) == Some(name) {
+            at += 1;
+        } else if let Some(default) = &field.default {
+            input.shift_insert(at, name.clone(), default.clone());
+            at += 1;
+        }
+    }
+    input.shift_insert(0, "model".to_string(), Value::String(model.to_string()));
+    input
+}
+
+/// [`payload_with_defaults`] built as a new map, for any order of the input.
+fn payload_rebuilt(
     mut input: Map<String, Value>,
     schema: &InputSchema,
     model: &str,
@@ -543,5 +573,56 @@ mod tests {
                 .prop_map(|m| Value::Object(m.into_iter().collect())),
             ]
         })
+    }
+
+    /// A schema of five fields, the second and fourth with defaults.
+    fn schema_with_defaults() -> InputSchema {
+        serde_json::from_value(json!({
+            "type": "object",
+            "properties": {
+                "a": { "type": "string" },
+                "b": { "type": "string", "default": "bee" },
+                "c": { "type": "integer" },
+                "d": { "type": "integer", "default": 4 },
+                "e": { "type": "boolean" }
+            }
+        }))
+        .unwrap()
+    }
+
+    proptest! {
+        /// In place or rebuilt, the payload is the same, in the same order:
+        /// `model`, then the schema's fields in the schema's order.
+        #[test]
+        fn the_payload_is_the_same_whatever_the_order_of_the_input(
+            keys in proptest::sample::subsequence(vec!["a", "b", "c", "d", "e", "model"], 0..=6)
+                .prop_shuffle(),
+        ) {
+            let schema = schema_with_defaults();
+            let input: Map<String, Value> = keys
+                .iter()
+                .map(|k| (k.to_string(), json!(format!("given {k}"))))
+                .collect();
+            let payload = payload_with_defaults(input.clone(), &schema, "m-1");
+            prop_assert_eq!(&payload, &payload_rebuilt(input.clone(), &schema, "m-1"));
+            let order: Vec<&str> = payload.keys().map(String::as_str).collect();
+            let expected: Vec<&str> = ["model", "a", "b", "c", "d", "e"]
+                .into_iter()
+                .filter(|k| matches!(*k, "model" | "b" | "d") || keys.contains(k))
+                .collect();
+            prop_assert_eq!(order, expected);
+            prop_assert_eq!(&payload["model"], &json!("m-1"));
+            for key in ["a", "b", "c", "d", "e"] {
+                if keys.contains(&key) {
+                    prop_assert_eq!(&payload[key], &json!(format!("given {key}")));
+                }
+            }
+            if !keys.contains(&"b") {
+                prop_assert_eq!(&payload["b"], &json!("bee"));
+            }
+            if !keys.contains(&"d") {
+                prop_assert_eq!(&payload["d"], &json!(4));
+            }
+        }
     }
 }
