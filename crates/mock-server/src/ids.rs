@@ -4,7 +4,13 @@
 /// A new 24-lowercase-hex-character id: 4 bytes of Unix time, then 8 random bytes,
 /// so ids sort roughly by creation and replicas need no coordination.
 pub fn object_id() -> String {
-    let secs = chrono::Utc::now().timestamp().clamp(0, i64::from(u32::MAX)) as u32;
+    object_id_at(&chrono::Utc::now())
+}
+
+/// [`object_id`] for something made at `time` (which saves reading the clock
+/// again when the caller already has).
+pub fn object_id_at(time: &chrono::DateTime<chrono::Utc>) -> String {
+    let secs = time.timestamp().clamp(0, i64::from(u32::MAX)) as u32;
     let mut id = String::with_capacity(24);
     push_hex(&mut id, u64::from(secs), 8);
     push_hex(&mut id, rand::random::<u64>(), 16);
@@ -59,5 +65,16 @@ mod tests {
         push_hex(&mut hex, 0x0123_4567_89ab_cdef, 16);
         push_hex(&mut hex, 0xa5, 8);
         assert_eq!(hex, "0123456789abcdef000000a5");
+    }
+
+    #[test]
+    fn an_id_begins_with_the_seconds_of_its_making() {
+        use chrono::TimeZone;
+        let made = chrono::Utc.timestamp_opt(0x6543_21ab, 123_000_000).unwrap();
+        let id = object_id_at(&made);
+        assert!(id.starts_with("654321ab"), "{id}");
+        assert_eq!(id.len(), 24);
+        let before_1970 = chrono::Utc.timestamp_opt(-5, 0).unwrap();
+        assert!(object_id_at(&before_1970).starts_with("00000000"));
     }
 }

@@ -42,8 +42,8 @@ pub async fn run(State(app): State<Arc<App>>, request: Request) -> Answer {
     let (tool, model) = check_run(&app, &value)?;
     let request = run_request(value).ok_or_else(ApiError::invalid_json)?;
     let schema = &tool.tool.models[model.index].input_schema;
-    let id = ids::object_id();
     let created_at = ids::now();
+    let id = ids::object_id_at(&created_at);
     let status = app.lifecycle.initial_status();
     let kind = tool.tool.output_type;
     let stored = OwnedGeneration {

@@ -53,6 +53,10 @@ pub const REQUEST_ID: &str = "x-request-id";
 /// and allocates the name on every answer).
 const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static(REQUEST_ID);
 
+/// [`FAULT_HEADER`] as a header name, made once (a lookup by `&str` checks
+/// and hashes the name's text on every request).
+const FAULT_HEADER_NAME: HeaderName = HeaderName::from_static(FAULT_HEADER);
+
 /// What the gate learns about a request that the journal keeps but the answer
 /// does not carry. The gate writes it into [`NOTES`], which [`observed`]
 /// scopes to the request's future: cheaper than marking the answer with
@@ -343,7 +347,7 @@ where
     S: Service<Request, Response = Response, Error = Infallible>,
 {
     let mut faults = Vec::new();
-    if let Some(value) = request.headers().get(FAULT_HEADER) {
+    if let Some(value) = request.headers().get(FAULT_HEADER_NAME) {
         let parsed = value
             .to_str()
             .map_err(|_| "not text".to_string())
