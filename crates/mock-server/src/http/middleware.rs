@@ -26,7 +26,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use bytes::Bytes;
-use futures::{FutureExt, StreamExt};
+use futures::{FutureExt, StreamExt, future::Either};
 use hyper::body::Incoming;
 use tokio::task::JoinHandle;
 use tower::{Layer, Service, ServiceExt};
@@ -177,17 +177,18 @@ async fn observed(app: Arc<App>, request: Request, router: Router) -> Response {
     let request_id = ids::request_id();
     let method = request.method().clone();
     let uri = request.uri().clone();
-    let answer = async move {
-        match router.oneshot(request).await {
-            Ok(response) => response,
-            Err(never) => match never {},
-        }
-    };
+    // Combinators, not `async` blocks: an `async` block keeps the future it
+    // wraps twice (as captured, then as awaited), and these futures are boxed,
+    // so copied, on every request.
+    let answer = router.oneshot(request).map(|answered| match answered {
+        Ok(response) => response,
+        Err(never) => match never {},
+    });
     let (mut response, notes) = NOTES
-        .scope(RefCell::default(), async move {
-            let response = unless_it_panics(answer).await;
-            (response, NOTES.with(RefCell::take))
-        })
+        .scope(
+            RefCell::default(),
+            unless_it_panics(answer).map(|response| (response, NOTES.with(RefCell::take))),
+        )
         .await;
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
@@ -285,28 +286,27 @@ where
     fn call(&mut self, request: Request) -> Self::Future {
         let Gate { app, authenticated } = self.gate.clone();
         let inner = self.inner.clone();
-        Box::pin(async move { Ok(inject_faults(app, request, inner, authenticated).await) })
+        Box::pin(inject_faults(app, request, inner, authenticated).map(Ok))
     }
 }
 
 /// The inner service's own answer.
-async fn pass_on<S>(inner: S, request: Request) -> Response
+fn pass_on<S>(inner: S, request: Request) -> impl Future<Output = Response>
 where
     S: Service<Request, Response = Response, Error = Infallible>,
 {
-    match inner.oneshot(request).await {
+    inner.oneshot(request).map(|answered| match answered {
         Ok(response) => response,
         Err(never) => match never {},
-    }
+    })
 }
 
 /// The handler's answer, or the contract's `500` if it panicked (the request's
 /// connection and the server go on).
-async fn unless_it_panics(answer: impl Future<Output = Response>) -> Response {
-    match AssertUnwindSafe(answer).catch_unwind().await {
-        Ok(response) => response,
-        Err(panic) => super::panic_response(panic),
-    }
+fn unless_it_panics(answer: impl Future<Output = Response>) -> impl Future<Output = Response> {
+    AssertUnwindSafe(answer)
+        .catch_unwind()
+        .map(|answered| answered.unwrap_or_else(super::panic_response))
 }
 
 /// A duration in milliseconds with three decimals (`12.345`), written with
@@ -367,17 +367,43 @@ where
     {
         faults.push(fault);
     }
-    let rate_limits = app.rate_limits;
-    let pass = |request| async move {
-        if authenticated {
-            authenticate(&app, request, inner).await
-        } else {
-            pass_on(inner, request).await
-        }
-    };
     if faults.is_empty() {
-        return pass(request).await;
+        return pass(&app, request, inner, authenticated).await;
     }
+    // Boxed: the rare path's futures (a delay's timer among them) would
+    // otherwise make every request's future larger.
+    Box::pin(with_faults(app, request, inner, authenticated, faults)).await
+}
+
+/// The request passed on: through [`authenticate`] when `authenticated`.
+fn pass<'a, S>(
+    app: &'a App,
+    request: Request,
+    inner: S,
+    authenticated: bool,
+) -> impl Future<Output = Response> + 'a
+where
+    S: Service<Request, Response = Response, Error = Infallible> + 'a,
+{
+    if authenticated {
+        Either::Left(authenticate(app, request, inner))
+    } else {
+        Either::Right(pass_on(inner, request))
+    }
+}
+
+/// The answer to a request with `faults` (not empty): delays first, then the
+/// first other fault's answer in place of the handler's, or the handler's.
+async fn with_faults<S>(
+    app: Arc<App>,
+    request: Request,
+    inner: S,
+    authenticated: bool,
+    faults: Vec<Fault>,
+) -> Response
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
     let fault_note = faults
         .iter()
         .map(Fault::to_string)
@@ -393,8 +419,8 @@ where
     let bucket = bucket_of(request.method());
     note(|notes| notes.fault = Some(fault_note));
     match answer {
-        None => pass(request).await,
-        Some(fault) => fault_response(fault, rate_limits, bucket),
+        None => pass(&app, request, inner, authenticated).await,
+        Some(fault) => fault_response(fault, app.rate_limits, bucket),
     }
 }
 
