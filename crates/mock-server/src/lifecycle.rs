@@ -2,7 +2,9 @@
 //! (or `processing` → `error` with a refund) on a schedule scaled by speed, then
 //! the success webhook.
 
-use std::{sync::Arc, time::Duration};
+use std::{future::Future, sync::Arc, time::Duration};
+
+use futures::{FutureExt, future::Either};
 
 use artificial_studio_types::{GenerationStatus, GenerationType};
 use tokio_util::sync::CancellationToken;
@@ -107,7 +109,32 @@ impl Lifecycle {
     /// Stores a new generation, paid with `cost` credits from its owner, and
     /// runs it to its end (`error` if its tool has a scripted outcome). With
     /// an instant schedule it has ended when this returns, stored in one step.
-    pub async fn create(
+    ///
+    /// Not an `async fn`, which would keep `stored` twice in its future (as
+    /// its argument and as its local): this future is inside every run's,
+    /// which is boxed and copied per request. The scheduled path is boxed.
+    pub fn create(
+        self: &Arc<Self>,
+        stored: OwnedGeneration,
+        cost: u64,
+    ) -> impl Future<Output = Result<(), CreateError>> + Send + '_ {
+        if self.schedule.is_instant() {
+            let success = self.success(&Running {
+                id: stored.generation.id.clone(),
+                kind: stored.generation.type_,
+            });
+            Either::Left(
+                self.store
+                    .create_finished_generation(stored, cost, success)
+                    .map(move |created| created.map(|finished| self.notify(finished))),
+            )
+        } else {
+            Either::Right(Box::pin(self.create_scheduled(stored, cost)))
+        }
+    }
+
+    /// [`Lifecycle::create`] on a schedule that takes time.
+    async fn create_scheduled(
         self: &Arc<Self>,
         stored: OwnedGeneration,
         cost: u64,
@@ -116,15 +143,6 @@ impl Lifecycle {
             id: stored.generation.id.clone(),
             kind: stored.generation.type_,
         };
-        if self.schedule.is_instant() {
-            let success = self.success(&running);
-            let finished = self
-                .store
-                .create_finished_generation(stored, cost, success)
-                .await?;
-            self.notify(finished);
-            return Ok(());
-        }
         let tool = stored.generation.tool.clone();
         self.store.create_generation(stored, cost).await?;
         let failure = self.store.take_outcome(&tool).await;

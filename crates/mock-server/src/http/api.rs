@@ -1,7 +1,7 @@
 //! Handlers of the public API (`/api/...`), called after authentication and rate
 //! limiting; they parse, check in the contract's order, and answer.
 
-use std::sync::Arc;
+use std::{future::Future, sync::Arc};
 
 use artificial_studio_types::{
     Generation, GenerationList, Pagination, RunRequest, RunResponse, messages,
@@ -30,22 +30,57 @@ use crate::{
 type Answer = Result<Response, ApiError>;
 
 /// `POST /api/run`: body parse, schema, tool, model, input, credits; then 202.
-pub async fn run(State(app): State<Arc<App>>, request: Request) -> Answer {
+///
+/// Not an `async fn`: the request is taken apart before the future is made,
+/// so the future (which axum boxes, so copies, on every run) holds neither the
+/// request nor its head across its waits. An `async fn` would keep the whole
+/// request in it, twice.
+pub fn run(State(app): State<Arc<App>>, request: Request) -> impl Future<Output = Answer> + Send {
     // The request itself rather than `HeaderMap` and `Extension` extractors,
     // which would copy every header and the caller.
     let (mut parts, body) = request.into_parts();
-    let caller = parts
-        .extensions
-        .remove::<Caller>()
-        .ok_or_else(ApiError::internal)?;
-    let value = body::read_json(&parts.headers, body, app.max_body_bytes, app.body_timeout).await?;
-    let (tool, model) = check_run(&app, &value)?;
+    let caller = parts.extensions.remove::<Caller>();
+    let head = body::check_json_head(&parts.headers, app.max_body_bytes);
+    async move {
+        let caller = caller.ok_or_else(ApiError::internal)?;
+        head?;
+        let bytes = body::read_body(body, app.max_body_bytes, app.body_timeout).await?;
+        let (stored, cost, answer) = prepare_run(&app, caller, body::parse_json(&bytes)?)?;
+        match app.lifecycle.create(stored, cost).await {
+            Ok(()) => {}
+            Err(CreateError::InsufficientCredits) => {
+                return Err(ApiError::new(
+                    StatusCode::PAYMENT_REQUIRED,
+                    messages::NOT_ENOUGH_CREDITS,
+                ));
+            }
+            Err(CreateError::UnknownAccount) => {
+                return Err(ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    messages::INVALID_API_KEY,
+                ));
+            }
+        }
+        Ok(match encode::run_response(&answer) {
+            Some(bytes) => json_bytes(StatusCode::ACCEPTED, bytes.into()),
+            None => json(StatusCode::ACCEPTED, &answer),
+        })
+    }
+}
+
+/// The checks of a run's parsed body (schema, tool, model, input), then the
+/// generation to store, its cost and the answer to give once it is stored.
+fn prepare_run(
+    app: &App,
+    caller: Caller,
+    value: Value,
+) -> Result<(OwnedGeneration, u64, RunResponse), ApiError> {
+    let (tool, model) = check_run(app, &value)?;
     let request = run_request(value).ok_or_else(ApiError::invalid_json)?;
     let schema = &tool.tool.models[model.index].input_schema;
     let created_at = ids::now();
     let id = ids::object_id_at(&created_at);
     let status = app.lifecycle.initial_status();
-    let kind = tool.tool.output_type;
     let stored = OwnedGeneration {
         owner: caller.account_id,
         webhook: request.webhook,
@@ -53,7 +88,7 @@ pub async fn run(State(app): State<Arc<App>>, request: Request) -> Answer {
             id: id.clone(),
             status,
             tool: tool.tool.slug.clone(),
-            type_: kind,
+            type_: tool.tool.output_type,
             output: None,
             thumbnail: None,
             error: None,
@@ -61,31 +96,13 @@ pub async fn run(State(app): State<Arc<App>>, request: Request) -> Answer {
             created_at,
         },
     };
-    match app.lifecycle.create(stored, model.cost).await {
-        Ok(()) => {}
-        Err(CreateError::InsufficientCredits) => {
-            return Err(ApiError::new(
-                StatusCode::PAYMENT_REQUIRED,
-                messages::NOT_ENOUGH_CREDITS,
-            ));
-        }
-        Err(CreateError::UnknownAccount) => {
-            return Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                messages::INVALID_API_KEY,
-            ));
-        }
-    }
     let answer = RunResponse {
         id,
         status,
         tool: request.tool,
         created_at,
     };
-    Ok(match encode::run_response(&answer) {
-        Some(bytes) => json_bytes(StatusCode::ACCEPTED, bytes.into()),
-        None => json(StatusCode::ACCEPTED, &answer),
-    })
+    Ok((stored, model.cost, answer))
 }
 
 /// The body of a run, taken apart after the schema check has passed it (an
