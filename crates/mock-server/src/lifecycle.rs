@@ -119,10 +119,7 @@ impl Lifecycle {
         cost: u64,
     ) -> impl Future<Output = Result<(), CreateError>> + Send + '_ {
         if self.schedule.is_instant() {
-            let success = self.success(&Running {
-                id: stored.generation.id.clone(),
-                kind: stored.generation.type_,
-            });
+            let success = self.success(&stored.generation.id, stored.generation.type_);
             Either::Left(
                 self.store
                     .create_finished_generation(stored, cost, success)
@@ -182,18 +179,18 @@ impl Lifecycle {
     async fn finish(&self, generation: &Running, failure: Option<String>) {
         let outcome = match failure {
             Some(message) => Outcome::Error(message),
-            None => self.success(generation),
+            None => self.success(&generation.id, generation.kind),
         };
         let finished = self.store.finish_generation(&generation.id, outcome).await;
         self.notify(finished);
     }
 
-    /// A successful end: the output, and a thumbnail for the types that have one.
-    fn success(&self, generation: &Running) -> Outcome {
+    /// A successful end of generation `id`: the output, and a thumbnail for
+    /// the types that have one.
+    fn success(&self, id: &str, kind: GenerationType) -> Outcome {
         Outcome::Success {
-            output: self.output_url(&generation.id, generation.kind),
-            thumbnail: media::has_thumbnail(generation.kind)
-                .then(|| self.thumbnail_url(&generation.id)),
+            output: self.output_url(id, kind),
+            thumbnail: media::has_thumbnail(kind).then(|| self.thumbnail_url(id)),
         }
     }
 
