@@ -104,21 +104,10 @@ fn body_error(error: &(dyn std::error::Error + Send + Sync + 'static)) -> ApiErr
     }
 }
 
-/// Reads and parses a JSON body: the content type must be JSON, the size within
-/// `limit`, and the bytes valid UTF-8 JSON (nesting deeper than 128 levels is
-/// refused by the parser, as invalid JSON).
-pub async fn read_json(
-    headers: &HeaderMap,
-    body: Body,
-    limit: usize,
-    timeout: Duration,
-) -> Result<Value, ApiError> {
-    check_json_head(headers, limit)?;
-    parse_json(&read_body(body, limit, timeout).await?)
-}
-
-/// What [`read_json`] checks of the request's head before reading the body:
-/// the content type (`400`), then the declared length (`413`).
+/// What a JSON body's head must pass before the body is read: the content
+/// type must be JSON (`400`), then the declared length within `limit`
+/// (`413`). Then [`read_body`] reads it and [`parse_json`] parses it (nesting
+/// deeper than 128 levels is refused by the parser, as invalid JSON).
 pub fn check_json_head(headers: &HeaderMap, limit: usize) -> Result<(), ApiError> {
     if !is_json(headers) {
         return Err(ApiError::new(
