@@ -3,24 +3,27 @@
 
 use std::{
     num::NonZeroU32,
-    sync::{Arc, OnceLock},
+    sync::Arc,
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
 use artificial_studio_types::Plan;
 use governor::{
     Quota, RateLimiter,
-    clock::{Clock, DefaultClock},
+    clock::{Clock, MonotonicClock},
     middleware::StateInformationMiddleware,
     state::keyed::DefaultKeyedStateStore,
 };
 
 use crate::config::{Bucket, RateLimits};
 
+/// On `Instant`, not `governor`'s default `quanta` clock, which calibrates
+/// itself for most of a millisecond when a process first makes one: that was a
+/// sixth of every test's cold start, for a clock read a few times per request.
 type KeyedLimiter = RateLimiter<
     Arc<str>,
     DefaultKeyedStateStore<Arc<str>>,
-    DefaultClock,
+    MonotonicClock,
     StateInformationMiddleware,
 >;
 
@@ -57,8 +60,11 @@ impl RateLimiters {
             let per_minute = NonZeroU32::new(limit).unwrap_or(NonZeroU32::MIN);
             PlanBuckets {
                 limit,
-                limiter: RateLimiter::dashmap_with_clock(Quota::per_minute(per_minute), clock())
-                    .with_middleware::<StateInformationMiddleware>(),
+                limiter: RateLimiter::dashmap_with_clock(
+                    Quota::per_minute(per_minute),
+                    MonotonicClock,
+                )
+                .with_middleware::<StateInformationMiddleware>(),
             }
         };
         let buckets = match limits {
@@ -111,15 +117,6 @@ impl RateLimiters {
             }
         })
     }
-}
-
-/// The clock of every limiter in the process. Making a `quanta` clock asks the
-/// processor what it has (CPUID: an exit to the hypervisor in a VM) and sets up
-/// its counter; with a clock per limiter, that was a third of a server's cold
-/// start. One clock is as good as eight: it only reads the time.
-fn clock() -> DefaultClock {
-    static CLOCK: OnceLock<DefaultClock> = OnceLock::new();
-    CLOCK.get_or_init(DefaultClock::default).clone()
 }
 
 fn ceil_secs(duration: Duration) -> u64 {
