@@ -72,7 +72,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
     section.tables.push((String::new(), table));
     if let Some(parse) = Summary::of(&catalog) {
         section.findings.push(format!(
-            "Of the cold start, parsing and compiling the built-in catalog (`Catalog::from_yaml`, \
+            "Of the cold start, parsing and compiling the built-in catalog (`Catalog::from_json`, \
              timed separately in the same processes) takes {} over {} runs.",
             parse.show(stats::us),
             parse.n
