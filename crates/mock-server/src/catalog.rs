@@ -333,6 +333,9 @@ mod tests {
     fn a_catalog_can_be_json() {
         let catalog = Catalog::from_json(DEFAULT_CATALOG_JSON).unwrap();
         assert_eq!(catalog.tools().count(), SLUGS.len());
+        // A `--catalog` file in JSON is read by the YAML parser (JSON is YAML).
+        let via_yaml = Catalog::from_yaml(DEFAULT_CATALOG_JSON).unwrap();
+        assert_eq!(via_yaml.list_json(), catalog.list_json());
         let broken = Catalog::from_json(r#"{"tools": [], "extra": 1}"#).unwrap_err();
         assert!(broken.to_string().contains("extra"), "{broken}");
     }
