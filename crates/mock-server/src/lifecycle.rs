@@ -177,10 +177,8 @@ impl Lifecycle {
     }
 
     async fn finish(&self, generation: &Running, failure: Option<String>) {
-        let outcome = match failure {
-            Some(message) => Outcome::Error(message),
-            None => self.success(&generation.id, generation.kind),
-        };
+        let outcome =
+            Outcome::scripted_or(failure, || self.success(&generation.id, generation.kind));
         let finished = self.store.finish_generation(&generation.id, outcome).await;
         self.notify(finished);
     }

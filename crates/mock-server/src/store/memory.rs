@@ -306,10 +306,8 @@ impl MemoryStore {
         success: Outcome,
     ) -> Result<Finished, CreateError> {
         let account = self.debit(&stored.owner, cost)?;
-        let outcome = match self.take_outcome_now(&stored.generation.tool) {
-            Some(message) => Outcome::Error(message),
-            None => success,
-        };
+        let failure = self.take_outcome_now(&stored.generation.tool);
+        let outcome = Outcome::scripted_or(failure, || success);
         let finished = end(&mut stored, outcome);
         if finished.status == GenerationStatus::Error {
             account.credits.fetch_add(cost, Ordering::AcqRel);

@@ -153,6 +153,14 @@ pub enum Outcome {
     Error(String),
 }
 
+impl Outcome {
+    /// How a generation ends when its tool had `failure` scripted (`error`
+    /// with that message), or else as `success` says.
+    pub(crate) fn scripted_or(failure: Option<String>, success: impl FnOnce() -> Outcome) -> Self {
+        failure.map_or_else(success, Outcome::Error)
+    }
+}
+
 /// A scripted end for upcoming generations of a tool.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -205,10 +213,7 @@ pub async fn create_finished_in_steps<S: Store + ?Sized>(
     let id = generation.generation.id.clone();
     let tool = generation.generation.tool.clone();
     store.create_generation(generation, cost).await?;
-    let outcome = match store.take_outcome(&tool).await {
-        Some(message) => Outcome::Error(message),
-        None => success,
-    };
+    let outcome = Outcome::scripted_or(store.take_outcome(&tool).await, || success);
     Ok(store.finish_generation(&id, outcome).await)
 }
 
