@@ -34,12 +34,40 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
         .unwrap_or(now)
 }
 
-/// A new request id for `X-Request-Id`: `req_` and 16 hex characters.
-pub fn request_id() -> String {
-    let mut id = String::with_capacity(20);
-    id.push_str("req_");
-    push_hex(&mut id, rand::random::<u64>(), 16);
-    id
+/// A request id for `X-Request-Id`: `req_` and 16 hex characters, kept inline
+/// (every request writes one into a header, a log line and the journal, which
+/// keeps thousands: a string each would be an allocation each).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RequestId([u8; 20]);
+
+impl RequestId {
+    /// A new random request id.
+    pub fn random() -> Self {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let value = rand::random::<u64>();
+        let mut id = *b"req_0000000000000000";
+        for (i, digit) in id[4..].iter_mut().enumerate() {
+            *digit = HEX[((value >> ((15 - i) * 4)) & 0xf) as usize];
+        }
+        RequestId(id)
+    }
+
+    /// The id as text (ASCII by construction).
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Display for RequestId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for RequestId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
 }
 
 #[cfg(test)]
@@ -55,11 +83,17 @@ mod tests {
                 .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
         );
         assert_ne!(a, object_id());
-        let request = request_id();
+        let request = RequestId::random();
+        let text = request.as_str();
         assert!(
-            request.starts_with("req_") && request.len() == 20,
+            text.starts_with("req_")
+                && text.len() == 20
+                && text[4..]
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()),
             "{request}"
         );
+        assert_ne!(request, RequestId::random());
 
         let mut hex = String::new();
         push_hex(&mut hex, 0x0123_4567_89ab_cdef, 16);

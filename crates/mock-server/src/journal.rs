@@ -1,10 +1,13 @@
 //! The request journal: a bounded ring buffer of what clients sent, without their keys.
 
-use std::collections::VecDeque;
+use std::{collections::VecDeque, sync::Arc};
 
 use chrono::{DateTime, Utc};
+use http::Method;
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
+
+use crate::ids::RequestId;
 
 /// One request as the journal keeps it. The API key itself is never kept.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,6 +35,83 @@ pub struct JournalEntry {
     pub duration_ms: f64,
 }
 
+/// A request as it is recorded: what a [`JournalEntry`] shows, kept compact
+/// (the journal holds thousands, each made by one request and dropped by a
+/// much later one, so each allocation in it is one the allocator pays for
+/// cold; this one has a single allocation, its path).
+#[derive(Debug, Clone)]
+pub struct RequestRecord {
+    /// When the request arrived.
+    pub time: DateTime<Utc>,
+    /// The `X-Request-Id` the response carried.
+    pub request_id: RequestId,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path and the query.
+    pub target: Target,
+    /// The status answered.
+    pub status: u16,
+    /// The account the key belongs to (its id, never the key), when the key was valid.
+    pub account_id: Option<Arc<str>>,
+    /// The fault injected, if any (`500`, `reset`, `delay=100`, ...).
+    pub fault: Option<String>,
+    /// Time to produce the response head, in milliseconds.
+    pub duration_ms: f64,
+}
+
+/// A request's path and query, in one allocation.
+#[derive(Debug, Clone)]
+pub struct Target {
+    text: Box<str>,
+    /// Where the query starts in `text`, if there is one.
+    query_at: Option<usize>,
+}
+
+impl Target {
+    /// The path and query (without its `?`) of a request.
+    pub fn new(path: &str, query: Option<&str>) -> Self {
+        match query {
+            None => Target {
+                text: path.into(),
+                query_at: None,
+            },
+            Some(query) => Target {
+                text: [path, query].concat().into_boxed_str(),
+                query_at: Some(path.len()),
+            },
+        }
+    }
+
+    /// The path, without the query.
+    pub fn path(&self) -> &str {
+        let end = self.query_at.unwrap_or(self.text.len());
+        self.text.get(..end).unwrap_or_default()
+    }
+
+    /// The query string, if any.
+    pub fn query(&self) -> Option<&str> {
+        self.query_at.and_then(|at| self.text.get(at..))
+    }
+}
+
+impl RequestRecord {
+    /// The record as the journal shows it, at position `seq`.
+    pub fn entry(&self, seq: u64) -> JournalEntry {
+        JournalEntry {
+            seq,
+            time: self.time,
+            request_id: self.request_id.to_string(),
+            method: self.method.to_string(),
+            path: self.target.path().to_string(),
+            query: self.target.query().map(str::to_string),
+            status: self.status,
+            account_id: self.account_id.as_deref().map(str::to_string),
+            fault: self.fault.clone(),
+            duration_ms: self.duration_ms,
+        }
+    }
+}
+
 /// A fixed-capacity ring buffer of journal entries, oldest dropped first.
 #[derive(Debug)]
 pub struct Journal {
@@ -42,7 +122,7 @@ pub struct Journal {
 #[derive(Debug, Default)]
 struct Ring {
     next_seq: u64,
-    entries: VecDeque<JournalEntry>,
+    entries: VecDeque<(u64, RequestRecord)>,
 }
 
 impl Journal {
@@ -57,31 +137,35 @@ impl Journal {
         }
     }
 
-    /// Appends an entry, numbering it and dropping the oldest when full.
-    pub fn push(&self, mut entry: JournalEntry) {
+    /// Appends a request, numbering it, and drops the oldest past capacity.
+    pub fn push(&self, record: RequestRecord) {
         if self.capacity == 0 {
             return;
         }
         let mut ring = self.inner.lock();
-        entry.seq = ring.next_seq;
+        let seq = ring.next_seq;
         ring.next_seq += 1;
         let oldest = if ring.entries.len() >= self.capacity {
             ring.entries.pop_front()
         } else {
             None
         };
-        ring.entries.push_back(entry);
+        ring.entries.push_back((seq, record));
         drop(ring);
         // Freed after the lock: other requests need not wait for it.
         drop(oldest);
     }
 
-    /// Every entry kept, oldest first.
+    /// A copy of the entries, oldest first.
     pub fn entries(&self) -> Vec<JournalEntry> {
-        self.inner.lock().entries.iter().cloned().collect()
+        let ring = self.inner.lock();
+        ring.entries
+            .iter()
+            .map(|(seq, record)| record.entry(*seq))
+            .collect()
     }
 
-    /// Forgets every entry and restarts numbering.
+    /// Empties the journal and restarts numbering from 1.
     pub fn clear(&self) {
         let mut ring = self.inner.lock();
         ring.entries.clear();
@@ -93,14 +177,12 @@ impl Journal {
 mod tests {
     use super::*;
 
-    fn entry(path: &str) -> JournalEntry {
-        JournalEntry {
-            seq: 0,
+    fn record(path: &str) -> RequestRecord {
+        RequestRecord {
             time: Utc::now(),
-            request_id: "r".into(),
-            method: "GET".into(),
-            path: path.into(),
-            query: None,
+            request_id: RequestId::random(),
+            method: Method::GET,
+            target: Target::new(path, None),
             status: 200,
             account_id: None,
             fault: None,
@@ -112,7 +194,7 @@ mod tests {
     fn journal_keeps_only_the_newest_entries_up_to_its_capacity() {
         let journal = Journal::new(2);
         for path in ["/a", "/b", "/c"] {
-            journal.push(entry(path));
+            journal.push(record(path));
         }
         let kept: Vec<_> = journal
             .entries()
@@ -122,5 +204,29 @@ mod tests {
         assert_eq!(kept, [(2, "/b".to_string()), (3, "/c".to_string())]);
         journal.clear();
         assert!(journal.entries().is_empty());
+    }
+
+    #[test]
+    fn a_target_keeps_its_path_and_query_apart() {
+        let plain = Target::new("/api/generations", None);
+        assert_eq!((plain.path(), plain.query()), ("/api/generations", None));
+        let queried = Target::new("/api/generations", Some("limit=5&status=error"));
+        assert_eq!(queried.path(), "/api/generations");
+        assert_eq!(queried.query(), Some("limit=5&status=error"));
+        let empty = Target::new("/api/generations", Some(""));
+        assert_eq!(
+            (empty.path(), empty.query()),
+            ("/api/generations", Some(""))
+        );
+        let entry = RequestRecord {
+            target: queried,
+            ..record("/unused")
+        }
+        .entry(7);
+        assert_eq!(entry.seq, 7);
+        assert_eq!(entry.path, "/api/generations");
+        assert_eq!(entry.query.as_deref(), Some("limit=5&status=error"));
+        assert_eq!(entry.method, "GET");
+        assert!(entry.request_id.starts_with("req_"));
     }
 }

@@ -42,7 +42,7 @@ use crate::{
     config::{Bucket, RateLimits},
     faults::{FAULT_HEADER, Fault, parse_header},
     ids,
-    journal::JournalEntry,
+    journal::{RequestRecord, Target},
     ratelimit::RateDecision,
     store::Caller,
 };
@@ -184,7 +184,7 @@ fn observed(app: Arc<App>, request: Request, router: Router) -> impl Future<Outp
     async move {
         let started = Instant::now();
         let time = ids::now();
-        let request_id = ids::request_id();
+        let request_id = ids::RequestId::random();
         let method = request.method().clone();
         let uri = request.uri().clone();
         // Combinators, not `async` blocks: an `async` block keeps the future it
@@ -200,7 +200,7 @@ fn observed(app: Arc<App>, request: Request, router: Router) -> impl Future<Outp
                 unless_it_panics(answer).map(|response| (response, NOTES.with(RefCell::take))),
             )
             .await;
-        if let Ok(value) = HeaderValue::from_str(&request_id) {
+        if let Ok(value) = HeaderValue::from_str(request_id.as_str()) {
             response.headers_mut().insert(REQUEST_ID_HEADER, value);
         }
         let status = response.status().as_u16();
@@ -215,15 +215,13 @@ fn observed(app: Arc<App>, request: Request, router: Router) -> impl Future<Outp
         );
         if !uri.path().starts_with("/__mock") {
             app.store
-                .record_request(JournalEntry {
-                    seq: 0,
+                .record_request(RequestRecord {
                     time,
                     request_id,
-                    method: method.to_string(),
-                    path: uri.path().to_string(),
-                    query: uri.query().map(str::to_string),
+                    method,
+                    target: Target::new(uri.path(), uri.query()),
                     status,
-                    account_id: notes.account_id.as_deref().map(str::to_string),
+                    account_id: notes.account_id,
                     fault: notes.fault,
                     duration_ms: elapsed.as_secs_f64() * 1000.0,
                 })

@@ -9,8 +9,9 @@ use std::{
     },
 };
 
-use artificial_studio_types::{Account, GenerationStatus, Plan};
+use artificial_studio_types::{Account, Generation, GenerationStatus, GenerationType, Plan};
 use chrono::{DateTime, Utc};
+use serde_json::Map;
 // Faster than SipHash on the short keys looked up several times per request;
 // still seeded per process.
 use foldhash::HashMap;
@@ -26,7 +27,7 @@ use crate::{
     config::{AccountConfig, Bucket, RateLimits},
     faults::{Fault, FaultRule, FaultRules},
     ids,
-    journal::{Journal, JournalEntry},
+    journal::{Journal, JournalEntry, RequestRecord},
     ratelimit::{RateDecision, RateLimiters},
     validation::ListQuery,
     webhooks::WebhookDelivery,
@@ -120,25 +121,190 @@ impl Accounts {
     }
 }
 
+/// A generation as the store keeps it.
+///
+/// At the cap, a hundred thousand of these are alive, each made by one request
+/// and freed by a much later one: memory the allocator hands out cold and gets
+/// back cold, which costs far more per block than the short-lived allocations
+/// of a request. So the generation's text (tool, URLs, error, webhook, and the
+/// payload as JSON) is kept end to end in one allocation instead of a dozen
+/// strings and a map, and the [`Generation`] is rebuilt when it is read.
 struct Entry {
-    stored: OwnedGeneration,
+    owner: Arc<str>,
+    status: GenerationStatus,
+    type_: GenerationType,
+    created_at: DateTime<Utc>,
     cost: u64,
+    text: Text,
     /// The generation serialized, once asked for; emptied when it changes.
     json: OnceLock<GenerationJson>,
 }
 
+/// The pieces of an [`Entry`]'s text, in the order they are kept.
+#[derive(Clone, Copy)]
+enum Piece {
+    Tool,
+    Output,
+    Thumbnail,
+    Error,
+    Webhook,
+    Payload,
+}
+
+const PIECES: usize = 6;
+
+/// Strings kept end to end in one allocation: piece `i` is
+/// `all[ends[i - 1]..ends[i]]`, absent if `present[i]` is false.
+struct Text {
+    all: Box<str>,
+    ends: [usize; PIECES],
+    present: [bool; PIECES],
+}
+
+impl Text {
+    fn new(pieces: [Option<&str>; PIECES]) -> Self {
+        let mut all = String::with_capacity(pieces.iter().flatten().map(|p| p.len()).sum());
+        let mut ends = [0; PIECES];
+        let mut present = [false; PIECES];
+        for (i, piece) in pieces.into_iter().enumerate() {
+            if let Some(piece) = piece {
+                all.push_str(piece);
+                present[i] = true;
+            }
+            ends[i] = all.len();
+        }
+        Text {
+            all: all.into_boxed_str(),
+            ends,
+            present,
+        }
+    }
+
+    fn get(&self, piece: Piece) -> Option<&str> {
+        let i = piece as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.present[i]
+            .then(|| self.all.get(start..self.ends[i]))
+            .flatten()
+    }
+
+    fn string(&self, piece: Piece) -> Option<String> {
+        self.get(piece).map(str::to_string)
+    }
+}
+
 impl Entry {
     fn new(stored: OwnedGeneration, cost: u64) -> Self {
+        let OwnedGeneration {
+            owner,
+            generation,
+            webhook,
+        } = stored;
+        // A map of JSON values always serializes; the fallback is never taken.
+        let payload = serde_json::to_string(&generation.payload).unwrap_or_else(|error| {
+            tracing::error!(%error, "a generation's payload could not be serialized");
+            "{}".to_string()
+        });
         Entry {
-            stored,
+            owner,
+            status: generation.status,
+            type_: generation.type_,
+            created_at: generation.created_at,
             cost,
+            text: Text::new([
+                Some(&generation.tool),
+                generation.output.as_deref(),
+                generation.thumbnail.as_deref(),
+                generation.error.as_deref(),
+                webhook.as_deref(),
+                Some(&payload),
+            ]),
             json: OnceLock::new(),
         }
     }
 
-    /// Drops the serialized copy: to call before the generation changes.
-    fn changing(&mut self) {
-        self.json = OnceLock::new();
+    /// The generation as the API shows it, rebuilt.
+    fn generation(&self, id: &str) -> Generation {
+        let payload = self.text.get(Piece::Payload).unwrap_or("{}");
+        // Written by `new` from a map; read back the same.
+        let payload = serde_json::from_str(payload).unwrap_or_else(|error| {
+            tracing::error!(%error, "a stored payload could not be read back");
+            Map::new()
+        });
+        Generation {
+            id: id.to_string(),
+            status: self.status,
+            tool: self.text.string(Piece::Tool).unwrap_or_default(),
+            type_: self.type_,
+            output: self.text.string(Piece::Output),
+            thumbnail: self.text.string(Piece::Thumbnail),
+            error: self.text.string(Piece::Error),
+            payload,
+            created_at: self.created_at,
+        }
+    }
+
+    /// The generation with its owner and webhook, rebuilt.
+    fn owned(&self, id: &str) -> OwnedGeneration {
+        OwnedGeneration {
+            owner: self.owner.clone(),
+            generation: self.generation(id),
+            webhook: self.text.string(Piece::Webhook),
+        }
+    }
+}
+
+/// A generation id as the store's maps keep it: the 12 bytes of a
+/// 24-lowercase-hex-digit id inline (every id the server makes), any other
+/// text boxed. Inline keys cost no allocation, however many maps hold them.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Hex([u8; 12]),
+    Text(Box<str>),
+}
+
+impl Key {
+    fn of(id: &str) -> Key {
+        fn digit(c: u8) -> Option<u8> {
+            match c {
+                b'0'..=b'9' => Some(c - b'0'),
+                b'a'..=b'f' => Some(c - b'a' + 10),
+                _ => None,
+            }
+        }
+        let hex = id.as_bytes();
+        let mut bytes = [0u8; 12];
+        if hex.len() == 24 {
+            let parsed = bytes.iter_mut().zip(hex.chunks_exact(2)).all(|(b, pair)| {
+                match (digit(pair[0]), digit(pair[1])) {
+                    (Some(high), Some(low)) => {
+                        *b = (high << 4) | low;
+                        true
+                    }
+                    _ => false,
+                }
+            });
+            if parsed {
+                return Key::Hex(bytes);
+            }
+        }
+        Key::Text(id.into())
+    }
+
+    /// The id as text again.
+    fn id(&self) -> String {
+        match self {
+            Key::Hex(bytes) => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let mut id = String::with_capacity(24);
+                for b in bytes {
+                    id.push(char::from(HEX[usize::from(b >> 4)]));
+                    id.push(char::from(HEX[usize::from(b & 0xf)]));
+                }
+                id
+            }
+            Key::Text(text) => text.to_string(),
+        }
     }
 }
 
@@ -147,11 +313,11 @@ struct Generations {
     /// Boxed: a table slot holds a pointer, not a whole generation, so growing
     /// and rehashing the table (which removals at the cap make frequent) moves
     /// a few bytes per generation instead of a few hundred.
-    by_id: HashMap<Arc<str>, Box<Entry>>,
+    by_id: HashMap<Key, Box<Entry>>,
     /// Every id, oldest first, for eviction.
-    order: VecDeque<Arc<str>>,
+    order: VecDeque<Key>,
     /// Each owner's ids, oldest first, for listing.
-    by_owner: HashMap<Arc<str>, VecDeque<Arc<str>>>,
+    by_owner: HashMap<Arc<str>, VecDeque<Key>>,
 }
 
 /// Ends a running generation as `outcome` says (the refund is the caller's),
@@ -191,11 +357,11 @@ impl Generations {
         let mut evicted = None;
         while self.by_id.len() > cap {
             let by_id = &self.by_id;
-            let Some(index) = self.order.iter().position(|id| {
-                by_id
-                    .get(id)
-                    .is_some_and(|e| e.stored.generation.status.is_final())
-            }) else {
+            let Some(index) = self
+                .order
+                .iter()
+                .position(|id| by_id.get(id).is_some_and(|e| e.status.is_final()))
+            else {
                 break; // only running generations left: none is ever lost
             };
             let Some(id) = self.order.remove(index) else {
@@ -204,7 +370,7 @@ impl Generations {
             let Some(entry) = self.by_id.remove(&id) else {
                 continue;
             };
-            if let Some(ids) = self.by_owner.get_mut(&entry.stored.owner)
+            if let Some(ids) = self.by_owner.get_mut(&entry.owner)
                 && let Some(at) = ids.iter().position(|x| *x == id)
             {
                 ids.remove(at);
@@ -330,8 +496,10 @@ impl MemoryStore {
 
     /// Stores a generation whose cost is paid, evicting beyond the cap.
     fn insert(&self, stored: OwnedGeneration, cost: u64) {
-        let id: Arc<str> = Arc::from(stored.generation.id.as_str());
+        let id = Key::of(&stored.generation.id);
         let owner = stored.owner.clone();
+        // Built before the lock: packing the text is most of the work.
+        let entry = Box::new(Entry::new(stored, cost));
         let mut generations = self.generations.write();
         generations.order.push_back(id.clone());
         generations
@@ -339,9 +507,7 @@ impl MemoryStore {
             .entry(owner)
             .or_default()
             .push_back(id.clone());
-        generations
-            .by_id
-            .insert(id, Box::new(Entry::new(stored, cost)));
+        generations.by_id.insert(id, entry);
         let evicted = generations.evict_beyond(self.options.max_generations);
         drop(generations);
         drop(evicted);
@@ -349,7 +515,11 @@ impl MemoryStore {
 
     /// `read` applied to a generation's entry under the read lock.
     fn with_entry<T>(&self, id: &str, read: impl FnOnce(&Entry) -> T) -> Option<T> {
-        self.generations.read().by_id.get(id).map(|e| read(e))
+        self.generations
+            .read()
+            .by_id
+            .get(&Key::of(id))
+            .map(|e| read(e))
     }
 
     fn list_now(&self, owner: &str, query: ListQuery) -> GenerationPage {
@@ -365,19 +535,22 @@ impl MemoryStore {
         let newest_first = ids
             .iter()
             .rev()
-            .filter_map(|id| generations.by_id.get(id))
-            .map(|e| &e.stored.generation);
+            .filter_map(|key| generations.by_id.get(key).map(|e| (key, e)));
         match query.status {
             None => GenerationPage {
                 total: ids.len() as u64,
-                data: newest_first.skip(offset).take(limit).cloned().collect(),
+                data: newest_first
+                    .skip(offset)
+                    .take(limit)
+                    .map(|(key, e)| e.generation(&key.id()))
+                    .collect(),
             },
             Some(status) => {
                 let mut total = 0u64;
                 let mut data = Vec::new();
-                for generation in newest_first.filter(|g| g.status == status) {
+                for (key, entry) in newest_first.filter(|(_, e)| e.status == status) {
                     if total as usize >= offset && data.len() < limit {
-                        data.push(generation.clone());
+                        data.push(entry.generation(&key.id()));
                     }
                     total += 1;
                 }
@@ -388,15 +561,16 @@ impl MemoryStore {
 
     fn finish_now(&self, id: &str, outcome: Outcome) -> Option<Finished> {
         let mut generations = self.generations.write();
-        let entry = generations.by_id.get_mut(id)?;
-        if entry.stored.generation.status.is_final() {
+        let entry = generations.by_id.get_mut(&Key::of(id))?;
+        if entry.status.is_final() {
             return None;
         }
-        entry.changing();
-        let finished = end(&mut entry.stored, outcome);
+        let mut stored = entry.owned(id);
+        let finished = end(&mut stored, outcome);
+        **entry = Entry::new(stored, entry.cost);
         if finished.status == GenerationStatus::Error {
             let refund = entry.cost;
-            if let Some(account) = self.accounts.read().by_id.get(&entry.stored.owner) {
+            if let Some(account) = self.accounts.read().by_id.get(&entry.owner) {
                 account.credits.fetch_add(refund, Ordering::AcqRel);
             }
         }
@@ -522,11 +696,15 @@ impl Store for MemoryStore {
     }
 
     fn generation<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<OwnedGeneration>> {
-        StoreFuture::ready(self.with_entry(id, |e| e.stored.clone()))
+        StoreFuture::ready(self.with_entry(id, |e| e.owned(id)))
     }
 
     fn generation_json<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<GenerationJson>> {
-        let json = |e: &Entry| e.json.get_or_init(|| GenerationJson::of(&e.stored)).clone();
+        let json = |e: &Entry| {
+            e.json
+                .get_or_init(|| GenerationJson::of(&e.owned(id)))
+                .clone()
+        };
         StoreFuture::ready(self.with_entry(id, json))
     }
 
@@ -539,12 +717,12 @@ impl Store for MemoryStore {
     }
 
     fn set_status<'a>(&'a self, id: &'a str, status: GenerationStatus) -> StoreFuture<'a, ()> {
-        if let Some(entry) = self.generations.write().by_id.get_mut(id)
-            && !entry.stored.generation.status.is_final()
+        if let Some(entry) = self.generations.write().by_id.get_mut(&Key::of(id))
+            && !entry.status.is_final()
             && !status.is_final()
         {
-            entry.changing();
-            entry.stored.generation.status = status;
+            entry.json = OnceLock::new();
+            entry.status = status;
         }
         StoreFuture::ready(())
     }
@@ -578,8 +756,8 @@ impl Store for MemoryStore {
         StoreFuture::ready(self.uploads.read().files.get(id).cloned())
     }
 
-    fn record_request(&self, entry: JournalEntry) -> StoreFuture<'_, ()> {
-        self.journal.push(entry);
+    fn record_request(&self, record: RequestRecord) -> StoreFuture<'_, ()> {
+        self.journal.push(record);
         StoreFuture::ready(())
     }
 
@@ -661,6 +839,68 @@ mod tests {
                 created_at: Utc::now(),
             },
         }
+    }
+
+    /// A generation kept packed reads back field for field: every optional
+    /// piece present or absent, a payload with nesting, numbers and text
+    /// outside ASCII, its fields in their order.
+    #[test]
+    fn a_packed_generation_reads_back_as_it_was_stored() {
+        let owner: Arc<str> = Arc::from("acc_1");
+        let payload = serde_json::json!({
+            "model": "seedream-4",
+            "prompt": "un phare au crépuscule \"quoted\" 🌅",
+            "seed": -12,
+            "guidance": 0.1,
+            "big": 18446744073709551615u64,
+            "size": {"w": 1024, "h": null},
+            "tags": ["a", 1, true],
+            "empty": ""
+        });
+        let serde_json::Value::Object(payload) = payload else {
+            unreachable!("a JSON object literal");
+        };
+        let mut full = generation(&owner);
+        full.generation.payload = payload;
+        full.generation.status = GenerationStatus::Success;
+        full.generation.output = Some("http://127.0.0.1:1/outputs/x.png".into());
+        full.generation.thumbnail = Some("http://127.0.0.1:1/thumbnails/x.png".into());
+        full.webhook = Some("https://hooks.example.com/a?b=c".into());
+        let mut failed = generation(&owner);
+        failed.generation.status = GenerationStatus::Error;
+        failed.generation.error = Some(String::new());
+        for stored in [full, failed, generation(&owner)] {
+            let id = stored.generation.id.clone();
+            let entry = Entry::new(stored.clone(), 3);
+            let back = entry.owned(&id);
+            assert_eq!(back.generation, stored.generation);
+            assert_eq!(back.webhook, stored.webhook);
+            assert_eq!(back.owner, stored.owner);
+            let keys: Vec<_> = back.generation.payload.keys().collect();
+            let expected: Vec<_> = stored.generation.payload.keys().collect();
+            assert_eq!(keys, expected, "the payload keeps its order");
+        }
+    }
+
+    /// Ids the server makes are kept as 12 bytes and read back the same; any
+    /// other text (upper case, another length, not hex) is kept as it is.
+    #[test]
+    fn keys_keep_every_id_exactly() {
+        let made = ids::object_id();
+        assert!(matches!(Key::of(&made), Key::Hex(_)));
+        for id in [
+            made.as_str(),
+            "000000000000000000000000",
+            "ffffffffffffffffffffffff",
+            "6B0C9A567FA94B8F371B5B54",
+            "6b0c9a567fa94b8f371b5b5",
+            "6b0c9a567fa94b8f371b5b5g",
+            "",
+            "é",
+        ] {
+            assert_eq!(Key::of(id).id(), id);
+        }
+        assert!(Key::of("6B0C9A567FA94B8F371B5B54") != Key::of("6b0c9a567fa94b8f371b5b54"));
     }
 
     /// The JSON the polling endpoint would send.

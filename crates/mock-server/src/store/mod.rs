@@ -28,7 +28,7 @@ use crate::{
     Error,
     config::{AccountConfig, Bucket},
     faults::{Fault, FaultRule},
-    journal::JournalEntry,
+    journal::{JournalEntry, RequestRecord},
     ratelimit::RateDecision,
     validation::ListQuery,
     webhooks::WebhookDelivery,
@@ -298,7 +298,7 @@ pub trait Store: Send + Sync + 'static {
     fn upload<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<StoredUpload>>;
 
     /// Appends a request to the journal.
-    fn record_request(&self, entry: JournalEntry) -> StoreFuture<'_, ()>;
+    fn record_request(&self, record: RequestRecord) -> StoreFuture<'_, ()>;
     /// The journal, oldest first.
     fn journal(&self) -> StoreFuture<'_, Vec<JournalEntry>>;
     /// Empties the journal.
