@@ -349,6 +349,21 @@ fn end(stored: &mut OwnedGeneration, outcome: Outcome) -> Finished {
 }
 
 impl Generations {
+    /// Sizes the id table for life at the cap, once, when the cap is first
+    /// reached. At the cap each run inserts one id and removes another; the
+    /// removals leave tombstones, and a table more than half full cleans them
+    /// by doubling, which it would do once, at some later moment, growing the
+    /// server's memory past the cap by the table's size. Doubling now, at the
+    /// cap, makes it happen at a known point: after it the table is at most
+    /// half full and cleans its tombstones in place, so memory stays flat.
+    fn room_for_churn(&mut self, cap: usize) {
+        let len = self.by_id.len();
+        let wanted = cap.saturating_mul(2);
+        if len >= cap && self.by_id.capacity() < wanted {
+            self.by_id.reserve(wanted - len);
+        }
+    }
+
     /// Removes generations, oldest finished first, until at most `cap` are
     /// kept, and hands back the last one removed (usually the only one) for
     /// the caller to drop once it has released the lock: freeing a generation
@@ -508,6 +523,7 @@ impl MemoryStore {
             .or_default()
             .push_back(id.clone());
         generations.by_id.insert(id, entry);
+        generations.room_for_churn(self.options.max_generations);
         let evicted = generations.evict_beyond(self.options.max_generations);
         drop(generations);
         drop(evicted);
@@ -901,6 +917,45 @@ mod tests {
             assert_eq!(Key::of(id).id(), id);
         }
         assert!(Key::of("6B0C9A567FA94B8F371B5B54") != Key::of("6b0c9a567fa94b8f371b5b54"));
+    }
+
+    /// Reaching the cap sizes the id table once for the churn at the cap;
+    /// any number of runs after that neither grows it nor loses a generation.
+    #[tokio::test]
+    async fn the_id_table_stops_growing_at_the_cap() {
+        let cap = 1000;
+        let store = MemoryStore::new(
+            vec![AccountConfig::new("k", Plan::Pro, 1_000_000)],
+            MemoryStoreOptions {
+                rate_limits: RateLimits::Off,
+                max_generations: cap,
+                journal_capacity: 0,
+            },
+        );
+        let caller = store.authenticate("k").await.unwrap();
+        let finished = || {
+            let mut stored = generation(&caller.account_id);
+            stored.generation.status = GenerationStatus::Success;
+            stored
+        };
+        for _ in 0..cap {
+            store.create_generation(finished(), 1).await.unwrap();
+        }
+        let at_cap = store.generations.read().by_id.capacity();
+        assert!(at_cap >= 2 * cap, "{at_cap}");
+        let mut last = String::new();
+        for _ in 0..20 * cap {
+            let stored = finished();
+            last = stored.generation.id.clone();
+            store.create_generation(stored, 1).await.unwrap();
+        }
+        {
+            let generations = store.generations.read();
+            assert_eq!(generations.by_id.capacity(), at_cap);
+            assert_eq!(generations.by_id.len(), cap);
+            assert_eq!(generations.order.len(), cap);
+        }
+        assert!(store.generation(&last).await.is_some());
     }
 
     /// The JSON the polling endpoint would send.
