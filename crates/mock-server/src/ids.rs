@@ -17,12 +17,49 @@ pub fn object_id_at(time: &chrono::DateTime<chrono::Utc>) -> String {
     id
 }
 
+/// The 12 bytes an object id spells in hex, if `id` is one: 24 lowercase hex
+/// digits, as [`object_id`] makes them. [`object_id_text`] is the inverse.
+pub fn object_id_bytes(id: &str) -> Option<[u8; 12]> {
+    let digits = id.as_bytes();
+    if digits.len() != 24 {
+        return None;
+    }
+    let mut bytes = [0u8; 12];
+    for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
+        *byte = (hex_value(pair[0])? << 4) | hex_value(pair[1])?;
+    }
+    Some(bytes)
+}
+
+/// The object id whose bytes are `bytes` (the inverse of [`object_id_bytes`]).
+pub fn object_id_text(bytes: &[u8; 12]) -> String {
+    let mut id = String::with_capacity(24);
+    for byte in bytes {
+        push_hex(&mut id, u64::from(*byte), 2);
+    }
+    id
+}
+
 /// Appends the low `digits` hex digits of `value`, zero-padded, lowercase
 /// (a few times cheaper than `write!` with `{:016x}`, on every request).
 fn push_hex(out: &mut String, value: u64, digits: u32) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     for shift in (0..digits).rev() {
-        out.push(char::from(HEX[((value >> (shift * 4)) & 0xf) as usize]));
+        out.push(char::from(hex_digit(value >> (shift * 4))));
+    }
+}
+
+/// The lowercase hex digit of the low 4 bits of `value`.
+fn hex_digit(value: u64) -> u8 {
+    b"0123456789abcdef"[(value & 0xf) as usize]
+}
+
+/// The value of a lowercase hex digit (upper case is not one: ids are
+/// compared as text, so `A` and `a` name different ids).
+fn hex_value(digit: u8) -> Option<u8> {
+    match digit {
+        b'0'..=b'9' => Some(digit - b'0'),
+        b'a'..=b'f' => Some(digit - b'a' + 10),
+        _ => None,
     }
 }
 
@@ -43,11 +80,10 @@ pub struct RequestId([u8; 20]);
 impl RequestId {
     /// A new random request id.
     pub fn random() -> Self {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
         let value = rand::random::<u64>();
         let mut id = *b"req_0000000000000000";
         for (i, digit) in id[4..].iter_mut().enumerate() {
-            *digit = HEX[((value >> ((15 - i) * 4)) & 0xf) as usize];
+            *digit = hex_digit(value >> ((15 - i) * 4));
         }
         RequestId(id)
     }
@@ -99,6 +135,21 @@ mod tests {
         push_hex(&mut hex, 0x0123_4567_89ab_cdef, 16);
         push_hex(&mut hex, 0xa5, 8);
         assert_eq!(hex, "0123456789abcdef000000a5");
+
+        let bytes = [
+            0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0, 0, 0, 0xa5,
+        ];
+        assert_eq!(object_id_bytes(&hex), Some(bytes));
+        assert_eq!(object_id_text(&bytes), hex);
+        assert_eq!(object_id_bytes(&a).map(|b| object_id_text(&b)), Some(a));
+        for not_one in [
+            "0123456789ABCDEF000000A5",
+            "0123456789abcdef000000a",
+            "0123456789abcdef000000ag",
+            "",
+        ] {
+            assert_eq!(object_id_bytes(not_one), None, "{not_one}");
+        }
     }
 
     #[test]

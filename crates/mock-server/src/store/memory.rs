@@ -224,7 +224,7 @@ impl Entry {
     }
 
     /// The generation as the API shows it, rebuilt.
-    fn generation(&self, id: &str) -> Generation {
+    fn generation(&self, id: String) -> Generation {
         let payload = self.text.get(Piece::Payload).unwrap_or("{}");
         // Written by `new` from a map; read back the same.
         let payload = serde_json::from_str(payload).unwrap_or_else(|error| {
@@ -232,7 +232,7 @@ impl Entry {
             Map::new()
         });
         Generation {
-            id: id.to_string(),
+            id,
             status: self.status,
             tool: self.text.string(Piece::Tool).unwrap_or_default(),
             type_: self.type_,
@@ -248,7 +248,7 @@ impl Entry {
     fn owned(&self, id: &str) -> OwnedGeneration {
         OwnedGeneration {
             owner: self.owner.clone(),
-            generation: self.generation(id),
+            generation: self.generation(id.to_string()),
             webhook: self.text.string(Piece::Webhook),
         }
     }
@@ -265,44 +265,13 @@ enum Key {
 
 impl Key {
     fn of(id: &str) -> Key {
-        fn digit(c: u8) -> Option<u8> {
-            match c {
-                b'0'..=b'9' => Some(c - b'0'),
-                b'a'..=b'f' => Some(c - b'a' + 10),
-                _ => None,
-            }
-        }
-        let hex = id.as_bytes();
-        let mut bytes = [0u8; 12];
-        if hex.len() == 24 {
-            let parsed = bytes.iter_mut().zip(hex.chunks_exact(2)).all(|(b, pair)| {
-                match (digit(pair[0]), digit(pair[1])) {
-                    (Some(high), Some(low)) => {
-                        *b = (high << 4) | low;
-                        true
-                    }
-                    _ => false,
-                }
-            });
-            if parsed {
-                return Key::Hex(bytes);
-            }
-        }
-        Key::Text(id.into())
+        ids::object_id_bytes(id).map_or_else(|| Key::Text(id.into()), Key::Hex)
     }
 
     /// The id as text again.
     fn id(&self) -> String {
         match self {
-            Key::Hex(bytes) => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                let mut id = String::with_capacity(24);
-                for b in bytes {
-                    id.push(char::from(HEX[usize::from(b >> 4)]));
-                    id.push(char::from(HEX[usize::from(b & 0xf)]));
-                }
-                id
-            }
+            Key::Hex(bytes) => ids::object_id_text(bytes),
             Key::Text(text) => text.to_string(),
         }
     }
@@ -558,7 +527,7 @@ impl MemoryStore {
                 data: newest_first
                     .skip(offset)
                     .take(limit)
-                    .map(|(key, e)| e.generation(&key.id()))
+                    .map(|(key, e)| e.generation(key.id()))
                     .collect(),
             },
             Some(status) => {
@@ -566,7 +535,7 @@ impl MemoryStore {
                 let mut data = Vec::new();
                 for (key, entry) in newest_first.filter(|(_, e)| e.status == status) {
                     if total as usize >= offset && data.len() < limit {
-                        data.push(entry.generation(&key.id()));
+                        data.push(entry.generation(key.id()));
                     }
                     total += 1;
                 }
