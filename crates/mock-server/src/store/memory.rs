@@ -920,7 +920,10 @@ mod tests {
         }
         {
             let generations = store.generations.read();
-            assert_eq!(generations.by_id.capacity(), at_cap);
+            // `capacity()` is items plus room left, and tombstones take room
+            // until the table cleans them, so it moves below `at_cap`; a
+            // doubled table would read about twice it.
+            assert!(generations.by_id.capacity() <= at_cap);
             assert_eq!(generations.by_id.len(), cap);
             assert_eq!(generations.order.len(), cap);
         }
