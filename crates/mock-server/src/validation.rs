@@ -408,6 +408,8 @@ pub fn payload_with_defaults(
             at += 1;
         }
     }
+    // The model that runs is the one recorded, whatever a schema's field
+    // `model` says.
     input.shift_insert(0, "model".to_string(), Value::String(model.to_string()));
     input
 }
@@ -421,10 +423,17 @@ fn payload_rebuilt(
     let mut payload = Map::with_capacity(schema.properties.len() + 1);
     payload.insert("model".to_string(), Value::String(model.to_string()));
     for (name, field) in &schema.properties {
-        if let Some((name, value)) = input.remove_entry(name) {
-            payload.insert(name, value);
-        } else if let Some(default) = &field.default {
-            payload.insert(name.clone(), default.clone());
+        match input.remove_entry(name) {
+            // The model that runs is the one recorded.
+            _ if name == "model" => {}
+            Some((name, value)) => {
+                payload.insert(name, value);
+            }
+            None => {
+                if let Some(default) = &field.default {
+                    payload.insert(name.clone(), default.clone());
+                }
+            }
         }
     }
     payload
@@ -575,19 +584,22 @@ mod tests {
         })
     }
 
-    /// A schema of five fields, the second and fourth with defaults.
-    fn schema_with_defaults() -> InputSchema {
-        serde_json::from_value(json!({
-            "type": "object",
-            "properties": {
-                "a": { "type": "string" },
-                "b": { "type": "string", "default": "bee" },
-                "c": { "type": "integer" },
-                "d": { "type": "integer", "default": 4 },
-                "e": { "type": "boolean" }
-            }
-        }))
-        .unwrap()
+    /// A schema of five fields, the second and fourth with defaults, and
+    /// with `with_model` a field `model` too (third, with a default).
+    fn schema_with_defaults(with_model: bool) -> InputSchema {
+        let mut properties = serde_json::Map::new();
+        properties.insert("a".into(), json!({ "type": "string" }));
+        properties.insert("b".into(), json!({ "type": "string", "default": "bee" }));
+        if with_model {
+            properties.insert(
+                "model".into(),
+                json!({ "type": "string", "default": "m-0" }),
+            );
+        }
+        properties.insert("c".into(), json!({ "type": "integer" }));
+        properties.insert("d".into(), json!({ "type": "integer", "default": 4 }));
+        properties.insert("e".into(), json!({ "type": "boolean" }));
+        serde_json::from_value(json!({ "type": "object", "properties": properties })).unwrap()
     }
 
     proptest! {
@@ -597,8 +609,9 @@ mod tests {
         fn the_payload_is_the_same_whatever_the_order_of_the_input(
             keys in proptest::sample::subsequence(vec!["a", "b", "c", "d", "e", "model"], 0..=6)
                 .prop_shuffle(),
+            with_model in any::<bool>(),
         ) {
-            let schema = schema_with_defaults();
+            let schema = schema_with_defaults(with_model);
             let input: Map<String, Value> = keys
                 .iter()
                 .map(|k| (k.to_string(), json!(format!("given {k}"))))

@@ -4,7 +4,7 @@
 use std::{future::Future, sync::Arc};
 
 use artificial_studio_types::{
-    Generation, GenerationList, Pagination, RunRequest, RunResponse, messages,
+    Generation, GenerationList, Pagination, RunRequest, RunResponse, ValidationIssue, messages,
 };
 use axum::{
     Extension,
@@ -45,7 +45,7 @@ pub fn run(State(app): State<Arc<App>>, request: Request) -> impl Future<Output 
         let caller = caller.ok_or_else(ApiError::internal)?;
         head?;
         let bytes = body::read_body(body, app.max_body_bytes, app.body_timeout).await?;
-        let (stored, cost, answer) = prepare_run(&app, caller, body::parse_json(&bytes)?)?;
+        let (stored, cost, answer) = prepare_run(&app, caller, parse_run(&bytes)?)?;
         match app.lifecycle.create(stored, cost).await {
             Ok(()) => {}
             Err(CreateError::InsufficientCredits) => {
@@ -73,17 +73,21 @@ pub fn run(State(app): State<Arc<App>>, request: Request) -> impl Future<Output 
 fn prepare_run(
     app: &App,
     caller: Caller,
-    value: Value,
+    mut body: RunBody,
 ) -> Result<(OwnedGeneration, u64, RunResponse), ApiError> {
-    let (tool, model) = check_run(app, &value)?;
-    let request = run_request(value).ok_or_else(ApiError::invalid_json)?;
+    let (tool, model) = check_run(app, &mut body)?;
+    // Once the checks have passed, the tool is a string and the input an
+    // object: the other cases are unreachable.
+    let (Some(slug), Value::Object(input)) = (body.tool, body.input) else {
+        return Err(ApiError::invalid_json());
+    };
     let schema = &tool.tool.models[model.index].input_schema;
     let created_at = ids::now();
     let id = ids::object_id_at(&created_at);
     let status = app.lifecycle.initial_status();
     let stored = OwnedGeneration {
         owner: caller.account_id,
-        webhook: request.webhook,
+        webhook: body.webhook,
         generation: Generation {
             id: id.clone(),
             status,
@@ -92,45 +96,87 @@ fn prepare_run(
             output: None,
             thumbnail: None,
             error: None,
-            payload: validation::payload_with_defaults(request.input, schema, &model.slug),
+            payload: validation::payload_with_defaults(input, schema, &model.slug),
             created_at,
         },
     };
     let answer = RunResponse {
         id,
         status,
-        tool: request.tool,
+        tool: slug,
         created_at,
     };
     Ok((stored, model.cost, answer))
 }
 
-/// The body of a run, taken apart after the schema check has passed it (an
-/// object with a string `tool`, an object `input`, an optional string or null
-/// `webhook` and nothing else): the fields move out of the parsed value, where
-/// deserializing would build `input`'s map a second time. `None` for any
-/// other shape, which the schema check makes unreachable.
-fn run_request(value: Value) -> Option<RunRequest> {
-    let Value::Object(body) = value else {
+/// The body of a run, parsed: its fields that have the types the schema
+/// wants, and what the schema check found wrong with it.
+#[derive(Debug, PartialEq)]
+struct RunBody {
+    /// `tool`, when it is a string.
+    tool: Option<String>,
+    /// `input`, whatever it is (`null` when absent).
+    input: Value,
+    /// `webhook`, when it is a string.
+    webhook: Option<String>,
+    /// The problems the schema of the whole body found.
+    issues: Vec<ValidationIssue>,
+}
+
+/// Parses a run's body and checks it against the spec's `RunRequest` schema.
+///
+/// A body the generated [`RunRequest`] deserializes from (strictly: an
+/// object, no unknown or repeated field, each field of its type) is one the
+/// schema passes, so it takes a fast path: the fields are read straight into
+/// their places, with no map built for the body and no schema walk. Any other
+/// body, valid JSON or not, takes the general path, which parses a `Value`,
+/// runs the schema and reports what it finds; the two agree wherever the
+/// fast one answers (tested below).
+fn parse_run(bytes: &[u8]) -> Result<RunBody, ApiError> {
+    match typed_run(bytes) {
+        Some(body) => Ok(body),
+        None => loose_run(bytes),
+    }
+}
+
+/// The fast path of [`parse_run`], or `None` to take the general one.
+fn typed_run(bytes: &[u8]) -> Option<RunBody> {
+    // A struct deserializes from a JSON array too (its fields in order); the
+    // schema wants an object.
+    if bytes.trim_ascii_start().first() != Some(&b'{') {
         return None;
+    }
+    let request: RunRequest = serde_json::from_slice(bytes).ok()?;
+    Some(RunBody {
+        tool: Some(request.tool),
+        input: Value::Object(request.input),
+        webhook: request.webhook,
+        issues: Vec::new(),
+    })
+}
+
+/// The general path of [`parse_run`]: `Invalid JSON body`, or the body with
+/// the schema's issues.
+fn loose_run(bytes: &[u8]) -> Result<RunBody, ApiError> {
+    let value = body::parse_json(bytes)?;
+    let validator = validation::run_request_validator().map_err(|_| ApiError::internal())?;
+    let mut body = RunBody {
+        tool: None,
+        input: Value::Null,
+        webhook: None,
+        issues: validation::issues(validator, &value, ""),
     };
-    // One pass over the (at most three) fields: cheaper than a hashed lookup
-    // of each, with the SipHash `serde_json`'s map uses.
-    let (mut tool, mut input, mut webhook) = (None, None, None);
-    for (key, value) in body {
-        match (key.as_str(), value) {
-            ("tool", Value::String(slug)) => tool = Some(slug),
-            ("input", Value::Object(fields)) => input = Some(fields),
-            ("webhook", Value::String(url)) => webhook = Some(url),
-            ("webhook", Value::Null) => {}
-            _ => return None,
+    if let Value::Object(fields) = value {
+        for (key, value) in fields {
+            match (key.as_str(), value) {
+                ("tool", Value::String(slug)) => body.tool = Some(slug),
+                ("input", input) => body.input = input,
+                ("webhook", Value::String(url)) => body.webhook = Some(url),
+                _ => {}
+            }
         }
     }
-    Some(RunRequest {
-        input: input?,
-        tool: tool?,
-        webhook,
-    })
+    Ok(body)
 }
 
 /// The field `name` of a small JSON object, found by walking its fields
@@ -144,20 +190,19 @@ fn field<'v>(object: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
 /// Schema, tool, model and input checks of a run, in that order. Schema
 /// problems are reported together with the input's when the tool and model
 /// can be told, so one `400` lists every problem.
-fn check_run<'a>(app: &'a App, value: &Value) -> Result<(&'a ToolEntry, &'a ModelEntry), ApiError> {
-    let validator = validation::run_request_validator().map_err(|_| ApiError::internal())?;
-    let mut issues = validation::issues(validator, value, "");
-    let empty = Map::new();
-    let body = value.as_object().unwrap_or(&empty);
-    if let Some(Value::String(url)) = field(body, "webhook")
+fn check_run<'a>(
+    app: &'a App,
+    body: &mut RunBody,
+) -> Result<(&'a ToolEntry, &'a ModelEntry), ApiError> {
+    let mut issues = std::mem::take(&mut body.issues);
+    if let Some(url) = &body.webhook
         && let Some(issue) = validation::webhook_issue(url, app.allow_private_webhooks)
     {
         issues.push(issue);
     }
-    let tool = field(body, "tool")
-        .and_then(Value::as_str)
-        .and_then(|slug| app.catalog.tool(slug));
-    let input = field(body, "input").unwrap_or(&Value::Null);
+    let tool = body.tool.as_deref().and_then(|slug| app.catalog.tool(slug));
+    let input = &body.input;
+    let empty = Map::new();
     if !issues.is_empty() {
         if let (Some(tool), Some(object)) = (tool, input.as_object())
             && let Ok(model) = pick_model(tool, object)
@@ -267,29 +312,107 @@ pub async fn account(State(app): State<Arc<App>>, Extension(caller): Extension<C
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use proptest::prelude::*;
 
     use super::*;
 
+    /// What the general path makes of a body, for comparison.
+    fn loose(body: &str) -> RunBody {
+        loose_run(body.as_bytes()).unwrap()
+    }
+
     #[test]
-    fn a_run_body_is_taken_apart_as_deserializing_would() {
+    fn the_usual_run_bodies_take_the_fast_path() {
         for body in [
-            json!({"tool": "t", "input": {"prompt": "p", "n": 2}}),
-            json!({"tool": "t", "input": {}, "webhook": "https://example.com/h"}),
-            json!({"tool": "t", "input": {}, "webhook": null}),
+            r#"{"tool":"create-image","input":{"prompt":"a fox"}}"#,
+            r#" {"input":{"prompt":"p","n":2},"tool":"t"}"#,
+            r#"{"tool":"t","input":{},"webhook":"https://example.com/h"}"#,
+            r#"{"tool":"t","input":{},"webhook":null}"#,
+            "{\"tool\":\"t\",\r\n \"input\":{\"a\":{\"b\":[1,2.5,null]}}}",
         ] {
-            let expected: RunRequest = serde_json::from_value(body.clone()).unwrap();
-            assert_eq!(run_request(body), Some(expected));
+            let fast = typed_run(body.as_bytes());
+            assert!(fast.is_some(), "{body}");
+            assert_eq!(fast, Some(loose(body)), "{body}");
         }
+    }
+
+    #[test]
+    fn bodies_the_schema_refuses_take_the_general_path() {
         for body in [
-            json!([]),
-            json!({"input": {}}),
-            json!({"tool": 1, "input": {}}),
-            json!({"tool": "t", "input": []}),
-            json!({"tool": "t", "input": {}, "webhook": 1}),
-            json!({"tool": "t", "input": {}, "extra": true}),
+            // A struct deserializes from an array of its fields in order.
+            r#"[{"prompt":"p"},"create-image",null]"#,
+            r#"{"input":{}}"#,
+            r#"{"tool":1,"input":{}}"#,
+            r#"{"tool":"t","input":[]}"#,
+            r#"{"tool":"t","input":{},"webhook":1}"#,
+            r#"{"tool":"t","input":{},"extra":true}"#,
+            r#"{"tool":"a","tool":"b","input":{}}"#,
+            r#"{"tool":"t","input":{}} x"#,
+            "",
         ] {
-            assert_eq!(run_request(body.clone()), None, "{body}");
+            assert_eq!(typed_run(body.as_bytes()), None, "{body}");
+        }
+        let issues = loose(r#"[{"prompt":"p"},"create-image",null]"#).issues;
+        assert!(!issues.is_empty());
+        // A repeated field: the last one counts, as in any JSON object.
+        let repeated = loose(r#"{"tool":"a","tool":"b","input":{}}"#);
+        assert_eq!(repeated.tool.as_deref(), Some("b"));
+        assert!(repeated.issues.is_empty());
+    }
+
+    /// A JSON text for a field's value, of every type the schema tells apart.
+    fn value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("null"),
+            Just("1"),
+            Just("true"),
+            Just(r#""create-image""#),
+            Just(r#""https://example.com/h""#),
+            Just("{}"),
+            Just(r#"{"prompt":"p","n":[1,{"x":null}]}"#),
+            Just("[]"),
+            Just(r#"[{"prompt":"p"},"t",null]"#),
+        ]
+        .prop_map(str::to_string)
+    }
+
+    /// Bodies mixing known, unknown and repeated fields of any type, objects or not.
+    fn body() -> impl Strategy<Value = String> {
+        let key = prop_oneof![
+            Just("tool"),
+            Just("input"),
+            Just("webhook"),
+            Just("extra"),
+            Just("to\\u006fl"),
+        ];
+        prop_oneof![
+            4 => prop::collection::vec((key, value()), 0..5).prop_map(|fields| {
+                let fields: Vec<String> =
+                    fields.iter().map(|(k, v)| format!(r#""{k}":{v}"#)).collect();
+                format!("{{{}}}", fields.join(","))
+            }),
+            1 => prop::collection::vec(value(), 0..4)
+                .prop_map(|items| format!(" [{}]", items.join(","))),
+            1 => value(),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn the_fast_path_agrees_with_the_schema(body in body()) {
+            let general = loose_run(body.as_bytes());
+            if let Some(fast) = typed_run(body.as_bytes()) {
+                prop_assert_eq!(Some(&fast), general.as_ref().ok());
+                prop_assert!(fast.issues.is_empty());
+            } else if let Ok(general) = general {
+                // The general path passes only what the fast path would
+                // have, but for a repeated field.
+                let repeated = ["tool", "input", "webhook"]
+                    .iter()
+                    .any(|k| body.matches(&format!(r#""{k}""#)).count() > 1)
+                    || body.contains("u006f");
+                prop_assert!(!general.issues.is_empty() || repeated, "{}", body);
+            }
         }
     }
 }
