@@ -65,10 +65,23 @@ fn hex_value(digit: u8) -> Option<u8> {
 
 /// Now, truncated to milliseconds (`2026-11-25T14:00:00.123Z` once serialized).
 pub fn now() -> chrono::DateTime<chrono::Utc> {
-    use chrono::DurationRound;
-    let now = chrono::Utc::now();
-    now.duration_trunc(chrono::TimeDelta::milliseconds(1))
-        .unwrap_or(now)
+    // Made from the clock's seconds and milliseconds: truncating chrono's
+    // `Utc::now()` (`duration_trunc`) cost as much as reading the clock, and
+    // every request reads it.
+    let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    since_epoch
+        .ok()
+        .and_then(|since| {
+            let secs = i64::try_from(since.as_secs()).ok()?;
+            chrono::DateTime::from_timestamp(secs, since.subsec_millis() * 1_000_000)
+        })
+        .unwrap_or_else(|| {
+            // A clock before 1970 (or past chrono's range): the slow way.
+            use chrono::DurationRound;
+            let now = chrono::Utc::now();
+            now.duration_trunc(chrono::TimeDelta::milliseconds(1))
+                .unwrap_or(now)
+        })
 }
 
 /// A request id for `X-Request-Id`: `req_` and 16 hex characters, kept inline
@@ -161,5 +174,19 @@ mod tests {
         assert_eq!(id.len(), 24);
         let before_1970 = chrono::Utc.timestamp_opt(-5, 0).unwrap();
         assert!(object_id_at(&before_1970).starts_with("00000000"));
+    }
+
+    #[test]
+    fn now_is_the_clock_to_the_millisecond() {
+        let before = chrono::Utc::now();
+        let now = now();
+        let after = chrono::Utc::now();
+        assert_eq!(now.timestamp_subsec_nanos() % 1_000_000, 0, "{now:?}");
+        // Truncated, so up to a millisecond before the first reading.
+        assert!(
+            before - chrono::TimeDelta::milliseconds(1) < now,
+            "{before:?} {now:?}"
+        );
+        assert!(now <= after, "{now:?} {after:?}");
     }
 }

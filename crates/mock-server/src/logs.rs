@@ -17,11 +17,11 @@ use std::{
         mpsc::{self, RecvTimeoutError},
     },
     thread::JoinHandle,
-    time::Duration,
+    time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
 use artificial_studio_mock::http::middleware::REQUEST_LOG_TARGET;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
 use tracing::{
     Event, Level, Subscriber,
@@ -267,19 +267,28 @@ thread_local! {
 }
 
 /// Writes now as RFC 3339 in UTC with microseconds, like `tracing-subscriber`.
+/// The clock is read as seconds and microseconds since 1970; chrono makes the
+/// date and time of day only when the second changes.
 fn write_timestamp(writer: &mut Writer<'_>) -> fmt::Result {
-    let now = Utc::now();
-    let (secs, micros) = (now.timestamp(), now.timestamp_subsec_micros().min(999_999));
+    let since_epoch = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .ok()
+        .and_then(|since| Some((i64::try_from(since.as_secs()).ok()?, since.subsec_micros())));
+    let Some((secs, micros)) = since_epoch else {
+        // A clock before 1970: the slow way.
+        return write!(writer, "{}", Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ"));
+    };
     SECOND.with_borrow_mut(|(second, text)| {
         if *second != secs {
             text.clear();
-            write!(text, "{}", now.format("%Y-%m-%dT%H:%M:%S"))?;
+            let start = DateTime::<Utc>::from_timestamp(secs, 0).ok_or(fmt::Error)?;
+            write!(text, "{}", start.format("%Y-%m-%dT%H:%M:%S"))?;
             *second = secs;
         }
         writer.write_str(text)
     })?;
     let mut digits = *b".000000Z";
-    let mut rest = micros;
+    let mut rest = micros.min(999_999);
     for digit in digits[1..7].iter_mut().rev() {
         *digit = b'0' + (rest % 10) as u8;
         rest /= 10;
