@@ -7,7 +7,6 @@ use artificial_studio_types::{
     Generation, GenerationList, Pagination, RunRequest, RunResponse, ValidationIssue, messages,
 };
 use axum::{
-    Extension,
     extract::{RawQuery, Request, State},
     http::StatusCode,
     response::Response,
@@ -17,6 +16,7 @@ use serde_json::{Map, Value};
 use super::{
     body, encode,
     errors::{ApiError, json, json_bytes},
+    middleware::Authenticated,
     param::Param,
 };
 use crate::{
@@ -36,10 +36,10 @@ type Answer = Result<Response, ApiError>;
 /// request nor its head across its waits. An `async fn` would keep the whole
 /// request in it, twice.
 pub fn run(State(app): State<Arc<App>>, request: Request) -> impl Future<Output = Answer> + Send {
-    // The request itself rather than `HeaderMap` and `Extension` extractors,
-    // which would copy every header and the caller.
-    let (mut parts, body) = request.into_parts();
-    let caller = parts.extensions.remove::<Caller>();
+    // The request itself rather than a `HeaderMap` extractor, which would
+    // copy every header.
+    let (parts, body) = request.into_parts();
+    let caller = Authenticated::current();
     let head = body::check_json_head(&parts.headers, app.max_body_bytes);
     async move {
         let caller = caller.ok_or_else(ApiError::internal)?;
@@ -242,7 +242,7 @@ fn pick_model<'a>(
 /// `GET /api/generations/{id}`: 404 when unknown, 403 when another account's.
 pub async fn get_generation(
     State(app): State<Arc<App>>,
-    Extension(caller): Extension<Caller>,
+    Authenticated(caller): Authenticated,
     Param(id): Param<String>,
 ) -> Answer {
     let found = app
@@ -260,7 +260,7 @@ pub async fn get_generation(
 /// `GET /api/generations`: the caller's generations, newest first, paginated.
 pub async fn list_generations(
     State(app): State<Arc<App>>,
-    Extension(caller): Extension<Caller>,
+    Authenticated(caller): Authenticated,
     RawQuery(query): RawQuery,
 ) -> Answer {
     let query = validation::list_query(query.as_deref()).map_err(ApiError::validation)?;
@@ -301,7 +301,7 @@ pub async fn search(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> A
 }
 
 /// `GET /api/account`: the caller's account.
-pub async fn account(State(app): State<Arc<App>>, Extension(caller): Extension<Caller>) -> Answer {
+pub async fn account(State(app): State<Arc<App>>, Authenticated(caller): Authenticated) -> Answer {
     let account = app
         .store
         .account(&caller.account_id)

@@ -8,7 +8,6 @@ use artificial_studio_types::{
     messages,
 };
 use axum::{
-    Extension,
     body::Body,
     extract::{FromRequest, Multipart, Request, State},
     http::{HeaderValue, StatusCode, header},
@@ -19,20 +18,17 @@ use bytes::Bytes;
 use super::{
     body,
     errors::{ApiError, json},
+    middleware::Authenticated,
     param::Param,
 };
-use crate::{
-    app::App,
-    ids, media,
-    store::{Caller, StoredUpload},
-};
+use crate::{app::App, ids, media, store::StoredUpload};
 
 type Answer = Result<Response, ApiError>;
 
 /// `POST /files`: stores the multipart part `file` and answers 201 with its URL.
 pub async fn upload(
     State(app): State<Arc<App>>,
-    Extension(caller): Extension<Caller>,
+    Authenticated(caller): Authenticated,
     request: Request,
 ) -> Answer {
     if !body::is_multipart(request.headers()) {

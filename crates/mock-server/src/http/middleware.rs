@@ -62,15 +62,16 @@ const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static(REQUEST_ID);
 /// and hashes the name's text on every request).
 const FAULT_HEADER_NAME: HeaderName = HeaderName::from_static(FAULT_HEADER);
 
-/// What the gate learns about a request that the journal keeps but the answer
-/// does not carry. The gate writes it into [`NOTES`], which [`observed`]
-/// scopes to the request's future: cheaper than marking the answer with
-/// extensions (a map and a box per answer), and it moves with the future if
-/// the request goes on in a task of its own.
+/// What the gate learns about a request: the caller, which the handler reads
+/// ([`Authenticated`]) and the journal keeps, and the faults injected. The
+/// gate writes it into [`NOTES`], which [`observed`] scopes to the request's
+/// future: cheaper than request and answer extensions (a map entry and a box
+/// each way, per request), and it moves with the future if the request goes
+/// on in a task of its own.
 #[derive(Debug, Default)]
 struct Notes {
     /// The account that made the request, when its key was valid.
-    account_id: Option<Arc<str>>,
+    caller: Option<Caller>,
     /// The faults injected (`500`, `delay=100,reset`, ...).
     fault: Option<String>,
 }
@@ -84,6 +85,35 @@ tokio::task_local! {
 /// [`observed`], as in a unit test of a handler).
 fn note(write: impl FnOnce(&mut Notes)) {
     let _ = NOTES.try_with(|notes| write(&mut notes.borrow_mut()));
+}
+
+/// The caller the API's gate let in, for the handler behind it: an extractor.
+/// Outside the gate (a route without one, a handler called on its own) the
+/// request is refused with the contract's `500`, a bug of the server's.
+#[derive(Debug, Clone)]
+pub struct Authenticated(pub Caller);
+
+impl Authenticated {
+    /// The caller of the request being answered, if the gate let one in.
+    pub fn current() -> Option<Caller> {
+        NOTES
+            .try_with(|notes| notes.borrow().caller.clone())
+            .ok()
+            .flatten()
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Authenticated {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        _parts: &mut http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, ApiError> {
+        Authenticated::current()
+            .map(Authenticated)
+            .ok_or_else(ApiError::internal)
+    }
 }
 
 /// The whole server as one service: every request goes through `observed`
@@ -221,7 +251,7 @@ fn observed(app: Arc<App>, request: Request, router: Router) -> impl Future<Outp
                     method,
                     target: Target::new(uri.path(), uri.query()),
                     status,
-                    account_id: notes.account_id,
+                    account_id: notes.caller.map(|caller| caller.account_id),
                     fault: notes.fault,
                     duration_ms: elapsed.as_secs_f64() * 1000.0,
                 })
@@ -515,7 +545,7 @@ fn bucket_of(method: &Method) -> Bucket {
 )]
 fn authenticate<'a, S>(
     app: &'a App,
-    mut request: Request,
+    request: Request,
     inner: S,
 ) -> impl Future<Output = Response> + 'a
 where
@@ -530,17 +560,14 @@ where
             .store
             .check_rate(&caller, bucket_of(request.method()))
             .await;
+        note(|notes| notes.caller = Some(caller));
         let mut response = match &decision {
             Some(d) if !d.allowed => ApiError::kind(ErrorKind::TooManyRequests).into_response(),
-            _ => {
-                request.extensions_mut().insert(caller.clone());
-                pass_on(inner, request).await
-            }
+            _ => pass_on(inner, request).await,
         };
         if let Some(decision) = &decision {
             rate_headers(response.headers_mut(), decision);
         }
-        note(|notes| notes.account_id = Some(caller.account_id));
         response
     }
 }
@@ -630,6 +657,37 @@ mod tests {
         assert_eq!(
             body,
             serde_json::json!({"message": messages::INTERNAL_SERVER_ERROR})
+        );
+    }
+
+    #[tokio::test]
+    async fn the_gate_hands_its_caller_to_the_handler_through_the_notes() {
+        use axum::extract::FromRequestParts;
+        let caller = Caller {
+            account_id: "acc_1".into(),
+            plan: artificial_studio_types::Plan::Pro,
+        };
+        let seen = NOTES
+            .scope(RefCell::default(), async {
+                let before = Authenticated::current();
+                note(|notes| notes.caller = Some(caller.clone()));
+                let (mut parts, ()) = http::Request::new(()).into_parts();
+                let extracted = Authenticated::from_request_parts(&mut parts, &()).await;
+                (before, extracted.map(|Authenticated(c)| c.account_id))
+            })
+            .await;
+        assert!(seen.0.is_none());
+        assert!(matches!(seen.1, Ok(id) if &*id == "acc_1"));
+        // Without a gate in front: the contract's 500, not a panic.
+        assert!(Authenticated::current().is_none());
+        let (mut parts, ()) = http::Request::new(()).into_parts();
+        let refused = Authenticated::from_request_parts(&mut parts, &())
+            .await
+            .err()
+            .map(IntoResponse::into_response);
+        assert_eq!(
+            refused.map(|r| r.status()),
+            Some(StatusCode::INTERNAL_SERVER_ERROR)
         );
     }
 
