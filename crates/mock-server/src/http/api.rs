@@ -35,14 +35,16 @@ type Answer = Result<Response, ApiError>;
 /// so the future (which axum boxes, so copies, on every run) holds neither the
 /// request nor its head across its waits. An `async fn` would keep the whole
 /// request in it, twice.
-pub fn run(State(app): State<Arc<App>>, request: Request) -> impl Future<Output = Answer> + Send {
+pub fn run(
+    State(app): State<Arc<App>>,
+    Authenticated(caller): Authenticated,
+    request: Request,
+) -> impl Future<Output = Answer> + Send {
     // The request itself rather than a `HeaderMap` extractor, which would
     // copy every header.
     let (parts, body) = request.into_parts();
-    let caller = Authenticated::current();
     let head = body::check_json_head(&parts.headers, app.max_body_bytes);
     async move {
-        let caller = caller.ok_or_else(ApiError::internal)?;
         head?;
         let bytes = body::read_body(body, app.max_body_bytes, app.body_timeout).await?;
         let (stored, cost, answer) = prepare_run(&app, caller, parse_run(&bytes)?)?;
