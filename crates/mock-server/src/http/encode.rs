@@ -5,7 +5,7 @@
 //! generated [`RunResponse`] (tested against it below); any value outside the
 //! fast path's range is left to `serde_json`.
 
-use artificial_studio_types::{GenerationStatus, RunResponse};
+use artificial_studio_types::RunResponse;
 use chrono::{DateTime, Datelike, Timelike, Utc};
 
 /// The JSON of a run's answer, or `None` to let `serde_json` write it.
@@ -15,24 +15,12 @@ pub fn run_response(answer: &RunResponse) -> Option<Vec<u8>> {
     push_timestamp(&mut out, &answer.created_at)?;
     out.extend_from_slice(br#","id":"#);
     push_string(&mut out, &answer.id)?;
-    out.extend_from_slice(br#","status":""#);
-    out.extend_from_slice(status(answer.status).as_bytes());
-    out.push(b'"');
+    out.extend_from_slice(br#","status":"#);
+    serde_json::to_writer(&mut out, &answer.status).ok()?;
     out.extend_from_slice(br#","tool":"#);
     push_string(&mut out, &answer.tool)?;
     out.push(b'}');
     Some(out)
-}
-
-/// A status as the API writes it (its serde name; tested against it below).
-fn status(status: GenerationStatus) -> &'static str {
-    match status {
-        GenerationStatus::Pending => "pending",
-        GenerationStatus::Processing => "processing",
-        GenerationStatus::Uploading => "uploading",
-        GenerationStatus::Success => "success",
-        GenerationStatus::Error => "error",
-    }
 }
 
 /// Appends `text` as a JSON string. One without a control character, a quote
@@ -97,6 +85,7 @@ fn push_digits(out: &mut Vec<u8>, value: u32, width: usize) {
 
 #[cfg(test)]
 mod tests {
+    use artificial_studio_types::GenerationStatus;
     use chrono::TimeZone;
     use proptest::prelude::*;
 
