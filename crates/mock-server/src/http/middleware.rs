@@ -685,9 +685,22 @@ mod tests {
             .await
             .err()
             .map(IntoResponse::into_response);
+        let Some(refused) = refused else {
+            panic!("a request without a gate was let through");
+        };
+        assert_eq!(refused.status(), StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(
-            refused.map(|r| r.status()),
-            Some(StatusCode::INTERNAL_SERVER_ERROR)
+            refused.headers().get(header::CONTENT_TYPE).unwrap(),
+            "application/json"
+        );
+        let body = http_body_util::BodyExt::collect(refused.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"message": messages::INTERNAL_SERVER_ERROR})
         );
     }
 
