@@ -11,7 +11,10 @@ use jsonschema::Validator;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::{Error, validation};
+use crate::{
+    Error,
+    validation::{self, PayloadTemplate},
+};
 
 /// The built-in catalog, `spec/catalog.yaml`, embedded so the library needs no files.
 pub const DEFAULT_CATALOG_YAML: &str = include_str!("../../../spec/catalog.yaml");
@@ -35,8 +38,8 @@ pub struct ModelEntry {
     pub slug: String,
     /// The strict validator of `input` for this model.
     pub validator: Validator,
-    /// Index of the model in its tool, to reach its `inputSchema`.
-    pub index: usize,
+    /// The fixed text of its generations' payloads.
+    pub payload: PayloadTemplate,
 }
 
 /// A tool with its models, ready to answer requests.
@@ -127,7 +130,7 @@ impl Catalog {
             }
             let mut models =
                 IndexMap::with_capacity_and_hasher(tool.models.len(), RandomState::default());
-            for (index, model) in tool.models.iter().enumerate() {
+            for model in &tool.models {
                 check_model(&tool.slug, model)?;
                 let validator = validation::compile_input_schema(&model.input_schema)
                     .map_err(|e| Error::Catalog(format!("{}/{}: {e}", tool.slug, model.slug)))?;
@@ -135,7 +138,7 @@ impl Catalog {
                     cost: model.cost,
                     slug: model.slug.clone(),
                     validator,
-                    index,
+                    payload: PayloadTemplate::new(&model.input_schema, &model.slug),
                 };
                 if models.insert(model.slug.clone(), entry).is_some() {
                     return fail(format!(

@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use crate::{
     config::MockConfig,
     media,
-    store::{CreateError, Finished, Outcome, OwnedGeneration, Store},
+    store::{CreateError, Finished, NewGeneration, Outcome, Store},
     webhooks::WebhookSender,
 };
 
@@ -115,11 +115,11 @@ impl Lifecycle {
     /// which is boxed and copied per request. The scheduled path is boxed.
     pub fn create(
         self: &Arc<Self>,
-        stored: OwnedGeneration,
+        stored: NewGeneration,
         cost: u64,
     ) -> impl Future<Output = Result<(), CreateError>> + Send + '_ {
         if self.schedule.is_instant() {
-            let success = self.success(&stored.generation.id, stored.generation.type_);
+            let success = self.success(&stored.id, stored.type_);
             Either::Left(
                 self.store
                     .create_finished_generation(stored, cost, success)
@@ -133,14 +133,14 @@ impl Lifecycle {
     /// [`Lifecycle::create`] on a schedule that takes time.
     async fn create_scheduled(
         self: &Arc<Self>,
-        stored: OwnedGeneration,
+        stored: NewGeneration,
         cost: u64,
     ) -> Result<(), CreateError> {
         let running = Running {
-            id: stored.generation.id.clone(),
-            kind: stored.generation.type_,
+            id: stored.id.clone(),
+            kind: stored.type_,
         };
-        let tool = stored.generation.tool.clone();
+        let tool = stored.tool.clone();
         self.store.create_generation(stored, cost).await?;
         let failure = self.store.take_outcome(&tool).await;
         self.start(running, failure);

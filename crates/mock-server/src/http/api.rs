@@ -4,7 +4,7 @@
 use std::{future::Future, sync::Arc};
 
 use artificial_studio_types::{
-    Generation, GenerationList, Pagination, RunRequest, RunResponse, ValidationIssue, messages,
+    GenerationList, Pagination, RunRequest, RunResponse, ValidationIssue, messages,
 };
 use axum::{
     extract::{RawQuery, Request, State},
@@ -23,7 +23,7 @@ use crate::{
     app::App,
     catalog::{ModelEntry, ToolEntry},
     ids,
-    store::{Caller, CreateError, OwnedGeneration},
+    store::{Caller, CreateError, NewGeneration},
     validation,
 };
 
@@ -76,31 +76,25 @@ fn prepare_run(
     app: &App,
     caller: Caller,
     mut body: RunBody,
-) -> Result<(OwnedGeneration, u64, RunResponse), ApiError> {
+) -> Result<(NewGeneration, u64, RunResponse), ApiError> {
     let (tool, model) = check_run(app, &mut body)?;
     // Once the checks have passed, the tool is a string and the input an
     // object: the other cases are unreachable.
     let (Some(slug), Value::Object(input)) = (body.tool, body.input) else {
         return Err(ApiError::invalid_json());
     };
-    let schema = &tool.tool.models[model.index].input_schema;
     let created_at = ids::now();
     let id = ids::object_id_at(&created_at);
     let status = app.lifecycle.initial_status();
-    let stored = OwnedGeneration {
+    let stored = NewGeneration {
         owner: caller.account_id,
+        id: id.clone(),
+        status,
+        tool: tool.tool.slug.clone(),
+        type_: tool.tool.output_type,
+        payload: model.payload.fill(&input),
+        created_at,
         webhook: body.webhook,
-        generation: Generation {
-            id: id.clone(),
-            status,
-            tool: tool.tool.slug.clone(),
-            type_: tool.tool.output_type,
-            output: None,
-            thumbnail: None,
-            error: None,
-            payload: validation::payload_with_defaults(input, schema, &model.slug),
-            created_at,
-        },
     };
     let answer = RunResponse {
         id,

@@ -9,9 +9,10 @@ use std::{
     },
 };
 
-use artificial_studio_types::{Account, Generation, GenerationStatus, GenerationType, Plan};
+use artificial_studio_types::{
+    Account, Generation, GenerationStatus, GenerationType, Plan, WebhookPayload,
+};
 use chrono::{DateTime, Utc};
-use serde_json::Map;
 // Faster than SipHash on the short keys looked up several times per request;
 // still seeded per process.
 use foldhash::HashMap;
@@ -20,7 +21,8 @@ use parking_lot::{Mutex, RwLock};
 
 use super::{
     AccountPatch, Caller, CreateError, Finished, GenerationJson, GenerationPage, MockAccount,
-    Outcome, OwnedGeneration, ScriptedOutcome, Store, StoreFuture, StoredUpload,
+    NewGeneration, Outcome, OwnedGeneration, ScriptedOutcome, Store, StoreFuture, StoredUpload,
+    read_payload,
 };
 use crate::{
     Error,
@@ -194,43 +196,79 @@ impl Text {
 }
 
 impl Entry {
-    fn new(stored: OwnedGeneration, cost: u64) -> Self {
-        let OwnedGeneration {
+    /// A new generation's entry, ended at once if `outcome` is given.
+    fn new(new: NewGeneration, cost: u64, outcome: Option<&Outcome>) -> Self {
+        let NewGeneration {
             owner,
-            generation,
+            id: _,
+            status,
+            tool,
+            type_,
+            payload,
+            created_at,
             webhook,
-        } = stored;
-        // A map of JSON values always serializes; the fallback is never taken.
-        let payload = serde_json::to_string(&generation.payload).unwrap_or_else(|error| {
-            tracing::error!(%error, "a generation's payload could not be serialized");
-            "{}".to_string()
-        });
+        } = new;
+        let (ended_as, ends) = ended(outcome);
         Entry {
             owner,
-            status: generation.status,
-            type_: generation.type_,
-            created_at: generation.created_at,
+            status: ended_as.unwrap_or(status),
+            type_,
+            created_at,
             cost,
             text: Text::new([
-                Some(&generation.tool),
-                generation.output.as_deref(),
-                generation.thumbnail.as_deref(),
-                generation.error.as_deref(),
+                Some(&tool),
+                ends[0],
+                ends[1],
+                ends[2],
                 webhook.as_deref(),
-                Some(&payload),
+                Some(payload.as_str()),
             ]),
             json: OnceLock::new(),
         }
     }
 
+    /// Ends the generation as `outcome` says (the refund is the caller's).
+    fn finish(&mut self, outcome: &Outcome) {
+        let (ended_as, ends) = ended(Some(outcome));
+        self.status = ended_as.unwrap_or(self.status);
+        self.text = Text::new([
+            self.text.get(Piece::Tool),
+            ends[0],
+            ends[1],
+            ends[2],
+            self.text.get(Piece::Webhook),
+            self.text.get(Piece::Payload),
+        ]);
+        self.json = OnceLock::new();
+    }
+
+    /// What a generation that just ended hands to the lifecycle: its status,
+    /// and the webhook to send on `success` when it has one.
+    fn finished(&self, id: &str) -> Finished {
+        let webhook = match (self.text.get(Piece::Webhook), self.status) {
+            (Some(url), GenerationStatus::Success) => Some((
+                url.to_string(),
+                WebhookPayload {
+                    id: id.to_string(),
+                    status: self.status,
+                    tool: self.text.string(Piece::Tool).unwrap_or_default(),
+                    type_: self.type_,
+                    output: self.text.string(Piece::Output),
+                    thumbnail: self.text.string(Piece::Thumbnail),
+                    created_at: self.created_at,
+                },
+            )),
+            _ => None,
+        };
+        Finished {
+            status: self.status,
+            webhook,
+        }
+    }
+
     /// The generation as the API shows it, rebuilt.
     fn generation(&self, id: String) -> Generation {
-        let payload = self.text.get(Piece::Payload).unwrap_or("{}");
-        // Written by `new` from a map; read back the same.
-        let payload = serde_json::from_str(payload).unwrap_or_else(|error| {
-            tracing::error!(%error, "a stored payload could not be read back");
-            Map::new()
-        });
+        let payload = read_payload(self.text.get(Piece::Payload).unwrap_or("{}"));
         Generation {
             id,
             status: self.status,
@@ -289,31 +327,18 @@ struct Generations {
     by_owner: HashMap<Arc<str>, VecDeque<Key>>,
 }
 
-/// Ends a running generation as `outcome` says (the refund is the caller's),
-/// with the webhook to send on `success`.
-fn end(stored: &mut OwnedGeneration, outcome: Outcome) -> Finished {
-    let generation = &mut stored.generation;
+/// The status and the output, thumbnail and error pieces of an `outcome`
+/// (no status and no pieces for none).
+fn ended(outcome: Option<&Outcome>) -> (Option<GenerationStatus>, [Option<&str>; 3]) {
     match outcome {
-        Outcome::Success { output, thumbnail } => {
-            generation.status = GenerationStatus::Success;
-            generation.output = Some(output);
-            generation.thumbnail = thumbnail;
+        None => (None, [None; 3]),
+        Some(Outcome::Success { output, thumbnail }) => (
+            Some(GenerationStatus::Success),
+            [Some(output), thumbnail.as_deref(), None],
+        ),
+        Some(Outcome::Error(message)) => {
+            (Some(GenerationStatus::Error), [None, None, Some(message)])
         }
-        Outcome::Error(message) => {
-            generation.status = GenerationStatus::Error;
-            generation.error = Some(message);
-        }
-    }
-    let webhook = match (&stored.webhook, generation.status) {
-        (Some(url), GenerationStatus::Success) => Some((
-            url.clone(),
-            artificial_studio_types::WebhookPayload::from(&*generation),
-        )),
-        _ => None,
-    };
-    Finished {
-        status: generation.status,
-        webhook,
     }
 }
 
@@ -440,9 +465,11 @@ impl MemoryStore {
         self.accounts.read().by_key.get(key).cloned()
     }
 
-    fn create_generation_now(&self, stored: OwnedGeneration, cost: u64) -> Result<(), CreateError> {
-        self.debit(&stored.owner, cost)?;
-        self.insert(stored, cost);
+    fn create_generation_now(&self, new: NewGeneration, cost: u64) -> Result<(), CreateError> {
+        self.debit(&new.owner, cost)?;
+        let id = Key::of(&new.id);
+        let owner = new.owner.clone();
+        self.insert(id, owner, Box::new(Entry::new(new, cost, None)));
         Ok(())
     }
 
@@ -451,18 +478,29 @@ impl MemoryStore {
     /// stored already ended, with one write to the generations.
     fn create_finished_now(
         &self,
-        mut stored: OwnedGeneration,
+        new: NewGeneration,
         cost: u64,
         success: Outcome,
     ) -> Result<Finished, CreateError> {
-        let account = self.debit(&stored.owner, cost)?;
-        let failure = self.take_outcome_now(&stored.generation.tool);
+        let account = self.debit(&new.owner, cost)?;
+        let failure = self.take_outcome_now(&new.tool);
         let outcome = Outcome::scripted_or(failure, || success);
-        let finished = end(&mut stored, outcome);
+        let id = Key::of(&new.id);
+        let owner = new.owner.clone();
+        let new_id = (new.webhook.is_some()).then(|| new.id.clone());
+        // Built before the lock: packing the text is most of the work.
+        let entry = Box::new(Entry::new(new, cost, Some(&outcome)));
+        let finished = match new_id {
+            Some(id) => entry.finished(&id),
+            None => Finished {
+                status: entry.status,
+                webhook: None,
+            },
+        };
         if finished.status == GenerationStatus::Error {
             account.credits.fetch_add(cost, Ordering::AcqRel);
         }
-        self.insert(stored, cost);
+        self.insert(id, owner, entry);
         Ok(finished)
     }
 
@@ -479,11 +517,7 @@ impl MemoryStore {
     }
 
     /// Stores a generation whose cost is paid, evicting beyond the cap.
-    fn insert(&self, stored: OwnedGeneration, cost: u64) {
-        let id = Key::of(&stored.generation.id);
-        let owner = stored.owner.clone();
-        // Built before the lock: packing the text is most of the work.
-        let entry = Box::new(Entry::new(stored, cost));
+    fn insert(&self, id: Key, owner: Arc<str>, entry: Box<Entry>) {
         let mut generations = self.generations.write();
         generations.order.push_back(id.clone());
         generations
@@ -550,9 +584,8 @@ impl MemoryStore {
         if entry.status.is_final() {
             return None;
         }
-        let mut stored = entry.owned(id);
-        let finished = end(&mut stored, outcome);
-        **entry = Entry::new(stored, entry.cost);
+        entry.finish(&outcome);
+        let finished = entry.finished(id);
         if finished.status == GenerationStatus::Error {
             let refund = entry.cost;
             if let Some(account) = self.accounts.read().by_id.get(&entry.owner) {
@@ -662,7 +695,7 @@ impl Store for MemoryStore {
 
     fn create_generation(
         &self,
-        generation: OwnedGeneration,
+        generation: NewGeneration,
         cost: u64,
     ) -> StoreFuture<'_, Result<(), CreateError>> {
         StoreFuture::ready(self.create_generation_now(generation, cost))
@@ -670,7 +703,7 @@ impl Store for MemoryStore {
 
     fn create_finished_generation(
         &self,
-        generation: OwnedGeneration,
+        generation: NewGeneration,
         cost: u64,
         success: Outcome,
     ) -> StoreFuture<'_, Result<Option<Finished>, CreateError>> {
@@ -793,7 +826,9 @@ impl Store for MemoryStore {
 
 #[cfg(test)]
 mod tests {
-    use artificial_studio_types::{Generation, GenerationType};
+    use artificial_studio_types::GenerationType;
+
+    use crate::store::PayloadJson;
 
     use super::*;
 
@@ -808,27 +843,23 @@ mod tests {
         )
     }
 
-    fn generation(owner: &Arc<str>) -> OwnedGeneration {
-        OwnedGeneration {
+    fn generation(owner: &Arc<str>) -> NewGeneration {
+        NewGeneration {
             owner: owner.clone(),
+            id: ids::object_id(),
+            status: GenerationStatus::Processing,
+            tool: "create-image".into(),
+            type_: GenerationType::Image,
+            payload: PayloadJson::of(&Default::default()),
+            created_at: Utc::now(),
             webhook: None,
-            generation: Generation {
-                id: ids::object_id(),
-                status: GenerationStatus::Processing,
-                tool: "create-image".into(),
-                type_: GenerationType::Image,
-                output: None,
-                thumbnail: None,
-                error: None,
-                payload: Default::default(),
-                created_at: Utc::now(),
-            },
         }
     }
 
-    /// A generation kept packed reads back field for field: every optional
-    /// piece present or absent, a payload with nesting, numbers and text
-    /// outside ASCII, its fields in their order.
+    /// A generation kept packed reads back field for field, as created and
+    /// after it ends either way: every optional piece present or absent, a
+    /// payload with nesting, numbers and text outside ASCII, its fields in
+    /// their order.
     #[test]
     fn a_packed_generation_reads_back_as_it_was_stored() {
         let owner: Arc<str> = Arc::from("acc_1");
@@ -845,25 +876,50 @@ mod tests {
         let serde_json::Value::Object(payload) = payload else {
             unreachable!("a JSON object literal");
         };
-        let mut full = generation(&owner);
-        full.generation.payload = payload;
-        full.generation.status = GenerationStatus::Success;
-        full.generation.output = Some("http://127.0.0.1:1/outputs/x.png".into());
-        full.generation.thumbnail = Some("http://127.0.0.1:1/thumbnails/x.png".into());
-        full.webhook = Some("https://hooks.example.com/a?b=c".into());
-        let mut failed = generation(&owner);
-        failed.generation.status = GenerationStatus::Error;
-        failed.generation.error = Some(String::new());
-        for stored in [full, failed, generation(&owner)] {
-            let id = stored.generation.id.clone();
-            let entry = Entry::new(stored.clone(), 3);
-            let back = entry.owned(&id);
-            assert_eq!(back.generation, stored.generation);
-            assert_eq!(back.webhook, stored.webhook);
-            assert_eq!(back.owner, stored.owner);
-            let keys: Vec<_> = back.generation.payload.keys().collect();
-            let expected: Vec<_> = stored.generation.payload.keys().collect();
-            assert_eq!(keys, expected, "the payload keeps its order");
+        let mut new = generation(&owner);
+        new.payload = PayloadJson::of(&payload);
+        new.webhook = Some("https://hooks.example.com/a?b=c".into());
+        let success = Outcome::Success {
+            output: "http://127.0.0.1:1/outputs/x.png".into(),
+            thumbnail: Some("http://127.0.0.1:1/thumbnails/x.png".into()),
+        };
+        let failure = Outcome::Error(String::new());
+        let plain = generation(&owner);
+        for (new, outcome) in [
+            (new.clone(), None),
+            (new, Some(success)),
+            (plain.clone(), Some(failure)),
+            (plain, None),
+        ] {
+            let mut expected = new.owned();
+            match &outcome {
+                Some(Outcome::Success { output, thumbnail }) => {
+                    expected.generation.status = GenerationStatus::Success;
+                    expected.generation.output = Some(output.clone());
+                    expected.generation.thumbnail = thumbnail.clone();
+                }
+                Some(Outcome::Error(message)) => {
+                    expected.generation.status = GenerationStatus::Error;
+                    expected.generation.error = Some(message.clone());
+                }
+                None => {}
+            }
+            let id = new.id.clone();
+            // Ended as it is stored, or stored and ended later: the same.
+            let at_once = Entry::new(new.clone(), 3, outcome.as_ref());
+            let mut later = Entry::new(new, 3, None);
+            if let Some(outcome) = &outcome {
+                later.finish(outcome);
+            }
+            for entry in [at_once, later] {
+                let back = entry.owned(&id);
+                assert_eq!(back.generation, expected.generation);
+                assert_eq!(back.webhook, expected.webhook);
+                assert_eq!(back.owner, expected.owner);
+                let keys: Vec<_> = back.generation.payload.keys().collect();
+                let expected: Vec<_> = expected.generation.payload.keys().collect();
+                assert_eq!(keys, expected, "the payload keeps its order");
+            }
         }
     }
 
@@ -902,21 +958,26 @@ mod tests {
             },
         );
         let caller = store.authenticate("k").await.unwrap();
-        let finished = || {
-            let mut stored = generation(&caller.account_id);
-            stored.generation.status = GenerationStatus::Success;
-            stored
+        let success = || Outcome::Success {
+            output: "o".into(),
+            thumbnail: None,
         };
         for _ in 0..cap {
-            store.create_generation(finished(), 1).await.unwrap();
+            store
+                .create_finished_generation(generation(&caller.account_id), 1, success())
+                .await
+                .unwrap();
         }
         let at_cap = store.generations.read().by_id.capacity();
         assert!(at_cap >= 2 * cap, "{at_cap}");
         let mut last = String::new();
         for _ in 0..20 * cap {
-            let stored = finished();
-            last = stored.generation.id.clone();
-            store.create_generation(stored, 1).await.unwrap();
+            let stored = generation(&caller.account_id);
+            last = stored.id.clone();
+            store
+                .create_finished_generation(stored, 1, success())
+                .await
+                .unwrap();
         }
         {
             let generations = store.generations.read();
@@ -960,7 +1021,7 @@ mod tests {
             let credits = || async { store.account(&caller.account_id).await.unwrap().credits };
             // Success: paid, stored ended, with its output.
             let stored = generation(&caller.account_id);
-            let id = stored.generation.id.clone();
+            let id = stored.id.clone();
             let finished = run(stored, 4).await.unwrap().unwrap();
             assert_eq!(finished.status, GenerationStatus::Success, "{in_steps}");
             assert_eq!(polled(store, &id).await["output"], "http://x/outputs/a.png");
@@ -976,7 +1037,7 @@ mod tests {
             let refused = run(generation(&caller.account_id), 99).await;
             assert!(matches!(refused, Err(CreateError::InsufficientCredits)));
             let stored = generation(&caller.account_id);
-            let id = stored.generation.id.clone();
+            let id = stored.id.clone();
             let finished = run(stored, 4).await.unwrap().unwrap();
             assert_eq!(finished.status, GenerationStatus::Error, "{in_steps}");
             assert_eq!(polled(store, &id).await["error"], "boom");
@@ -989,7 +1050,7 @@ mod tests {
         let store = store(10);
         let caller = store.authenticate("k").await.unwrap();
         let stored = generation(&caller.account_id);
-        let id = stored.generation.id.clone();
+        let id = stored.id.clone();
         store.create_generation(stored, 1).await.unwrap();
         assert_eq!(polled(&store, &id).await["status"], "processing");
         assert_eq!(polled(&store, &id).await["status"], "processing");
@@ -1024,7 +1085,7 @@ mod tests {
         let store = store(10);
         let caller = store.authenticate("k").await.unwrap();
         let first = generation(&caller.account_id);
-        let id = first.generation.id.clone();
+        let id = first.id.clone();
         assert_eq!(store.create_generation(first, 6).await, Ok(()));
         assert_eq!(
             store
@@ -1055,7 +1116,7 @@ mod tests {
         let ids: Vec<String> = (0..3).map(|_| ids::object_id()).collect();
         for id in &ids[..2] {
             let mut g = generation(&caller.account_id);
-            g.generation.id = id.clone();
+            g.id = id.clone();
             store.create_generation(g, 0).await.unwrap();
         }
         let success = Outcome::Success {
@@ -1064,7 +1125,7 @@ mod tests {
         };
         store.finish_generation(&ids[1], success).await.unwrap();
         let mut third = generation(&caller.account_id);
-        third.generation.id = ids[2].clone();
+        third.id = ids[2].clone();
         store.create_generation(third, 0).await.unwrap();
         assert!(
             store.generation(&ids[0]).await.is_some(),

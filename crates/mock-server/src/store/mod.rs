@@ -18,9 +18,13 @@ use std::{
 
 use futures::future::{Either, Ready, ready};
 
-use artificial_studio_types::{Account, Generation, GenerationStatus, Plan, UploadedFile};
+use artificial_studio_types::{
+    Account, Generation, GenerationStatus, GenerationType, Plan, UploadedFile,
+};
 use bytes::Bytes;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 pub use memory::{MemoryStore, MemoryStoreOptions};
 
@@ -108,6 +112,90 @@ pub struct OwnedGeneration {
     pub generation: Generation,
     /// Where `success` should send the webhook, if anywhere.
     pub webhook: Option<String>,
+}
+
+/// A generation's `payload` as JSON text: always one JSON object, its fields
+/// in their order. Runs hand it to the store as text because text is what a
+/// store keeps (the in-memory one packs it, a shared one would send it), and
+/// writing it straight from the input costs less than building a map first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayloadJson(String);
+
+impl PayloadJson {
+    /// The payload made of `map`.
+    pub fn of(map: &Map<String, Value>) -> Self {
+        // A map of JSON values always serializes; the fallback is never taken.
+        PayloadJson(serde_json::to_string(map).unwrap_or_else(|_| "{}".to_string()))
+    }
+
+    /// Text its maker vouches is one JSON object.
+    pub(crate) fn from_object_text(text: String) -> Self {
+        PayloadJson(text)
+    }
+
+    /// The JSON text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The payload as a map of its fields, in their order.
+    pub fn to_map(&self) -> Map<String, Value> {
+        read_payload(&self.0)
+    }
+}
+
+/// The fields of a payload kept as text (an empty map if it were not an object,
+/// which no [`PayloadJson`] is).
+pub(crate) fn read_payload(text: &str) -> Map<String, Value> {
+    serde_json::from_str(text).unwrap_or_else(|error| {
+        tracing::error!(%error, "a stored payload could not be read back");
+        Map::new()
+    })
+}
+
+/// A generation as a run hands it to the store: the API's [`Generation`] at
+/// its start (so without output, thumbnail or error), its payload as JSON
+/// text, its owner and its webhook.
+#[derive(Debug, Clone)]
+pub struct NewGeneration {
+    /// The account that created it.
+    pub owner: Arc<str>,
+    /// The generation id.
+    pub id: String,
+    /// Its first status (`pending` or `processing`).
+    pub status: GenerationStatus,
+    /// The tool slug.
+    pub tool: String,
+    /// What the tool makes.
+    pub type_: GenerationType,
+    /// The input with the model and its defaults.
+    pub payload: PayloadJson,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// Where `success` should send the webhook, if anywhere.
+    pub webhook: Option<String>,
+}
+
+impl NewGeneration {
+    /// The generation with its owner, as [`Store::generation`] reads it back
+    /// before it ends.
+    pub fn owned(&self) -> OwnedGeneration {
+        OwnedGeneration {
+            owner: self.owner.clone(),
+            generation: Generation {
+                id: self.id.clone(),
+                status: self.status,
+                tool: self.tool.clone(),
+                type_: self.type_,
+                output: None,
+                thumbnail: None,
+                error: None,
+                payload: self.payload.to_map(),
+                created_at: self.created_at,
+            },
+            webhook: self.webhook.clone(),
+        }
+    }
 }
 
 /// A generation's owner and its body as `GET /api/generations/{id}` sends it.
@@ -206,12 +294,12 @@ pub struct StoredUpload {
 /// one after the other: the trait's default.
 pub async fn create_finished_in_steps<S: Store + ?Sized>(
     store: &S,
-    generation: OwnedGeneration,
+    generation: NewGeneration,
     cost: u64,
     success: Outcome,
 ) -> Result<Option<Finished>, CreateError> {
-    let id = generation.generation.id.clone();
-    let tool = generation.generation.tool.clone();
+    let id = generation.id.clone();
+    let tool = generation.tool.clone();
     store.create_generation(generation, cost).await?;
     let outcome = Outcome::scripted_or(store.take_outcome(&tool).await, || success);
     Ok(store.finish_generation(&id, outcome).await)
@@ -246,7 +334,7 @@ pub trait Store: Send + Sync + 'static {
     /// either both happen or neither.
     fn create_generation(
         &self,
-        generation: OwnedGeneration,
+        generation: NewGeneration,
         cost: u64,
     ) -> StoreFuture<'_, Result<(), CreateError>>;
     /// A run on an instant schedule, whole: [`Store::create_generation`], then
@@ -257,7 +345,7 @@ pub trait Store: Send + Sync + 'static {
     /// generation already ended.
     fn create_finished_generation(
         &self,
-        generation: OwnedGeneration,
+        generation: NewGeneration,
         cost: u64,
         success: Outcome,
     ) -> StoreFuture<'_, Result<Option<Finished>, CreateError>> {
