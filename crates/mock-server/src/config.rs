@@ -96,7 +96,8 @@ pub struct MockConfig {
     #[arg(long, default_value_t = DEFAULT_MAX_UPLOAD_BYTES)]
     pub max_upload_bytes: usize,
 
-    /// How long a client may take to send a request's headers or body, in ms.
+    /// How long a client may take to send a request's headers or body, in ms;
+    /// a connection idle for this long (no request, no answer being sent) is closed.
     #[arg(long, default_value_t = DEFAULT_BODY_TIMEOUT_MS)]
     pub body_timeout_ms: u64,
 

@@ -59,6 +59,7 @@ pub mod config;
 mod error;
 pub mod faults;
 pub mod http;
+pub mod idle;
 pub mod ids;
 pub mod journal;
 pub mod lifecycle;

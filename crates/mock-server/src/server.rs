@@ -23,7 +23,7 @@ use crate::{
     catalog::Catalog,
     config::{AccountConfig, DEMO_EMPTY_KEY, DEMO_FREE_KEY, DEMO_PRO_KEY, MockConfig, RateLimits},
     faults::FaultRule,
-    http,
+    http, idle,
     journal::JournalEntry,
     lifecycle::{Lifecycle, Schedule},
     store::{AccountPatch, MemoryStore, MemoryStoreOptions, MockAccount, ScriptedOutcome, Store},
@@ -340,12 +340,10 @@ async fn serve(
 ) {
     let graceful = GracefulShutdown::new();
     let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(header_timeout);
+    // Slow and idle clients are cut off by each connection's watchdog (see
+    // `idle`), not by hyper's timer armed before every request head.
+    builder.http1().header_read_timeout(None);
     builder.http2().timer(TokioTimer::new());
-    let service = TowerToHyperService::new(router);
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
@@ -361,15 +359,21 @@ async fn serve(
             }
         };
         let _ = stream.set_nodelay(true);
-        let connection = builder
-            .serve_connection(TokioIo::new(stream), service.clone())
-            .into_owned();
+        let activity = Arc::new(idle::Activity::default());
+        let io = TokioIo::new(idle::Watched::new(stream, activity.clone()));
+        let service = TowerToHyperService::new(router.watched(activity.clone()));
+        let connection = builder.serve_connection(io, service).into_owned();
         let connection = graceful.watch(connection);
-        tokio::spawn(async move {
+        let task = tokio::spawn(async move {
             if let Err(error) = connection.await {
                 tracing::debug!(%error, "connection ended with an error");
             }
         });
+        tokio::spawn(idle::close_when_idle(
+            activity,
+            task.abort_handle(),
+            header_timeout,
+        ));
     }
     drop(listener);
     tokio::select! {

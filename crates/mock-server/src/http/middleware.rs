@@ -41,6 +41,7 @@ use crate::{
     app::App,
     config::{Bucket, RateLimits},
     faults::{FAULT_HEADER, Fault, parse_header},
+    idle::{Activity, InFlight},
     ids,
     journal::{RequestRecord, Target},
     ratelimit::RateDecision,
@@ -133,12 +134,27 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Authenticated {
 pub struct Observe {
     app: Arc<App>,
     router: Router,
+    /// The connection's activity, which its idle watchdog reads.
+    activity: Option<Arc<Activity>>,
 }
 
 impl Observe {
     /// `router` (with its state) observed for `app`.
     pub fn new(app: Arc<App>, router: Router) -> Self {
-        Observe { app, router }
+        Observe {
+            app,
+            router,
+            activity: None,
+        }
+    }
+
+    /// This service for one connection, counting its requests in flight in
+    /// `activity`.
+    pub fn watched(&self, activity: Arc<Activity>) -> Self {
+        Observe {
+            activity: Some(activity),
+            ..self.clone()
+        }
     }
 }
 
@@ -153,11 +169,13 @@ impl Service<http::Request<Incoming>> for Observe {
 
     fn call(&mut self, request: http::Request<Incoming>) -> Detached {
         let request = request.map(Body::new);
-        Detached::new(Box::pin(observed(
+        let mut detached = Detached::new(Box::pin(observed(
             self.app.clone(),
             request,
             self.router.clone(),
-        )))
+        )));
+        detached.in_flight = self.activity.as_ref().map(Activity::request);
+        detached
     }
 }
 
@@ -171,6 +189,8 @@ impl Service<http::Request<Incoming>> for Observe {
 pub struct Detached {
     work: Option<Pin<Box<dyn Future<Output = Response> + Send + 'static>>>,
     task: Option<JoinHandle<Response>>,
+    /// Counts the request in its connection's activity while it is answered.
+    in_flight: Option<InFlight>,
 }
 
 impl Detached {
@@ -179,6 +199,7 @@ impl Detached {
         Detached {
             work: Some(work),
             task: None,
+            in_flight: None,
         }
     }
 }
@@ -191,6 +212,7 @@ impl Future for Detached {
         if let Some(work) = this.work.as_mut() {
             if let Poll::Ready(response) = work.as_mut().poll(cx) {
                 this.work = None;
+                this.in_flight = None;
                 return Poll::Ready(Ok(response));
             }
             this.task = this.work.take().map(tokio::spawn);
@@ -201,6 +223,7 @@ impl Future for Detached {
         };
         Pin::new(task).poll(cx).map(|joined| {
             this.task = None;
+            this.in_flight = None;
             Ok(joined.unwrap_or_else(|_| ApiError::internal().into_response()))
         })
     }
