@@ -91,19 +91,24 @@ impl Lifecycle {
 
     /// The URL of a generation's output.
     pub fn output_url(&self, id: &str, kind: GenerationType) -> String {
-        [
-            &self.public_url,
-            "/outputs/",
-            id,
-            ".",
-            media::extension(kind),
-        ]
-        .concat()
+        self.url(&["/outputs/", id, ".", media::extension(kind)])
     }
 
     /// The URL of a generation's thumbnail.
     pub fn thumbnail_url(&self, id: &str) -> String {
-        [&self.public_url, "/thumbnails/", id, ".png"].concat()
+        self.url(&["/thumbnails/", id, ".png"])
+    }
+
+    /// The mock's public URL followed by `pieces`, in one allocation of the
+    /// right size (cheaper than `concat`'s generic join, on every run).
+    fn url(&self, pieces: &[&str]) -> String {
+        let len = pieces.iter().map(|p| p.len()).sum::<usize>();
+        let mut url = String::with_capacity(self.public_url.len() + len);
+        url.push_str(&self.public_url);
+        for piece in pieces {
+            url.push_str(piece);
+        }
+        url
     }
 
     /// Stores a new generation, paid with `cost` credits from its owner, and
