@@ -112,6 +112,11 @@ impl RequestId {
         RequestId(id)
     }
 
+    /// The id's bytes (ASCII by construction), for a header value.
+    pub fn as_bytes(&self) -> &[u8; 20] {
+        &self.0
+    }
+
     /// The id as text (ASCII by construction).
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.0).unwrap_or_default()

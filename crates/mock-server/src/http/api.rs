@@ -142,7 +142,11 @@ fn typed_run(bytes: &[u8]) -> Option<RunBody> {
     if bytes.trim_ascii_start().first() != Some(&b'{') {
         return None;
     }
-    let request: RunRequest = serde_json::from_slice(bytes).ok()?;
+    // Checked as UTF-8 once, whole, rather than string by string as
+    // `from_slice` does; a body that is not UTF-8 takes the general path and
+    // its `Invalid JSON body`.
+    let text = std::str::from_utf8(bytes).ok()?;
+    let request: RunRequest = serde_json::from_str(text).ok()?;
     Some(RunBody {
         tool: Some(request.tool),
         input: Value::Object(request.input),
@@ -348,6 +352,11 @@ mod tests {
         ] {
             assert_eq!(typed_run(body.as_bytes()), None, "{body}");
         }
+        // Not UTF-8 (inside a string, where a JSON parser reading bytes
+        // would find it): the general path, and its `Invalid JSON body`.
+        let not_utf8 = b"{\"tool\":\"\xff\",\"input\":{}}";
+        assert_eq!(typed_run(not_utf8), None);
+        assert!(loose_run(not_utf8).is_err());
         let issues = loose(r#"[{"prompt":"p"},"create-image",null]"#).issues;
         assert!(!issues.is_empty());
         // A repeated field: the last one counts, as in any JSON object.

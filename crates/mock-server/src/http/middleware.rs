@@ -253,7 +253,7 @@ fn observed(app: Arc<App>, request: Request, router: Router) -> impl Future<Outp
                 unless_it_panics(answer).map(|response| (response, NOTES.with(RefCell::take))),
             )
             .await;
-        if let Ok(value) = HeaderValue::from_str(request_id.as_str()) {
+        if let Ok(value) = HeaderValue::from_bytes(request_id.as_bytes()) {
             response.headers_mut().insert(REQUEST_ID_HEADER, value);
         }
         let status = response.status().as_u16();
