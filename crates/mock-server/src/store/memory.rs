@@ -482,7 +482,7 @@ impl MemoryStore {
         cost: u64,
         success: Outcome,
     ) -> Result<Finished, CreateError> {
-        let account = self.debit(&new.owner, cost)?;
+        self.debit(&new.owner, cost)?;
         let failure = self.take_outcome_now(&new.tool);
         let outcome = Outcome::scripted_or(failure, || success);
         let id = Key::of(&new.id);
@@ -498,22 +498,33 @@ impl MemoryStore {
             },
         };
         if finished.status == GenerationStatus::Error {
-            account.credits.fetch_add(cost, Ordering::AcqRel);
+            self.refund(&owner, cost);
         }
         self.insert(id, owner, entry);
         Ok(finished)
     }
 
-    /// Takes `cost` credits from `owner`, or nothing.
-    fn debit(&self, owner: &str, cost: u64) -> Result<Arc<AccountState>, CreateError> {
-        let Some(account) = self.accounts.read().by_id.get(owner).cloned() else {
-            return Err(CreateError::UnknownAccount);
-        };
+    /// Takes `cost` credits from `owner`, or nothing. Done under the read
+    /// lock, without taking a count of the account's `Arc`, which every run
+    /// of every worker would write.
+    fn debit(&self, owner: &str, cost: u64) -> Result<(), CreateError> {
+        let accounts = self.accounts.read();
+        let account = accounts
+            .by_id
+            .get(owner)
+            .ok_or(CreateError::UnknownAccount)?;
         account
             .credits
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |c| c.checked_sub(cost))
             .map_err(|_| CreateError::InsufficientCredits)?;
-        Ok(account)
+        Ok(())
+    }
+
+    /// Gives `cost` credits back to `owner` (a generation that ended in `error`).
+    fn refund(&self, owner: &str, cost: u64) {
+        if let Some(account) = self.accounts.read().by_id.get(owner) {
+            account.credits.fetch_add(cost, Ordering::AcqRel);
+        }
     }
 
     /// Stores a generation whose cost is paid, evicting beyond the cap.
@@ -587,10 +598,7 @@ impl MemoryStore {
         entry.finish(&outcome);
         let finished = entry.finished(id);
         if finished.status == GenerationStatus::Error {
-            let refund = entry.cost;
-            if let Some(account) = self.accounts.read().by_id.get(&entry.owner) {
-                account.credits.fetch_add(refund, Ordering::AcqRel);
-            }
+            self.refund(&entry.owner, entry.cost);
         }
         Some(finished)
     }
@@ -628,7 +636,9 @@ impl MemoryStore {
 
 impl Store for MemoryStore {
     fn authenticate<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<Caller>> {
-        let caller = self.state_by_key(key).map(|state| Caller {
+        // Read under the lock, without taking a count of the account's `Arc`:
+        // every request of every worker would write that count.
+        let caller = self.accounts.read().by_key.get(key).map(|state| Caller {
             account_id: state.id.clone(),
             plan: state.plan(),
         });
