@@ -67,12 +67,29 @@ fn hex_digit(value: u64) -> u8 {
 /// The value of a lowercase hex digit (upper case is not one: ids are
 /// compared as text, so `A` and `a` name different ids).
 fn hex_value(digit: u8) -> Option<u8> {
-    match digit {
-        b'0'..=b'9' => Some(digit - b'0'),
-        b'a'..=b'f' => Some(digit - b'a' + 10),
-        _ => None,
-    }
+    let value = HEX_VALUES[usize::from(digit)];
+    (value != NOT_HEX).then_some(value)
 }
+
+/// Marks a byte that is not a lowercase hex digit in [`HEX_VALUES`].
+const NOT_HEX: u8 = 0xff;
+
+/// Each byte's value as a lowercase hex digit, or [`NOT_HEX`]: one load per
+/// digit where two range tests were (every stored id is read back from hex).
+const HEX_VALUES: [u8; 256] = {
+    let mut values = [NOT_HEX; 256];
+    let mut i = 0;
+    while i < 10 {
+        values[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        values[b'a' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    values
+};
 
 /// Now, truncated to milliseconds (`2026-11-25T14:00:00.123Z` once serialized).
 pub fn now() -> chrono::DateTime<chrono::Utc> {

@@ -2,7 +2,7 @@
 //! read-mostly account maps, bounded generations, uploads, journal and deliveries.
 
 use std::{
-    collections::VecDeque,
+    collections::{VecDeque, hash_map::Entry as Slot},
     sync::{
         Arc, OnceLock,
         atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering},
@@ -365,6 +365,18 @@ impl Generations {
     fn evict_beyond(&mut self, cap: usize) -> Option<Box<Entry>> {
         let mut evicted = None;
         while self.by_id.len() > cap {
+            // The usual case, the oldest has ended: looked up once, removed
+            // through the same slot.
+            if let Some(oldest) = self.order.front().cloned()
+                && let Slot::Occupied(slot) = self.by_id.entry(oldest)
+                && slot.get().status.is_final()
+            {
+                let (id, entry) = slot.remove_entry();
+                self.order.pop_front();
+                self.forget_owned(&entry.owner, &id);
+                evicted = Some(entry);
+                continue;
+            }
             let by_id = &self.by_id;
             let Some(index) = self
                 .order
@@ -379,14 +391,19 @@ impl Generations {
             let Some(entry) = self.by_id.remove(&id) else {
                 continue;
             };
-            if let Some(ids) = self.by_owner.get_mut(&entry.owner)
-                && let Some(at) = ids.iter().position(|x| *x == id)
-            {
-                ids.remove(at);
-            }
+            self.forget_owned(&entry.owner, &id);
             evicted = Some(entry);
         }
         evicted
+    }
+
+    /// Takes `id` out of its owner's list (where it is usually the oldest).
+    fn forget_owned(&mut self, owner: &str, id: &Key) {
+        if let Some(ids) = self.by_owner.get_mut(owner)
+            && let Some(at) = ids.iter().position(|x| x == id)
+        {
+            ids.remove(at);
+        }
     }
 }
 
@@ -997,6 +1014,9 @@ mod tests {
             assert!(generations.by_id.capacity() <= at_cap);
             assert_eq!(generations.by_id.len(), cap);
             assert_eq!(generations.order.len(), cap);
+            let owned = &generations.by_owner[&caller.account_id];
+            assert_eq!(owned.len(), cap, "the owner's list follows evictions");
+            assert!(owned.iter().eq(generations.order.iter()));
         }
         assert!(store.generation(&last).await.is_some());
     }
