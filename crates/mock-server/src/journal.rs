@@ -59,38 +59,66 @@ pub struct RequestRecord {
     pub duration_ms: f64,
 }
 
-/// A request's path and query, in one allocation.
+/// A request's path and query: inline when short (every API path is), else in
+/// one allocation.
 #[derive(Debug, Clone)]
 pub struct Target {
-    text: Box<str>,
-    /// Where the query starts in `text`, if there is one.
+    text: TargetText,
+    /// Where the query starts in the text, if there is one.
     query_at: Option<usize>,
 }
 
+/// Most bytes of path and query a [`Target`] keeps inline.
+const INLINE_TARGET: usize = 40;
+
+#[derive(Debug, Clone)]
+enum TargetText {
+    /// `bytes[..len]`, the UTF-8 of a `&str`.
+    Inline { bytes: [u8; INLINE_TARGET], len: u8 },
+    Boxed(Box<str>),
+}
+
 impl Target {
-    /// The path and query (without its `?`) of a request.
+    /// `path` and `query` (without its `?`).
     pub fn new(path: &str, query: Option<&str>) -> Self {
-        match query {
-            None => Target {
-                text: path.into(),
-                query_at: None,
-            },
-            Some(query) => Target {
-                text: [path, query].concat().into_boxed_str(),
-                query_at: Some(path.len()),
-            },
+        let query_at = query.map(|_| path.len());
+        let len = path.len() + query.map_or(0, str::len);
+        let text = match u8::try_from(len) {
+            Ok(short) if len <= INLINE_TARGET => {
+                let mut bytes = [0; INLINE_TARGET];
+                bytes[..path.len()].copy_from_slice(path.as_bytes());
+                if let Some(query) = query {
+                    bytes[path.len()..len].copy_from_slice(query.as_bytes());
+                }
+                TargetText::Inline { bytes, len: short }
+            }
+            _ => TargetText::Boxed([path, query.unwrap_or("")].concat().into_boxed_str()),
+        };
+        Target { text, query_at }
+    }
+
+    /// Path and query as one text.
+    fn text(&self) -> &str {
+        match &self.text {
+            // Copied from `&str`s, at a boundary between them: UTF-8. Checked
+            // here, when the journal is read, not when a request writes it.
+            TargetText::Inline { bytes, len } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            TargetText::Boxed(text) => text,
         }
     }
 
-    /// The path, without the query.
+    /// The path.
     pub fn path(&self) -> &str {
-        let end = self.query_at.unwrap_or(self.text.len());
-        self.text.get(..end).unwrap_or_default()
+        let text = self.text();
+        let end = self.query_at.unwrap_or(text.len());
+        text.get(..end).unwrap_or_default()
     }
 
-    /// The query string, if any.
+    /// The query, without its `?`.
     pub fn query(&self) -> Option<&str> {
-        self.query_at.and_then(|at| self.text.get(at..))
+        self.query_at.and_then(|at| self.text().get(at..))
     }
 }
 
@@ -204,6 +232,20 @@ mod tests {
         assert_eq!(kept, [(2, "/b".to_string()), (3, "/c".to_string())]);
         journal.clear();
         assert!(journal.entries().is_empty());
+    }
+
+    proptest::proptest! {
+        /// Inline (short) or boxed (long), with text outside ASCII, a target
+        /// gives back its path and query exactly.
+        #[test]
+        fn a_target_gives_back_any_path_and_query(
+            path in "/[a-zé/]{0,50}",
+            query in proptest::option::of("[a-z=&é🌅]{0,30}"),
+        ) {
+            let target = Target::new(&path, query.as_deref());
+            proptest::prop_assert_eq!(target.path(), path.as_str());
+            proptest::prop_assert_eq!(target.query(), query.as_deref());
+        }
     }
 
     #[test]
