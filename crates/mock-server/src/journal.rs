@@ -74,7 +74,10 @@ const INLINE_TARGET: usize = 40;
 #[derive(Debug, Clone)]
 enum TargetText {
     /// `bytes[..len]`, the UTF-8 of a `&str`.
-    Inline { bytes: [u8; INLINE_TARGET], len: u8 },
+    Inline {
+        bytes: [u8; INLINE_TARGET],
+        len: u8,
+    },
     Boxed(Box<str>),
 }
 
