@@ -484,9 +484,7 @@ impl MemoryStore {
 
     fn create_generation_now(&self, new: NewGeneration, cost: u64) -> Result<(), CreateError> {
         self.debit(&new.owner, cost)?;
-        let id = Key::of(&new.id);
-        let owner = new.owner.clone();
-        self.insert(id, owner, Box::new(Entry::new(new, cost, None)));
+        self.insert(new, cost, None);
         Ok(())
     }
 
@@ -502,23 +500,10 @@ impl MemoryStore {
         self.debit(&new.owner, cost)?;
         let failure = self.take_outcome_now(&new.tool);
         let outcome = Outcome::scripted_or(failure, || success);
-        let id = Key::of(&new.id);
-        let owner = new.owner.clone();
-        let new_id = (new.webhook.is_some()).then(|| new.id.clone());
-        // Built before the lock: packing the text is most of the work.
-        let entry = Box::new(Entry::new(new, cost, Some(&outcome)));
-        let finished = match new_id {
-            Some(id) => entry.finished(&id),
-            None => Finished {
-                status: entry.status,
-                webhook: None,
-            },
-        };
-        if finished.status == GenerationStatus::Error {
-            self.refund(&owner, cost);
+        if let Outcome::Error(_) = outcome {
+            self.refund(&new.owner, cost);
         }
-        self.insert(id, owner, entry);
-        Ok(finished)
+        Ok(self.insert(new, cost, Some(&outcome)))
     }
 
     /// Takes `cost` credits from `owner`, or nothing. Done under the read
@@ -544,20 +529,29 @@ impl MemoryStore {
         }
     }
 
-    /// Stores a generation whose cost is paid, evicting beyond the cap.
-    fn insert(&self, id: Key, owner: Arc<str>, entry: Box<Entry>) {
+    /// Stores a generation whose cost is paid, ended at once if `outcome` is
+    /// given, evicting beyond the cap; returns how it stands as stored.
+    fn insert(&self, mut new: NewGeneration, cost: u64, outcome: Option<&Outcome>) -> Finished {
+        let key = Key::of(&new.id);
+        // Moved out: the entry keeps the id only as its key.
+        let id = std::mem::take(&mut new.id);
+        let owner = new.owner.clone();
+        // Built before the lock: packing the text is most of the work.
+        let entry = Box::new(Entry::new(new, cost, outcome));
+        let finished = entry.finished(&id);
         let mut generations = self.generations.write();
-        generations.order.push_back(id.clone());
+        generations.order.push_back(key.clone());
         generations
             .by_owner
             .entry(owner)
             .or_default()
-            .push_back(id.clone());
-        generations.by_id.insert(id, entry);
+            .push_back(key.clone());
+        generations.by_id.insert(key, entry);
         generations.room_for_churn(self.options.max_generations);
         let evicted = generations.evict_beyond(self.options.max_generations);
         drop(generations);
         drop(evicted);
+        finished
     }
 
     /// `read` applied to a generation's entry under the read lock.
@@ -883,6 +877,25 @@ mod tests {
         }
     }
 
+    /// What a new generation reads back as before it ends.
+    fn owned(new: &NewGeneration) -> OwnedGeneration {
+        OwnedGeneration {
+            owner: new.owner.clone(),
+            generation: Generation {
+                id: new.id.clone(),
+                status: new.status,
+                tool: new.tool.clone(),
+                type_: new.type_,
+                output: None,
+                thumbnail: None,
+                error: None,
+                payload: new.payload.to_map(),
+                created_at: new.created_at,
+            },
+            webhook: new.webhook.clone(),
+        }
+    }
+
     /// A generation kept packed reads back field for field, as created and
     /// after it ends either way: every optional piece present or absent, a
     /// payload with nesting, numbers and text outside ASCII, its fields in
@@ -918,7 +931,7 @@ mod tests {
             (plain.clone(), Some(failure)),
             (plain, None),
         ] {
-            let mut expected = new.owned();
+            let mut expected = owned(&new);
             match &outcome {
                 Some(Outcome::Success { output, thumbnail }) => {
                     expected.generation.status = GenerationStatus::Success;

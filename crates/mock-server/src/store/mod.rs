@@ -176,28 +176,6 @@ pub struct NewGeneration {
     pub webhook: Option<String>,
 }
 
-impl NewGeneration {
-    /// The generation with its owner, as [`Store::generation`] reads it back
-    /// before it ends.
-    pub fn owned(&self) -> OwnedGeneration {
-        OwnedGeneration {
-            owner: self.owner.clone(),
-            generation: Generation {
-                id: self.id.clone(),
-                status: self.status,
-                tool: self.tool.clone(),
-                type_: self.type_,
-                output: None,
-                thumbnail: None,
-                error: None,
-                payload: self.payload.to_map(),
-                created_at: self.created_at,
-            },
-            webhook: self.webhook.clone(),
-        }
-    }
-}
-
 /// A generation's owner and its body as `GET /api/generations/{id}` sends it.
 #[derive(Debug, Clone)]
 pub struct GenerationJson {
