@@ -12,20 +12,11 @@ pub fn object_id() -> String {
 pub fn object_id_at(time: &chrono::DateTime<chrono::Utc>) -> String {
     let secs = time.timestamp().clamp(0, i64::from(u32::MAX)) as u64;
     let random = rand::random::<u64>();
-    // Written as bytes, then made a string once: pushing 24 `char`s costs
-    // more than the id's other work together.
     let mut digits = [0u8; 24];
     let (time_digits, random_digits) = digits.split_at_mut(8);
-    for (i, digit) in time_digits.iter_mut().enumerate() {
-        *digit = hex_digit(secs >> ((7 - i) * 4));
-    }
-    for (i, digit) in random_digits.iter_mut().enumerate() {
-        *digit = hex_digit(random >> ((15 - i) * 4));
-    }
-    // Hex digits are ASCII; the empty fallback is never taken.
-    std::str::from_utf8(&digits)
-        .map(str::to_owned)
-        .unwrap_or_default()
+    write_hex(time_digits, secs);
+    write_hex(random_digits, random);
+    ascii_string(&digits)
 }
 
 /// The 12 bytes an object id spells in hex, if `id` is one: 24 lowercase hex
@@ -44,19 +35,30 @@ pub fn object_id_bytes(id: &str) -> Option<[u8; 12]> {
 
 /// The object id whose bytes are `bytes` (the inverse of [`object_id_bytes`]).
 pub fn object_id_text(bytes: &[u8; 12]) -> String {
-    let mut id = String::with_capacity(24);
-    for byte in bytes {
-        push_hex(&mut id, u64::from(*byte), 2);
+    let mut digits = [0u8; 24];
+    for (pair, byte) in digits.chunks_exact_mut(2).zip(bytes) {
+        write_hex(pair, u64::from(*byte));
     }
-    id
+    ascii_string(&digits)
 }
 
-/// Appends the low `digits` hex digits of `value`, zero-padded, lowercase
-/// (a few times cheaper than `write!` with `{:016x}`, on every request).
-fn push_hex(out: &mut String, value: u64, digits: u32) {
-    for shift in (0..digits).rev() {
-        out.push(char::from(hex_digit(value >> (shift * 4))));
+/// Fills `out` with the low hex digits of `value`, zero-padded, lowercase, as
+/// many as `out` is long. Ids are written as bytes and made a string once:
+/// pushing `char`s one by one (or `write!` with `{:016x}`) costs more than
+/// the id's other work together, on every request.
+fn write_hex(out: &mut [u8], value: u64) {
+    let last = out.len().saturating_sub(1);
+    for (i, digit) in out.iter_mut().enumerate() {
+        *digit = hex_digit(value >> ((last - i) * 4));
     }
+}
+
+/// `digits` (ASCII hex, by construction) as a string; the empty fallback is
+/// never taken.
+fn ascii_string(digits: &[u8]) -> String {
+    std::str::from_utf8(digits)
+        .map(str::to_owned)
+        .unwrap_or_default()
 }
 
 /// The lowercase hex digit of the low 4 bits of `value`.
@@ -123,9 +125,7 @@ impl RequestId {
     pub fn random() -> Self {
         let value = rand::random::<u64>();
         let mut id = *b"req_0000000000000000";
-        for (i, digit) in id[4..].iter_mut().enumerate() {
-            *digit = hex_digit(value >> ((15 - i) * 4));
-        }
+        write_hex(&mut id[4..], value);
         RequestId(id)
     }
 
@@ -177,9 +177,10 @@ mod tests {
         );
         assert_ne!(request, RequestId::random());
 
-        let mut hex = String::new();
-        push_hex(&mut hex, 0x0123_4567_89ab_cdef, 16);
-        push_hex(&mut hex, 0xa5, 8);
+        let mut digits = [0u8; 24];
+        write_hex(&mut digits[..16], 0x0123_4567_89ab_cdef);
+        write_hex(&mut digits[16..], 0xa5);
+        let hex = ascii_string(&digits);
         assert_eq!(hex, "0123456789abcdef000000a5");
 
         let bytes = [
