@@ -179,14 +179,6 @@ fn loose_run(bytes: &[u8]) -> Result<RunBody, ApiError> {
     Ok(body)
 }
 
-/// The field `name` of a small JSON object, found by walking its fields
-/// (cheaper than `Map::get`'s SipHash for the few fields of a request).
-fn field<'v>(object: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
-    object
-        .iter()
-        .find_map(|(key, value)| (key == name).then_some(value))
-}
-
 /// Schema, tool, model and input checks of a run, in that order. Schema
 /// problems are reported together with the input's when the tool and model
 /// can be told, so one `400` lists every problem.
@@ -231,7 +223,7 @@ fn pick_model<'a>(
         tool.default_model()
             .ok_or_else(|| ApiError::not_found(messages::MODEL_NOT_FOUND))
     };
-    match field(input, "model") {
+    match validation::field(input, "model") {
         Some(Value::String(slug)) => tool
             .model(slug)
             .ok_or_else(|| ApiError::not_found(messages::MODEL_NOT_FOUND)),
