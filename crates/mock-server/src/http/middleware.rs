@@ -661,12 +661,8 @@ mod tests {
         assert!(matches!(answer, Ok(answer) if answer.status() == StatusCode::ACCEPTED));
     }
 
-    #[tokio::test]
-    async fn a_handler_that_panics_is_answered_with_the_contract_500() {
-        fn handler_with_a_bug() -> Response {
-            panic!("a handler bug")
-        }
-        let answer = unless_it_panics(async { handler_with_a_bug() }).await;
+    /// `answer` is the contract's `500`: status, JSON content type and body.
+    async fn assert_contract_500(answer: Response) {
         assert_eq!(answer.status(), StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(
             answer.headers().get(header::CONTENT_TYPE).unwrap(),
@@ -681,6 +677,15 @@ mod tests {
             body,
             serde_json::json!({"message": messages::INTERNAL_SERVER_ERROR})
         );
+    }
+
+    #[tokio::test]
+    async fn a_handler_that_panics_is_answered_with_the_contract_500() {
+        fn handler_with_a_bug() -> Response {
+            panic!("a handler bug")
+        }
+        let answer = unless_it_panics(async { handler_with_a_bug() }).await;
+        assert_contract_500(answer).await;
     }
 
     #[tokio::test]
@@ -711,20 +716,7 @@ mod tests {
         let Some(refused) = refused else {
             panic!("a request without a gate was let through");
         };
-        assert_eq!(refused.status(), StatusCode::INTERNAL_SERVER_ERROR);
-        assert_eq!(
-            refused.headers().get(header::CONTENT_TYPE).unwrap(),
-            "application/json"
-        );
-        let body = http_body_util::BodyExt::collect(refused.into_body())
-            .await
-            .unwrap()
-            .to_bytes();
-        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
-        assert_eq!(
-            body,
-            serde_json::json!({"message": messages::INTERNAL_SERVER_ERROR})
-        );
+        assert_contract_500(refused).await;
     }
 
     #[test]
