@@ -309,7 +309,7 @@ impl MockServerBuilder {
             listener,
             router,
             cancel.clone(),
-            Duration::from_millis(config.body_timeout_ms.max(1)),
+            app.body_timeout,
         ));
         Ok(MockServer {
             addr: local,
@@ -336,7 +336,7 @@ async fn serve(
     listener: TcpListener,
     router: http::middleware::Observe,
     cancel: CancellationToken,
-    header_timeout: Duration,
+    idle_timeout: Duration,
 ) {
     let graceful = GracefulShutdown::new();
     let mut builder = auto::Builder::new(TokioExecutor::new());
@@ -372,7 +372,7 @@ async fn serve(
         tokio::spawn(idle::close_when_idle(
             activity,
             task.abort_handle(),
-            header_timeout,
+            idle_timeout,
         ));
     }
     drop(listener);
