@@ -305,12 +305,7 @@ impl MockServerBuilder {
             rate_limits: config.rate_limit,
         });
         let router = http::router(app.clone());
-        let task = tokio::spawn(serve(
-            listener,
-            router,
-            cancel.clone(),
-            app.body_timeout,
-        ));
+        let task = tokio::spawn(serve(listener, router, cancel.clone(), app.body_timeout));
         Ok(MockServer {
             addr: local,
             base_url,
