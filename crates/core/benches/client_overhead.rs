@@ -1,9 +1,15 @@
 //! The cost of the client library over plain `reqwest`: `Client::tool("create-image")`
-//! in a loop against a running mock server, next to the same request (same
-//! headers, same typed decoding into `Tool`) made with a bare `reqwest::Client`.
+//! against a running mock server, next to the same request (same headers,
+//! same typed decoding into `Tool`) made with a bare `reqwest::Client`.
 //!
-//! Rounds alternate between the two (and which goes first), so machine noise
-//! falls on both alike; each round reports the mean time per request.
+//! Within a round the two clients take turns request by request (SDK, plain,
+//! SDK, plain, with the pair's order flipped from one pair to the next and
+//! between rounds), each request timed on its own and summed per client, so
+//! the machine's changing latency falls on both alike. Each round builds both
+//! clients afresh and warms them up untimed, so each opens a new kept-alive
+//! connection and the server worker it lands on is drawn again every round
+//! instead of favouring one client for the whole run. Each round reports the
+//! mean time per request of each client.
 //!
 //! `cargo xtask bench` starts `astudio-mock` and runs this as
 //! `cargo bench -p artificial-studio --bench client_overhead -- --base-url URL
@@ -53,21 +59,72 @@ impl Plain {
     }
 }
 
-async fn sdk_round(client: &Client, n: usize) -> Result<Duration, String> {
-    let started = Instant::now();
-    for _ in 0..n {
-        let tool = client.tool(SLUG).await.map_err(|e| e.to_string())?;
-        std::hint::black_box(tool);
-    }
-    Ok(started.elapsed())
+/// Untimed requests per client at the start of each round: the connection
+/// is open and the pools and allocator are settled before timing starts.
+const WARM_UP: usize = 32;
+
+/// Both clients of one round, each with its own fresh connection pool.
+struct Pair {
+    sdk: Client,
+    plain: Plain,
 }
 
-async fn plain_round(plain: &Plain, n: usize) -> Result<Duration, String> {
-    let started = Instant::now();
-    for _ in 0..n {
-        std::hint::black_box(plain.tool().await?);
+impl Pair {
+    fn new(settings: &Settings) -> Result<Self, String> {
+        let sdk = Client::builder()
+            .api_key(settings.key.clone())
+            .base_url(settings.base_url.clone())
+            .build()
+            .map_err(|e| e.to_string())?;
+        let plain = Plain {
+            http: reqwest::Client::builder()
+                .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+                .build()
+                .map_err(|e| e.to_string())?,
+            url: format!(
+                "{}/api/tools/{SLUG}",
+                settings.base_url.trim_end_matches('/')
+            ),
+            key: settings.key.clone(),
+            user_agent: format!("artificial-studio-rust/{}", env!("CARGO_PKG_VERSION")),
+        };
+        Ok(Self { sdk, plain })
     }
-    Ok(started.elapsed())
+
+    /// One `Client::tool` request, timed.
+    async fn time_sdk(&self) -> Result<Duration, String> {
+        let started = Instant::now();
+        let tool = self.sdk.tool(SLUG).await.map_err(|e| e.to_string())?;
+        let elapsed = started.elapsed();
+        std::hint::black_box(tool);
+        Ok(elapsed)
+    }
+
+    /// The same request with plain `reqwest`, timed.
+    async fn time_plain(&self) -> Result<Duration, String> {
+        let started = Instant::now();
+        let tool = self.plain.tool().await?;
+        let elapsed = started.elapsed();
+        std::hint::black_box(tool);
+        Ok(elapsed)
+    }
+
+    /// `n` requests from each client, taking turns; `sdk_first` says which
+    /// opens the first pair, and the order flips from pair to pair. Returns
+    /// the total time of each client's requests, SDK then plain.
+    async fn interleaved(&self, n: usize, sdk_first: bool) -> Result<(Duration, Duration), String> {
+        let (mut sdk, mut plain) = (Duration::ZERO, Duration::ZERO);
+        for i in 0..n {
+            if (i % 2 == 0) == sdk_first {
+                sdk += self.time_sdk().await?;
+                plain += self.time_plain().await?;
+            } else {
+                plain += self.time_plain().await?;
+                sdk += self.time_sdk().await?;
+            }
+        }
+        Ok((sdk, plain))
+    }
 }
 
 fn per_request_us(total: Duration, n: usize) -> f64 {
@@ -75,42 +132,22 @@ fn per_request_us(total: Duration, n: usize) -> f64 {
 }
 
 async fn measure(settings: Settings) -> Result<serde_json::Value, String> {
-    let sdk = Client::builder()
-        .api_key(settings.key.clone())
-        .base_url(settings.base_url.clone())
-        .build()
-        .map_err(|e| e.to_string())?;
-    let plain = Plain {
-        http: reqwest::Client::builder()
-            .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
-            .build()
-            .map_err(|e| e.to_string())?,
-        url: format!(
-            "{}/api/tools/{SLUG}",
-            settings.base_url.trim_end_matches('/')
-        ),
-        key: settings.key.clone(),
-        user_agent: format!("artificial-studio-rust/{}", env!("CARGO_PKG_VERSION")),
-    };
-    // Warm up both: connections open, allocator and caches settled.
-    let warm_up = (settings.requests / 4).max(50);
-    sdk_round(&sdk, warm_up).await?;
-    plain_round(&plain, warm_up).await?;
-
+    let n = settings.requests;
     let mut sdk_us = Vec::with_capacity(settings.rounds);
     let mut plain_us = Vec::with_capacity(settings.rounds);
     for round in 0..settings.rounds {
-        let n = settings.requests;
-        if round % 2 == 0 {
-            sdk_us.push(per_request_us(sdk_round(&sdk, n).await?, n));
-            plain_us.push(per_request_us(plain_round(&plain, n).await?, n));
-        } else {
-            plain_us.push(per_request_us(plain_round(&plain, n).await?, n));
-            sdk_us.push(per_request_us(sdk_round(&sdk, n).await?, n));
-        }
+        // Fresh clients, so fresh connections: where each lands on the
+        // server's workers is drawn again every round.
+        let pair = Pair::new(&settings)?;
+        let sdk_first = round % 2 == 0;
+        pair.interleaved(WARM_UP, sdk_first).await?;
+        let (sdk, plain) = pair.interleaved(n, sdk_first).await?;
+        sdk_us.push(per_request_us(sdk, n));
+        plain_us.push(per_request_us(plain, n));
     }
     Ok(serde_json::json!({
-        "requests_per_round": settings.requests,
+        "requests_per_round": n,
+        "warm_up_requests": WARM_UP,
         "sdk_us": sdk_us,
         "reqwest_us": plain_us,
     }))

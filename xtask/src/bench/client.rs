@@ -28,17 +28,6 @@ const SMALL_UPLOAD_MIB: u64 = 16;
 pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
     let plan = ctx.plan.clone();
     let mut section = Section::new(TITLE);
-    section.method = format!(
-        "`crates/core/benches/client_overhead.rs` (release, one current-thread runtime) calls \
-         `Client::tool(\"create-image\")` in a loop against `astudio-mock` (separate process, \
-         same flags as above), beside the same request made with a bare `reqwest::Client` \
-         (same headers, same per-request timeout, the body decoded into the same `Tool` type). \
-         {r} rounds of {n} sequential requests each, on one kept-alive connection, alternating \
-         which goes first; the ratio is taken round by round. Then `cargo bench --bench \
-         error_parsing` (criterion) for the error bodies.",
-        r = plan.client_rounds,
-        n = plan.client_requests
-    );
     let mock = ctx.start_mock(&[])?;
     section.command(mock.command.clone());
     let out = ctx.scratch.join("client-overhead.json");
@@ -59,6 +48,28 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
     procs::output(&mut cmd)?;
     section.command(procs::line(&cmd).replace(&mock.base_url, "http://127.0.0.1:$PORT"));
     let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out)?)?;
+    // The bench binary reports its own warm-up, so the text cannot drift from it.
+    let warm_up = json
+        .get("warm_up_requests")
+        .and_then(serde_json::Value::as_u64)
+        .map_or_else(|| "a few".to_string(), |w| w.to_string());
+    section.method = format!(
+        "`crates/core/benches/client_overhead.rs` (release, one current-thread runtime) calls \
+         `Client::tool(\"create-image\")` in a loop against `astudio-mock` (separate process, \
+         same flags as above), beside the same request made with a bare `reqwest::Client` \
+         (same headers, same per-request timeout, the body decoded into the same `Tool` type). \
+         {r} rounds of {n} requests per client, interleaved request by request (the library, \
+         plain, the library, plain …, which of the two goes first flipping from pair to pair \
+         and between rounds), each request timed on its own and summed per client, so both see \
+         the same moment-to-moment latency. Each round builds both clients afresh, so each opens \
+         a new kept-alive connection (where it lands on the server's workers is drawn again \
+         every round), and warms them up with {w} untimed requests each. The ratio is the \
+         library's total time ÷ plain reqwest's, taken round by round. Then `cargo bench \
+         --bench error_parsing` (criterion) for the error bodies.",
+        r = plan.client_rounds,
+        n = plan.client_requests,
+        w = warm_up,
+    );
     let sdk = stats::f64_list(&json, "sdk_us");
     let plain = stats::f64_list(&json, "reqwest_us");
     let ratio = Summary::of(&stats::ratios(&sdk, &plain)).context("no client rounds")?;
