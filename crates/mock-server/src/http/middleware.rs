@@ -26,8 +26,7 @@ use artificial_studio_types::{ErrorKind, messages};
 use axum::{
     Router,
     body::Body,
-    extract::Request,
-    handler::Handler,
+    extract::{Request, State},
     http::{self, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -240,6 +239,26 @@ fn is_run(request: &Request) -> bool {
     request.method() == Method::POST && request.uri().path() == "/api/run"
 }
 
+/// `POST /api/run`'s handler as a service, for [`observed`]'s direct call:
+/// the handler given what its extractors would give it (the state, the
+/// caller the gate let in or the contract's `500` without one, as
+/// [`Authenticated`] does, and the request), without axum's boxed handler
+/// future around it.
+fn run_handler(
+    app: Arc<App>,
+) -> impl Service<Request, Response = Response, Error = Infallible, Future: Send> {
+    tower::service_fn(move |request: Request| {
+        let answer = match Authenticated::current() {
+            Some(caller) => Either::Left(
+                super::api::run(State(app.clone()), Authenticated(caller), request)
+                    .map(IntoResponse::into_response),
+            ),
+            None => Either::Right(std::future::ready(ApiError::internal().into_response())),
+        };
+        answer.map(Ok)
+    })
+}
+
 #[expect(
     clippy::manual_async_fn,
     reason = "an async fn would keep the request in its future twice (see the module docs)"
@@ -260,7 +279,7 @@ fn observed(app: Arc<App>, request: Request, router: Router) -> impl Future<Outp
             Either::Left(inject_faults(
                 app.clone(),
                 request,
-                super::api::run.with_state(app.clone()),
+                run_handler(app.clone()),
                 true,
             ))
         } else {
