@@ -4,7 +4,9 @@
 //! rate limit and the `X-RateLimit-*` headers on the answer) or the open
 //! routes' (faults only). One layer per concern would cost a boxed service
 //! clone and a boxed future each, per request; these are the same steps in
-//! the same order, in two.
+//! the same order, in two. `POST /api/run`, the route load tests hit hardest,
+//! is handed by [`Observe`] to its handler behind the API's gate directly,
+//! without the router's lookup and boxes (see `is_run`): the same steps again.
 //!
 //! The steps on the way of every request are plain functions returning an
 //! `async move` block or a combinator, not `async fn`s: an `async fn` keeps
