@@ -104,6 +104,14 @@ impl Authenticated {
             .ok()
             .flatten()
     }
+
+    /// The extractor's answer: the caller, or the contract's `500` when no
+    /// gate let one in.
+    fn required() -> Result<Self, ApiError> {
+        Authenticated::current()
+            .map(Authenticated)
+            .ok_or_else(ApiError::internal)
+    }
 }
 
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Authenticated {
@@ -113,9 +121,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Authenticated {
         _parts: &mut http::request::Parts,
         _state: &S,
     ) -> Result<Self, ApiError> {
-        Authenticated::current()
-            .map(Authenticated)
-            .ok_or_else(ApiError::internal)
+        Authenticated::required()
     }
 }
 
@@ -242,20 +248,19 @@ fn is_run(request: &Request) -> bool {
 }
 
 /// `POST /api/run`'s handler as a service, for [`observed`]'s direct call:
-/// the handler given what its extractors would give it (the state, the
-/// caller the gate let in or the contract's `500` without one, as
-/// [`Authenticated`] does, and the request), without axum's boxed handler
+/// the handler given what its extractors give it (the state, the caller from
+/// [`Authenticated::required`], the request), without axum's boxed handler
 /// future around it.
 fn run_handler(
     app: Arc<App>,
 ) -> impl Service<Request, Response = Response, Error = Infallible, Future: Send> {
     tower::service_fn(move |request: Request| {
-        let answer = match Authenticated::current() {
-            Some(caller) => Either::Left(
-                super::api::run(State(app.clone()), Authenticated(caller), request)
+        let answer = match Authenticated::required() {
+            Ok(caller) => Either::Left(
+                super::api::run(State(app.clone()), caller, request)
                     .map(IntoResponse::into_response),
             ),
-            None => Either::Right(std::future::ready(ApiError::internal().into_response())),
+            Err(refused) => Either::Right(std::future::ready(refused.into_response())),
         };
         answer.map(Ok)
     })
