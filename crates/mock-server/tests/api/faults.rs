@@ -119,3 +119,37 @@ async fn faulted_runs_take_no_credits_and_are_journaled() {
     assert_eq!(journal[0].fault.as_deref(), Some("502"));
     assert_eq!(journal[0].status, 502);
 }
+
+/// `POST /api/run` reaches its handler without the router (the route load
+/// tests hit hardest): scripted rules and delays must still apply to it, and
+/// a delayed run must still be created and charged.
+#[tokio::test]
+async fn scripted_faults_and_delays_apply_to_runs() {
+    let (server, api) = fast_server().await;
+    let run = || {
+        api.request(Method::POST, "/api/run", Some(FREE))
+            .json(&serde_json::json!({"tool": "create-image", "input": {"prompt": "x"}}))
+    };
+    server
+        .inject_fault(FaultRule::new(Fault::Status(503), "POST /api/run").times(1))
+        .await
+        .unwrap();
+    api.send(run())
+        .await
+        .assert_error(503, messages::SERVICE_UNAVAILABLE);
+    assert_eq!(api.credits(FREE).await, 100, "a faulted run takes nothing");
+
+    let started = Instant::now();
+    let delayed = api.send(run().header("X-Mock-Fault", "delay=100")).await;
+    assert!(started.elapsed() >= Duration::from_millis(100));
+    assert_eq!(delayed.status, 202, "{:?}", delayed.body);
+    assert!(api.credits(FREE).await < 100, "the delayed run was charged");
+    let runs: Vec<u16> = server
+        .journal()
+        .await
+        .iter()
+        .filter(|entry| entry.path == "/api/run")
+        .map(|entry| entry.status)
+        .collect();
+    assert_eq!(runs, [503, 202], "both runs journaled, in order");
+}
