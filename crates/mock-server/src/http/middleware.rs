@@ -244,7 +244,7 @@ impl Future for Detached {
 /// tests hit this route hardest. The router keeps the route, which answers
 /// the other methods with `405` and `Allow: POST`.
 fn is_run(request: &Request) -> bool {
-    request.method() == Method::POST && request.uri().path() == "/api/run"
+    request.method() == Method::POST && request.uri().path() == super::RUN_PATH
 }
 
 /// `POST /api/run`'s handler as a service, for [`observed`]'s direct call:
@@ -283,12 +283,7 @@ fn observed(app: Arc<App>, request: Request, router: Router) -> impl Future<Outp
         let answer = if is_run(&request) {
             // The route's own handler behind the API's gate, as the router
             // would call it (see `is_run`).
-            Either::Left(inject_faults(
-                app.clone(),
-                request,
-                run_handler(app.clone()),
-                true,
-            ))
+            Either::Left(Gate::api(app.clone()).pass(request, run_handler(app.clone())))
         } else {
             Either::Right(router.oneshot(request).map(|answered| match answered {
                 Ok(response) => response,
@@ -359,6 +354,14 @@ impl Gate {
             authenticated: false,
         }
     }
+
+    /// `request` through this gate, then `inner`'s answer.
+    fn pass<S>(self, request: Request, inner: S) -> impl Future<Output = Response>
+    where
+        S: Service<Request, Response = Response, Error = Infallible>,
+    {
+        inject_faults(self.app, request, inner, self.authenticated)
+    }
 }
 
 impl<S> Layer<S> for Gate {
@@ -394,9 +397,8 @@ where
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
-        let Gate { app, authenticated } = self.gate.clone();
         let inner = self.inner.clone();
-        Box::pin(inject_faults(app, request, inner, authenticated).map(Ok))
+        Box::pin(self.gate.clone().pass(request, inner).map(Ok))
     }
 }
 

@@ -26,12 +26,16 @@ use axum::{
 use crate::app::{AdminAccess, App};
 use errors::ApiError;
 
+/// The path of `POST /api/run`, which [`middleware::Observe`] also
+/// recognises, to call its handler without the router.
+pub(crate) const RUN_PATH: &str = "/api/run";
+
 /// Every route of the server, with its layers, inside [`middleware::Observe`].
 pub fn router(app: Arc<App>) -> middleware::Observe {
     // Authenticated and rate-limited: the API itself.
     let gate = middleware::Gate::api(app.clone());
     let api = Router::new()
-        .route("/api/run", post(api::run.layer(gate.clone())))
+        .route(RUN_PATH, post(api::run.layer(gate.clone())))
         .route(
             "/api/generations",
             get(api::list_generations.layer(gate.clone())),
