@@ -1,7 +1,10 @@
 //! `cargo xtask codegen`: turns `spec/openapi.yaml` into `crates/api-types/src/generated.rs`.
 //!
-//! Three things come out of the spec, all into one file:
+//! Four things come out of the spec, all into one file:
 //! - the body types, from `components.schemas`, through typify;
+//! - the open enums, from the schemas marked `x-extensible-enum`: typify has no
+//!   tolerant enum, so these are written here, each with an `Unknown(String)`
+//!   variant that keeps a value the service adds tomorrow;
 //! - `ErrorKind`, from the `x-error-statuses` table (the provider's status table, kept once);
 //! - `messages`, one constant per error message the spec's responses show, and
 //!   `COMPONENT_SCHEMAS_JSON`, the schemas as JSON for validators.
@@ -83,7 +86,9 @@ pub fn generate(spec_yaml: &str) -> Result<String> {
         .and_then(Value::as_object)
         .ok_or_else(|| anyhow!("the spec has no components.schemas"))?;
 
-    let types = body_types(schemas)?;
+    let open = open_enums(schemas)?;
+    let types = body_types(schemas, &open)?;
+    let open_tokens = open_enum_tokens(&open);
     let errors = error_kinds(&spec)?;
     let messages = message_constants(&spec)?;
     let schemas_json = raw_string_literal(&serde_json::to_string_pretty(&Value::Object(
@@ -92,6 +97,8 @@ pub fn generate(spec_yaml: &str) -> Result<String> {
 
     let tokens = quote! {
         #types
+
+        #open_tokens
 
         #errors
 
@@ -113,25 +120,266 @@ fn raw_string_literal(text: &str) -> Result<syn::LitStr> {
     syn::parse_str(&format!("r{hashes}\"{text}\"{hashes}")).context("building a raw string literal")
 }
 
-fn body_types(schemas: &serde_json::Map<String, Value>) -> Result<TokenStream> {
+fn body_types(schemas: &serde_json::Map<String, Value>, open: &[OpenEnum]) -> Result<TokenStream> {
     let mut settings = TypeSpaceSettings::default();
     settings
         .with_struct_builder(false)
         .with_derive("PartialEq".to_string())
         .with_map_type("::indexmap::IndexMap");
+    for open_enum in open {
+        settings.with_replacement(
+            &open_enum.name,
+            &open_enum.name,
+            [
+                typify::TypeSpaceImpl::Display,
+                typify::TypeSpaceImpl::FromStr,
+            ]
+            .into_iter(),
+        );
+    }
     let mut space = TypeSpace::new(&settings);
     let defs = schemas
         .iter()
         .map(|(name, schema)| {
-            let schema: schemars::schema::Schema = serde_json::from_value(schema.clone())
-                .with_context(|| format!("schema {name} is not a JSON Schema typify can read"))?;
+            let schema: schemars::schema::Schema =
+                serde_json::from_value(nulls_written(schema.clone())).with_context(|| {
+                    format!("schema {name} is not a JSON Schema typify can read")
+                })?;
             Ok((name.clone(), schema))
         })
         .collect::<Result<Vec<_>>>()?;
     space
         .add_ref_types(defs)
         .map_err(|e| anyhow!("typify rejected the schemas: {e}"))?;
-    Ok(space.to_stream())
+    let stream = space.to_stream().to_string();
+    // See `nulls_written`: a nullable field reads an absent value as null.
+    let stream = stream.replace(
+        "deserialize_with = \"::std::option::Option::deserialize\"",
+        "default",
+    );
+    stream
+        .parse()
+        .map_err(|e| anyhow!("re-reading typify's output: {e}"))
+}
+
+/// A response schema's nullable fields, as typify is to see them: required.
+///
+/// Typify writes an optional field as `Option<T>` left out when `None`, and a
+/// required nullable one as `Option<T>` written as `null` that must be
+/// present. For a response we want both halves: a client reads an absent
+/// `error` as null (the quick-start's body has none), and the mock writes
+/// `"error": null` (the full documented shape). So nullable fields are given
+/// to typify as required, and `body_types` turns the "must be present" into
+/// `#[serde(default)]`. Requests (schemas with `additionalProperties: false`)
+/// are left as written, so the client never sends a `null` it was not given.
+fn nulls_written(mut schema: Value) -> Value {
+    if schema.get("additionalProperties") == Some(&Value::Bool(false)) {
+        return schema;
+    }
+    let nullable: Vec<Value> = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(_, property)| {
+            property
+                .get("type")
+                .and_then(Value::as_array)
+                .is_some_and(|types| types.contains(&Value::String("null".into())))
+        })
+        .map(|(name, _)| Value::String(name.clone()))
+        .collect();
+    if nullable.is_empty() {
+        return schema;
+    }
+    if let Some(object) = schema.as_object_mut() {
+        let required = object
+            .entry("required")
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if let Some(required) = required.as_array_mut() {
+            for name in nullable {
+                if !required.contains(&name) {
+                    required.push(name);
+                }
+            }
+        }
+    }
+    schema
+}
+
+/// A string schema marked `x-extensible-enum`: the values known today, of a
+/// set the service may grow.
+struct OpenEnum {
+    name: String,
+    description: String,
+    values: Vec<String>,
+}
+
+/// The schemas marked `x-extensible-enum`, in the spec's order. Such a schema
+/// must be a plain `type: string` without `enum` (so that JSON Schema tools
+/// accept any string, as a client must).
+fn open_enums(schemas: &serde_json::Map<String, Value>) -> Result<Vec<OpenEnum>> {
+    let mut out = Vec::new();
+    for (name, schema) in schemas {
+        let Some(values) = schema.get("x-extensible-enum") else {
+            continue;
+        };
+        if schema.get("type").and_then(Value::as_str) != Some("string")
+            || schema.get("enum").is_some()
+        {
+            bail!("schema {name}: x-extensible-enum needs `type: string` and no `enum`");
+        }
+        let values: Vec<String> = serde_json::from_value(values.clone()).with_context(|| {
+            format!("schema {name}: x-extensible-enum is not a list of strings")
+        })?;
+        let mut seen = std::collections::BTreeSet::new();
+        for value in &values {
+            if value.is_empty() || !seen.insert(value.as_str()) {
+                bail!("schema {name}: x-extensible-enum value {value:?} is empty or repeated");
+            }
+        }
+        let description = schema
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        out.push(OpenEnum {
+            name: name.clone(),
+            description,
+            values,
+        });
+    }
+    Ok(out)
+}
+
+/// A Rust variant name for a value: `landscape_16_9` → `Landscape169`,
+/// `invalid_type` → `InvalidType`.
+fn variant_name(value: &str) -> String {
+    let mut out = String::new();
+    let mut upper = true;
+    for ch in value.chars() {
+        if ch.is_ascii_alphanumeric() {
+            if upper {
+                out.push(ch.to_ascii_uppercase());
+            } else {
+                out.push(ch);
+            }
+            upper = false;
+        } else {
+            upper = true;
+        }
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, 'V');
+    }
+    out
+}
+
+fn open_enum_tokens(open: &[OpenEnum]) -> TokenStream {
+    let items = open.iter().map(|e| {
+        let name = format_ident!("{}", e.name);
+        let doc = format!(
+            "{}\n\nAn open set: a value the service adds later decodes as [`{}::Unknown`], \
+             which keeps its text and serializes back to it.",
+            e.description.trim_end(),
+            e.name
+        );
+        let variants: Vec<_> = e
+            .values
+            .iter()
+            .map(|v| format_ident!("{}", variant_name(v)))
+            .collect();
+        let values = &e.values;
+        let variant_docs: Vec<_> = e.values.iter().map(|v| format!("`{v}`")).collect();
+        let count = e.values.len();
+        quote! {
+            #[doc = #doc]
+            #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+            pub enum #name {
+                #(
+                    #[doc = #variant_docs]
+                    #variants,
+                )*
+                /// A value this version does not know, kept as sent.
+                Unknown(::std::string::String),
+            }
+
+            impl #name {
+                /// Every value known to this version, in the spec's order.
+                pub const KNOWN: [#name; #count] = [#(#name::#variants),*];
+
+                /// The value as it travels on the wire.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #(#name::#variants => #values,)*
+                        #name::Unknown(other) => other.as_str(),
+                    }
+                }
+
+                /// Whether this is a value this version does not know.
+                pub fn is_unknown(&self) -> bool {
+                    matches!(self, #name::Unknown(_))
+                }
+            }
+
+            impl ::std::convert::From<&str> for #name {
+                fn from(value: &str) -> Self {
+                    match value {
+                        #(#values => #name::#variants,)*
+                        other => #name::Unknown(other.to_string()),
+                    }
+                }
+            }
+
+            impl ::std::convert::From<::std::string::String> for #name {
+                fn from(value: ::std::string::String) -> Self {
+                    match #name::from(value.as_str()) {
+                        #name::Unknown(_) => #name::Unknown(value),
+                        known => known,
+                    }
+                }
+            }
+
+            impl ::std::str::FromStr for #name {
+                type Err = ::std::convert::Infallible;
+                fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                    Ok(#name::from(value))
+                }
+            }
+
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    struct Visitor;
+                    impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                        type Value = #name;
+                        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                            f.write_str("a string")
+                        }
+                        fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::std::result::Result<#name, E> {
+                            Ok(#name::from(value))
+                        }
+                        fn visit_string<E: ::serde::de::Error>(self, value: ::std::string::String) -> ::std::result::Result<#name, E> {
+                            Ok(#name::from(value))
+                        }
+                    }
+                    deserializer.deserialize_str(Visitor)
+                }
+            }
+        }
+    });
+    quote! { #(#items)* }
 }
 
 /// One row of `x-error-statuses`.
@@ -382,6 +630,23 @@ mod tests {
     #[test]
     fn repeated_status_in_the_table_is_refused() {
         let spec = spec().replacen("- status: 401", "- status: 400", 1);
+        assert!(generate(&spec).is_err());
+    }
+
+    #[test]
+    fn variant_names_are_camel_case_and_never_start_with_a_digit() {
+        assert_eq!(variant_name("landscape_16_9"), "Landscape169");
+        assert_eq!(variant_name("invalid_type"), "InvalidType");
+        assert_eq!(variant_name("16:9"), "V169");
+    }
+
+    #[test]
+    fn an_extensible_enum_with_a_closed_enum_is_refused() {
+        let spec = spec().replacen(
+            "x-extensible-enum: [pending, processing, uploading, success, error]",
+            "x-extensible-enum: [pending]\n      enum: [pending]",
+            1,
+        );
         assert!(generate(&spec).is_err());
     }
 

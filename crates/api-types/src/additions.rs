@@ -6,8 +6,8 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::{
-    ErrorBody, ErrorKind, Generation, GenerationStatus, ValidationIssue, ValidationIssueCode,
-    WebhookPayload,
+    CostUnit, ErrorBody, ErrorKind, Generation, GenerationStatus, InputField, InputFieldType,
+    InputSchema, ValidationIssue, ValidationIssueCode, WebhookPayload,
 };
 
 impl ErrorBody {
@@ -172,19 +172,21 @@ impl fmt::Display for ValidationIssue {
 }
 
 impl GenerationStatus {
-    /// Every status, in lifecycle order.
-    pub const ALL: [GenerationStatus; 5] = [
-        GenerationStatus::Pending,
-        GenerationStatus::Processing,
-        GenerationStatus::Uploading,
-        GenerationStatus::Success,
-        GenerationStatus::Error,
-    ];
+    /// Every status known to this version, in lifecycle order.
+    pub const ALL: [GenerationStatus; 5] = GenerationStatus::KNOWN;
 
-    /// `success` and `error` are final: a generation never leaves them.
-    pub const fn is_final(self) -> bool {
+    /// `success` and `error` are final: a generation never leaves them. A
+    /// status this version does not know is not final, so a client keeps
+    /// waiting instead of taking an unknown state for an end.
+    pub fn is_final(&self) -> bool {
         matches!(self, GenerationStatus::Success | GenerationStatus::Error)
     }
+}
+
+impl CostUnit {
+    /// The unit a model's `cost` counts when the service does not say:
+    /// one generation (the n8n node prints `costUnit or "generation"`).
+    pub const DEFAULT: CostUnit = CostUnit::Generation;
 }
 
 /// The webhook body the service sends for a generation.
@@ -192,12 +194,12 @@ impl From<&Generation> for WebhookPayload {
     fn from(g: &Generation) -> Self {
         WebhookPayload {
             id: g.id.clone(),
-            status: g.status,
-            tool: g.tool.clone(),
-            type_: g.type_,
+            status: g.status.clone(),
+            tool: Some(g.tool.clone()),
+            type_: g.type_.clone(),
             output: g.output.clone(),
             thumbnail: g.thumbnail.clone(),
-            created_at: g.created_at,
+            created_at: Some(g.created_at),
         }
     }
 }
@@ -213,4 +215,204 @@ pub fn json_type_name(value: &Value) -> &'static str {
         Value::Array(_) => "array",
         Value::Object(_) => "object",
     }
+}
+
+/// What a field's `type` means once the provider's looser spellings are read:
+/// `int` is an integer, `enum` is "one of the listed values" and says nothing
+/// about the JSON type, and a type this version does not know checks nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonKind {
+    /// A JSON string.
+    String,
+    /// Any JSON number.
+    Number,
+    /// A JSON number without a fraction.
+    Integer,
+    /// `true` or `false`.
+    Boolean,
+    /// A JSON array.
+    Array,
+    /// A JSON object.
+    Object,
+}
+
+impl JsonKind {
+    /// The name the API's validation messages use (`Expected string, ...`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            JsonKind::String => "string",
+            JsonKind::Number => "number",
+            JsonKind::Integer => "integer",
+            JsonKind::Boolean => "boolean",
+            JsonKind::Array => "array",
+            JsonKind::Object => "object",
+        }
+    }
+
+    /// Whether `value` is of this kind.
+    pub fn accepts(self, value: &Value) -> bool {
+        match self {
+            JsonKind::String => value.is_string(),
+            JsonKind::Number => value.is_number(),
+            JsonKind::Integer => {
+                value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|n| n.fract() == 0.0)
+            }
+            JsonKind::Boolean => value.is_boolean(),
+            JsonKind::Array => value.is_array(),
+            JsonKind::Object => value.is_object(),
+        }
+    }
+}
+
+impl InputFieldType {
+    /// The JSON type this field type checks, or `None` when it checks none
+    /// (`enum`, whose values say it all, and a type this version does not know).
+    pub fn json_kind(&self) -> Option<JsonKind> {
+        match self {
+            InputFieldType::String => Some(JsonKind::String),
+            InputFieldType::Number => Some(JsonKind::Number),
+            InputFieldType::Integer | InputFieldType::Int => Some(JsonKind::Integer),
+            InputFieldType::Boolean => Some(JsonKind::Boolean),
+            InputFieldType::Array => Some(JsonKind::Array),
+            InputFieldType::Object => Some(JsonKind::Object),
+            InputFieldType::Enum | InputFieldType::Unknown(_) => None,
+        }
+    }
+}
+
+impl InputField {
+    /// The JSON type the field checks, if any (see [`InputFieldType::json_kind`]).
+    pub fn json_kind(&self) -> Option<JsonKind> {
+        self.type_.as_ref().and_then(InputFieldType::json_kind)
+    }
+
+    /// The values the field allows, when restricted: its `enum`, else the
+    /// `value`s of its labelled `options`; empty when any value of its type goes.
+    pub fn allowed_values(&self) -> Vec<Value> {
+        if !self.enum_.is_empty() {
+            return self.enum_.clone();
+        }
+        self.options
+            .iter()
+            .filter_map(|option| option.value.clone())
+            .collect()
+    }
+
+    /// The label a person sees for `value`: its option's label, else the value.
+    pub fn label_of(&self, value: &Value) -> Option<&str> {
+        self.options
+            .iter()
+            .find(|option| option.value.as_ref() == Some(value))
+            .and_then(|option| option.label.as_deref())
+    }
+
+    /// The smallest number allowed (`minimum`, or the provider's `min`).
+    pub fn lower_bound(&self) -> Option<f64> {
+        self.minimum.or(self.min)
+    }
+
+    /// The largest number allowed (`maximum`, or the provider's `max`).
+    pub fn upper_bound(&self) -> Option<f64> {
+        self.maximum.or(self.max)
+    }
+
+    /// Whether the field takes media, so a file given for it is uploaded
+    /// first: `inputType: gallery`, a `fileType`, or a name ending in
+    /// `_url`/`_urls` (the rule of the provider's n8n node).
+    pub fn is_media(&self, name: &str) -> bool {
+        self.input_type.as_deref() == Some("gallery")
+            || self.file_type.is_some()
+            || name.ends_with("_url")
+            || name.ends_with("_urls")
+    }
+
+    /// Whether the field holds a list (its type is `array`).
+    pub fn is_array(&self) -> bool {
+        self.type_ == Some(InputFieldType::Array)
+    }
+}
+
+impl InputSchema {
+    /// Whether `name` must be given: listed in `required` and not marked
+    /// `optional: true` (the n8n node's reading of the provider's schemas).
+    pub fn is_required(&self, name: &str) -> bool {
+        self.required.iter().any(|r| r == name)
+            && self
+                .properties
+                .get(name)
+                .is_none_or(|field| field.optional != Some(true))
+    }
+
+    /// The fields that must be given, in schema order of `required`.
+    pub fn required_fields(&self) -> impl Iterator<Item = &str> {
+        self.required
+            .iter()
+            .map(String::as_str)
+            .filter(|name| self.is_required(name))
+    }
+
+    /// The schema as strict JSON Schema, for a validator: each field's
+    /// provider spelling read (`int` → `integer`, `enum`/`options` → `enum`,
+    /// `min`/`max` → `minimum`/`maximum`, `optional` fields left out of
+    /// `required`, an unknown type unchecked) and unknown keys refused.
+    /// `model`, which picks the model, is always allowed.
+    pub fn to_json_schema(&self) -> Value {
+        let mut properties = serde_json::Map::new();
+        for (name, field) in &self.properties {
+            properties.insert(name.clone(), field_json_schema(field));
+        }
+        properties
+            .entry("model")
+            .or_insert_with(|| serde_json::json!({ "type": "string" }));
+        let required: Vec<Value> = self
+            .required_fields()
+            .filter(|name| self.properties.contains_key(*name))
+            .map(|name| Value::String(name.to_string()))
+            .collect();
+        serde_json::json!({
+            "type": "object",
+            "properties": properties,
+            "required": required,
+            "additionalProperties": false,
+        })
+    }
+}
+
+fn field_json_schema(field: &InputField) -> Value {
+    let mut out = serde_json::Map::new();
+    if let Some(kind) = field.json_kind() {
+        out.insert("type".into(), Value::String(kind.name().into()));
+    }
+    let allowed = field.allowed_values();
+    if !allowed.is_empty() {
+        out.insert("enum".into(), Value::Array(allowed));
+    }
+    let number = |n: f64| serde_json::Number::from_f64(n).map(Value::Number);
+    if let Some(min) = field.lower_bound().and_then(number) {
+        out.insert("minimum".into(), min);
+    }
+    if let Some(max) = field.upper_bound().and_then(number) {
+        out.insert("maximum".into(), max);
+    }
+    for (key, value) in [
+        ("minLength", field.min_length),
+        ("maxLength", field.max_length),
+        ("minItems", field.min_items),
+        ("maxItems", field.max_items),
+    ] {
+        if let Some(value) = value {
+            out.insert(key.into(), Value::from(value));
+        }
+    }
+    if let Some(items) = &field.items {
+        let mut item = serde_json::Map::new();
+        if let Some(kind) = items.type_.as_ref().and_then(InputFieldType::json_kind) {
+            item.insert("type".into(), Value::String(kind.name().into()));
+        }
+        if !items.enum_.is_empty() {
+            item.insert("enum".into(), Value::Array(items.enum_.clone()));
+        }
+        out.insert("items".into(), Value::Object(item));
+    }
+    Value::Object(out)
 }

@@ -1,7 +1,7 @@
 // @generated from spec/openapi.yaml by `cargo xtask codegen`. Do not edit by hand:
 // change the spec and run `cargo xtask codegen` (CI runs `cargo xtask codegen --check`).
 
-///The caller's account.
+///The caller's account (`api/account`; every field in the MCP client).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Account {
     ///When the account was created.
@@ -24,176 +24,46 @@ pub struct ErrorBody {
     ///What went wrong, for a person.
     pub message: ::std::string::String,
 }
-///One run of a tool.
+/**One run of a tool. `id`, `status`, `tool` and `createdAt` are in every
+published body; the quick-start's finished generation has no `error`
+and no `payload`, the generations-list page lists no `payload`, and
+the MCP client reads `type`, `output` and `thumbnail` as optional.
+*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Generation {
     ///When the generation was created.
     #[serde(rename = "createdAt")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Why the generation failed, once `error`.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    ///Why the generation failed, once `error` (absent from the quick-start's body).
+    #[serde(default)]
     pub error: ::std::option::Option<::std::string::String>,
-    ///24 lowercase hex characters.
+    ///24 lowercase hex characters in the provider's examples.
     pub id: ::std::string::String,
     ///URL of the result, once `success`.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub output: ::std::option::Option<::std::string::String>,
-    ///The input that was run.
+    ///The input that was run (absent from the quick-start's and the list page's bodies).
+    #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub payload: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub status: GenerationStatus,
     ///URL of a preview image; null for audio and until `success`.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub thumbnail: ::std::option::Option<::std::string::String>,
     ///The tool slug.
     pub tool: ::std::string::String,
-    #[serde(rename = "type")]
-    pub type_: GenerationType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<GenerationType>,
 }
 ///One page of the caller's generations, newest first.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct GenerationList {
     ///The generations on this page.
     pub data: ::std::vec::Vec<Generation>,
-    pub pagination: Pagination,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub pagination: ::std::option::Option<Pagination>,
 }
-/**Where a generation is: `pending` → `processing` → `uploading` →
-`success` or `error`. `success` and `error` are final.
-*/
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum GenerationStatus {
-    #[serde(rename = "pending")]
-    Pending,
-    #[serde(rename = "processing")]
-    Processing,
-    #[serde(rename = "uploading")]
-    Uploading,
-    #[serde(rename = "success")]
-    Success,
-    #[serde(rename = "error")]
-    Error,
-}
-impl ::std::fmt::Display for GenerationStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Pending => f.write_str("pending"),
-            Self::Processing => f.write_str("processing"),
-            Self::Uploading => f.write_str("uploading"),
-            Self::Success => f.write_str("success"),
-            Self::Error => f.write_str("error"),
-        }
-    }
-}
-impl ::std::str::FromStr for GenerationStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "pending" => Ok(Self::Pending),
-            "processing" => Ok(Self::Processing),
-            "uploading" => Ok(Self::Uploading),
-            "success" => Ok(Self::Success),
-            "error" => Ok(Self::Error),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for GenerationStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for GenerationStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///The kind of media a tool works on or produces.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum GenerationType {
-    #[serde(rename = "image")]
-    Image,
-    #[serde(rename = "video")]
-    Video,
-    #[serde(rename = "audio")]
-    Audio,
-    #[serde(rename = "text")]
-    Text,
-    #[serde(rename = "object")]
-    Object,
-}
-impl ::std::fmt::Display for GenerationType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Image => f.write_str("image"),
-            Self::Video => f.write_str("video"),
-            Self::Audio => f.write_str("audio"),
-            Self::Text => f.write_str("text"),
-            Self::Object => f.write_str("object"),
-        }
-    }
-}
-impl ::std::str::FromStr for GenerationType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "image" => Ok(Self::Image),
-            "video" => Ok(Self::Video),
-            "audio" => Ok(Self::Audio),
-            "text" => Ok(Self::Text),
-            "object" => Ok(Self::Object),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for GenerationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for GenerationType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///One field of a model's input.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+///One field of an input schema.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct InputField {
     ///The value used when the field is not given.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -204,12 +74,24 @@ pub struct InputField {
     ///The allowed values, when restricted.
     #[serde(rename = "enum", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub enum_: ::std::vec::Vec<::serde_json::Value>,
+    ///The media a URL field takes: `image`, `video`, `audio`, ...
+    #[serde(rename = "fileType", skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_type: ::std::option::Option<::std::string::String>,
+    ///How the provider's app asks for it: `gallery` (media, several), `select`, `text`, ...
+    #[serde(
+        rename = "inputType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub input_type: ::std::option::Option<::std::string::String>,
     ///For arrays, the type of each item.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<InputFieldItems>,
     ///A display label.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
+    ///Largest allowed number (the provider's shorter spelling).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub max: ::std::option::Option<f64>,
     ///Most array items.
     #[serde(rename = "maxItems", skip_serializing_if = "::std::option::Option::is_none")]
     pub max_items: ::std::option::Option<u64>,
@@ -222,6 +104,9 @@ pub struct InputField {
     ///Largest allowed number.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub maximum: ::std::option::Option<f64>,
+    ///Smallest allowed number (the provider's shorter spelling).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub min: ::std::option::Option<f64>,
     ///Fewest array items.
     #[serde(rename = "minItems", skip_serializing_if = "::std::option::Option::is_none")]
     pub min_items: ::std::option::Option<u64>,
@@ -234,215 +119,65 @@ pub struct InputField {
     ///Smallest allowed number.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub minimum: ::std::option::Option<f64>,
-    #[serde(rename = "type")]
-    pub type_: InputFieldType,
+    ///Whether the field may be left out even when listed in `required`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub optional: ::std::option::Option<bool>,
+    ///The allowed values with labels for people.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub options: ::std::vec::Vec<InputOption>,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<InputFieldType>,
 }
 ///The type of each item of an array input field.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct InputFieldItems {
     ///The allowed item values, when restricted.
     #[serde(rename = "enum", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub enum_: ::std::vec::Vec<::serde_json::Value>,
-    #[serde(rename = "type")]
-    pub type_: InputFieldType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<InputFieldType>,
 }
-///The JSON type of an input field.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum InputFieldType {
-    #[serde(rename = "string")]
-    String,
-    #[serde(rename = "number")]
-    Number,
-    #[serde(rename = "integer")]
-    Integer,
-    #[serde(rename = "boolean")]
-    Boolean,
-    #[serde(rename = "array")]
-    Array,
+///One labelled choice of a field (`options`, n8n node).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct InputOption {
+    ///What a person sees.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub label: ::std::option::Option<::std::string::String>,
+    ///What is sent (a string or a number).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<::serde_json::Value>,
 }
-impl ::std::fmt::Display for InputFieldType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::String => f.write_str("string"),
-            Self::Number => f.write_str("number"),
-            Self::Integer => f.write_str("integer"),
-            Self::Boolean => f.write_str("boolean"),
-            Self::Array => f.write_str("array"),
-        }
-    }
-}
-impl ::std::str::FromStr for InputFieldType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "string" => Ok(Self::String),
-            "number" => Ok(Self::Number),
-            "integer" => Ok(Self::Integer),
-            "boolean" => Ok(Self::Boolean),
-            "array" => Ok(Self::Array),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for InputFieldType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for InputFieldType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///The JSON-Schema-like description of a model's input.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+/**The JSON-Schema-like description of an input. Looser than JSON
+Schema: field types include `int` and `enum`, and a field may be
+`optional` instead of absent from `required` (n8n node).
+*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct InputSchema {
     ///The input fields by name, in display order.
+    #[serde(default, skip_serializing_if = ":: indexmap :: IndexMap::is_empty")]
     pub properties: ::indexmap::IndexMap<::std::string::String, InputField>,
-    ///Names of the fields that must be given.
+    ///Names of the fields that must be given (unless marked `optional`).
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub required: ::std::vec::Vec<::std::string::String>,
-    ///Always `object`.
-    #[serde(rename = "type")]
-    pub type_: InputSchemaType,
+    ///`object`.
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<::std::string::String>,
 }
-///Always `object`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum InputSchemaType {
-    #[serde(rename = "object")]
-    Object,
-}
-impl ::std::fmt::Display for InputSchemaType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Object => f.write_str("object"),
-        }
-    }
-}
-impl ::std::str::FromStr for InputSchemaType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "object" => Ok(Self::Object),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for InputSchemaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for InputSchemaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///Where a page sits in the whole list.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+///Where a page sits in the whole list (the n8n node reads every field as optional).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Pagination {
     ///Whether a later page exists.
-    #[serde(rename = "hasMore")]
-    pub has_more: bool,
+    #[serde(rename = "hasMore", skip_serializing_if = "::std::option::Option::is_none")]
+    pub has_more: ::std::option::Option<bool>,
     ///The page size used.
-    pub limit: u32,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub limit: ::std::option::Option<u32>,
     ///The offset used.
-    pub offset: u64,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub offset: ::std::option::Option<u64>,
     ///Generations matching the query, over all pages.
-    pub total: u64,
-}
-///The account's plan, which sets its rate limits.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum Plan {
-    #[serde(rename = "free")]
-    Free,
-    #[serde(rename = "pro")]
-    Pro,
-}
-impl ::std::fmt::Display for Plan {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Free => f.write_str("free"),
-            Self::Pro => f.write_str("pro"),
-        }
-    }
-}
-impl ::std::str::FromStr for Plan {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "free" => Ok(Self::Free),
-            "pro" => Ok(Self::Pro),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for Plan {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for Plan {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub total: ::std::option::Option<u64>,
 }
 ///The body of `POST /api/run`. Unknown fields are rejected.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -459,17 +194,24 @@ the first); the other fields are defined by that model's
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub webhook: ::std::option::Option<::std::string::String>,
 }
-///The answer to `POST /api/run`.
+/**The answer to `POST /api/run` (`api/run`: `{id, status, tool,
+createdAt}`). The MCP client reads it as a generation, so only `id`
+and `status` are relied on.
+*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct RunResponse {
     ///When the generation was created.
-    #[serde(rename = "createdAt")]
-    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    #[serde(
+        rename = "createdAt",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The new generation's id.
     pub id: ::std::string::String,
     pub status: GenerationStatus,
     ///The tool that runs.
-    pub tool: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tool: ::std::option::Option<::std::string::String>,
 }
 ///Tools matching a search, with their models.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -477,132 +219,123 @@ pub struct SearchResults {
     ///The matching tools.
     pub data: ::std::vec::Vec<Tool>,
 }
-///A tool with its models.
+/**A tool with its models. A tool may carry its own `inputSchema`, used
+for a model that has none (the n8n node falls back to it).
+*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Tool {
     ///What the tool does.
-    pub description: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    ///The tool's own input schema, for models without one.
+    #[serde(
+        rename = "inputSchema",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub input_schema: ::std::option::Option<InputSchema>,
     ///The models, the default (primary) one first.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub models: ::std::vec::Vec<ToolModel>,
     ///A display name.
     pub name: ::std::string::String,
-    #[serde(rename = "outputType")]
-    pub output_type: GenerationType,
+    #[serde(
+        rename = "outputType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub output_type: ::std::option::Option<GenerationType>,
     ///The id used in `POST /api/run`.
     pub slug: ::std::string::String,
-    #[serde(rename = "type")]
-    pub type_: GenerationType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<GenerationType>,
 }
-///Every tool (project decision: wrapped as `{data}`).
+///Every tool (project decision, as the MCP client reads it: wrapped as `{data}`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ToolList {
     ///The tools.
     pub data: ::std::vec::Vec<ToolSummary>,
 }
-///One model of a tool, with its price and input.
+/**One model of a tool, with its price and input (`mcp/tools`: `slug,
+name, cost, costUnit, inputSchema`; the n8n node's fixture models
+have no `costUnit`).
+*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ToolModel {
-    ///Credits taken when a generation with this model is created.
-    pub cost: u64,
-    ///What `cost` counts; `credits` per generation.
-    #[serde(rename = "costUnit")]
-    pub cost_unit: ::std::string::String,
-    #[serde(rename = "inputSchema")]
-    pub input_schema: InputSchema,
+    ///Credits per `costUnit`, taken when a generation with this model is created.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cost: ::std::option::Option<f64>,
+    /**Credits per `costUnit` by the input's `resolution` value, where the
+price depends on it (model pages: 27 credits/s at 480p, 61 at
+720p). `cost` is the price of the default resolution.
+*/
+    #[serde(
+        rename = "costByResolution",
+        default,
+        skip_serializing_if = ":: indexmap :: IndexMap::is_empty"
+    )]
+    pub cost_by_resolution: ::indexmap::IndexMap<::std::string::String, f64>,
+    #[serde(rename = "costUnit", skip_serializing_if = "::std::option::Option::is_none")]
+    pub cost_unit: ::std::option::Option<CostUnit>,
+    #[serde(
+        rename = "inputSchema",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub input_schema: ::std::option::Option<InputSchema>,
     ///A display name.
     pub name: ::std::string::String,
     ///The value of `input.model` that selects it.
     pub slug: ::std::string::String,
 }
-///A tool as listed by `GET /api/tools`.
+/**A tool as listed by `GET /api/tools`. Only `slug` and `name` are in
+every published shape (the n8n node's fixture tool has no
+`description`, `type` or `outputType`).
+*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ToolSummary {
     ///What the tool does.
-    pub description: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
     ///A display name.
     pub name: ::std::string::String,
-    #[serde(rename = "outputType")]
-    pub output_type: GenerationType,
+    #[serde(
+        rename = "outputType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub output_type: ::std::option::Option<GenerationType>,
     ///The id used in `POST /api/run`.
     pub slug: ::std::string::String,
-    #[serde(rename = "type")]
-    pub type_: GenerationType,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<GenerationType>,
 }
-///A stored upload (project decision).
+/**A stored upload. `POST /files` answers `{id, url, type, createdAt}`
+(MCP client, skills); `POST /api/files` answers `{id, url, mimetype,
+size, originalName}` (n8n node). Either decodes here.
+*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UploadedFile {
     ///When the file was stored.
-    #[serde(rename = "createdAt")]
-    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    #[serde(
+        rename = "createdAt",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The file id.
     pub id: ::std::string::String,
-    #[serde(rename = "type")]
-    pub type_: UploadedFileType,
+    ///The file's content type.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub mimetype: ::std::option::Option<::std::string::String>,
+    ///The file name it was uploaded with.
+    #[serde(
+        rename = "originalName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub original_name: ::std::option::Option<::std::string::String>,
+    ///The file's length in bytes.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub size: ::std::option::Option<u64>,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<UploadedFileType>,
     ///Where the file is served; usable as a media input URL.
     pub url: ::std::string::String,
-}
-///The kind of an uploaded file, from its content type.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum UploadedFileType {
-    #[serde(rename = "image")]
-    Image,
-    #[serde(rename = "video")]
-    Video,
-    #[serde(rename = "audio")]
-    Audio,
-    #[serde(rename = "file")]
-    File,
-}
-impl ::std::fmt::Display for UploadedFileType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Image => f.write_str("image"),
-            Self::Video => f.write_str("video"),
-            Self::Audio => f.write_str("audio"),
-            Self::File => f.write_str("file"),
-        }
-    }
-}
-impl ::std::str::FromStr for UploadedFileType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "image" => Ok(Self::Image),
-            "video" => Ok(Self::Video),
-            "audio" => Ok(Self::Audio),
-            "file" => Ok(Self::File),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for UploadedFileType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for UploadedFileType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 ///One problem in a request, in the Zod style.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -613,100 +346,29 @@ pub struct ValidationIssue {
     ///What is wrong with it, such as `Required`.
     pub message: ::std::string::String,
 }
-///The kind of a validation problem (the Zod vocabulary).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum ValidationIssueCode {
-    #[serde(rename = "invalid_type")]
-    InvalidType,
-    #[serde(rename = "unrecognized_keys")]
-    UnrecognizedKeys,
-    #[serde(rename = "invalid_enum_value")]
-    InvalidEnumValue,
-    #[serde(rename = "too_small")]
-    TooSmall,
-    #[serde(rename = "too_big")]
-    TooBig,
-    #[serde(rename = "invalid_string")]
-    InvalidString,
-    #[serde(rename = "custom")]
-    Custom,
-}
-impl ::std::fmt::Display for ValidationIssueCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::InvalidType => f.write_str("invalid_type"),
-            Self::UnrecognizedKeys => f.write_str("unrecognized_keys"),
-            Self::InvalidEnumValue => f.write_str("invalid_enum_value"),
-            Self::TooSmall => f.write_str("too_small"),
-            Self::TooBig => f.write_str("too_big"),
-            Self::InvalidString => f.write_str("invalid_string"),
-            Self::Custom => f.write_str("custom"),
-        }
-    }
-}
-impl ::std::str::FromStr for ValidationIssueCode {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "invalid_type" => Ok(Self::InvalidType),
-            "unrecognized_keys" => Ok(Self::UnrecognizedKeys),
-            "invalid_enum_value" => Ok(Self::InvalidEnumValue),
-            "too_small" => Ok(Self::TooSmall),
-            "too_big" => Ok(Self::TooBig),
-            "invalid_string" => Ok(Self::InvalidString),
-            "custom" => Ok(Self::Custom),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for ValidationIssueCode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ValidationIssueCode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
 ///What the service POSTs to a run's webhook when the generation succeeds.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct WebhookPayload {
     ///When the generation was created.
-    #[serde(rename = "createdAt")]
-    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    #[serde(
+        rename = "createdAt",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The generation id (also in the `X-Media-Id` header).
     pub id: ::std::string::String,
     ///URL of the result.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub output: ::std::option::Option<::std::string::String>,
     pub status: GenerationStatus,
     ///URL of a preview image; null for audio.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub thumbnail: ::std::option::Option<::std::string::String>,
     ///The tool slug.
-    pub tool: ::std::string::String,
-    #[serde(rename = "type")]
-    pub type_: GenerationType,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tool: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<GenerationType>,
 }
 /// Error types.
 pub mod error {
@@ -738,6 +400,780 @@ pub mod error {
         fn from(value: String) -> Self {
             Self(value.into())
         }
+    }
+}
+/**The kind of a validation problem (the Zod vocabulary, seed). Zod has
+more codes than the seed lists, so others may come.
+
+An open set: a value the service adds later decodes as [`ValidationIssueCode::Unknown`], which keeps its text and serializes back to it.*/
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ValidationIssueCode {
+    ///`invalid_type`
+    InvalidType,
+    ///`unrecognized_keys`
+    UnrecognizedKeys,
+    ///`invalid_enum_value`
+    InvalidEnumValue,
+    ///`too_small`
+    TooSmall,
+    ///`too_big`
+    TooBig,
+    ///`invalid_string`
+    InvalidString,
+    ///`custom`
+    Custom,
+    /// A value this version does not know, kept as sent.
+    Unknown(::std::string::String),
+}
+impl ValidationIssueCode {
+    /// Every value known to this version, in the spec's order.
+    pub const KNOWN: [ValidationIssueCode; 7usize] = [
+        ValidationIssueCode::InvalidType,
+        ValidationIssueCode::UnrecognizedKeys,
+        ValidationIssueCode::InvalidEnumValue,
+        ValidationIssueCode::TooSmall,
+        ValidationIssueCode::TooBig,
+        ValidationIssueCode::InvalidString,
+        ValidationIssueCode::Custom,
+    ];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ValidationIssueCode::InvalidType => "invalid_type",
+            ValidationIssueCode::UnrecognizedKeys => "unrecognized_keys",
+            ValidationIssueCode::InvalidEnumValue => "invalid_enum_value",
+            ValidationIssueCode::TooSmall => "too_small",
+            ValidationIssueCode::TooBig => "too_big",
+            ValidationIssueCode::InvalidString => "invalid_string",
+            ValidationIssueCode::Custom => "custom",
+            ValidationIssueCode::Unknown(other) => other.as_str(),
+        }
+    }
+    /// Whether this is a value this version does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, ValidationIssueCode::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for ValidationIssueCode {
+    fn from(value: &str) -> Self {
+        match value {
+            "invalid_type" => ValidationIssueCode::InvalidType,
+            "unrecognized_keys" => ValidationIssueCode::UnrecognizedKeys,
+            "invalid_enum_value" => ValidationIssueCode::InvalidEnumValue,
+            "too_small" => ValidationIssueCode::TooSmall,
+            "too_big" => ValidationIssueCode::TooBig,
+            "invalid_string" => ValidationIssueCode::InvalidString,
+            "custom" => ValidationIssueCode::Custom,
+            other => ValidationIssueCode::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ValidationIssueCode {
+    fn from(value: ::std::string::String) -> Self {
+        match ValidationIssueCode::from(value.as_str()) {
+            ValidationIssueCode::Unknown(_) => ValidationIssueCode::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for ValidationIssueCode {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(ValidationIssueCode::from(value))
+    }
+}
+impl ::std::fmt::Display for ValidationIssueCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ValidationIssueCode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ValidationIssueCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ValidationIssueCode;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<ValidationIssueCode, E> {
+                Ok(ValidationIssueCode::from(value))
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                value: ::std::string::String,
+            ) -> ::std::result::Result<ValidationIssueCode, E> {
+                Ok(ValidationIssueCode::from(value))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
+}
+/**Where a generation is: `pending` → `processing` → `uploading` →
+`success` or `error`. `success` and `error` are final; a status a
+client does not know is not final. The run page says a run starts in
+`processing`, other provider texts say `pending`: both occur.
+
+An open set: a value the service adds later decodes as [`GenerationStatus::Unknown`], which keeps its text and serializes back to it.*/
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum GenerationStatus {
+    ///`pending`
+    Pending,
+    ///`processing`
+    Processing,
+    ///`uploading`
+    Uploading,
+    ///`success`
+    Success,
+    ///`error`
+    Error,
+    /// A value this version does not know, kept as sent.
+    Unknown(::std::string::String),
+}
+impl GenerationStatus {
+    /// Every value known to this version, in the spec's order.
+    pub const KNOWN: [GenerationStatus; 5usize] = [
+        GenerationStatus::Pending,
+        GenerationStatus::Processing,
+        GenerationStatus::Uploading,
+        GenerationStatus::Success,
+        GenerationStatus::Error,
+    ];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            GenerationStatus::Pending => "pending",
+            GenerationStatus::Processing => "processing",
+            GenerationStatus::Uploading => "uploading",
+            GenerationStatus::Success => "success",
+            GenerationStatus::Error => "error",
+            GenerationStatus::Unknown(other) => other.as_str(),
+        }
+    }
+    /// Whether this is a value this version does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, GenerationStatus::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for GenerationStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "pending" => GenerationStatus::Pending,
+            "processing" => GenerationStatus::Processing,
+            "uploading" => GenerationStatus::Uploading,
+            "success" => GenerationStatus::Success,
+            "error" => GenerationStatus::Error,
+            other => GenerationStatus::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GenerationStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match GenerationStatus::from(value.as_str()) {
+            GenerationStatus::Unknown(_) => GenerationStatus::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for GenerationStatus {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(GenerationStatus::from(value))
+    }
+}
+impl ::std::fmt::Display for GenerationStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for GenerationStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GenerationStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = GenerationStatus;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<GenerationStatus, E> {
+                Ok(GenerationStatus::from(value))
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                value: ::std::string::String,
+            ) -> ::std::result::Result<GenerationStatus, E> {
+                Ok(GenerationStatus::from(value))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
+}
+/**The kind of media a tool works on or produces (tool types in the public docs, `3D object` as `object`).
+
+An open set: a value the service adds later decodes as [`GenerationType::Unknown`], which keeps its text and serializes back to it.*/
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum GenerationType {
+    ///`image`
+    Image,
+    ///`video`
+    Video,
+    ///`audio`
+    Audio,
+    ///`text`
+    Text,
+    ///`object`
+    Object,
+    /// A value this version does not know, kept as sent.
+    Unknown(::std::string::String),
+}
+impl GenerationType {
+    /// Every value known to this version, in the spec's order.
+    pub const KNOWN: [GenerationType; 5usize] = [
+        GenerationType::Image,
+        GenerationType::Video,
+        GenerationType::Audio,
+        GenerationType::Text,
+        GenerationType::Object,
+    ];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            GenerationType::Image => "image",
+            GenerationType::Video => "video",
+            GenerationType::Audio => "audio",
+            GenerationType::Text => "text",
+            GenerationType::Object => "object",
+            GenerationType::Unknown(other) => other.as_str(),
+        }
+    }
+    /// Whether this is a value this version does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, GenerationType::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for GenerationType {
+    fn from(value: &str) -> Self {
+        match value {
+            "image" => GenerationType::Image,
+            "video" => GenerationType::Video,
+            "audio" => GenerationType::Audio,
+            "text" => GenerationType::Text,
+            "object" => GenerationType::Object,
+            other => GenerationType::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GenerationType {
+    fn from(value: ::std::string::String) -> Self {
+        match GenerationType::from(value.as_str()) {
+            GenerationType::Unknown(_) => GenerationType::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for GenerationType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(GenerationType::from(value))
+    }
+}
+impl ::std::fmt::Display for GenerationType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for GenerationType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GenerationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = GenerationType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<GenerationType, E> {
+                Ok(GenerationType::from(value))
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                value: ::std::string::String,
+            ) -> ::std::result::Result<GenerationType, E> {
+                Ok(GenerationType::from(value))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
+}
+/**What a model's `cost` counts (`mcp/tools`): `generation` (one run,
+the default when absent, as the n8n node prints it) or `second` (of
+output: video models are priced per second, model pages).
+
+An open set: a value the service adds later decodes as [`CostUnit::Unknown`], which keeps its text and serializes back to it.*/
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum CostUnit {
+    ///`generation`
+    Generation,
+    ///`second`
+    Second,
+    /// A value this version does not know, kept as sent.
+    Unknown(::std::string::String),
+}
+impl CostUnit {
+    /// Every value known to this version, in the spec's order.
+    pub const KNOWN: [CostUnit; 2usize] = [CostUnit::Generation, CostUnit::Second];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CostUnit::Generation => "generation",
+            CostUnit::Second => "second",
+            CostUnit::Unknown(other) => other.as_str(),
+        }
+    }
+    /// Whether this is a value this version does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CostUnit::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for CostUnit {
+    fn from(value: &str) -> Self {
+        match value {
+            "generation" => CostUnit::Generation,
+            "second" => CostUnit::Second,
+            other => CostUnit::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CostUnit {
+    fn from(value: ::std::string::String) -> Self {
+        match CostUnit::from(value.as_str()) {
+            CostUnit::Unknown(_) => CostUnit::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for CostUnit {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(CostUnit::from(value))
+    }
+}
+impl ::std::fmt::Display for CostUnit {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CostUnit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CostUnit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CostUnit;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<CostUnit, E> {
+                Ok(CostUnit::from(value))
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                value: ::std::string::String,
+            ) -> ::std::result::Result<CostUnit, E> {
+                Ok(CostUnit::from(value))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
+}
+/**The type of an input field: the JSON types, plus `int` (an integer)
+and `enum` (one of `enum`/`options`), as the n8n node reads them. A
+type a client does not know is passed through unchecked.
+
+An open set: a value the service adds later decodes as [`InputFieldType::Unknown`], which keeps its text and serializes back to it.*/
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum InputFieldType {
+    ///`string`
+    String,
+    ///`number`
+    Number,
+    ///`integer`
+    Integer,
+    ///`int`
+    Int,
+    ///`boolean`
+    Boolean,
+    ///`array`
+    Array,
+    ///`enum`
+    Enum,
+    ///`object`
+    Object,
+    /// A value this version does not know, kept as sent.
+    Unknown(::std::string::String),
+}
+impl InputFieldType {
+    /// Every value known to this version, in the spec's order.
+    pub const KNOWN: [InputFieldType; 8usize] = [
+        InputFieldType::String,
+        InputFieldType::Number,
+        InputFieldType::Integer,
+        InputFieldType::Int,
+        InputFieldType::Boolean,
+        InputFieldType::Array,
+        InputFieldType::Enum,
+        InputFieldType::Object,
+    ];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            InputFieldType::String => "string",
+            InputFieldType::Number => "number",
+            InputFieldType::Integer => "integer",
+            InputFieldType::Int => "int",
+            InputFieldType::Boolean => "boolean",
+            InputFieldType::Array => "array",
+            InputFieldType::Enum => "enum",
+            InputFieldType::Object => "object",
+            InputFieldType::Unknown(other) => other.as_str(),
+        }
+    }
+    /// Whether this is a value this version does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, InputFieldType::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for InputFieldType {
+    fn from(value: &str) -> Self {
+        match value {
+            "string" => InputFieldType::String,
+            "number" => InputFieldType::Number,
+            "integer" => InputFieldType::Integer,
+            "int" => InputFieldType::Int,
+            "boolean" => InputFieldType::Boolean,
+            "array" => InputFieldType::Array,
+            "enum" => InputFieldType::Enum,
+            "object" => InputFieldType::Object,
+            other => InputFieldType::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for InputFieldType {
+    fn from(value: ::std::string::String) -> Self {
+        match InputFieldType::from(value.as_str()) {
+            InputFieldType::Unknown(_) => InputFieldType::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for InputFieldType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(InputFieldType::from(value))
+    }
+}
+impl ::std::fmt::Display for InputFieldType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for InputFieldType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InputFieldType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = InputFieldType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<InputFieldType, E> {
+                Ok(InputFieldType::from(value))
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                value: ::std::string::String,
+            ) -> ::std::result::Result<InputFieldType, E> {
+                Ok(InputFieldType::from(value))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
+}
+/**The account's plan, which sets its rate limits (`free` or `pro` today).
+
+An open set: a value the service adds later decodes as [`Plan::Unknown`], which keeps its text and serializes back to it.*/
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum Plan {
+    ///`free`
+    Free,
+    ///`pro`
+    Pro,
+    /// A value this version does not know, kept as sent.
+    Unknown(::std::string::String),
+}
+impl Plan {
+    /// Every value known to this version, in the spec's order.
+    pub const KNOWN: [Plan; 2usize] = [Plan::Free, Plan::Pro];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Plan::Free => "free",
+            Plan::Pro => "pro",
+            Plan::Unknown(other) => other.as_str(),
+        }
+    }
+    /// Whether this is a value this version does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Plan::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for Plan {
+    fn from(value: &str) -> Self {
+        match value {
+            "free" => Plan::Free,
+            "pro" => Plan::Pro,
+            other => Plan::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Plan {
+    fn from(value: ::std::string::String) -> Self {
+        match Plan::from(value.as_str()) {
+            Plan::Unknown(_) => Plan::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for Plan {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Plan::from(value))
+    }
+}
+impl ::std::fmt::Display for Plan {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for Plan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Plan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Plan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<Plan, E> {
+                Ok(Plan::from(value))
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                value: ::std::string::String,
+            ) -> ::std::result::Result<Plan, E> {
+                Ok(Plan::from(value))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
+}
+/**The kind of an uploaded file, from its content type (`object` for 3D models).
+
+An open set: a value the service adds later decodes as [`UploadedFileType::Unknown`], which keeps its text and serializes back to it.*/
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum UploadedFileType {
+    ///`image`
+    Image,
+    ///`video`
+    Video,
+    ///`audio`
+    Audio,
+    ///`object`
+    Object,
+    ///`file`
+    File,
+    /// A value this version does not know, kept as sent.
+    Unknown(::std::string::String),
+}
+impl UploadedFileType {
+    /// Every value known to this version, in the spec's order.
+    pub const KNOWN: [UploadedFileType; 5usize] = [
+        UploadedFileType::Image,
+        UploadedFileType::Video,
+        UploadedFileType::Audio,
+        UploadedFileType::Object,
+        UploadedFileType::File,
+    ];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            UploadedFileType::Image => "image",
+            UploadedFileType::Video => "video",
+            UploadedFileType::Audio => "audio",
+            UploadedFileType::Object => "object",
+            UploadedFileType::File => "file",
+            UploadedFileType::Unknown(other) => other.as_str(),
+        }
+    }
+    /// Whether this is a value this version does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, UploadedFileType::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for UploadedFileType {
+    fn from(value: &str) -> Self {
+        match value {
+            "image" => UploadedFileType::Image,
+            "video" => UploadedFileType::Video,
+            "audio" => UploadedFileType::Audio,
+            "object" => UploadedFileType::Object,
+            "file" => UploadedFileType::File,
+            other => UploadedFileType::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for UploadedFileType {
+    fn from(value: ::std::string::String) -> Self {
+        match UploadedFileType::from(value.as_str()) {
+            UploadedFileType::Unknown(_) => UploadedFileType::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for UploadedFileType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(UploadedFileType::from(value))
+    }
+}
+impl ::std::fmt::Display for UploadedFileType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for UploadedFileType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UploadedFileType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = UploadedFileType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<UploadedFileType, E> {
+                Ok(UploadedFileType::from(value))
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                value: ::std::string::String,
+            ) -> ::std::result::Result<UploadedFileType, E> {
+                Ok(UploadedFileType::from(value))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
     }
 }
 /// The kind of an error answer, decided by its HTTP status alone.
@@ -1059,9 +1495,9 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
     ]
   },
   "ValidationIssueCode": {
-    "description": "The kind of a validation problem (the Zod vocabulary).",
+    "description": "The kind of a validation problem (the Zod vocabulary, seed). Zod has\nmore codes than the seed lists, so others may come.\n",
     "type": "string",
-    "enum": [
+    "x-extensible-enum": [
       "invalid_type",
       "unrecognized_keys",
       "invalid_enum_value",
@@ -1116,13 +1552,11 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
     ]
   },
   "RunResponse": {
-    "description": "The answer to `POST /api/run`.",
+    "description": "The answer to `POST /api/run` (`api/run`: `{id, status, tool,\ncreatedAt}`). The MCP client reads it as a generation, so only `id`\nand `status` are relied on.\n",
     "type": "object",
     "required": [
       "id",
-      "status",
-      "tool",
-      "createdAt"
+      "status"
     ],
     "properties": {
       "id": {
@@ -1148,13 +1582,17 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
         "status": "processing",
         "tool": "create-image",
         "createdAt": "2026-11-25T14:00:00.000Z"
+      },
+      {
+        "id": "65f1c0ffee0123456789abcd",
+        "status": "pending"
       }
     ]
   },
   "GenerationStatus": {
-    "description": "Where a generation is: `pending` → `processing` → `uploading` →\n`success` or `error`. `success` and `error` are final.\n",
+    "description": "Where a generation is: `pending` → `processing` → `uploading` →\n`success` or `error`. `success` and `error` are final; a status a\nclient does not know is not final. The run page says a run starts in\n`processing`, other provider texts say `pending`: both occur.\n",
     "type": "string",
-    "enum": [
+    "x-extensible-enum": [
       "pending",
       "processing",
       "uploading",
@@ -1163,9 +1601,9 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
     ]
   },
   "GenerationType": {
-    "description": "The kind of media a tool works on or produces.",
+    "description": "The kind of media a tool works on or produces (tool types in the public docs, `3D object` as `object`).",
     "type": "string",
-    "enum": [
+    "x-extensible-enum": [
       "image",
       "video",
       "audio",
@@ -1174,22 +1612,17 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
     ]
   },
   "Generation": {
-    "description": "One run of a tool.",
+    "description": "One run of a tool. `id`, `status`, `tool` and `createdAt` are in every\npublished body; the quick-start's finished generation has no `error`\nand no `payload`, the generations-list page lists no `payload`, and\nthe MCP client reads `type`, `output` and `thumbnail` as optional.\n",
     "type": "object",
     "required": [
       "id",
       "status",
       "tool",
-      "type",
-      "output",
-      "thumbnail",
-      "error",
-      "payload",
       "createdAt"
     ],
     "properties": {
       "id": {
-        "description": "24 lowercase hex characters.",
+        "description": "24 lowercase hex characters in the provider's examples.",
         "type": "string"
       },
       "status": {
@@ -1217,14 +1650,14 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
         ]
       },
       "error": {
-        "description": "Why the generation failed, once `error`.",
+        "description": "Why the generation failed, once `error` (absent from the quick-start's body).",
         "type": [
           "string",
           "null"
         ]
       },
       "payload": {
-        "description": "The input that was run.",
+        "description": "The input that was run (absent from the quick-start's and the list page's bodies).",
         "type": "object",
         "additionalProperties": true
       },
@@ -1247,18 +1680,21 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
           "prompt": "a fox"
         },
         "createdAt": "2026-11-25T14:00:00.000Z"
+      },
+      {
+        "id": "65f1c0ffee0123456789abcd",
+        "status": "success",
+        "output": "https://cdn.artificialstudio.ai/outputs/65f1c0ffee0123456789abcd.png",
+        "thumbnail": "https://cdn.artificialstudio.ai/thumbnails/65f1c0ffee0123456789abcd.png",
+        "tool": "create-image",
+        "type": "image",
+        "createdAt": "2026-11-25T14:00:00.000Z"
       }
     ]
   },
   "Pagination": {
-    "description": "Where a page sits in the whole list.",
+    "description": "Where a page sits in the whole list (the n8n node reads every field as optional).",
     "type": "object",
-    "required": [
-      "total",
-      "limit",
-      "offset",
-      "hasMore"
-    ],
     "properties": {
       "total": {
         "description": "Generations matching the query, over all pages.",
@@ -1288,8 +1724,7 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
     "description": "One page of the caller's generations, newest first.",
     "type": "object",
     "required": [
-      "data",
-      "pagination"
+      "data"
     ],
     "properties": {
       "data": {
@@ -1305,14 +1740,11 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
     }
   },
   "ToolSummary": {
-    "description": "A tool as listed by `GET /api/tools`.",
+    "description": "A tool as listed by `GET /api/tools`. Only `slug` and `name` are in\nevery published shape (the n8n node's fixture tool has no\n`description`, `type` or `outputType`).\n",
     "type": "object",
     "required": [
       "slug",
-      "name",
-      "description",
-      "type",
-      "outputType"
+      "name"
     ],
     "properties": {
       "slug": {
@@ -1336,7 +1768,7 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
     }
   },
   "ToolList": {
-    "description": "Every tool (project decision: wrapped as `{data}`).",
+    "description": "Every tool (project decision, as the MCP client reads it: wrapped as `{data}`).",
     "type": "object",
     "required": [
       "data"
@@ -1352,15 +1784,11 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
     }
   },
   "Tool": {
-    "description": "A tool with its models.",
+    "description": "A tool with its models. A tool may carry its own `inputSchema`, used\nfor a model that has none (the n8n node falls back to it).\n",
     "type": "object",
     "required": [
       "slug",
-      "name",
-      "description",
-      "type",
-      "outputType",
-      "models"
+      "name"
     ],
     "properties": {
       "slug": {
@@ -1381,6 +1809,17 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
       "outputType": {
         "$ref": "#/components/schemas/GenerationType"
       },
+      "inputSchema": {
+        "description": "The tool's own input schema, for models without one.",
+        "oneOf": [
+          {
+            "$ref": "#/components/schemas/InputSchema"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
       "models": {
         "description": "The models, the default (primary) one first.",
         "type": "array",
@@ -1390,15 +1829,20 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
       }
     }
   },
+  "CostUnit": {
+    "description": "What a model's `cost` counts (`mcp/tools`): `generation` (one run,\nthe default when absent, as the n8n node prints it) or `second` (of\noutput: video models are priced per second, model pages).\n",
+    "type": "string",
+    "x-extensible-enum": [
+      "generation",
+      "second"
+    ]
+  },
   "ToolModel": {
-    "description": "One model of a tool, with its price and input.",
+    "description": "One model of a tool, with its price and input (`mcp/tools`: `slug,\nname, cost, costUnit, inputSchema`; the n8n node's fixture models\nhave no `costUnit`).\n",
     "type": "object",
     "required": [
       "slug",
-      "name",
-      "cost",
-      "costUnit",
-      "inputSchema"
+      "name"
     ],
     "properties": {
       "slug": {
@@ -1410,14 +1854,20 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
         "type": "string"
       },
       "cost": {
-        "description": "Credits taken when a generation with this model is created.",
-        "type": "integer",
-        "format": "uint64",
+        "description": "Credits per `costUnit`, taken when a generation with this model is created.",
+        "type": "number",
         "minimum": 0
       },
       "costUnit": {
-        "description": "What `cost` counts; `credits` per generation.",
-        "type": "string"
+        "$ref": "#/components/schemas/CostUnit"
+      },
+      "costByResolution": {
+        "description": "Credits per `costUnit` by the input's `resolution` value, where the\nprice depends on it (model pages: 27 credits/s at 480p, 61 at\n720p). `cost` is the price of the default resolution.\n",
+        "type": "object",
+        "additionalProperties": {
+          "type": "number",
+          "minimum": 0
+        }
       },
       "inputSchema": {
         "$ref": "#/components/schemas/InputSchema"
@@ -1425,19 +1875,12 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
     }
   },
   "InputSchema": {
-    "description": "The JSON-Schema-like description of a model's input.",
+    "description": "The JSON-Schema-like description of an input. Looser than JSON\nSchema: field types include `int` and `enum`, and a field may be\n`optional` instead of absent from `required` (n8n node).\n",
     "type": "object",
-    "required": [
-      "type",
-      "properties"
-    ],
     "properties": {
       "type": {
-        "description": "Always `object`.",
-        "type": "string",
-        "enum": [
-          "object"
-        ]
+        "description": "`object`.",
+        "type": "string"
       },
       "properties": {
         "description": "The input fields by name, in display order.",
@@ -1447,7 +1890,7 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
         }
       },
       "required": {
-        "description": "Names of the fields that must be given.",
+        "description": "Names of the fields that must be given (unless marked `optional`).",
         "type": "array",
         "items": {
           "type": "string"
@@ -1456,22 +1899,35 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
     }
   },
   "InputFieldType": {
-    "description": "The JSON type of an input field.",
+    "description": "The type of an input field: the JSON types, plus `int` (an integer)\nand `enum` (one of `enum`/`options`), as the n8n node reads them. A\ntype a client does not know is passed through unchecked.\n",
     "type": "string",
-    "enum": [
+    "x-extensible-enum": [
       "string",
       "number",
       "integer",
+      "int",
       "boolean",
-      "array"
+      "array",
+      "enum",
+      "object"
     ]
   },
-  "InputField": {
-    "description": "One field of a model's input.",
+  "InputOption": {
+    "description": "One labelled choice of a field (`options`, n8n node).",
     "type": "object",
-    "required": [
-      "type"
-    ],
+    "properties": {
+      "label": {
+        "description": "What a person sees.",
+        "type": "string"
+      },
+      "value": {
+        "description": "What is sent (a string or a number)."
+      }
+    }
+  },
+  "InputField": {
+    "description": "One field of an input schema.",
+    "type": "object",
     "properties": {
       "type": {
         "$ref": "#/components/schemas/InputFieldType"
@@ -1481,8 +1937,19 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
         "type": "array",
         "items": {}
       },
+      "options": {
+        "description": "The allowed values with labels for people.",
+        "type": "array",
+        "items": {
+          "$ref": "#/components/schemas/InputOption"
+        }
+      },
       "default": {
         "description": "The value used when the field is not given."
+      },
+      "optional": {
+        "description": "Whether the field may be left out even when listed in `required`.",
+        "type": "boolean"
       },
       "label": {
         "description": "A display label.",
@@ -1490,6 +1957,14 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
       },
       "description": {
         "description": "What the field does.",
+        "type": "string"
+      },
+      "inputType": {
+        "description": "How the provider's app asks for it: `gallery` (media, several), `select`, `text`, ...",
+        "type": "string"
+      },
+      "fileType": {
+        "description": "The media a URL field takes: `image`, `video`, `audio`, ...",
         "type": "string"
       },
       "maxLength": {
@@ -1510,6 +1985,14 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
       },
       "maximum": {
         "description": "Largest allowed number.",
+        "type": "number"
+      },
+      "min": {
+        "description": "Smallest allowed number (the provider's shorter spelling).",
+        "type": "number"
+      },
+      "max": {
+        "description": "Largest allowed number (the provider's shorter spelling).",
         "type": "number"
       },
       "items": {
@@ -1533,9 +2016,6 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
   "InputFieldItems": {
     "description": "The type of each item of an array input field.",
     "type": "object",
-    "required": [
-      "type"
-    ],
     "properties": {
       "type": {
         "$ref": "#/components/schemas/InputFieldType"
@@ -1564,15 +2044,15 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
     }
   },
   "Plan": {
-    "description": "The account's plan, which sets its rate limits.",
+    "description": "The account's plan, which sets its rate limits (`free` or `pro` today).",
     "type": "string",
-    "enum": [
+    "x-extensible-enum": [
       "free",
       "pro"
     ]
   },
   "Account": {
-    "description": "The caller's account.",
+    "description": "The caller's account (`api/account`; every field in the MCP client).",
     "type": "object",
     "required": [
       "id",
@@ -1607,23 +2087,22 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
     }
   },
   "UploadedFileType": {
-    "description": "The kind of an uploaded file, from its content type.",
+    "description": "The kind of an uploaded file, from its content type (`object` for 3D models).",
     "type": "string",
-    "enum": [
+    "x-extensible-enum": [
       "image",
       "video",
       "audio",
+      "object",
       "file"
     ]
   },
   "UploadedFile": {
-    "description": "A stored upload (project decision).",
+    "description": "A stored upload. `POST /files` answers `{id, url, type, createdAt}`\n(MCP client, skills); `POST /api/files` answers `{id, url, mimetype,\nsize, originalName}` (n8n node). Either decodes here.\n",
     "type": "object",
     "required": [
       "id",
-      "url",
-      "type",
-      "createdAt"
+      "url"
     ],
     "properties": {
       "id": {
@@ -1641,6 +2120,20 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
         "description": "When the file was stored.",
         "type": "string",
         "format": "date-time"
+      },
+      "mimetype": {
+        "description": "The file's content type.",
+        "type": "string"
+      },
+      "size": {
+        "description": "The file's length in bytes.",
+        "type": "integer",
+        "format": "uint64",
+        "minimum": 0
+      },
+      "originalName": {
+        "description": "The file name it was uploaded with.",
+        "type": "string"
       }
     }
   },
@@ -1649,12 +2142,7 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
     "type": "object",
     "required": [
       "id",
-      "status",
-      "tool",
-      "type",
-      "output",
-      "thumbnail",
-      "createdAt"
+      "status"
     ],
     "properties": {
       "id": {

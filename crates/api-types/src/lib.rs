@@ -30,4 +30,4 @@ pub const OPENAPI_YAML: &str = include_str!("../../../spec/openapi.yaml");
 
 mod additions;
 
-pub use additions::json_type_name;
+pub use additions::{JsonKind, json_type_name};

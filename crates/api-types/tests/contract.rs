@@ -21,6 +21,7 @@ fn round_trip(schema: &str, value: &Value) -> Result<(), String> {
     }
     dispatch!(
         Account,
+        CostUnit,
         ErrorBody,
         Generation,
         GenerationList,
@@ -29,6 +30,7 @@ fn round_trip(schema: &str, value: &Value) -> Result<(), String> {
         InputField,
         InputFieldItems,
         InputFieldType,
+        InputOption,
         InputSchema,
         Pagination,
         Plan,
@@ -66,17 +68,20 @@ where
 }
 
 /// JSON equality where two date-time strings for the same instant are equal
-/// (`.000Z` and `Z`).
+/// (`.000Z` and `Z`), numbers are compared as numbers, and a field absent from the example may come back as
+/// `null` (a nullable response field reads absent as null and writes null).
 fn same_json(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Object(a), Value::Object(b)) => {
-            a.len() == b.len()
-                && a.iter()
-                    .all(|(k, v)| b.get(k).is_some_and(|w| same_json(v, w)))
+            a.iter()
+                .all(|(k, v)| b.get(k).is_some_and(|w| same_json(v, w)))
+                && b.iter().all(|(k, w)| a.contains_key(k) || w.is_null())
         }
         (Value::Array(a), Value::Array(b)) => {
             a.len() == b.len() && a.iter().zip(b).all(|(v, w)| same_json(v, w))
         }
+        // `cost` is a JSON number that may have a fraction: 6 comes back as 6.0.
+        (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
         (Value::String(a), Value::String(b)) if a != b => {
             match (
                 chrono::DateTime::parse_from_rfc3339(a),
@@ -337,4 +342,118 @@ fn only_success_and_error_are_final() {
         .filter(|s| s.is_final())
         .collect();
     assert_eq!(finals, [GenerationStatus::Success, GenerationStatus::Error]);
+}
+
+#[test]
+fn a_status_the_service_adds_later_decodes_and_is_not_final() {
+    let generation: Generation = serde_json::from_value(json!({
+        "id": "65f1c0ffee0123456789abcd",
+        "status": "queued",
+        "tool": "create-image",
+        "type": "hologram",
+        "createdAt": "2026-11-25T14:00:00.000Z",
+        "colour": "red"
+    }))
+    .unwrap();
+    assert_eq!(
+        generation.status,
+        GenerationStatus::Unknown("queued".into())
+    );
+    assert!(!generation.status.is_final());
+    assert_eq!(
+        generation.type_,
+        Some(GenerationType::Unknown("hologram".into()))
+    );
+    assert_eq!(generation.error, None);
+    assert!(generation.payload.is_empty());
+    let back = serde_json::to_value(&generation).unwrap();
+    assert_eq!(
+        back["status"], "queued",
+        "an unknown value is written back as it came"
+    );
+    assert_eq!(
+        back["error"],
+        Value::Null,
+        "a nullable field is written as null"
+    );
+}
+
+#[test]
+fn every_open_enum_reads_unknown_values_and_writes_them_back() {
+    fn check<T>(known: &str)
+    where
+        T: serde::de::DeserializeOwned + serde::Serialize + std::fmt::Display,
+    {
+        for text in [known, "something-new"] {
+            let value: T = serde_json::from_value(json!(text)).unwrap();
+            assert_eq!(value.to_string(), text);
+            assert_eq!(serde_json::to_value(&value).unwrap(), json!(text));
+        }
+        assert!(
+            serde_json::from_value::<T>(json!(3)).is_err(),
+            "a number is not a string"
+        );
+    }
+    check::<GenerationStatus>("success");
+    check::<GenerationType>("object");
+    check::<Plan>("pro");
+    check::<UploadedFileType>("audio");
+    check::<ValidationIssueCode>("too_big");
+    check::<InputFieldType>("int");
+    check::<CostUnit>("second");
+    assert!(GenerationStatus::from("pending").as_str() == "pending");
+    assert!(!GenerationStatus::Pending.is_unknown());
+    assert!(GenerationStatus::from("later").is_unknown());
+}
+
+#[test]
+fn provider_input_schemas_read_as_strict_json_schema() {
+    let schema: InputSchema = serde_json::from_value(json!({
+        "type": "object",
+        "properties": {
+            "prompt": {"type": "string"},
+            "duration": {"type": "int", "min": 1, "max": 10},
+            "codec": {"type": "enum", "enum": ["webm_vp9", "mp4_h264"]},
+            "quality": {"type": "enum", "options": [{"label": "High", "value": "hq"}]},
+            "loop": {"type": "boolean", "optional": true},
+            "style": {"type": "colour"}
+        },
+        "required": ["prompt", "loop"]
+    }))
+    .unwrap();
+    assert!(schema.is_required("prompt"));
+    assert!(
+        !schema.is_required("loop"),
+        "`optional` wins over `required`"
+    );
+    let strict = schema.to_json_schema();
+    assert_eq!(strict["required"], json!(["prompt"]));
+    assert_eq!(
+        strict["properties"]["duration"],
+        json!({"type": "integer", "minimum": 1.0, "maximum": 10.0})
+    );
+    assert_eq!(
+        strict["properties"]["codec"],
+        json!({"enum": ["webm_vp9", "mp4_h264"]})
+    );
+    assert_eq!(strict["properties"]["quality"], json!({"enum": ["hq"]}));
+    assert_eq!(
+        strict["properties"]["style"],
+        json!({}),
+        "an unknown type checks nothing"
+    );
+    assert_eq!(strict["properties"]["model"], json!({"type": "string"}));
+    assert_eq!(strict["additionalProperties"], json!(false));
+    let quality = &schema.properties["quality"];
+    assert_eq!(quality.label_of(&json!("hq")), Some("High"));
+}
+
+#[test]
+fn media_fields_follow_the_providers_rule() {
+    let field = |v: Value| serde_json::from_value::<InputField>(v).unwrap();
+    assert!(field(json!({"type": "array", "inputType": "gallery"})).is_media("refs"));
+    assert!(field(json!({"type": "string", "fileType": "audio"})).is_media("track"));
+    assert!(field(json!({"type": "string"})).is_media("end_image_url"));
+    assert!(field(json!({"type": "array"})).is_media("image_urls"));
+    assert!(!field(json!({"type": "string"})).is_media("prompt"));
 }

@@ -10,7 +10,8 @@ use artificial_studio::{
 };
 use artificial_studio_mock::MockServer;
 use artificial_studio_types::{
-    Generation, GenerationType, InputField, Tool, UploadedFileType, messages,
+    CostUnit, Generation, GenerationType, InputField, InputSchema, Tool, ToolModel,
+    UploadedFileType, messages,
 };
 use futures::TryStreamExt;
 use serde::Serialize;
@@ -143,7 +144,10 @@ impl App {
             if let Some(tool) = &ctx.tool
                 && let Ok(tool) = self.client.tool(tool).await
             {
-                ctx.cost = tool.model(ctx.model.as_deref()).map(|m| m.cost);
+                ctx.cost = tool
+                    .model(ctx.model.as_deref())
+                    .and_then(|m| m.cost)
+                    .map(|cost| cost.ceil() as u64);
             }
         }
         if message == messages::TOOL_NOT_FOUND
@@ -175,8 +179,10 @@ impl App {
         } else {
             self.client.tool(&args.tool).await.ok()
         };
-        let model = tool.as_ref().and_then(|t| t.model(args.model.as_deref()));
-        let schema = model.map(|m| &m.input_schema);
+        let schema = tool.as_ref().and_then(|t| {
+            t.model(args.model.as_deref())
+                .and_then(|m| t.input_schema_of(m))
+        });
         let mut parsed = input::parse(&args.inputs, schema, base).map_err(|e| {
             Failure::Usage(
                 e.to_string(),
@@ -223,7 +229,7 @@ impl App {
         let shown = progress.clone();
         let mut options = WaitOptions::default()
             .interval(self.wait_interval)
-            .on_status(move |update| shown.status(update.generation.status, update.elapsed));
+            .on_status(move |update| shown.status(&update.generation.status, update.elapsed));
         if let Some(timeout) = timeout {
             options = options.timeout(timeout);
         }
@@ -306,14 +312,14 @@ impl App {
                     return print_json(&page);
                 }
                 out(generations_table(&page.data).render(term_width()));
-                let p = &page.pagination;
-                if p.has_more {
+                let p = page.pagination.clone().unwrap_or_default();
+                let first = p.offset.unwrap_or(offset);
+                let last = first + page.data.len() as u64;
+                if p.has_more == Some(true) {
+                    let of = p.total.map(|t| format!(" of {t}")).unwrap_or_default();
                     self.note(format!(
-                        "showing {}–{} of {}; more with --offset {} or --all",
-                        p.offset + 1,
-                        p.offset + page.data.len() as u64,
-                        p.total,
-                        p.offset + page.data.len() as u64
+                        "showing {}–{last}{of}; more with --offset {last} or --all",
+                        first + 1,
                     ));
                 } else if page.data.is_empty() {
                     self.note("no generations");
@@ -334,7 +340,7 @@ impl App {
     async fn tools_list(&self, kind: Option<GenerationType>) -> Result<(), Failure> {
         let mut tools = self.client.tools().await?;
         if let Some(kind) = kind {
-            tools.retain(|t| t.type_ == kind);
+            tools.retain(|t| t.type_.as_ref() == Some(&kind));
         }
         if self.global.json {
             return print_json(&serde_json::json!({ "data": tools }));
@@ -343,10 +349,10 @@ impl App {
         for t in &tools {
             table.row([
                 t.slug.clone(),
-                t.type_.to_string(),
-                t.output_type.to_string(),
+                shown(&t.type_),
+                shown(&t.output_type),
                 t.name.clone(),
-                t.description.clone(),
+                t.description.clone().unwrap_or_default(),
             ]);
         }
         out(table.render(term_width()));
@@ -378,9 +384,9 @@ impl App {
             let models: Vec<&str> = t.models.iter().map(|m| m.slug.as_str()).collect();
             table.row([
                 t.slug.clone(),
-                t.type_.to_string(),
+                shown(&t.type_),
                 models.join(", "),
-                t.description.clone(),
+                t.description.clone().unwrap_or_default(),
             ]);
         }
         out(table.render(term_width()));
@@ -408,16 +414,21 @@ impl App {
             return print_json(&file);
         }
         out(format!("{}\n", file.url));
-        let field = match file.type_ {
-            UploadedFileType::Image => "image_urls",
-            UploadedFileType::Video => "video_url",
-            UploadedFileType::Audio => "audio_url",
-            UploadedFileType::File => "the tool's file field",
+        let field = match &file.type_ {
+            Some(UploadedFileType::Image) => "image_urls or image_url",
+            Some(UploadedFileType::Video) => "video_url",
+            Some(UploadedFileType::Audio) => "audio_url",
+            _ => "the tool's media field (see astudio tools show)",
         };
+        let kind = file
+            .type_
+            .as_ref()
+            .map(ToString::to_string)
+            .or_else(|| file.mimetype.clone())
+            .unwrap_or_else(|| "a file".to_string());
         self.note(format!(
-            "uploaded {} as {}; use it as {field}",
+            "uploaded {} as {kind}; use it as {field}",
             path.display(),
-            file.type_
         ));
         Ok(())
     }
@@ -517,7 +528,7 @@ fn generations_table(generations: &[Generation]) -> Table {
             g.id.clone(),
             g.status.to_string(),
             g.tool.clone(),
-            g.type_.to_string(),
+            shown(&g.type_),
             g.created_at.format("%Y-%m-%d %H:%M:%S").to_string(),
             g.output
                 .clone()
@@ -534,7 +545,7 @@ pub fn generation_block(g: &Generation) -> String {
         ("id", g.id.clone()),
         ("status", g.status.to_string()),
         ("tool", g.tool.clone()),
-        ("type", g.type_.to_string()),
+        ("type", shown(&g.type_)),
         ("created", g.created_at.to_rfc3339()),
     ];
     if let Some(output) = &g.output {
@@ -546,69 +557,136 @@ pub fn generation_block(g: &Generation) -> String {
     if let Some(error) = &g.error {
         pairs.push(("error", error.clone()));
     }
-    pairs.push(("input", Value::Object(g.payload.clone()).to_string()));
+    if !g.payload.is_empty() {
+        pairs.push(("input", Value::Object(g.payload.clone()).to_string()));
+    }
     key_values(&pairs)
 }
 
-/// A tool's description, then for each model its cost and input fields.
+/// A value the service may leave out, as a table cell: its text, or `-`.
+fn shown(value: &Option<impl std::fmt::Display>) -> String {
+    value
+        .as_ref()
+        .map_or_else(|| "-".to_string(), ToString::to_string)
+}
+
+/// A model's price as a person reads it: `6 credits/generation`,
+/// `30 credits/second`, with the prices by resolution where they vary.
+pub fn price(model: &ToolModel) -> String {
+    let unit = model.cost_unit.clone().unwrap_or(CostUnit::DEFAULT);
+    let Some(cost) = model.cost else {
+        return "price not published".to_string();
+    };
+    let mut text = format!("{} credits/{unit}", number(cost));
+    if !model.cost_by_resolution.is_empty() {
+        let by: Vec<String> = model
+            .cost_by_resolution
+            .iter()
+            .map(|(resolution, cost)| format!("{} at {resolution}", number(*cost)))
+            .collect();
+        text.push_str(&format!(" ({})", by.join(", ")));
+    }
+    text
+}
+
+fn number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// A tool's description, then for each model its price and input fields.
 pub fn tool_details(tool: &Tool, width: Option<u16>) -> String {
     let mut out = key_values(&[
         ("tool", tool.slug.clone()),
         ("name", tool.name.clone()),
-        ("type", format!("{} → {}", tool.type_, tool.output_type)),
-        ("about", tool.description.clone()),
+        (
+            "type",
+            format!("{} → {}", shown(&tool.type_), shown(&tool.output_type)),
+        ),
+        ("about", tool.description.clone().unwrap_or_default()),
     ]);
     for (i, model) in tool.models.iter().enumerate() {
         let default = if i == 0 { ", the default" } else { "" };
         out.push_str(&format!(
-            "\nmodel {} ({}): {} {}{default}\n",
-            model.slug, model.name, model.cost, model.cost_unit
+            "\nmodel {} ({}): {}{default}\n",
+            model.slug,
+            model.name,
+            price(model)
         ));
-        let required = &model.input_schema.required;
-        let mut table = Table::new([
-            "field",
-            "type",
-            "required",
-            "default",
-            "allowed",
-            "description",
-        ]);
-        for (name, field) in &model.input_schema.properties {
-            table.row([
-                name.clone(),
-                field_type(field),
-                if required.contains(name) {
-                    "yes".into()
-                } else {
-                    String::new()
-                },
-                field.default.as_ref().map(compact).unwrap_or_default(),
-                allowed(field),
-                field
-                    .description
-                    .clone()
-                    .or_else(|| field.label.clone())
-                    .unwrap_or_default(),
-            ]);
-        }
-        out.push_str(&table.render(width.or(Some(120))));
+        let Some(schema) = tool.input_schema_of(model) else {
+            out.push_str("  (no input schema published)\n");
+            continue;
+        };
+        out.push_str(&fields_table(schema).render(width.or(Some(120))));
+    }
+    if tool.models.is_empty()
+        && let Some(schema) = &tool.input_schema
+    {
+        out.push_str("\ninput\n");
+        out.push_str(&fields_table(schema).render(width.or(Some(120))));
     }
     out
 }
 
-fn field_type(field: &InputField) -> String {
-    match &field.items {
-        Some(items) => format!("{}<{}>", field.type_, items.type_),
-        None => field.type_.to_string(),
+fn fields_table(schema: &InputSchema) -> Table {
+    let mut table = Table::new([
+        "field",
+        "type",
+        "required",
+        "default",
+        "allowed",
+        "description",
+    ]);
+    for (name, field) in &schema.properties {
+        table.row([
+            name.clone(),
+            field_type(name, field),
+            if schema.is_required(name) {
+                "yes".into()
+            } else {
+                String::new()
+            },
+            field.default.as_ref().map(compact).unwrap_or_default(),
+            allowed(field),
+            field
+                .description
+                .clone()
+                .or_else(|| field.label.clone())
+                .unwrap_or_default(),
+        ]);
     }
+    table
 }
 
+/// The field's type, its items' type for a list, and for a media field what
+/// it takes and that `KEY=@FILE` uploads it: `array<string>, image upload`.
+fn field_type(name: &str, field: &InputField) -> String {
+    let mut text = match (&field.type_, &field.items) {
+        (Some(kind), Some(items)) => format!("{kind}<{}>", shown(&items.type_)),
+        (Some(kind), None) => kind.to_string(),
+        (None, _) => "any".to_string(),
+    };
+    if field.is_media(name) {
+        let media = field.file_type.as_deref().unwrap_or("file");
+        text.push_str(&format!(", {media} upload"));
+    }
+    text
+}
+
+/// The allowed values (with their labels where the schema gives them), or
+/// the field's limits.
 fn allowed(field: &InputField) -> String {
-    if !field.enum_.is_empty() {
-        return field
-            .enum_
+    let values = field.allowed_values();
+    if !values.is_empty() {
+        return values
             .iter()
-            .map(compact)
+            .map(|value| match field.label_of(value) {
+                Some(label) if label != compact(value) => format!("{} ({label})", compact(value)),
+                _ => compact(value),
+            })
             .collect::<Vec<_>>()
             .join(" | ");
     }
@@ -616,7 +694,7 @@ fn allowed(field: &InputField) -> String {
     if let Some(max) = field.max_length {
         limits.push(format!("≤ {max} chars"));
     }
-    match (field.minimum, field.maximum) {
+    match (field.lower_bound(), field.upper_bound()) {
         (Some(lo), Some(hi)) => limits.push(format!("{lo} to {hi}")),
         (Some(lo), None) => limits.push(format!("≥ {lo}")),
         (None, Some(hi)) => limits.push(format!("≤ {hi}")),

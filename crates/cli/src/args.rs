@@ -256,14 +256,19 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
     humantime::parse_duration(text).map_err(|e| format!("{e} (try `90s` or `10m`)"))
 }
 
+/// A status to filter by: one the contract knows (the filter is part of a
+/// request, and requests stay strict).
 fn parse_status(text: &str) -> Result<GenerationStatus, String> {
-    text.parse().map_err(|_| {
-        let all: Vec<String> = GenerationStatus::ALL
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        format!("expected one of {}", all.join(", "))
-    })
+    match GenerationStatus::from(text) {
+        GenerationStatus::Unknown(_) => {
+            let all: Vec<String> = GenerationStatus::ALL
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            Err(format!("expected one of {}", all.join(", ")))
+        }
+        known => Ok(known),
+    }
 }
 
 #[cfg(test)]

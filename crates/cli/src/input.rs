@@ -3,12 +3,17 @@
 //! - `KEY=VALUE`: typed from the schema when the field is known (numbers,
 //!   integers, booleans, arrays as `a,b` or a JSON array), else a string.
 //! - `KEY:=JSON`: a raw JSON value, whatever the schema says.
-//! - `KEY=@PATH`: a local file to upload first; its URL replaces the word
-//!   (`image_urls=@a.jpg,@b.jpg` uploads both).
+//! - `KEY=@PATH`: for a media field (the schema's `fileType`, `inputType:
+//!   gallery`, or a name ending in `_url`/`_urls`, the provider's own rule), a
+//!   local file to upload first; its URL replaces the word
+//!   (`image_urls=@a.jpg,@b.jpg` uploads both). For any other field `@...` is
+//!   text, so a prompt may start with `@`.
+//! - A list field given twice (`image_urls=@a.jpg image_urls=@b.jpg`) gets
+//!   both values, in order.
 
 use std::path::PathBuf;
 
-use artificial_studio_types::{InputField, InputFieldType, InputSchema};
+use artificial_studio_types::{InputField, InputFieldType, InputSchema, JsonKind};
 use serde_json::{Map, Value};
 
 /// A word on the command line that is not `KEY=VALUE`, with why.
@@ -72,16 +77,35 @@ pub fn parse(
             return Err(err("the name before `=` is empty"));
         }
         let field = schema.and_then(|s| s.properties.get(key));
-        let value = typed_value(raw, field, &mut parsed.uploads);
-        parsed.input.insert(key.to_string(), value);
+        let media = match field {
+            Some(field) => field.is_media(key),
+            None => key.ends_with("_url") || key.ends_with("_urls"),
+        };
+        let value = typed_value(raw, field, media, &mut parsed.uploads);
+        match (parsed.input.get_mut(key), value) {
+            (Some(Value::Array(earlier)), Value::Array(more)) if field.is_some() => {
+                earlier.extend(more);
+            }
+            (_, value) => {
+                parsed.input.insert(key.to_string(), value);
+            }
+        }
     }
     Ok(parsed)
 }
 
-fn typed_value(raw: &str, field: Option<&InputField>, uploads: &mut Vec<PendingUpload>) -> Value {
-    match field.map(|f| f.type_) {
+fn typed_value(
+    raw: &str,
+    field: Option<&InputField>,
+    media: bool,
+    uploads: &mut Vec<PendingUpload>,
+) -> Value {
+    match field.and_then(|f| f.type_.as_ref()) {
         Some(InputFieldType::Array) => {
-            let item_type = field.and_then(|f| f.items.as_ref()).map(|i| i.type_);
+            let item_type = field
+                .and_then(|f| f.items.as_ref())
+                .and_then(|i| i.type_.as_ref())
+                .and_then(InputFieldType::json_kind);
             if raw.trim_start().starts_with('[')
                 && let Ok(Value::Array(items)) = serde_json::from_str(raw)
             {
@@ -90,18 +114,29 @@ fn typed_value(raw: &str, field: Option<&InputField>, uploads: &mut Vec<PendingU
             let items = raw
                 .split(',')
                 .filter(|s| !s.is_empty())
-                .map(|item| scalar(item, item_type, uploads))
+                .map(|item| scalar(item, item_type, media, uploads))
                 .collect();
             Value::Array(items)
         }
-        other => scalar(raw, other, uploads),
+        other => scalar(
+            raw,
+            other.and_then(InputFieldType::json_kind),
+            media,
+            uploads,
+        ),
     }
 }
 
 /// One value typed as `kind`; text that does not parse stays a string, so the
 /// API reports the mismatch with its own field path.
-fn scalar(raw: &str, kind: Option<InputFieldType>, uploads: &mut Vec<PendingUpload>) -> Value {
-    if let Some(path) = raw.strip_prefix('@')
+fn scalar(
+    raw: &str,
+    kind: Option<JsonKind>,
+    media: bool,
+    uploads: &mut Vec<PendingUpload>,
+) -> Value {
+    if media
+        && let Some(path) = raw.strip_prefix('@')
         && !path.is_empty()
     {
         let placeholder = format!("@upload:{}:{path}", uploads.len());
@@ -112,16 +147,14 @@ fn scalar(raw: &str, kind: Option<InputFieldType>, uploads: &mut Vec<PendingUplo
         return Value::String(placeholder);
     }
     let parsed = match kind {
-        Some(InputFieldType::Integer) => raw.trim().parse::<i64>().ok().map(Value::from),
-        Some(InputFieldType::Number) => {
-            raw.trim().parse::<i64>().ok().map(Value::from).or_else(|| {
-                raw.trim()
-                    .parse::<f64>()
-                    .ok()
-                    .and_then(|f| serde_json::Number::from_f64(f).map(Value::Number))
-            })
-        }
-        Some(InputFieldType::Boolean) => match raw.trim().to_ascii_lowercase().as_str() {
+        Some(JsonKind::Integer) => raw.trim().parse::<i64>().ok().map(Value::from),
+        Some(JsonKind::Number) => raw.trim().parse::<i64>().ok().map(Value::from).or_else(|| {
+            raw.trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(|f| serde_json::Number::from_f64(f).map(Value::Number))
+        }),
+        Some(JsonKind::Boolean) => match raw.trim().to_ascii_lowercase().as_str() {
             "true" | "yes" | "on" | "1" => Some(Value::Bool(true)),
             "false" | "no" | "off" | "0" => Some(Value::Bool(false)),
             _ => None,

@@ -35,7 +35,7 @@ impl Progress {
     }
 
     /// Shows a new status.
-    pub fn status(&self, status: GenerationStatus, elapsed: Duration) {
+    pub fn status(&self, status: &GenerationStatus, elapsed: Duration) {
         if let Some(bar) = &self.bar {
             bar.set_message(format!("{}: {status}", self.id));
         } else if self.plain {

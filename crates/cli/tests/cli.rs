@@ -228,8 +228,9 @@ fn generations_list_get_and_wait_show_the_callers_generations() {
         .unwrap();
     let page: GenerationList = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(page.data.len(), 2);
-    assert!(page.pagination.has_more);
-    assert_eq!(page.pagination.total, 3);
+    let pagination = page.pagination.unwrap();
+    assert_eq!(pagination.has_more, Some(true));
+    assert_eq!(pagination.total, Some(3));
 
     let out = mock
         .pro()
@@ -269,7 +270,12 @@ fn tools_list_show_and_search() {
         .unwrap();
     let tools: ToolList = serde_json::from_slice(&out.stdout).unwrap();
     assert!(!tools.data.is_empty());
-    assert!(tools.data.iter().all(|t| t.type_.to_string() == "audio"));
+    assert!(
+        tools
+            .data
+            .iter()
+            .all(|t| t.type_.as_ref().map(ToString::to_string).as_deref() == Some("audio"))
+    );
 
     let out = mock
         .pro()

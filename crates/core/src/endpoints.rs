@@ -72,7 +72,7 @@ impl ListParams {
         if let Some(offset) = self.offset {
             query.push(("offset", offset.to_string()));
         }
-        if let Some(status) = self.status {
+        if let Some(status) = &self.status {
             query.push(("status", status.to_string()));
         }
         query

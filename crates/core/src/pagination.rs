@@ -6,7 +6,7 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 use crate::Client;
 use crate::endpoints::ListParams;
 use crate::error::Result;
-use crate::types::Generation;
+use crate::types::{Generation, GenerationList};
 
 impl Client {
     /// Every generation matching `params`, across all pages, newest first,
@@ -43,7 +43,8 @@ impl Client {
                 };
                 let page = client.generations(&params).await?;
                 let fetched = page.data.len() as u64;
-                let more = page.pagination.has_more && fetched > 0;
+                let offset = params.offset.unwrap_or(0);
+                let more = fetched > 0 && has_more(&page, offset, fetched, params.limit);
                 let following = more.then(|| ListParams {
                     offset: Some(params.offset.unwrap_or(0) + fetched),
                     ..params
@@ -58,3 +59,19 @@ impl Client {
         .fuse()
     }
 }
+
+/// Whether a later page exists: `pagination.hasMore` when the service says
+/// so, else its `total`, else (no pagination at all) whether the page was full.
+fn has_more(page: &GenerationList, offset: u64, fetched: u64, limit: Option<u32>) -> bool {
+    let pagination = page.pagination.as_ref();
+    if let Some(more) = pagination.and_then(|p| p.has_more) {
+        return more;
+    }
+    if let Some(total) = pagination.and_then(|p| p.total) {
+        return offset.saturating_add(fetched) < total;
+    }
+    fetched >= u64::from(limit.unwrap_or(DEFAULT_PAGE_SIZE))
+}
+
+/// The page size the API uses when none is asked for.
+const DEFAULT_PAGE_SIZE: u32 = 20;

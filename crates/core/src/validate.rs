@@ -1,13 +1,19 @@
 //! Checking a tool's input against its model's `inputSchema` before sending,
 //! with the issues the API would report: same dotted paths (`input.prompt`),
 //! same Zod codes and messages.
+//!
+//! Schemas are read as the provider publishes them, which is looser than JSON
+//! Schema: `int` is an integer, an `enum` field checks its `enum` or
+//! `options` values, `optional: true` makes a listed field optional, and a
+//! field type this version does not know is passed through unchecked, never
+//! refused (the service stays the judge of what it does not describe).
 
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::types::{
-    InputField, InputFieldItems, InputFieldType, InputSchema, Tool, ToolModel, ValidationIssue,
-    messages,
+    InputField, InputFieldItems, InputFieldType, InputSchema, JsonKind, Tool, ToolModel,
+    ValidationIssue, messages,
 };
 
 /// Input checks for a [`Tool`] fetched with [`Client::tool`](crate::Client::tool)
@@ -41,6 +47,10 @@ pub trait ToolExt {
     /// The model named `slug`, or the default (first) model when `None`.
     fn model(&self, slug: Option<&str>) -> Option<&ToolModel>;
 
+    /// The input schema that applies to `model`: the model's own, else the
+    /// tool's (`None` when neither says anything, and nothing can be checked).
+    fn input_schema_of<'a>(&'a self, model: &'a ToolModel) -> Option<&'a InputSchema>;
+
     /// Checks `input` as the API would for the model named `model`; when
     /// `None`, the model named by `input.model`, else the tool's default.
     ///
@@ -58,6 +68,15 @@ impl ToolExt for Tool {
         }
     }
 
+    fn input_schema_of<'a>(&'a self, model: &'a ToolModel) -> Option<&'a InputSchema> {
+        model
+            .input_schema
+            .as_ref()
+            .filter(|schema| !schema.properties.is_empty())
+            .or(self.input_schema.as_ref())
+            .or(model.input_schema.as_ref())
+    }
+
     fn validate_input(&self, model: Option<&str>, input: &Value) -> Result<()> {
         let named = model.or_else(|| input.get("model").and_then(Value::as_str));
         let Some(chosen) = self.model(named) else {
@@ -67,7 +86,10 @@ impl ToolExt for Tool {
                 None => format!("{not_found}: {} has no models", self.slug),
             }));
         };
-        let errors = validate_input(&chosen.input_schema, input);
+        let Some(schema) = self.input_schema_of(chosen) else {
+            return Ok(());
+        };
+        let errors = validate_input(schema, input);
         if errors.is_empty() {
             Ok(())
         } else {
@@ -98,7 +120,7 @@ pub fn validate_input(schema: &InputSchema, input: &Value) -> Vec<ValidationIssu
         let path = format!("input.{name}");
         match input.get(name) {
             None => {
-                if schema.required.iter().any(|r| r == name) {
+                if schema.is_required(name) {
                     issues.push(ValidationIssue::required(path));
                 }
             }
@@ -120,11 +142,11 @@ fn unknown_keys<'a>(
 }
 
 fn check_field(path: &str, field: &InputField, value: &Value, issues: &mut Vec<ValidationIssue>) {
-    if let Some(issue) = check_type(path, field.type_, value) {
+    if let Some(issue) = check_type(path, field.json_kind(), value) {
         issues.push(issue);
         return;
     }
-    if let Some(issue) = check_enum(path, &field.enum_, value) {
+    if let Some(issue) = check_enum(path, &field.allowed_values(), value) {
         issues.push(issue);
     }
     match value {
@@ -139,10 +161,10 @@ fn check_field(path: &str, field: &InputField, value: &Value, issues: &mut Vec<V
         }
         Value::Number(number) => {
             let n = number.as_f64().unwrap_or(f64::NAN);
-            if let Some(min) = field.minimum.filter(|min| n < *min) {
+            if let Some(min) = field.lower_bound().filter(|min| n < *min) {
                 issues.push(ValidationIssue::number_too_small(path, min));
             }
-            if let Some(max) = field.maximum.filter(|max| n > *max) {
+            if let Some(max) = field.upper_bound().filter(|max| n > *max) {
                 issues.push(ValidationIssue::number_too_big(path, max));
             }
         }
@@ -170,7 +192,8 @@ fn check_items(
 ) {
     for (index, item) in items.iter().enumerate() {
         let item_path = format!("{path}.{index}");
-        if let Some(issue) = check_type(&item_path, schema.type_, item) {
+        let kind = schema.type_.as_ref().and_then(InputFieldType::json_kind);
+        if let Some(issue) = check_type(&item_path, kind, item) {
             issues.push(issue);
         } else if let Some(issue) = check_enum(&item_path, &schema.enum_, item) {
             issues.push(issue);
@@ -178,28 +201,15 @@ fn check_items(
     }
 }
 
-fn check_type(path: &str, expected: InputFieldType, value: &Value) -> Option<ValidationIssue> {
-    let fits = match expected {
-        InputFieldType::String => value.is_string(),
-        InputFieldType::Number => value.is_number(),
-        InputFieldType::Integer => value.is_i64() || value.is_u64(),
-        InputFieldType::Boolean => value.is_boolean(),
-        InputFieldType::Array => value.is_array(),
-    };
-    if fits {
+/// The type issue of `value`, if `expected` names a type it is not of. An
+/// integral float such as `2.0` is an integer to the API (JSON has one number
+/// type); a fractional one is Zod's `float`. `None` expects nothing.
+fn check_type(path: &str, expected: Option<JsonKind>, value: &Value) -> Option<ValidationIssue> {
+    let expected = expected?;
+    if expected.accepts(value) {
         return None;
     }
-    // An integral float such as `2.0` is an integer to the API (JSON has one
-    // number type); a fractional one is Zod's `float`.
-    let whole = value.as_f64().is_some_and(|f| f.fract() == 0.0);
-    if expected == InputFieldType::Integer && value.is_f64() && whole {
-        return None;
-    }
-    Some(ValidationIssue::invalid_type(
-        path,
-        &expected.to_string(),
-        value,
-    ))
+    Some(ValidationIssue::invalid_type(path, expected.name(), value))
 }
 
 fn check_enum(path: &str, allowed: &[Value], value: &Value) -> Option<ValidationIssue> {

@@ -17,7 +17,7 @@ pub type StatusCallback = Arc<dyn Fn(&StatusUpdate<'_>) + Send + Sync>;
 
 /// What a [`StatusCallback`] is told: the generation as just polled, with the
 /// status it had before.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct StatusUpdate<'a> {
     /// The generation as just polled; `generation.status` is the new status.
@@ -203,17 +203,18 @@ impl Client {
         loop {
             let generation = self.generation(id).await?;
             polls += 1;
-            let status = generation.status;
-            if previous != Some(status)
+            let status = generation.status.clone();
+            if previous.as_ref() != Some(&status)
                 && let Some(callback) = &options.on_status
             {
                 callback(&StatusUpdate {
                     generation: &generation,
-                    previous,
+                    previous: previous.clone(),
                     elapsed: begun.elapsed(),
                     polls,
                 });
             }
+            // A status this version does not know is not final: keep polling.
             match status {
                 GenerationStatus::Success => return Ok(generation),
                 GenerationStatus::Error => {
@@ -227,7 +228,7 @@ impl Client {
                 }
                 _ => {}
             }
-            previous = Some(status);
+            previous = Some(status.clone());
             if deadline.is_some_and(|d| Instant::now() >= d) {
                 return Err(Error::WaitTimeout {
                     id: id.to_string(),

@@ -10,9 +10,9 @@
 
 use std::sync::OnceLock;
 
-use artificial_studio::{Client, Error, RetryPolicy, validate_input};
+use artificial_studio::{Client, Error, RetryPolicy, ToolExt, validate_input};
 use artificial_studio_mock::{MockServer, RateLimits};
-use artificial_studio_types::{InputField, InputFieldType, Tool, ValidationIssue};
+use artificial_studio_types::{InputField, InputFieldType, JsonKind, Tool, ValidationIssue};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -65,23 +65,33 @@ fn world() -> &'static World {
 
 /// A value that satisfies `field`, when one is easy to make.
 fn valid_value(field: &InputField) -> Value {
-    if let Some(first) = field.enum_.first() {
+    if let Some(first) = field.allowed_values().first() {
         return first.clone();
     }
     if let Some(default) = &field.default {
         return default.clone();
     }
-    match field.type_ {
-        InputFieldType::String => json!("a fox"),
-        InputFieldType::Number => json!(field.minimum.unwrap_or(1.0)),
-        InputFieldType::Integer => json!(field.minimum.map(|m| m.ceil() as i64).unwrap_or(1)),
-        InputFieldType::Boolean => json!(true),
-        InputFieldType::Array => match field.items.as_ref().map(|i| i.type_) {
-            Some(InputFieldType::String) | None => json!(["https://example.com/a.png"]),
-            Some(InputFieldType::Integer) | Some(InputFieldType::Number) => json!([1]),
-            Some(InputFieldType::Boolean) => json!([true]),
-            Some(InputFieldType::Array) => json!([[]]),
-        },
+    let low = field.lower_bound();
+    match field.json_kind() {
+        Some(JsonKind::String) | None => json!("a fox"),
+        Some(JsonKind::Number) => json!(low.unwrap_or(1.0)),
+        Some(JsonKind::Integer) => json!(low.map(|m| m.ceil() as i64).unwrap_or(1)),
+        Some(JsonKind::Boolean) => json!(true),
+        Some(JsonKind::Object) => json!({}),
+        Some(JsonKind::Array) => {
+            match field
+                .items
+                .as_ref()
+                .and_then(|i| i.type_.as_ref())
+                .and_then(InputFieldType::json_kind)
+            {
+                Some(JsonKind::String) | None => json!(["https://example.com/a.png"]),
+                Some(JsonKind::Integer) | Some(JsonKind::Number) => json!([1]),
+                Some(JsonKind::Boolean) => json!([true]),
+                Some(JsonKind::Array) => json!([[]]),
+                Some(JsonKind::Object) => json!([{}]),
+            }
+        }
     }
 }
 
@@ -138,12 +148,12 @@ proptest! {
         let world = world();
         let tool = &world.tools[tool_pick % world.tools.len()];
         let model = &tool.models[model_pick % tool.models.len()];
-        let schema = &model.input_schema;
+        let schema = tool.input_schema_of(model).unwrap();
 
         let mut input: Map<String, Value> = schema
             .properties
             .iter()
-            .filter(|(name, _)| schema.required.contains(name))
+            .filter(|(name, _)| schema.is_required(name))
             .map(|(name, field)| (name.clone(), valid_value(field)))
             .collect();
         let names: Vec<&String> = schema.properties.keys().collect();

@@ -197,14 +197,20 @@ async fn json_without_a_message_falls_back_to_the_default_message() {
 }
 
 #[tokio::test]
-async fn malformed_issues_are_skipped_and_the_rest_kept() {
+async fn malformed_issues_are_skipped_and_issues_with_new_codes_kept() {
     let body = json!({"message": "Validation failed", "errors": [
         {"field": "input.prompt", "message": "Required", "code": "invalid_type"},
         {"field": 3},
-        {"field": "x", "message": "m", "code": "not_a_zod_code"},
+        {"field": "x", "message": "m", "code": "not_multiple_of"},
     ]});
     let err = account_error(ResponseTemplate::new(400).set_body_json(body)).await;
-    assert_eq!(parts(&err).3, ["input.prompt: Required (invalid_type)"]);
+    assert_eq!(
+        parts(&err).3,
+        [
+            "input.prompt: Required (invalid_type)",
+            "x: m (not_multiple_of)"
+        ]
+    );
 }
 
 #[tokio::test]

@@ -97,7 +97,7 @@ async fn a_file_on_disk_arrives_intact_as_the_multipart_file_field() {
         .upload_file(FileUpload::path(&path))
         .await
         .unwrap();
-    assert_eq!(uploaded.type_, UploadedFileType::Image);
+    assert_eq!(uploaded.type_, Some(UploadedFileType::Image));
     let seen = seen.lock().unwrap().clone();
     assert_eq!(
         seen,
@@ -117,7 +117,7 @@ async fn bytes_upload_with_the_given_name_and_content_type() {
     let upload =
         FileUpload::bytes(b"RIFF....WAVE".to_vec(), "voice.bin").with_content_type("audio/wav");
     let uploaded = client(&base).upload_file(upload).await.unwrap();
-    assert_eq!(uploaded.type_, UploadedFileType::Audio);
+    assert_eq!(uploaded.type_, Some(UploadedFileType::Audio));
     let seen = seen.lock().unwrap()[0].clone();
     assert_eq!(seen.file_name.as_deref(), Some("voice.bin"));
     assert_eq!(seen.content_type.as_deref(), Some("audio/wav"));

@@ -54,9 +54,11 @@ async fn wait_reports_each_status_change_once_and_returns_the_finished_generatio
     let changes = Arc::new(Mutex::new(Vec::new()));
     let log = changes.clone();
     let options = fast().on_status(move |update| {
-        log.lock()
-            .unwrap()
-            .push((update.previous, update.generation.status, update.polls));
+        log.lock().unwrap().push((
+            update.previous.clone(),
+            update.generation.status.clone(),
+            update.polls,
+        ));
     });
     let done = client(&server.uri()).wait(ID, options).await.unwrap();
     assert_eq!(done.status, GenerationStatus::Success);
@@ -79,7 +81,7 @@ async fn status_changes_can_be_received_on_a_channel() {
     lifecycle(&server, &[("processing", 2), ("success", 1)]).await;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let options = fast().on_status(move |update| {
-        let _ = tx.send(update.generation.status);
+        let _ = tx.send(update.generation.status.clone());
     });
     client(&server.uri()).wait(ID, options).await.unwrap();
     let mut seen = Vec::new();

@@ -3,7 +3,9 @@
 
 use std::sync::{Arc, OnceLock};
 
-use artificial_studio_types::{InputFieldType, SearchResults, Tool, ToolList, ToolSummary};
+use artificial_studio_types::{
+    CostUnit, GenerationType, InputSchema, SearchResults, Tool, ToolList, ToolModel, ToolSummary,
+};
 use bytes::Bytes;
 use foldhash::fast::RandomState;
 use indexmap::IndexMap;
@@ -32,8 +34,12 @@ struct CatalogFile {
 
 /// A model with its compiled input validator.
 pub struct ModelEntry {
-    /// Credits taken per generation.
+    /// Credits per `cost_unit` (whole credits: the mock's books count no fractions).
     pub cost: u64,
+    /// What `cost` counts.
+    pub cost_unit: CostUnit,
+    /// The input schema that applies: the model's, else the tool's.
+    pub schema: InputSchema,
     /// The model slug.
     pub slug: String,
     /// The strict validator of `input` for this model.
@@ -46,6 +52,8 @@ pub struct ModelEntry {
 pub struct ToolEntry {
     /// The tool as the API shows it.
     pub tool: Tool,
+    /// The kind of media its generations produce (`outputType`).
+    pub output_type: GenerationType,
     /// `GET /api/tools/{slug}`'s body, serialized once.
     pub json: Bytes,
     /// The models by slug, the default one first.
@@ -128,17 +136,41 @@ impl Catalog {
             if tool.models.is_empty() {
                 return fail(format!("tool {} has no models", tool.slug));
             }
+            let (Some(kind), Some(output_type)) = (&tool.type_, &tool.output_type) else {
+                return fail(format!("tool {} needs a type and an outputType", tool.slug));
+            };
+            if kind.is_unknown() || output_type.is_unknown() {
+                return fail(format!(
+                    "tool {}: type {kind} or outputType {output_type} is not one the mock knows",
+                    tool.slug
+                ));
+            }
+            let output_type = output_type.clone();
             let mut models =
                 IndexMap::with_capacity_and_hasher(tool.models.len(), RandomState::default());
             for model in &tool.models {
-                check_model(&tool.slug, model)?;
-                let validator = validation::compile_input_schema(&model.input_schema)
+                let schema = model
+                    .input_schema
+                    .as_ref()
+                    .or(tool.input_schema.as_ref())
+                    .cloned()
+                    .ok_or_else(|| {
+                        Error::Catalog(format!(
+                            "{}/{}: no inputSchema (on the model or the tool)",
+                            tool.slug, model.slug
+                        ))
+                    })?;
+                let (cost, cost_unit) = model_price(&tool.slug, model)?;
+                check_model(&tool.slug, model, &schema)?;
+                let validator = validation::compile_input_schema(&schema)
                     .map_err(|e| Error::Catalog(format!("{}/{}: {e}", tool.slug, model.slug)))?;
                 let entry = ModelEntry {
-                    cost: model.cost,
+                    cost,
+                    cost_unit,
                     slug: model.slug.clone(),
                     validator,
-                    payload: PayloadTemplate::new(&model.input_schema, &model.slug),
+                    payload: PayloadTemplate::new(&schema, &model.slug),
+                    schema,
                 };
                 if models.insert(model.slug.clone(), entry).is_some() {
                     return fail(format!(
@@ -148,11 +180,17 @@ impl Catalog {
                 }
             }
             let json = to_bytes(&tool)?;
-            let haystack =
-                format!("{} {} {}", tool.slug, tool.name, tool.description).to_lowercase();
+            let haystack = format!(
+                "{} {} {}",
+                tool.slug,
+                tool.name,
+                tool.description.as_deref().unwrap_or_default()
+            )
+            .to_lowercase();
             let slug = tool.slug.clone();
             let entry = ToolEntry {
                 tool,
+                output_type,
                 json,
                 models,
                 haystack,
@@ -205,9 +243,32 @@ fn summary(tool: &Tool) -> ToolSummary {
         slug: tool.slug.clone(),
         name: tool.name.clone(),
         description: tool.description.clone(),
-        type_: tool.type_,
-        output_type: tool.output_type,
+        type_: tool.type_.clone(),
+        output_type: tool.output_type.clone(),
     }
+}
+
+/// A model's price as the mock's books keep it: whole credits per unit.
+fn model_price(tool: &str, model: &ToolModel) -> Result<(u64, CostUnit), Error> {
+    let at = |message: String| Error::Catalog(format!("{tool}/{}: {message}", model.slug));
+    let whole = |credits: f64| -> Result<u64, Error> {
+        if credits.is_finite() && credits >= 0.0 && credits.fract() == 0.0 && credits <= 1e12 {
+            Ok(credits as u64)
+        } else {
+            Err(at(format!(
+                "cost {credits} is not a whole number of credits"
+            )))
+        }
+    };
+    let cost = whole(model.cost.ok_or_else(|| at("no cost".to_string()))?)?;
+    for price in model.cost_by_resolution.values() {
+        whole(*price)?;
+    }
+    let unit = model.cost_unit.clone().unwrap_or(CostUnit::DEFAULT);
+    if unit.is_unknown() {
+        return Err(at(format!("costUnit {unit} is not one the mock knows")));
+    }
+    Ok((cost, unit))
 }
 
 fn to_bytes<T: serde::Serialize>(value: &T) -> Result<Bytes, Error> {
@@ -216,14 +277,13 @@ fn to_bytes<T: serde::Serialize>(value: &T) -> Result<Bytes, Error> {
         .map_err(|e| Error::Catalog(e.to_string()))
 }
 
-fn check_model(tool: &str, model: &artificial_studio_types::ToolModel) -> Result<(), Error> {
+fn check_model(tool: &str, model: &ToolModel, schema: &InputSchema) -> Result<(), Error> {
     let at = |message: String| Error::Catalog(format!("{tool}/{}: {message}", model.slug));
     if model.slug.trim().is_empty() {
         return Err(Error::Catalog(format!(
             "tool {tool} has a model with an empty slug"
         )));
     }
-    let schema = &model.input_schema;
     for name in &schema.required {
         if !schema.properties.contains_key(name) {
             return Err(at(format!("required field {name} is not a property")));
@@ -233,38 +293,30 @@ fn check_model(tool: &str, model: &artificial_studio_types::ToolModel) -> Result
         return Err(at("`model` is reserved for choosing the model".to_string()));
     }
     for (name, field) in &schema.properties {
-        let fits = |value: &Value| fits_type(field.type_, value);
-        if let Some(bad) = field.enum_.iter().find(|v| !fits(v)) {
+        let kind = field.json_kind();
+        let type_name = kind.map_or("value", |k| k.name());
+        let fits = |value: &Value| kind.is_none_or(|k| k.accepts(value));
+        let allowed = field.allowed_values();
+        if let Some(bad) = allowed.iter().find(|v| !fits(v)) {
             return Err(at(format!(
-                "enum value {bad} of {name} is not a {}",
-                field.type_
+                "enum value {bad} of {name} is not a {type_name}"
             )));
         }
         if let Some(default) = &field.default {
             if !fits(default) {
-                return Err(at(format!("default of {name} is not a {}", field.type_)));
+                return Err(at(format!("default of {name} is not a {type_name}")));
             }
-            if !field.enum_.is_empty() && !field.enum_.contains(default) {
+            if !allowed.is_empty() && !allowed.contains(default) {
                 return Err(at(format!(
                     "default of {name} is not one of its enum values"
                 )));
             }
         }
-        if field.type_ == InputFieldType::Array && field.items.is_none() {
+        if field.is_array() && field.items.is_none() {
             return Err(at(format!("array field {name} has no items type")));
         }
     }
     Ok(())
-}
-
-fn fits_type(kind: InputFieldType, value: &Value) -> bool {
-    match kind {
-        InputFieldType::String => value.is_string(),
-        InputFieldType::Number => value.is_number(),
-        InputFieldType::Integer => value.is_i64() || value.is_u64(),
-        InputFieldType::Boolean => value.is_boolean(),
-        InputFieldType::Array => value.is_array(),
-    }
 }
 
 #[cfg(test)]
@@ -309,10 +361,10 @@ mod tests {
         let tts = catalog.tool("text-to-speech").unwrap();
         assert!(tts.model("openai-tts").is_some());
         assert!(tts.model("elevenlabs-tts").is_some());
-        let voice = &tts.tool.models[0].input_schema.properties["voice"];
+        let voice = &tts.default_model().unwrap().schema.properties["voice"];
         assert_eq!(voice.enum_.len(), 6);
         assert_eq!(
-            tts.tool.models[0].input_schema.properties["prompt"].max_length,
+            tts.default_model().unwrap().schema.properties["prompt"].max_length,
             Some(3000)
         );
     }

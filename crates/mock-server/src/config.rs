@@ -184,7 +184,7 @@ pub struct AccountConfig {
     #[serde(default = "default_email")]
     pub email: String,
     /// `free` or `pro`; sets the rate limits.
-    #[serde(default = "default_plan")]
+    #[serde(default = "default_plan", deserialize_with = "served_plan")]
     pub plan: Plan,
     /// Starting credits.
     #[serde(default)]
@@ -197,6 +197,27 @@ fn default_email() -> String {
 
 fn default_plan() -> Plan {
     Plan::Free
+}
+
+/// A plan the mock serves (`free` or `pro`): the API's `Plan` reads any
+/// value, but an account of the mock must have rate limits it knows.
+pub(crate) fn served_plan<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Plan, D::Error> {
+    let plan = Plan::deserialize(deserializer)?;
+    if plan.is_unknown() {
+        return Err(serde::de::Error::custom(format!(
+            "unknown plan `{plan}`, expected `free` or `pro`"
+        )));
+    }
+    Ok(plan)
+}
+
+/// [`served_plan`], for an optional field.
+pub(crate) fn served_plan_opt<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Plan>, D::Error> {
+    served_plan(deserializer).map(Some)
 }
 
 impl AccountConfig {
@@ -321,9 +342,11 @@ impl RateLimits {
         match self {
             RateLimits::Off => None,
             RateLimits::PerMinute { free, pro } => {
+                // The mock's accounts are `free` or `pro` (checked when read);
+                // a plan it does not know gets the free plan's limits.
                 let limits = match plan {
-                    Plan::Free => free,
                     Plan::Pro => pro,
+                    Plan::Free | Plan::Unknown(_) => free,
                 };
                 Some(match bucket {
                     Bucket::Run => limits.run,
@@ -420,6 +443,13 @@ mod tests {
         assert!("gold.run=3".parse::<RateLimits>().is_err());
         let again: RateLimits = limits.to_string().parse().unwrap();
         assert_eq!(again, limits);
+    }
+
+    #[test]
+    fn accounts_file_refuses_a_plan_the_mock_does_not_serve() {
+        let err =
+            AccountsFile::parse("[[accounts]]\nkey = \"k\"\nplan = \"enterprise\"\n").unwrap_err();
+        assert!(err.contains("enterprise"), "{err}");
     }
 
     #[test]

@@ -90,7 +90,7 @@ impl Lifecycle {
     }
 
     /// The URL of a generation's output.
-    pub fn output_url(&self, id: &str, kind: GenerationType) -> String {
+    pub fn output_url(&self, id: &str, kind: &GenerationType) -> String {
         self.url(&["/outputs/", id, ".", media::extension(kind)])
     }
 
@@ -124,7 +124,7 @@ impl Lifecycle {
         cost: u64,
     ) -> impl Future<Output = Result<(), CreateError>> + Send + '_ {
         if self.schedule.is_instant() {
-            let success = self.success(&stored.id, stored.type_);
+            let success = self.success(&stored.id, &stored.type_);
             Either::Left(
                 self.store
                     .create_finished_generation(stored, cost, success)
@@ -143,7 +143,7 @@ impl Lifecycle {
     ) -> Result<(), CreateError> {
         let running = Running {
             id: stored.id.clone(),
-            kind: stored.type_,
+            kind: stored.type_.clone(),
         };
         let tool = stored.tool.clone();
         self.store.create_generation(stored, cost).await?;
@@ -183,14 +183,14 @@ impl Lifecycle {
 
     async fn finish(&self, generation: &Running, failure: Option<String>) {
         let outcome =
-            Outcome::scripted_or(failure, || self.success(&generation.id, generation.kind));
+            Outcome::scripted_or(failure, || self.success(&generation.id, &generation.kind));
         let finished = self.store.finish_generation(&generation.id, outcome).await;
         self.notify(finished);
     }
 
     /// A successful end of generation `id`: the output, and a thumbnail for
     /// the types that have one.
-    fn success(&self, id: &str, kind: GenerationType) -> Outcome {
+    fn success(&self, id: &str, kind: &GenerationType) -> Outcome {
         Outcome::Success {
             output: self.output_url(id, kind),
             thumbnail: media::has_thumbnail(kind).then(|| self.thumbnail_url(id)),

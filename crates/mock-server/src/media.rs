@@ -16,18 +16,19 @@ pub struct Media {
 }
 
 /// The extension of the output file for a generation type.
-pub fn extension(kind: GenerationType) -> &'static str {
+pub fn extension(kind: &GenerationType) -> &'static str {
     match kind {
         GenerationType::Image => "png",
         GenerationType::Video => "mp4",
         GenerationType::Audio => "wav",
-        GenerationType::Text => "txt",
         GenerationType::Object => "glb",
+        // The mock's catalog refuses types it does not know; text is the fallback.
+        GenerationType::Text | GenerationType::Unknown(_) => "txt",
     }
 }
 
 /// Whether outputs of this type come with a thumbnail (not audio, not text).
-pub fn has_thumbnail(kind: GenerationType) -> bool {
+pub fn has_thumbnail(kind: &GenerationType) -> bool {
     matches!(
         kind,
         GenerationType::Image | GenerationType::Video | GenerationType::Object
@@ -35,7 +36,7 @@ pub fn has_thumbnail(kind: GenerationType) -> bool {
 }
 
 /// The output file for a generation type.
-pub fn output(kind: GenerationType) -> Media {
+pub fn output(kind: &GenerationType) -> Media {
     match kind {
         GenerationType::Image => Media {
             bytes: png().clone(),
@@ -49,7 +50,7 @@ pub fn output(kind: GenerationType) -> Media {
             bytes: wav().clone(),
             content_type: "audio/wav",
         },
-        GenerationType::Text => Media {
+        GenerationType::Text | GenerationType::Unknown(_) => Media {
             bytes: Bytes::from_static(TRANSCRIPT.as_bytes()),
             content_type: "text/plain; charset=utf-8",
         },

@@ -82,11 +82,12 @@ impl RateLimiters {
     /// Counts one request of `key` in its plan's bucket; `None` when limits are off.
     pub fn check(&self, key: &Arc<str>, plan: Plan, bucket: Bucket) -> Option<RateDecision> {
         let buckets = self.buckets.as_ref()?;
+        // A plan the mock does not know (never one of its accounts) counts as free.
         let index = match (plan, bucket) {
-            (Plan::Free, Bucket::Run) => 0,
-            (Plan::Free, Bucket::Get) => 1,
             (Plan::Pro, Bucket::Run) => 2,
             (Plan::Pro, Bucket::Get) => 3,
+            (Plan::Free | Plan::Unknown(_), Bucket::Run) => 0,
+            (Plan::Free | Plan::Unknown(_), Bucket::Get) => 1,
         };
         let PlanBuckets { limit, limiter } = &buckets[index];
         let interval = Duration::from_secs(60) / *limit;

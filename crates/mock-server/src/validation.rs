@@ -36,19 +36,11 @@ pub fn run_request_validator() -> Result<&'static Validator, String> {
         .map_err(Clone::clone)
 }
 
-/// Compiles a model's `inputSchema` into a strict validator: unknown keys are
-/// refused, and `model` (which picks the model) is always allowed.
+/// Compiles a model's `inputSchema` into a strict validator: the provider's
+/// spellings read as [`InputSchema::to_json_schema`] reads them, unknown keys
+/// refused, and `model` (which picks the model) always allowed.
 pub fn compile_input_schema(schema: &InputSchema) -> Result<Validator, String> {
-    let mut value = serde_json::to_value(schema).map_err(|e| e.to_string())?;
-    if let Some(object) = value.as_object_mut() {
-        if let Some(Value::Object(properties)) = object.get_mut("properties") {
-            properties
-                .entry("model")
-                .or_insert_with(|| json!({ "type": "string" }));
-        }
-        object.insert("additionalProperties".to_string(), Value::Bool(false));
-    }
-    jsonschema::validator_for(&value).map_err(|e| e.to_string())
+    jsonschema::validator_for(&schema.to_json_schema()).map_err(|e| e.to_string())
 }
 
 /// Validates `instance` and returns every problem as a contract issue, with
@@ -263,7 +255,7 @@ fn is_public_ipv4(ip: Ipv4Addr) -> bool {
 }
 
 /// The query of `GET /api/generations`, checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListQuery {
     /// Page size, 1..=100.
     pub limit: u32,
@@ -307,9 +299,10 @@ pub fn list_query(query: Option<&str>) -> Result<ListQuery, Vec<ValidationIssue>
                 )),
                 Ok(n) => parsed.offset = u64::try_from(n).unwrap_or(u64::MAX),
             },
-            "status" => match value.parse::<GenerationStatus>() {
-                Ok(status) => parsed.status = Some(status),
-                Err(_) => issues.push(ValidationIssue::new(
+            // The filter is strict, like every request: only a status known
+            // to the contract.
+            "status" => match GenerationStatus::from(value.as_ref()) {
+                GenerationStatus::Unknown(_) => issues.push(ValidationIssue::new(
                     "status",
                     format!(
                         "Invalid enum value. Expected {}, received '{value}'",
@@ -321,6 +314,7 @@ pub fn list_query(query: Option<&str>) -> Result<ListQuery, Vec<ValidationIssue>
                     ),
                     ValidationIssueCode::InvalidEnumValue,
                 )),
+                status => parsed.status = Some(status),
             },
             _ => {}
         }
@@ -544,7 +538,10 @@ mod tests {
     #[test]
     fn list_query_reports_every_bad_parameter() {
         let issues = list_query(Some("limit=101&offset=-1&status=done")).unwrap_err();
-        let codes: Vec<_> = issues.iter().map(|i| (i.field.as_str(), i.code)).collect();
+        let codes: Vec<_> = issues
+            .iter()
+            .map(|i| (i.field.as_str(), i.code.clone()))
+            .collect();
         assert_eq!(
             codes,
             vec![

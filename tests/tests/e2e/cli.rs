@@ -91,14 +91,14 @@ async fn astudio_runs_uploads_lists_and_downloads_against_the_mock_process() {
     );
 
     let list: GenerationList = json_of(&mock, PRO, &["generations", "list"]).await;
-    assert_eq!(list.pagination.total, 2);
+    assert_eq!(list.pagination.unwrap().total, Some(2));
     assert_eq!(list.data[0].id, edited.id, "newest first");
     let got: Generation = json_of(&mock, PRO, &["generations", "get", &edited.id]).await;
     assert_eq!(got, edited);
     let account: Account = json_of(&mock, PRO, &["account"]).await;
     assert_eq!(account.credits, 100_000 - 6 - 5);
     let tool: Tool = json_of(&mock, PRO, &["tools", "show", "create-image"]).await;
-    assert_eq!(tool.models[0].cost, 6);
+    assert_eq!(tool.models[0].cost, Some(6.0));
     let output = astudio(&mock, PRO, &["search", "speech"]).await;
     assert_exit(&output, 0);
     assert!(stdout(&output).contains("text-to-speech"));

@@ -91,7 +91,7 @@ async fn bad_requests_are_400_with_each_issue_and_charge_nothing() {
     let codes: Vec<(&str, ValidationIssueCode)> = err
         .validation_errors()
         .iter()
-        .map(|i| (i.field.as_str(), i.code))
+        .map(|i| (i.field.as_str(), i.code.clone()))
         .collect();
     assert!(
         codes.contains(&("input.voice", ValidationIssueCode::InvalidEnumValue)),

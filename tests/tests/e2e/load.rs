@@ -348,7 +348,7 @@ async fn twenty_thousand_mixed_requests_from_64_tasks_keep_the_books() {
         "create-music",
     ] {
         for model in reader.tool(tool).await.unwrap().models {
-            costs.insert(model.slug, model.cost);
+            costs.insert(model.slug, model.cost.unwrap() as u64);
         }
     }
     let balances: HashMap<String, u64> = mock

@@ -72,7 +72,7 @@ async fn a_500_or_502_on_run_is_sent_exactly_once_and_charges_nothing() {
     }
     assert_eq!(mock.credits(FREE).await, 100);
     let list = client.generations(&ListParams::new()).await.unwrap();
-    assert_eq!(list.pagination.total, 0);
+    assert_eq!(list.pagination.unwrap().total, Some(0));
 }
 
 #[tokio::test]
@@ -95,7 +95,7 @@ async fn a_503_on_run_is_sent_again_and_the_generation_is_created_once() {
     );
     assert_eq!(mock.credits(FREE).await, 100 - 6, "charged once");
     let list = client.generations(&ListParams::new()).await.unwrap();
-    assert_eq!(list.pagination.total, 1);
+    assert_eq!(list.pagination.unwrap().total, Some(1));
 }
 
 #[tokio::test]

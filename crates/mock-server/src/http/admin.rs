@@ -112,6 +112,7 @@ pub async fn accounts(State(app): State<Arc<App>>) -> Response {
 pub struct NewAccount {
     key: Option<String>,
     email: Option<String>,
+    #[serde(default, deserialize_with = "crate::config::served_plan_opt")]
     plan: Option<Plan>,
     credits: Option<u64>,
 }
@@ -155,7 +156,7 @@ struct AccountUpdate {
     key: String,
     #[serde(default)]
     credits: Option<u64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::config::served_plan_opt")]
     plan: Option<Plan>,
 }
 

@@ -89,9 +89,9 @@ fn prepare_run(
     let stored = NewGeneration {
         owner: caller.account_id,
         id: id.clone(),
-        status,
+        status: status.clone(),
         tool: tool.tool.slug.clone(),
-        type_: tool.tool.output_type,
+        type_: tool.output_type.clone(),
         payload: model.payload.fill(&input),
         created_at,
         webhook: body.webhook,
@@ -99,8 +99,8 @@ fn prepare_run(
     let answer = RunResponse {
         id,
         status,
-        tool: slug,
-        created_at,
+        tool: Some(slug),
+        created_at: Some(created_at),
     };
     Ok((stored, model.cost, answer))
 }
@@ -256,18 +256,21 @@ pub async fn list_generations(
     RawQuery(query): RawQuery,
 ) -> Answer {
     let query = validation::list_query(query.as_deref()).map_err(ApiError::validation)?;
-    let page = app.store.list_generations(&caller.account_id, query).await;
+    let page = app
+        .store
+        .list_generations(&caller.account_id, query.clone())
+        .await;
     let shown = page.data.len() as u64;
     Ok(json(
         StatusCode::OK,
         &GenerationList {
             data: page.data,
-            pagination: Pagination {
-                total: page.total,
-                limit: query.limit,
-                offset: query.offset,
-                has_more: query.offset.saturating_add(shown) < page.total,
-            },
+            pagination: Some(Pagination {
+                total: Some(page.total),
+                limit: Some(query.limit),
+                offset: Some(query.offset),
+                has_more: Some(query.offset.saturating_add(shown) < page.total),
+            }),
         },
     ))
 }

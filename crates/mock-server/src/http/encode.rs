@@ -8,17 +8,21 @@
 use artificial_studio_types::RunResponse;
 use chrono::{DateTime, Datelike, Timelike, Utc};
 
-/// The JSON of a run's answer, or `None` to let `serde_json` write it.
+/// The JSON of a run's answer, or `None` to let `serde_json` write it (as it
+/// does an answer without its `tool` or `createdAt`).
 pub fn run_response(answer: &RunResponse) -> Option<Vec<u8>> {
+    let (Some(created_at), Some(tool)) = (&answer.created_at, &answer.tool) else {
+        return None;
+    };
     let mut out = Vec::with_capacity(128);
     out.extend_from_slice(br#"{"createdAt":"#);
-    push_timestamp(&mut out, &answer.created_at)?;
+    push_timestamp(&mut out, created_at)?;
     out.extend_from_slice(br#","id":"#);
     push_string(&mut out, &answer.id)?;
     out.extend_from_slice(br#","status":"#);
     serde_json::to_writer(&mut out, &answer.status).ok()?;
     out.extend_from_slice(br#","tool":"#);
-    push_string(&mut out, &answer.tool)?;
+    push_string(&mut out, tool)?;
     out.push(b'}');
     Some(out)
 }
@@ -93,10 +97,10 @@ mod tests {
 
     fn answer(created_at: DateTime<Utc>, id: &str, tool: &str) -> RunResponse {
         RunResponse {
-            created_at,
+            created_at: Some(created_at),
             id: id.to_string(),
             status: GenerationStatus::Processing,
-            tool: tool.to_string(),
+            tool: Some(tool.to_string()),
         }
     }
 

@@ -70,8 +70,11 @@ pub async fn upload(
     let uploaded = UploadedFile {
         id: id.clone(),
         url: format!("{}/files/{id}/{filename}", app.public_url),
-        type_: file_type(&file.content_type),
-        created_at: ids::now(),
+        type_: Some(file_type(&file.content_type)),
+        created_at: Some(ids::now()),
+        mimetype: None,
+        size: None,
+        original_name: None,
     };
     app.store
         .put_upload(StoredUpload {
@@ -205,10 +208,13 @@ pub async fn download_output(State(app): State<Arc<App>>, Param(file): Param<Str
         .split_once('.')
         .ok_or_else(|| ApiError::not_found(messages::NOT_FOUND))?;
     let generation = finished(&app, id).await?;
-    if media::extension(generation.type_) != ext {
+    let Some(kind) = generation.type_.as_ref() else {
+        return Err(ApiError::not_found(messages::NOT_FOUND));
+    };
+    if media::extension(kind) != ext {
         return Err(ApiError::not_found(messages::NOT_FOUND));
     }
-    let media = media::output(generation.type_);
+    let media = media::output(kind);
     Ok(file_response(media.bytes, media.content_type))
 }
 
@@ -218,7 +224,7 @@ pub async fn download_thumbnail(State(app): State<Arc<App>>, Param(file): Param<
         .strip_suffix(".png")
         .ok_or_else(|| ApiError::not_found(messages::NOT_FOUND))?;
     let generation = finished(&app, id).await?;
-    if !media::has_thumbnail(generation.type_) {
+    if !generation.type_.as_ref().is_some_and(media::has_thumbnail) {
         return Err(ApiError::not_found(messages::NOT_FOUND));
     }
     let media = media::thumbnail();

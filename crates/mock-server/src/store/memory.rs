@@ -68,7 +68,7 @@ impl AccountState {
             email: config.email,
             created_at,
             credits: AtomicU64::new(config.credits),
-            plan: AtomicU8::new(plan_to_u8(config.plan)),
+            plan: AtomicU8::new(plan_to_u8(&config.plan)),
         }
     }
 
@@ -90,10 +90,10 @@ impl AccountState {
     }
 }
 
-fn plan_to_u8(plan: Plan) -> u8 {
+fn plan_to_u8(plan: &Plan) -> u8 {
     match plan {
-        Plan::Free => 0,
         Plan::Pro => 1,
+        Plan::Free | Plan::Unknown(_) => 0,
     }
 }
 
@@ -230,7 +230,9 @@ impl Entry {
     /// Ends the generation as `outcome` says (the refund is the caller's).
     fn finish(&mut self, outcome: &Outcome) {
         let (ended_as, ends) = ended(Some(outcome));
-        self.status = ended_as.unwrap_or(self.status);
+        if let Some(status) = ended_as {
+            self.status = status;
+        }
         self.text = Text::new([
             self.text.get(Piece::Tool),
             ends[0],
@@ -245,23 +247,23 @@ impl Entry {
     /// What a generation that just ended hands to the lifecycle: its status,
     /// and the webhook to send on `success` when it has one.
     fn finished(&self, id: &str) -> Finished {
-        let webhook = match (self.text.get(Piece::Webhook), self.status) {
+        let webhook = match (self.text.get(Piece::Webhook), &self.status) {
             (Some(url), GenerationStatus::Success) => Some((
                 url.to_string(),
                 WebhookPayload {
                     id: id.to_string(),
-                    status: self.status,
-                    tool: self.text.string(Piece::Tool).unwrap_or_default(),
-                    type_: self.type_,
+                    status: self.status.clone(),
+                    tool: Some(self.text.string(Piece::Tool).unwrap_or_default()),
+                    type_: Some(self.type_.clone()),
                     output: self.text.string(Piece::Output),
                     thumbnail: self.text.string(Piece::Thumbnail),
-                    created_at: self.created_at,
+                    created_at: Some(self.created_at),
                 },
             )),
             _ => None,
         };
         Finished {
-            status: self.status,
+            status: self.status.clone(),
             webhook,
         }
     }
@@ -271,9 +273,9 @@ impl Entry {
         let payload = read_payload(self.text.get(Piece::Payload).unwrap_or("{}"));
         Generation {
             id,
-            status: self.status,
+            status: self.status.clone(),
             tool: self.text.string(Piece::Tool).unwrap_or_default(),
-            type_: self.type_,
+            type_: Some(self.type_.clone()),
             output: self.text.string(Piece::Output),
             thumbnail: self.text.string(Piece::Thumbnail),
             error: self.text.string(Piece::Error),
@@ -697,7 +699,7 @@ impl Store for MemoryStore {
                     state.credits.store(credits, Ordering::Release);
                 }
                 if let Some(plan) = patch.plan {
-                    state.plan.store(plan_to_u8(plan), Ordering::Release);
+                    state.plan.store(plan_to_u8(&plan), Ordering::Release);
                 }
                 Ok(state.view())
             }
@@ -711,7 +713,7 @@ impl Store for MemoryStore {
         bucket: Bucket,
     ) -> StoreFuture<'a, Option<RateDecision>> {
         let limiters = self.limiters.read().clone();
-        StoreFuture::ready(limiters.check(&caller.account_id, caller.plan, bucket))
+        StoreFuture::ready(limiters.check(&caller.account_id, caller.plan.clone(), bucket))
     }
 
     fn create_generation(
@@ -883,9 +885,9 @@ mod tests {
             owner: new.owner.clone(),
             generation: Generation {
                 id: new.id.clone(),
-                status: new.status,
+                status: new.status.clone(),
                 tool: new.tool.clone(),
-                type_: new.type_,
+                type_: Some(new.type_.clone()),
                 output: None,
                 thumbnail: None,
                 error: None,

@@ -20,8 +20,9 @@ async fn one_tool_comes_with_its_models_costs_and_input_schemas() {
     let answer = api.get("/api/tools/create-image", FREE).await;
     let tool: Tool = serde_json::from_value(answer.body).unwrap();
     assert_eq!(tool.models[0].slug, "seedream-4");
-    assert_eq!(tool.models[0].cost, 6);
-    assert_eq!(tool.models[0].input_schema.required, ["prompt"]);
+    assert_eq!(tool.models[0].cost, Some(6.0));
+    let schema = tool.models[0].input_schema.as_ref().unwrap();
+    assert_eq!(schema.required, ["prompt"]);
 }
 
 #[tokio::test]
