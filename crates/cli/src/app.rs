@@ -577,7 +577,8 @@ pub fn price(model: &ToolModel) -> String {
     let Some(cost) = model.cost else {
         return "price not published".to_string();
     };
-    let mut text = format!("{} credits/{unit}", number(cost));
+    let credits = if cost == 1.0 { "credit" } else { "credits" };
+    let mut text = format!("{} {credits}/{unit}", number(cost));
     if !model.cost_by_resolution.is_empty() {
         let by: Vec<String> = model
             .cost_by_resolution
@@ -599,15 +600,17 @@ fn number(n: f64) -> String {
 
 /// A tool's description, then for each model its price and input fields.
 pub fn tool_details(tool: &Tool, width: Option<u16>) -> String {
-    let mut out = key_values(&[
-        ("tool", tool.slug.clone()),
-        ("name", tool.name.clone()),
-        (
+    let mut pairs = vec![("tool", tool.slug.clone()), ("name", tool.name.clone())];
+    if tool.type_.is_some() || tool.output_type.is_some() {
+        pairs.push((
             "type",
             format!("{} → {}", shown(&tool.type_), shown(&tool.output_type)),
-        ),
-        ("about", tool.description.clone().unwrap_or_default()),
-    ]);
+        ));
+    }
+    if let Some(about) = tool.description.as_ref().filter(|d| !d.trim().is_empty()) {
+        pairs.push(("about", about.clone()));
+    }
+    let mut out = key_values(&pairs);
     for (i, model) in tool.models.iter().enumerate() {
         let default = if i == 0 { ", the default" } else { "" };
         out.push_str(&format!(
