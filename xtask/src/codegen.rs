@@ -18,6 +18,8 @@ use serde::Deserialize;
 use serde_json::Value;
 use typify::{TypeSpace, TypeSpaceSettings};
 
+use crate::run_inputs;
+
 /// Where the spec lives, relative to the workspace root.
 pub const SPEC_PATH: &str = "spec/openapi.yaml";
 /// Where the generated code goes, relative to the workspace root.
@@ -32,20 +34,44 @@ const HEADER: &str = "\
 pub fn run(root: &Path, check: bool) -> Result<()> {
     let spec_path = root.join(SPEC_PATH);
     let out_path = root.join(OUTPUT_PATH);
-    let spec = std::fs::read_to_string(&spec_path)
+    let written = std::fs::read_to_string(&spec_path)
         .with_context(|| format!("reading {}", spec_path.display()))?;
+    let catalog_path = root.join(run_inputs::CATALOG_PATH);
+    let catalog = std::fs::read_to_string(&catalog_path)
+        .with_context(|| format!("reading {}", catalog_path.display()))?;
+    let spec = run_inputs::update_spec(&written, &catalog)
+        .with_context(|| format!("describing the catalog's run inputs in {SPEC_PATH}"))?;
     let generated = generate(&spec).with_context(|| format!("generating from {SPEC_PATH}"))?;
 
     if check {
         let current = std::fs::read_to_string(&out_path).unwrap_or_default();
-        if current == generated {
-            println!("codegen: {OUTPUT_PATH} is up to date with {SPEC_PATH}");
+        let mut stale = Vec::new();
+        if written != spec {
+            print_diff(&written, &spec);
+            stale.push(SPEC_PATH);
+        }
+        if current != generated {
+            print_diff(&current, &generated);
+            stale.push(OUTPUT_PATH);
+        }
+        if stale.is_empty() {
+            println!("codegen: {OUTPUT_PATH} and {SPEC_PATH}'s run inputs are up to date");
             return Ok(());
         }
-        print_diff(&current, &generated);
-        bail!("{OUTPUT_PATH} is stale: run `cargo xtask codegen` and commit the result");
+        bail!(
+            "{} stale: run `cargo xtask codegen` and commit the result",
+            stale.join(" and ")
+        );
     }
 
+    if written != spec {
+        std::fs::write(&spec_path, &spec)
+            .with_context(|| format!("writing {}", spec_path.display()))?;
+        println!(
+            "codegen: wrote the run inputs of {} into {SPEC_PATH}",
+            run_inputs::CATALOG_PATH
+        );
+    }
     std::fs::write(&out_path, &generated)
         .with_context(|| format!("writing {}", out_path.display()))?;
     println!(
@@ -138,8 +164,11 @@ fn body_types(schemas: &serde_json::Map<String, Value>, open: &[OpenEnum]) -> Re
         );
     }
     let mut space = TypeSpace::new(&settings);
+    // A schema written from the catalog (`x-generated-from`) describes
+    // requests for OpenAPI tools; the Rust request type is `RunRequest`.
     let defs = schemas
         .iter()
+        .filter(|(_, schema)| schema.get("x-generated-from").is_none())
         .map(|(name, schema)| {
             let schema: schemars::schema::Schema =
                 serde_json::from_value(nulls_written(schema.clone())).with_context(|| {

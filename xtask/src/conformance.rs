@@ -38,7 +38,14 @@ pub fn checks(root: &Path) -> Result<()> {
     let script = root.join("tests/conformance/schemathesis.sh");
     against_mock(
         root,
-        &["--speed", "0", "--rate-limit", "off"],
+        &[
+            "--speed",
+            "0",
+            "--rate-limit",
+            "off",
+            "--config",
+            "tests/conformance/accounts.toml",
+        ],
         "bash",
         &[path_str(&script)?, path_str(&python)?],
     )?;

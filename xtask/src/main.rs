@@ -8,6 +8,7 @@ mod ci;
 mod codegen;
 mod conformance;
 mod process;
+mod run_inputs;
 
 use std::path::PathBuf;
 

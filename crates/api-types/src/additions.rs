@@ -266,17 +266,17 @@ impl JsonKind {
 
 impl InputFieldType {
     /// The JSON type this field type checks, or `None` when it checks none
-    /// (`enum`, whose values say it all, and a type this version does not know).
+    /// (`enum`, whose values say it all, and a type this version does not
+    /// know); the reading of [`crate::provider_schema::json_type`].
     pub fn json_kind(&self) -> Option<JsonKind> {
-        match self {
-            InputFieldType::String => Some(JsonKind::String),
-            InputFieldType::Number => Some(JsonKind::Number),
-            InputFieldType::Integer | InputFieldType::Int => Some(JsonKind::Integer),
-            InputFieldType::Boolean => Some(JsonKind::Boolean),
-            InputFieldType::Array => Some(JsonKind::Array),
-            InputFieldType::Object => Some(JsonKind::Object),
-            InputFieldType::Enum | InputFieldType::Unknown(_) => None,
-        }
+        Some(match crate::provider_schema::json_type(self.as_str())? {
+            "string" => JsonKind::String,
+            "number" => JsonKind::Number,
+            "integer" => JsonKind::Integer,
+            "boolean" => JsonKind::Boolean,
+            "array" => JsonKind::Array,
+            _ => JsonKind::Object,
+        })
     }
 }
 
@@ -356,63 +356,10 @@ impl InputSchema {
     /// `min`/`max` → `minimum`/`maximum`, `optional` fields left out of
     /// `required`, an unknown type unchecked) and unknown keys refused.
     /// `model`, which picks the model, is always allowed.
+    /// (See [`crate::provider_schema::strict_input_schema`].)
     pub fn to_json_schema(&self) -> Value {
-        let mut properties = serde_json::Map::new();
-        for (name, field) in &self.properties {
-            properties.insert(name.clone(), field_json_schema(field));
-        }
-        properties
-            .entry("model")
-            .or_insert_with(|| serde_json::json!({ "type": "string" }));
-        let required: Vec<Value> = self
-            .required_fields()
-            .filter(|name| self.properties.contains_key(*name))
-            .map(|name| Value::String(name.to_string()))
-            .collect();
-        serde_json::json!({
-            "type": "object",
-            "properties": properties,
-            "required": required,
-            "additionalProperties": false,
-        })
+        // A schema always serializes; `Null` reads as an empty schema.
+        let raw = serde_json::to_value(self).unwrap_or(Value::Null);
+        crate::provider_schema::strict_input_schema(&raw)
     }
-}
-
-fn field_json_schema(field: &InputField) -> Value {
-    let mut out = serde_json::Map::new();
-    if let Some(kind) = field.json_kind() {
-        out.insert("type".into(), Value::String(kind.name().into()));
-    }
-    let allowed = field.allowed_values();
-    if !allowed.is_empty() {
-        out.insert("enum".into(), Value::Array(allowed));
-    }
-    let number = |n: f64| serde_json::Number::from_f64(n).map(Value::Number);
-    if let Some(min) = field.lower_bound().and_then(number) {
-        out.insert("minimum".into(), min);
-    }
-    if let Some(max) = field.upper_bound().and_then(number) {
-        out.insert("maximum".into(), max);
-    }
-    for (key, value) in [
-        ("minLength", field.min_length),
-        ("maxLength", field.max_length),
-        ("minItems", field.min_items),
-        ("maxItems", field.max_items),
-    ] {
-        if let Some(value) = value {
-            out.insert(key.into(), Value::from(value));
-        }
-    }
-    if let Some(items) = &field.items {
-        let mut item = serde_json::Map::new();
-        if let Some(kind) = items.type_.as_ref().and_then(InputFieldType::json_kind) {
-            item.insert("type".into(), Value::String(kind.name().into()));
-        }
-        if !items.enum_.is_empty() {
-            item.insert("enum".into(), Value::Array(items.enum_.clone()));
-        }
-        out.insert("items".into(), Value::Object(item));
-    }
-    Value::Object(out)
 }

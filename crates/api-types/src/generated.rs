@@ -2179,5 +2179,1042 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
         "format": "date-time"
       }
     }
+  },
+  "RunRequestByTool": {
+    "description": "The body of `POST /api/run` for each tool of the mock's built-in catalog (`spec/catalog.yaml`), with each model's `input` as its `inputSchema` reads (the provider's spellings made strict). The first model of a tool is its default: its `input.model` may be left out. `RunRequest` is the same body with `input` left free-form.",
+    "x-generated-from": "spec/catalog.yaml",
+    "oneOf": [
+      {
+        "title": "create-image",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "create-image"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "image_size": {
+                    "type": "string",
+                    "enum": [
+                      "square_hd",
+                      "square",
+                      "portrait_4_3",
+                      "portrait_16_9",
+                      "landscape_4_3",
+                      "landscape_16_9"
+                    ]
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "seedream-4"
+                    ]
+                  }
+                },
+                "required": [
+                  "prompt"
+                ],
+                "additionalProperties": false,
+                "title": "create-image / seedream-4"
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "image_size": {
+                    "type": "string",
+                    "enum": [
+                      "square_hd",
+                      "square",
+                      "portrait_4_3",
+                      "portrait_16_9",
+                      "landscape_4_3",
+                      "landscape_16_9"
+                    ]
+                  },
+                  "num_images": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 4
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "flux-schnell"
+                    ]
+                  }
+                },
+                "required": [
+                  "prompt",
+                  "model"
+                ],
+                "additionalProperties": false,
+                "title": "create-image / flux-schnell"
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "image_urls": {
+                    "type": "array",
+                    "maxItems": 4,
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "nano-banana"
+                    ]
+                  }
+                },
+                "required": [
+                  "prompt",
+                  "model"
+                ],
+                "additionalProperties": false,
+                "title": "create-image / nano-banana"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "edit-image",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "edit-image"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "image_urls": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "flux-kontext"
+                    ]
+                  }
+                },
+                "required": [
+                  "prompt",
+                  "image_urls"
+                ],
+                "additionalProperties": false,
+                "title": "edit-image / flux-kontext"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "upscale-image",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "upscale-image"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "image_urls": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 1,
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "scale": {
+                    "type": "integer",
+                    "enum": [
+                      2,
+                      4
+                    ]
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "clarity-upscaler"
+                    ]
+                  }
+                },
+                "required": [
+                  "image_urls"
+                ],
+                "additionalProperties": false,
+                "title": "upscale-image / clarity-upscaler"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "image-background-remover",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "image-background-remover"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "image_urls": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 1,
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "birefnet"
+                    ]
+                  }
+                },
+                "required": [
+                  "image_urls"
+                ],
+                "additionalProperties": false,
+                "title": "image-background-remover / birefnet"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "create-video",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "create-video"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string",
+                    "maxLength": 2000
+                  },
+                  "duration": {
+                    "type": "integer",
+                    "enum": [
+                      5,
+                      10
+                    ]
+                  },
+                  "aspect_ratio": {
+                    "type": "string",
+                    "enum": [
+                      "16:9",
+                      "9:16",
+                      "1:1"
+                    ]
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "seedance-1"
+                    ]
+                  }
+                },
+                "required": [
+                  "prompt"
+                ],
+                "additionalProperties": false,
+                "title": "create-video / seedance-1"
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string",
+                    "maxLength": 2500
+                  },
+                  "duration": {
+                    "type": "integer",
+                    "enum": [
+                      5,
+                      10
+                    ]
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "kling-2"
+                    ]
+                  }
+                },
+                "required": [
+                  "prompt",
+                  "model"
+                ],
+                "additionalProperties": false,
+                "title": "create-video / kling-2"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "animate-image",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "animate-image"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "image_urls": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 1,
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "kling-animate"
+                    ]
+                  }
+                },
+                "required": [
+                  "prompt",
+                  "image_urls"
+                ],
+                "additionalProperties": false,
+                "title": "animate-image / kling-animate"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "upscale-video",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "upscale-video"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "video_url": {
+                    "type": "string"
+                  },
+                  "scale": {
+                    "type": "integer",
+                    "enum": [
+                      2,
+                      4
+                    ]
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "video-upscaler"
+                    ]
+                  }
+                },
+                "required": [
+                  "video_url"
+                ],
+                "additionalProperties": false,
+                "title": "upscale-video / video-upscaler"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "text-to-speech",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "text-to-speech"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string",
+                    "maxLength": 3000
+                  },
+                  "voice": {
+                    "type": "string",
+                    "enum": [
+                      "alloy",
+                      "echo",
+                      "fable",
+                      "onyx",
+                      "nova",
+                      "shimmer"
+                    ]
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "openai-tts"
+                    ]
+                  }
+                },
+                "required": [
+                  "prompt"
+                ],
+                "additionalProperties": false,
+                "title": "text-to-speech / openai-tts"
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string",
+                    "maxLength": 5000
+                  },
+                  "voice": {
+                    "type": "string",
+                    "enum": [
+                      "rachel",
+                      "adam",
+                      "bella",
+                      "antoni"
+                    ]
+                  },
+                  "stability": {
+                    "type": "number",
+                    "minimum": 0,
+                    "maximum": 1
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "elevenlabs-tts"
+                    ]
+                  }
+                },
+                "required": [
+                  "prompt",
+                  "model"
+                ],
+                "additionalProperties": false,
+                "title": "text-to-speech / elevenlabs-tts"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "create-music",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "create-music"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "duration": {
+                    "type": "integer",
+                    "minimum": 5,
+                    "maximum": 120
+                  },
+                  "instrumental": {
+                    "type": "boolean"
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "musicgen"
+                    ]
+                  }
+                },
+                "required": [
+                  "prompt"
+                ],
+                "additionalProperties": false,
+                "title": "create-music / musicgen"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "sound-effects",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "sound-effects"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string",
+                    "maxLength": 450
+                  },
+                  "duration": {
+                    "type": "number",
+                    "minimum": 0.5,
+                    "maximum": 22
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "elevenlabs-sfx"
+                    ]
+                  }
+                },
+                "required": [
+                  "prompt"
+                ],
+                "additionalProperties": false,
+                "title": "sound-effects / elevenlabs-sfx"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "song-splitter",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "song-splitter"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "audio_url": {
+                    "type": "string"
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "demucs"
+                    ]
+                  }
+                },
+                "required": [
+                  "audio_url"
+                ],
+                "additionalProperties": false,
+                "title": "song-splitter / demucs"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "voice-isolator",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "voice-isolator"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "audio_url": {
+                    "type": "string"
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "elevenlabs-isolator"
+                    ]
+                  }
+                },
+                "required": [
+                  "audio_url"
+                ],
+                "additionalProperties": false,
+                "title": "voice-isolator / elevenlabs-isolator"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "text-to-3d",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "text-to-3d"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string",
+                    "maxLength": 600
+                  },
+                  "art_style": {
+                    "type": "string",
+                    "enum": [
+                      "realistic",
+                      "sculpture",
+                      "cartoon"
+                    ]
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "meshy-4"
+                    ]
+                  }
+                },
+                "required": [
+                  "prompt"
+                ],
+                "additionalProperties": false,
+                "title": "text-to-3d / meshy-4"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "image-to-3d-object",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "image-to-3d-object"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "image_urls": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 4,
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "trellis"
+                    ]
+                  }
+                },
+                "required": [
+                  "image_urls"
+                ],
+                "additionalProperties": false,
+                "title": "image-to-3d-object / trellis"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "audio-to-text",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "audio-to-text"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "audio_url": {
+                    "type": "string"
+                  },
+                  "language": {
+                    "type": "string",
+                    "minLength": 2,
+                    "maxLength": 2
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "whisper"
+                    ]
+                  }
+                },
+                "required": [
+                  "audio_url"
+                ],
+                "additionalProperties": false,
+                "title": "audio-to-text / whisper"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "image-to-text",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "image-to-text"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "image_urls": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 1,
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "florence-2"
+                    ]
+                  }
+                },
+                "required": [
+                  "image_urls"
+                ],
+                "additionalProperties": false,
+                "title": "image-to-text / florence-2"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      }
+    ]
   }
 }"##;

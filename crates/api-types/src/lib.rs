@@ -29,5 +29,6 @@ pub use generated::*;
 pub const OPENAPI_YAML: &str = include_str!("../../../spec/openapi.yaml");
 
 mod additions;
+pub mod provider_schema;
 
 pub use additions::{JsonKind, json_type_name};

@@ -14,6 +14,8 @@ fn round_trip(schema: &str, value: &Value) -> Result<(), String> {
     macro_rules! dispatch {
         ($($ty:ident),* $(,)?) => {
             match schema {
+                // The catalog's per-tool description of the same body.
+                "RunRequestByTool" => check::<RunRequest>(value),
                 $(stringify!($ty) => check::<$ty>(value),)*
                 other => Err(format!("no type for schema {other}: add it to the dispatch list")),
             }
@@ -456,4 +458,37 @@ fn media_fields_follow_the_providers_rule() {
     assert!(field(json!({"type": "string"})).is_media("end_image_url"));
     assert!(field(json!({"type": "array"})).is_media("image_urls"));
     assert!(!field(json!({"type": "string"})).is_media("prompt"));
+}
+
+#[test]
+fn every_run_example_fits_the_catalogs_described_inputs() {
+    let spec = spec();
+    let schemas = spec
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or_default();
+    let root = json!({
+        "$ref": "#/components/schemas/RunRequestByTool",
+        "components": { "schemas": schemas },
+    });
+    let validator = jsonschema::validator_for(&root).unwrap();
+    let examples = spec
+        .pointer("/paths/~1api~1run/post/requestBody/content/application~1json/examples")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    assert!(examples.len() >= 2);
+    for (name, example) in examples {
+        let value = &example["value"];
+        assert!(validator.is_valid(value), "{name}: {value}");
+    }
+    // What the catalog does not offer is refused.
+    for bad in [
+        json!({"tool": "create-image", "input": {"prompt": "p", "colour": "red"}}),
+        json!({"tool": "create-image", "input": {"prompt": "p", "model": "no-such-model"}}),
+        json!({"tool": "no-such-tool", "input": {}}),
+        json!({"tool": "text-to-speech", "input": {"prompt": "p", "voice": "bob"}}),
+    ] {
+        assert!(!validator.is_valid(&bad), "{bad}");
+    }
 }
