@@ -174,3 +174,19 @@ async fn run_and_wait_starts_the_generation_and_returns_it_finished() {
     assert_eq!(image.id, ID);
     assert_eq!(image.status, GenerationStatus::Success);
 }
+
+#[tokio::test]
+async fn a_status_the_client_does_not_know_is_waited_through_and_reported_as_sent() {
+    let server = MockServer::start().await;
+    lifecycle(&server, &[("queued", 2), ("rendering", 1), ("success", 1)]).await;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let options = fast().on_status(move |update| {
+        log.lock()
+            .unwrap()
+            .push(update.generation.status.to_string());
+    });
+    let done = client(&server.uri()).wait(ID, options).await.unwrap();
+    assert_eq!(done.status, GenerationStatus::Success);
+    assert_eq!(*seen.lock().unwrap(), ["queued", "rendering", "success"]);
+}
