@@ -119,7 +119,8 @@ async fn image_output_is_a_valid_png() {
     let mut reader = decoder.read_info().unwrap();
     let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
     let frame = reader.next_frame(&mut pixels).unwrap();
-    assert_eq!((frame.width, frame.height), (64, 64));
+    // seedream-4's default image_size is square_hd.
+    assert_eq!((frame.width, frame.height), (1024, 1024));
     let thumbnail = api
         .http
         .get(generation["thumbnail"].as_str().unwrap())
@@ -147,7 +148,8 @@ async fn audio_output_is_a_valid_wav_without_thumbnail() {
     let channels = u16::from_le_bytes(wav[22..24].try_into().unwrap());
     let rate = u32::from_le_bytes(wav[24..28].try_into().unwrap());
     let data_len = u32::from_le_bytes(wav[40..44].try_into().unwrap()) as usize;
-    assert_eq!((channels, rate), (1, 8000));
+    let bits = u16::from_le_bytes(wav[34..36].try_into().unwrap());
+    assert_eq!((channels, rate, bits), (1, 8000, 8));
     assert_eq!(&wav[36..40], b"data");
     assert_eq!(44 + data_len, wav.len());
 }
