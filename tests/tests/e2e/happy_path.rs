@@ -100,7 +100,11 @@ async fn a_run_goes_through_every_status_and_its_output_downloads_as_a_valid_png
     let mut image = Vec::new();
     let written = client.download(&finished, &mut image).await.unwrap();
     assert_eq!(written, image.len() as u64);
-    assert_eq!(png_size(&image), (64, 64));
+    assert_eq!(
+        png_size(&image),
+        (1024, 1024),
+        "seedream-4's default image_size, square_hd"
+    );
     let output = finished.output.as_deref().unwrap();
     assert!(
         output.starts_with(&mock.base),
@@ -167,7 +171,7 @@ async fn every_output_type_downloads_as_a_file_of_its_format() {
         let mut file = Vec::new();
         client.download(&generation, &mut file).await.unwrap();
         match kind {
-            GenerationType::Image => assert_eq!(png_size(&file), (64, 64)),
+            GenerationType::Image => assert_eq!(png_size(&file), (1024, 1024), "{tool}"),
             GenerationType::Audio => {
                 assert!(
                     file.starts_with(b"RIFF") && &file[8..12] == b"WAVE",

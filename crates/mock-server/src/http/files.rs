@@ -202,7 +202,8 @@ pub async fn download_upload(
     Ok(file_response(upload.bytes, &upload.content_type))
 }
 
-/// `GET /outputs/{id}.{ext}`: the output of a successful generation.
+/// `GET /outputs/{id}.{ext}`: the output of a successful generation, made from
+/// its input on the first download (see [`media`]).
 pub async fn download_output(State(app): State<Arc<App>>, Param(file): Param<String>) -> Answer {
     let (id, ext) = file
         .split_once('.')
@@ -214,8 +215,8 @@ pub async fn download_output(State(app): State<Arc<App>>, Param(file): Param<Str
     if media::extension(kind) != ext {
         return Err(ApiError::not_found(messages::NOT_FOUND));
     }
-    let media = media::output(kind);
-    Ok(file_response(media.bytes, media.content_type))
+    let source = media::Source::from(generation);
+    made(move || media::output(&source)).await
 }
 
 /// `GET /thumbnails/{id}.png`: the thumbnail of a successful generation.
@@ -227,7 +228,17 @@ pub async fn download_thumbnail(State(app): State<Arc<App>>, Param(file): Param<
     if !generation.type_.as_ref().is_some_and(media::has_thumbnail) {
         return Err(ApiError::not_found(messages::NOT_FOUND));
     }
-    let media = media::thumbnail();
+    let source = media::Source::from(generation);
+    made(move || media::thumbnail(&source)).await
+}
+
+/// A file made from a generation's input, on a blocking thread: making one
+/// (an image is most of a million pixels) must not hold up the requests that
+/// share this worker. Made files are cached, so this is mostly a lookup.
+async fn made(make: impl FnOnce() -> media::Media + Send + 'static) -> Answer {
+    let media = tokio::task::spawn_blocking(make)
+        .await
+        .map_err(|_| ApiError::internal())?;
     Ok(file_response(media.bytes, media.content_type))
 }
 

@@ -115,11 +115,8 @@ async fn image_output_is_a_valid_png() {
     .await;
     assert_eq!(response.headers()["content-type"], "image/png");
     let bytes = response.bytes().await.unwrap();
-    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
-    let mut reader = decoder.read_info().unwrap();
-    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
-    let frame = reader.next_frame(&mut pixels).unwrap();
-    assert_eq!((frame.width, frame.height), (64, 64));
+    // seedream-4's default image_size is square_hd.
+    assert_eq!(png_size(&bytes), (1024, 1024));
     let thumbnail = api
         .http
         .get(generation["thumbnail"].as_str().unwrap())
@@ -127,6 +124,106 @@ async fn image_output_is_a_valid_png() {
         .await
         .unwrap();
     assert_eq!(thumbnail.status(), 200);
+    assert_eq!(png_size(&thumbnail.bytes().await.unwrap()), (256, 256));
+}
+
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let frame = reader.next_frame(&mut pixels).unwrap();
+    (frame.width, frame.height)
+}
+
+/// The `mvhd` duration of an MP4 in seconds (version 0 boxes, as the mock's).
+fn mp4_seconds(file: &[u8]) -> f64 {
+    let be = |at: usize| u32::from_be_bytes(file[at..at + 4].try_into().unwrap()) as usize;
+    let find = |mut at: usize, end: usize, kind: &[u8]| loop {
+        assert!(at + 8 <= end, "no {kind:?} box");
+        if &file[at + 4..at + 8] == kind {
+            break at + 8;
+        }
+        at += be(at);
+    };
+    let moov = find(0, file.len(), b"moov");
+    let mvhd = find(moov, moov - 8 + be(moov - 8), b"mvhd");
+    be(mvhd + 16) as f64 / be(mvhd + 12) as f64
+}
+
+async fn thumbnail_of(api: &Api, generation: &serde_json::Value) -> bytes::Bytes {
+    let url = generation["thumbnail"].as_str().unwrap();
+    api.http
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn image_output_has_the_pixel_size_of_its_image_size() {
+    let (_server, api) = fast_server().await;
+    let (generation, response) = output_of(
+        &api,
+        json!({"tool": "create-image", "input": {"prompt": "a lighthouse", "image_size": "landscape_16_9"}}),
+    )
+    .await;
+    assert_eq!(png_size(&response.bytes().await.unwrap()), (1024, 576));
+    assert_eq!(png_size(&thumbnail_of(&api, &generation).await), (256, 144));
+}
+
+#[tokio::test]
+async fn the_same_input_downloads_the_same_bytes_and_another_prompt_others() {
+    let (_server, api) = fast_server().await;
+    let run = |prompt: &str| json!({"tool": "create-image", "input": {"prompt": prompt, "image_size": "square"}});
+    let (_, first) = output_of(&api, run("a fox")).await;
+    let (_, again) = output_of(&api, run("a fox")).await;
+    let (_, other) = output_of(&api, run("a hen")).await;
+    let first = first.bytes().await.unwrap();
+    assert_eq!(first, again.bytes().await.unwrap());
+    assert_ne!(first, other.bytes().await.unwrap());
+}
+
+#[tokio::test]
+async fn video_output_lasts_its_duration_and_five_seconds_by_default() {
+    let (_server, api) = fast_server().await;
+    let (_, ten) = output_of(
+        &api,
+        json!({"tool": "create-video", "input": {"prompt": "waves", "duration": 10}}),
+    )
+    .await;
+    assert_eq!(mp4_seconds(&ten.bytes().await.unwrap()), 10.0);
+    let (generation, default) = output_of(
+        &api,
+        json!({"tool": "create-video", "input": {"prompt": "waves"}}),
+    )
+    .await;
+    assert_eq!(mp4_seconds(&default.bytes().await.unwrap()), 5.0);
+    // seedance-1's default aspect_ratio is 16:9.
+    assert_eq!(png_size(&thumbnail_of(&api, &generation).await), (256, 144));
+}
+
+#[tokio::test]
+async fn audio_output_lasts_its_duration_or_the_time_its_text_takes() {
+    let (_server, api) = fast_server().await;
+    let data_seconds = |wav: &[u8]| {
+        let data = u32::from_le_bytes(wav[40..44].try_into().unwrap());
+        f64::from(data) / 8000.0
+    };
+    let (_, effect) = output_of(
+        &api,
+        json!({"tool": "sound-effects", "input": {"prompt": "thunder", "duration": 3.5}}),
+    )
+    .await;
+    assert_eq!(data_seconds(&effect.bytes().await.unwrap()), 3.5);
+    let (_, speech) = output_of(
+        &api,
+        json!({"tool": "text-to-speech", "input": {"prompt": "x".repeat(150), "voice": "nova"}}),
+    )
+    .await;
+    assert_eq!(data_seconds(&speech.bytes().await.unwrap()), 10.0);
 }
 
 #[tokio::test]
@@ -147,7 +244,8 @@ async fn audio_output_is_a_valid_wav_without_thumbnail() {
     let channels = u16::from_le_bytes(wav[22..24].try_into().unwrap());
     let rate = u32::from_le_bytes(wav[24..28].try_into().unwrap());
     let data_len = u32::from_le_bytes(wav[40..44].try_into().unwrap()) as usize;
-    assert_eq!((channels, rate), (1, 8000));
+    let bits = u16::from_le_bytes(wav[34..36].try_into().unwrap());
+    assert_eq!((channels, rate, bits), (1, 8000, 8));
     assert_eq!(&wav[36..40], b"data");
     assert_eq!(44 + data_len, wav.len());
 }
