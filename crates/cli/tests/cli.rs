@@ -304,6 +304,27 @@ fn tools_list_show_and_search() {
         .stdout(predicate::str::contains("text-to-speech"));
 }
 
+/// A per-second model reads as credits per second, with its prices by
+/// resolution where they vary (`costUnit`, `costByResolution`).
+#[test]
+fn tools_show_prices_video_models_per_second_and_resolution() {
+    let mock = Mock::start();
+    let out = mock
+        .pro()
+        .args(["tools", "show", "animate-image"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let text = stdout_of(&out);
+    assert!(
+        text.contains(
+            "model veo3-1-image-to-video (Veo 3.1): 80 credits/second (80 at 720p, 80 at 1080p, 120 at 4k)"
+        ),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}
+
 #[test]
 fn account_and_upload() {
     let mock = Mock::start();

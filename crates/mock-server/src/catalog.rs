@@ -11,7 +11,7 @@ use foldhash::fast::RandomState;
 use indexmap::IndexMap;
 use jsonschema::Validator;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::{
     Error,
@@ -32,12 +32,19 @@ struct CatalogFile {
     tools: Vec<Tool>,
 }
 
+/// The run duration charged for a per-second model when the input gives no
+/// positive number of seconds and the `duration` field lists no value to fall
+/// back on (or the model has no `duration` field at all).
+pub const FALLBACK_SECONDS: u64 = 5;
+
 /// A model with its compiled input validator.
 pub struct ModelEntry {
     /// Credits per `cost_unit` (whole credits: the mock's books count no fractions).
     pub cost: u64,
     /// What `cost` counts.
     pub cost_unit: CostUnit,
+    /// How a run is charged, worked out from the entry at load.
+    pub price: Price,
     /// The input schema that applies: the model's, else the tool's.
     pub schema: InputSchema,
     /// The model slug.
@@ -46,6 +53,110 @@ pub struct ModelEntry {
     pub validator: Validator,
     /// The fixed text of its generations' payloads.
     pub payload: PayloadTemplate,
+}
+
+/// How the runs of a model are charged: the per-unit price, by resolution
+/// where it varies, times the run's seconds for a per-second model. Worked
+/// out once at load, so that [`Price::charge`] reads at most two fields of the
+/// input and allocates nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Price {
+    /// Credits per unit when the input names no priced resolution: the price
+    /// of the `resolution` field's default, else the model's `cost`.
+    unit: u64,
+    /// `costByResolution` in whole credits, in catalog order (a few entries:
+    /// a scan beats hashing).
+    by_resolution: Box<[(Box<str>, u64)]>,
+    /// For a per-second model, how many seconds a run lasts.
+    seconds: Option<Seconds>,
+}
+
+/// The seconds a run of a per-second model is charged for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Seconds {
+    /// When the input gives no `duration`: the field's default, read.
+    absent: u64,
+    /// When the duration is not a positive number (`auto`, no default, no
+    /// field): the smallest duration the field lists, else [`FALLBACK_SECONDS`].
+    fallback: u64,
+}
+
+impl Price {
+    /// The price of a model with this `cost` per `unit` and these prices by
+    /// resolution, read against its input schema.
+    fn new(
+        cost: u64,
+        unit: &CostUnit,
+        by_resolution: Vec<(String, u64)>,
+        schema: &InputSchema,
+    ) -> Self {
+        let default_resolution = schema
+            .properties
+            .get("resolution")
+            .and_then(|field| field.default.as_ref())
+            .and_then(Value::as_str);
+        let unit_price = default_resolution
+            .and_then(|r| by_resolution.iter().find(|(name, _)| name == r))
+            .map_or(cost, |(_, price)| *price);
+        let seconds = (*unit == CostUnit::Second).then(|| {
+            let field = schema.properties.get("duration");
+            let fallback = field
+                .and_then(|f| f.allowed_values().iter().filter_map(whole_seconds).min())
+                .unwrap_or(FALLBACK_SECONDS);
+            let absent = field
+                .and_then(|f| f.default.as_ref())
+                .and_then(whole_seconds)
+                .unwrap_or(fallback);
+            Seconds { absent, fallback }
+        });
+        Price {
+            unit: unit_price,
+            by_resolution: by_resolution
+                .into_iter()
+                .map(|(name, price)| (name.into_boxed_str(), price))
+                .collect(),
+            seconds,
+        }
+    }
+
+    /// The credits a run with this `input` (already checked against the
+    /// model's schema) costs: the per-unit price (the `resolution`'s, else
+    /// the default's), times the run's seconds for a per-second model.
+    /// Saturates rather than overflows: a run no account can pay is a `402`.
+    pub fn charge(&self, input: &Map<String, Value>) -> u64 {
+        let unit = if self.by_resolution.is_empty() {
+            self.unit
+        } else {
+            match validation::field(input, "resolution") {
+                Some(Value::String(r)) => self
+                    .by_resolution
+                    .iter()
+                    .find(|(name, _)| **name == **r)
+                    .map_or(self.unit, |(_, price)| *price),
+                _ => self.unit,
+            }
+        };
+        let Some(seconds) = self.seconds else {
+            return unit;
+        };
+        let seconds = match validation::field(input, "duration") {
+            None => seconds.absent,
+            Some(value) => whole_seconds(value).unwrap_or(seconds.fallback),
+        };
+        unit.saturating_mul(seconds)
+    }
+}
+
+/// A duration as whole seconds, rounded up: a number, or a string holding
+/// one (`"8"`); `None` unless it is positive (`auto`, `0`, text).
+fn whole_seconds(value: &Value) -> Option<u64> {
+    let seconds = match value {
+        Value::Number(n) => n.as_f64()?,
+        Value::String(s) => s.trim().parse::<f64>().ok()?,
+        _ => return None,
+    };
+    // `as` saturates: an absurdly long run costs more than any balance.
+    (seconds.is_finite() && seconds > 0.0).then(|| seconds.ceil() as u64)
 }
 
 /// A tool with its models, ready to answer requests.
@@ -160,13 +271,14 @@ impl Catalog {
                             tool.slug, model.slug
                         ))
                     })?;
-                let (cost, cost_unit) = model_price(&tool.slug, model)?;
+                let (cost, cost_unit, price) = model_price(&tool.slug, model, &schema)?;
                 check_model(&tool.slug, model, &schema)?;
                 let validator = validation::compile_input_schema(&schema)
                     .map_err(|e| Error::Catalog(format!("{}/{}: {e}", tool.slug, model.slug)))?;
                 let entry = ModelEntry {
                     cost,
                     cost_unit,
+                    price,
                     slug: model.slug.clone(),
                     validator,
                     payload: PayloadTemplate::new(&schema, &model.slug),
@@ -248,8 +360,14 @@ fn summary(tool: &Tool) -> ToolSummary {
     }
 }
 
-/// A model's price as the mock's books keep it: whole credits per unit.
-fn model_price(tool: &str, model: &ToolModel) -> Result<(u64, CostUnit), Error> {
+/// A model's price as the mock's books keep it: whole credits per unit, its
+/// unit, and how a run is charged (with prices per unit by resolution, each a
+/// value the `resolution` field allows).
+fn model_price(
+    tool: &str,
+    model: &ToolModel,
+    schema: &InputSchema,
+) -> Result<(u64, CostUnit, Price), Error> {
     let at = |message: String| Error::Catalog(format!("{tool}/{}: {message}", model.slug));
     let whole = |credits: f64| -> Result<u64, Error> {
         if credits.is_finite() && credits >= 0.0 && credits.fract() == 0.0 && credits <= 1e12 {
@@ -261,14 +379,28 @@ fn model_price(tool: &str, model: &ToolModel) -> Result<(u64, CostUnit), Error> 
         }
     };
     let cost = whole(model.cost.ok_or_else(|| at("no cost".to_string()))?)?;
-    for price in model.cost_by_resolution.values() {
-        whole(*price)?;
+    let mut by_resolution = Vec::with_capacity(model.cost_by_resolution.len());
+    if !model.cost_by_resolution.is_empty() {
+        let Some(field) = schema.properties.get("resolution") else {
+            return Err(at("costByResolution without a resolution field".to_string()));
+        };
+        let allowed = field.allowed_values();
+        for (resolution, price) in &model.cost_by_resolution {
+            let value = Value::String(resolution.clone());
+            if !allowed.is_empty() && !allowed.contains(&value) {
+                return Err(at(format!(
+                    "costByResolution names {resolution}, not a value of resolution"
+                )));
+            }
+            by_resolution.push((resolution.clone(), whole(*price)?));
+        }
     }
     let unit = model.cost_unit.clone().unwrap_or(CostUnit::DEFAULT);
     if unit.is_unknown() {
         return Err(at(format!("costUnit {unit} is not one the mock knows")));
     }
-    Ok((cost, unit))
+    let price = Price::new(cost, &unit, by_resolution, schema);
+    Ok((cost, unit, price))
 }
 
 fn to_bytes<T: serde::Serialize>(value: &T) -> Result<Bytes, Error> {
@@ -321,26 +453,62 @@ fn check_model(tool: &str, model: &ToolModel, schema: &InputSchema) -> Result<()
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
-    const SLUGS: [&str; 16] = [
+    /// The tools the provider lists (skills), in the catalog's order.
+    const SLUGS: [&str; 35] = [
         "create-image",
         "edit-image",
+        "extend-image",
         "upscale-image",
         "image-background-remover",
+        "image-depth-map-generator",
+        "image-to-svg",
+        "svg-creator",
+        "style-transfer",
+        "try-clothes",
+        "image-canvas",
         "create-video",
         "animate-image",
+        "edit-video",
+        "extend-video",
         "upscale-video",
+        "video-background-remover",
+        "translate-video",
+        "video-sync-audio",
+        "motion-transfer",
+        "character-replace",
         "text-to-speech",
         "create-music",
         "sound-effects",
+        "drum-generator",
         "song-splitter",
+        "translate-audio",
         "voice-isolator",
         "text-to-3d",
         "image-to-3d-object",
+        "motion-3d",
         "audio-to-text",
+        "audio-to-subtitles",
         "image-to-text",
+        "text-extractor",
     ];
+
+    fn model<'c>(catalog: &'c Catalog, tool: &str, model: &str) -> &'c ModelEntry {
+        catalog
+            .tool(tool)
+            .and_then(|t| t.model(model))
+            .unwrap_or_else(|| panic!("{tool}/{model} is in the catalog"))
+    }
+
+    fn input(value: Value) -> Map<String, Value> {
+        match value {
+            Value::Object(map) => map,
+            other => panic!("not an object: {other}"),
+        }
+    }
 
     #[test]
     fn builtin_catalog_has_every_documented_tool_and_model() {
@@ -349,17 +517,72 @@ mod tests {
         assert_eq!(slugs, SLUGS);
         let image = catalog.tool("create-image").unwrap();
         let models: Vec<_> = image.model_slugs().collect();
-        assert_eq!(models, ["seedream-4", "flux-schnell", "nano-banana"]);
-        assert_eq!(image.default_model().unwrap().cost, 6);
-        assert!(
-            catalog
-                .tool("edit-image")
-                .unwrap()
-                .model("flux-kontext")
-                .is_some()
+        assert_eq!(
+            models,
+            [
+                "seedream-4",
+                "flux-schnell",
+                "nano-banana",
+                "luma-photon-flash"
+            ]
         );
+        assert_eq!(image.default_model().unwrap().cost, 6);
+        let photon = model(&catalog, "create-image", "luma-photon-flash");
+        assert_eq!(photon.cost, 1);
+        assert_eq!(
+            photon.schema.properties["aspect_ratio"].default,
+            Some(json!("4:3"))
+        );
+        let edit = catalog.tool("edit-image").unwrap();
+        assert_eq!(edit.default_model().unwrap().slug, "flux-kontext");
+        let seedream_edit = model(&catalog, "edit-image", "seedream-4.5-edit");
+        assert_eq!(seedream_edit.cost, 8);
+        let urls = &seedream_edit.schema.properties["image_urls"];
+        assert_eq!((urls.min_items, urls.max_items), (Some(1), Some(10)));
+        assert_eq!(model(&catalog, "edit-image", "qwen-image-2-edit").cost, 7);
+        let video: Vec<_> = catalog
+            .tool("create-video")
+            .unwrap()
+            .model_slugs()
+            .collect();
+        assert!(
+            video.contains(&"seedance-2-text-to-video")
+                && video.contains(&"veo3-fast-text-to-video")
+        );
+        let animate = catalog.tool("animate-image").unwrap();
+        assert!(animate.model_slugs().count() >= 4);
+        for slug in animate.model_slugs() {
+            let schema = &animate.model(slug).unwrap().schema;
+            assert!(schema.is_required("image_url"), "{slug}");
+            assert!(!schema.properties.contains_key("image_urls"), "{slug}");
+            assert_eq!(
+                animate.model(slug).unwrap().cost_unit,
+                CostUnit::Second,
+                "{slug}"
+            );
+        }
+        for slug in [
+            "veo3-1-image-to-video",
+            "seedance-2-image-to-video",
+            "kling-o3-image-to-video",
+        ] {
+            let end = &model(&catalog, "animate-image", slug).schema.properties["end_image_url"];
+            assert_eq!(end.json_kind().map(|k| k.name()), Some("string"), "{slug}");
+        }
+        let text_3d = catalog.tool("text-to-3d").unwrap();
+        assert_eq!(
+            text_3d.model_slugs().collect::<Vec<_>>(),
+            ["meshy-v6", "hunyuan3d-v3"]
+        );
+        assert_eq!(
+            text_3d.default_model().unwrap().schema.properties["prompt"].max_length,
+            Some(600)
+        );
+        let sfx = catalog.tool("sound-effects").unwrap();
+        assert_eq!(sfx.default_model().unwrap().slug, "audiogen");
+        assert_eq!(sfx.default_model().unwrap().cost, 2);
         let tts = catalog.tool("text-to-speech").unwrap();
-        assert!(tts.model("openai-tts").is_some());
+        assert_eq!(tts.default_model().unwrap().slug, "openai-tts");
         assert!(tts.model("elevenlabs-tts").is_some());
         let voice = &tts.default_model().unwrap().schema.properties["voice"];
         assert_eq!(voice.enum_.len(), 6);
@@ -367,6 +590,84 @@ mod tests {
             tts.default_model().unwrap().schema.properties["prompt"].max_length,
             Some(3000)
         );
+    }
+
+    #[test]
+    fn every_tool_works_on_and_makes_a_known_kind_of_media() {
+        let catalog = Catalog::builtin().unwrap();
+        for entry in catalog.tools() {
+            let kinds = [&entry.tool.type_, &entry.tool.output_type];
+            for kind in kinds.into_iter().flatten() {
+                assert!(
+                    ["image", "video", "audio", "text", "object"]
+                        .contains(&kind.to_string().as_str()),
+                    "{}: {kind}",
+                    entry.tool.slug
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_generation_model_charges_its_cost_whatever_the_input() {
+        let catalog = Catalog::builtin().unwrap();
+        let seedream = model(&catalog, "create-image", "seedream-4");
+        assert_eq!(seedream.price.charge(&input(json!({"prompt": "x"}))), 6);
+        let sfx = model(&catalog, "sound-effects", "audiogen");
+        assert_eq!(sfx.price.charge(&input(json!({"duration": 30}))), 2);
+    }
+
+    #[test]
+    fn a_per_second_model_charges_price_times_duration() {
+        let catalog = Catalog::builtin().unwrap();
+        let seedance = model(&catalog, "create-video", "seedance-2-text-to-video");
+        let charge = |v: Value| seedance.price.charge(&input(v));
+        // Defaults: 480p (27/s) for 5 s.
+        assert_eq!(charge(json!({"prompt": "x"})), 27 * 5);
+        assert_eq!(charge(json!({"prompt": "x", "duration": "8"})), 27 * 8);
+        assert_eq!(
+            charge(json!({"duration": "12", "resolution": "720p"})),
+            61 * 12
+        );
+        // `auto`: the smallest listed duration, 4 s.
+        assert_eq!(charge(json!({"duration": "auto"})), 27 * 4);
+        // Veo 3.1: 80/s at 720p and 1080p, 120/s at 4K, 8 s by default.
+        let veo = model(&catalog, "animate-image", "veo3-1-image-to-video");
+        let charge = |v: Value| veo.price.charge(&input(v));
+        assert_eq!(charge(json!({})), 80 * 8);
+        assert_eq!(
+            charge(json!({"resolution": "1080p", "duration": "4"})),
+            80 * 4
+        );
+        assert_eq!(charge(json!({"resolution": "4k"})), 120 * 8);
+        // No duration field: 5 s.
+        let fast = model(&catalog, "create-video", "veo3-fast-text-to-video");
+        assert_eq!(
+            fast.price.charge(&input(json!({"prompt": "x"}))),
+            30 * FALLBACK_SECONDS
+        );
+        // A number of seconds, rounded up.
+        let kling = model(&catalog, "animate-image", "kling-o3-image-to-video");
+        assert_eq!(kling.price.charge(&input(json!({"duration": 7}))), 44 * 7);
+        let extend = model(&catalog, "extend-video", "veo-extend");
+        assert_eq!(
+            extend.price.charge(&input(json!({"duration": 2.5}))),
+            30 * 3
+        );
+        assert_eq!(extend.price.charge(&input(json!({}))), 30 * 7);
+        // An absurd duration saturates instead of wrapping.
+        assert_eq!(
+            extend.price.charge(&input(json!({"duration": 1e300}))),
+            u64::MAX
+        );
+    }
+
+    #[test]
+    fn prices_by_resolution_must_name_values_of_the_resolution_field() {
+        let yaml =
+            DEFAULT_CATALOG_YAML.replacen("{ 480p: 27, 720p: 61 }", "{ 480p: 27, 760p: 61 }", 1);
+        let err = Catalog::from_yaml(&yaml).unwrap_err().to_string();
+        assert!(err.contains("760p"), "{err}");
     }
 
     #[test]

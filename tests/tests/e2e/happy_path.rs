@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex};
 
 use artificial_studio::{
     FileUpload, ListParams,
-    types::{GenerationStatus, GenerationType, Plan, UploadedFileType},
+    types::{CostUnit, GenerationStatus, GenerationType, Plan, UploadedFileType},
 };
 use futures::TryStreamExt;
 use serde_json::json;
@@ -277,38 +277,89 @@ async fn tools_tool_search_and_account_describe_the_catalog_and_the_caller() {
         .into_iter()
         .map(|t| t.slug)
         .collect();
-    for slug in [
-        "create-image",
-        "edit-image",
-        "upscale-image",
-        "image-background-remover",
-        "create-video",
-        "animate-image",
-        "upscale-video",
-        "text-to-speech",
-        "create-music",
-        "sound-effects",
-        "song-splitter",
-        "voice-isolator",
-        "text-to-3d",
-        "image-to-3d-object",
-        "audio-to-text",
-        "image-to-text",
-    ] {
-        assert!(
-            slugs.iter().any(|s| s == slug),
-            "{slug} is listed: {slugs:?}"
-        );
-    }
+    // The 35 tools the provider lists (its skills repository), in order.
+    assert_eq!(
+        slugs,
+        [
+            "create-image",
+            "edit-image",
+            "extend-image",
+            "upscale-image",
+            "image-background-remover",
+            "image-depth-map-generator",
+            "image-to-svg",
+            "svg-creator",
+            "style-transfer",
+            "try-clothes",
+            "image-canvas",
+            "create-video",
+            "animate-image",
+            "edit-video",
+            "extend-video",
+            "upscale-video",
+            "video-background-remover",
+            "translate-video",
+            "video-sync-audio",
+            "motion-transfer",
+            "character-replace",
+            "text-to-speech",
+            "create-music",
+            "sound-effects",
+            "drum-generator",
+            "song-splitter",
+            "translate-audio",
+            "voice-isolator",
+            "text-to-3d",
+            "image-to-3d-object",
+            "motion-3d",
+            "audio-to-text",
+            "audio-to-subtitles",
+            "image-to-text",
+            "text-extractor",
+        ]
+    );
 
     let tool = client.tool("create-image").await.unwrap();
     let models: Vec<&str> = tool.models.iter().map(|m| m.slug.as_str()).collect();
-    assert_eq!(models, ["seedream-4", "flux-schnell", "nano-banana"]);
+    assert_eq!(
+        models,
+        [
+            "seedream-4",
+            "flux-schnell",
+            "nano-banana",
+            "luma-photon-flash"
+        ]
+    );
+    assert_eq!(tool.models[3].cost, Some(1.0), "luma-photon-flash costs 1");
     let image_size = &tool.models[0].input_schema.as_ref().unwrap().properties["image_size"];
     assert!(image_size.enum_.contains(&json!("landscape_16_9")));
     let tts = client.tool("text-to-speech").await.unwrap();
     let voices = &tts.models[0].input_schema.as_ref().unwrap().properties["voice"].enum_;
     assert_eq!(voices.len(), 6, "{voices:?}");
+
+    let animate = client.tool("animate-image").await.unwrap();
+    for model in &animate.models {
+        let fields = &model.input_schema.as_ref().unwrap().properties;
+        assert!(
+            fields.contains_key("image_url") && !fields.contains_key("image_urls"),
+            "{} takes image_url",
+            model.slug
+        );
+        assert_eq!(model.cost_unit, Some(CostUnit::Second), "{}", model.slug);
+    }
+    let veo = animate
+        .models
+        .iter()
+        .find(|m| m.slug == "veo3-1-image-to-video")
+        .unwrap();
+    assert!(
+        veo.input_schema
+            .as_ref()
+            .unwrap()
+            .properties
+            .contains_key("end_image_url")
+    );
+    assert_eq!(veo.cost_by_resolution.get("720p"), Some(&80.0));
 
     let found = client.search("speech").await.unwrap();
     assert!(found.iter().any(|t| t.slug == "text-to-speech"));

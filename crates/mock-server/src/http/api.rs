@@ -102,7 +102,7 @@ fn prepare_run(
         tool: Some(slug),
         created_at: Some(created_at),
     };
-    Ok((stored, model.cost, answer))
+    Ok((stored, model.price.charge(&input), answer))
 }
 
 /// The body of a run, parsed: its fields that have the types the schema
