@@ -2293,6 +2293,37 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
                 ],
                 "additionalProperties": false,
                 "title": "create-image / nano-banana"
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "aspect_ratio": {
+                    "enum": [
+                      "1:1",
+                      "4:3",
+                      "3:4",
+                      "16:9",
+                      "9:16",
+                      "21:9",
+                      "9:21"
+                    ]
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "luma-photon-flash"
+                    ]
+                  }
+                },
+                "required": [
+                  "prompt",
+                  "model"
+                ],
+                "additionalProperties": false,
+                "title": "create-image / luma-photon-flash"
               }
             ]
           },
@@ -2337,6 +2368,20 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
                       "type": "string"
                     }
                   },
+                  "aspect_ratio": {
+                    "type": "string",
+                    "enum": [
+                      "auto",
+                      "1:1",
+                      "16:9",
+                      "9:16",
+                      "4:3",
+                      "3:4",
+                      "3:2",
+                      "2:3",
+                      "21:9"
+                    ]
+                  },
                   "model": {
                     "type": "string",
                     "enum": [
@@ -2350,6 +2395,170 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
                 ],
                 "additionalProperties": false,
                 "title": "edit-image / flux-kontext"
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "image_urls": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 10,
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "image_size": {
+                    "type": "string",
+                    "enum": [
+                      "square_hd",
+                      "square",
+                      "portrait_4_3",
+                      "portrait_16_9",
+                      "landscape_4_3",
+                      "landscape_16_9"
+                    ]
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "seedream-4.5-edit"
+                    ]
+                  }
+                },
+                "required": [
+                  "prompt",
+                  "image_urls",
+                  "model"
+                ],
+                "additionalProperties": false,
+                "title": "edit-image / seedream-4.5-edit"
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "image_urls": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 1,
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "qwen-image-2-edit"
+                    ]
+                  }
+                },
+                "required": [
+                  "prompt",
+                  "image_urls",
+                  "model"
+                ],
+                "additionalProperties": false,
+                "title": "edit-image / qwen-image-2-edit"
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "image_urls": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "nano-banana-pro-edit"
+                    ]
+                  }
+                },
+                "required": [
+                  "prompt",
+                  "image_urls",
+                  "model"
+                ],
+                "additionalProperties": false,
+                "title": "edit-image / nano-banana-pro-edit"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "extend-image",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "extend-image"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "image_urls": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 1,
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "aspect_ratio": {
+                    "type": "string",
+                    "enum": [
+                      "1:1",
+                      "16:9",
+                      "9:16",
+                      "4:3",
+                      "3:4"
+                    ]
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "image-expand"
+                    ]
+                  }
+                },
+                "required": [
+                  "image_urls"
+                ],
+                "additionalProperties": false,
+                "title": "extend-image / image-expand"
               }
             ]
           },
@@ -2480,6 +2689,348 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
         }
       },
       {
+        "title": "image-depth-map-generator",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "image-depth-map-generator"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "image_urls": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 1,
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "depth-anything-v2"
+                    ]
+                  }
+                },
+                "required": [
+                  "image_urls"
+                ],
+                "additionalProperties": false,
+                "title": "image-depth-map-generator / depth-anything-v2"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "image-to-svg",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "image-to-svg"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "image_urls": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 1,
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "recraft-vectorize"
+                    ]
+                  }
+                },
+                "required": [
+                  "image_urls"
+                ],
+                "additionalProperties": false,
+                "title": "image-to-svg / recraft-vectorize"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "svg-creator",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "svg-creator"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string",
+                    "maxLength": 1000
+                  },
+                  "style": {
+                    "enum": [
+                      "vector_illustration",
+                      "line_art",
+                      "icon"
+                    ]
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "recraft-v3-svg"
+                    ]
+                  }
+                },
+                "required": [
+                  "prompt"
+                ],
+                "additionalProperties": false,
+                "title": "svg-creator / recraft-v3-svg"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "style-transfer",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "style-transfer"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "image_urls": {
+                    "type": "array",
+                    "minItems": 2,
+                    "maxItems": 2,
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "flux-style-transfer"
+                    ]
+                  }
+                },
+                "required": [
+                  "image_urls"
+                ],
+                "additionalProperties": false,
+                "title": "style-transfer / flux-style-transfer"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "try-clothes",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "try-clothes"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "image_urls": {
+                    "type": "array",
+                    "minItems": 2,
+                    "maxItems": 2,
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "category": {
+                    "type": "string",
+                    "enum": [
+                      "tops",
+                      "bottoms",
+                      "one-pieces"
+                    ]
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "fashn-tryon"
+                    ]
+                  }
+                },
+                "required": [
+                  "image_urls"
+                ],
+                "additionalProperties": false,
+                "title": "try-clothes / fashn-tryon"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "image-canvas",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "image-canvas"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "image_urls": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 1,
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "sketch-to-image"
+                    ]
+                  }
+                },
+                "required": [
+                  "prompt",
+                  "image_urls"
+                ],
+                "additionalProperties": false,
+                "title": "image-canvas / sketch-to-image"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
         "title": "create-video",
         "type": "object",
         "additionalProperties": false,
@@ -2500,14 +3051,137 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
                 "type": "object",
                 "properties": {
                   "prompt": {
-                    "type": "string",
-                    "maxLength": 2000
+                    "type": "string"
                   },
                   "duration": {
-                    "type": "integer",
                     "enum": [
-                      5,
-                      10
+                      "auto",
+                      "4",
+                      "5",
+                      "6",
+                      "7",
+                      "8",
+                      "9",
+                      "10",
+                      "11",
+                      "12",
+                      "13",
+                      "14",
+                      "15"
+                    ]
+                  },
+                  "aspect_ratio": {
+                    "type": "string",
+                    "enum": [
+                      "16:9",
+                      "9:16",
+                      "4:3",
+                      "3:4",
+                      "1:1",
+                      "21:9"
+                    ]
+                  },
+                  "resolution": {
+                    "type": "string",
+                    "enum": [
+                      "480p",
+                      "720p"
+                    ]
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "seedance-2-text-to-video"
+                    ]
+                  }
+                },
+                "required": [
+                  "prompt"
+                ],
+                "additionalProperties": false,
+                "title": "create-video / seedance-2-text-to-video"
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "aspect_ratio": {
+                    "type": "string",
+                    "enum": [
+                      "16:9",
+                      "9:16",
+                      "1:1"
+                    ]
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "veo3-fast-text-to-video"
+                    ]
+                  }
+                },
+                "required": [
+                  "prompt",
+                  "model"
+                ],
+                "additionalProperties": false,
+                "title": "create-video / veo3-fast-text-to-video"
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "duration": {
+                    "type": "string",
+                    "enum": [
+                      "4",
+                      "6",
+                      "8"
+                    ]
+                  },
+                  "aspect_ratio": {
+                    "type": "string",
+                    "enum": [
+                      "16:9",
+                      "9:16"
+                    ]
+                  },
+                  "resolution": {
+                    "type": "string",
+                    "enum": [
+                      "720p",
+                      "1080p",
+                      "4k"
+                    ]
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "veo3-1-text-to-video"
+                    ]
+                  }
+                },
+                "required": [
+                  "prompt",
+                  "model"
+                ],
+                "additionalProperties": false,
+                "title": "create-video / veo3-1-text-to-video"
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "duration": {
+                    "enum": [
+                      "5",
+                      "10"
                     ]
                   },
                   "aspect_ratio": {
@@ -2521,34 +3195,7 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
                   "model": {
                     "type": "string",
                     "enum": [
-                      "seedance-1"
-                    ]
-                  }
-                },
-                "required": [
-                  "prompt"
-                ],
-                "additionalProperties": false,
-                "title": "create-video / seedance-1"
-              },
-              {
-                "type": "object",
-                "properties": {
-                  "prompt": {
-                    "type": "string",
-                    "maxLength": 2500
-                  },
-                  "duration": {
-                    "type": "integer",
-                    "enum": [
-                      5,
-                      10
-                    ]
-                  },
-                  "model": {
-                    "type": "string",
-                    "enum": [
-                      "kling-2"
+                      "kling-3-0-pro-text-to-video"
                     ]
                   }
                 },
@@ -2557,7 +3204,7 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
                   "model"
                 ],
                 "additionalProperties": false,
-                "title": "create-video / kling-2"
+                "title": "create-video / kling-3-0-pro-text-to-video"
               }
             ]
           },
@@ -2592,30 +3239,358 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
               {
                 "type": "object",
                 "properties": {
+                  "image_url": {
+                    "type": "string"
+                  },
                   "prompt": {
                     "type": "string"
                   },
-                  "image_urls": {
-                    "type": "array",
-                    "minItems": 1,
-                    "maxItems": 1,
-                    "items": {
-                      "type": "string"
-                    }
+                  "end_image_url": {
+                    "type": "string"
+                  },
+                  "duration": {
+                    "enum": [
+                      "auto",
+                      "4",
+                      "5",
+                      "6",
+                      "7",
+                      "8",
+                      "9",
+                      "10",
+                      "11",
+                      "12",
+                      "13",
+                      "14",
+                      "15"
+                    ]
+                  },
+                  "aspect_ratio": {
+                    "type": "string",
+                    "enum": [
+                      "auto",
+                      "16:9",
+                      "9:16",
+                      "4:3",
+                      "3:4",
+                      "1:1",
+                      "21:9"
+                    ]
+                  },
+                  "resolution": {
+                    "type": "string",
+                    "enum": [
+                      "480p",
+                      "720p"
+                    ]
                   },
                   "model": {
                     "type": "string",
                     "enum": [
-                      "kling-animate"
+                      "seedance-2-image-to-video"
+                    ]
+                  }
+                },
+                "required": [
+                  "image_url",
+                  "prompt"
+                ],
+                "additionalProperties": false,
+                "title": "animate-image / seedance-2-image-to-video"
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "image_url": {
+                    "type": "string"
+                  },
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "end_image_url": {
+                    "type": "string"
+                  },
+                  "duration": {
+                    "type": "string",
+                    "enum": [
+                      "4",
+                      "6",
+                      "8"
+                    ]
+                  },
+                  "aspect_ratio": {
+                    "type": "string",
+                    "enum": [
+                      "auto",
+                      "16:9",
+                      "9:16"
+                    ]
+                  },
+                  "resolution": {
+                    "enum": [
+                      "720p",
+                      "1080p",
+                      "4k"
+                    ]
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "veo3-1-image-to-video"
+                    ]
+                  }
+                },
+                "required": [
+                  "image_url",
+                  "prompt",
+                  "model"
+                ],
+                "additionalProperties": false,
+                "title": "animate-image / veo3-1-image-to-video"
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "image_url": {
+                    "type": "string"
+                  },
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "end_image_url": {
+                    "type": "string"
+                  },
+                  "duration": {
+                    "type": "string",
+                    "enum": [
+                      "4",
+                      "6",
+                      "8"
+                    ]
+                  },
+                  "aspect_ratio": {
+                    "type": "string",
+                    "enum": [
+                      "auto",
+                      "16:9",
+                      "9:16"
+                    ]
+                  },
+                  "resolution": {
+                    "type": "string",
+                    "enum": [
+                      "720p",
+                      "1080p"
+                    ]
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "veo3-1-lite-image-to-video"
+                    ]
+                  }
+                },
+                "required": [
+                  "image_url",
+                  "prompt",
+                  "model"
+                ],
+                "additionalProperties": false,
+                "title": "animate-image / veo3-1-lite-image-to-video"
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "image_url": {
+                    "type": "string"
+                  },
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "duration": {
+                    "type": "number",
+                    "enum": [
+                      5,
+                      10
+                    ]
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "kling-2-5-turbo-image-to-video"
+                    ]
+                  }
+                },
+                "required": [
+                  "image_url",
+                  "model"
+                ],
+                "additionalProperties": false,
+                "title": "animate-image / kling-2-5-turbo-image-to-video"
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "image_url": {
+                    "type": "string"
+                  },
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "end_image_url": {
+                    "type": "string"
+                  },
+                  "duration": {
+                    "type": "integer",
+                    "minimum": 3,
+                    "maximum": 15
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "kling-o3-image-to-video"
+                    ]
+                  }
+                },
+                "required": [
+                  "image_url",
+                  "model"
+                ],
+                "additionalProperties": false,
+                "title": "animate-image / kling-o3-image-to-video"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "edit-video",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "edit-video"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "video_url": {
+                    "type": "string"
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "luma-modify-video"
                     ]
                   }
                 },
                 "required": [
                   "prompt",
-                  "image_urls"
+                  "video_url"
                 ],
                 "additionalProperties": false,
-                "title": "animate-image / kling-animate"
+                "title": "edit-video / luma-modify-video"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "extend-video",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "extend-video"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "video_url": {
+                    "type": "string"
+                  },
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "duration": {
+                    "type": "number",
+                    "minimum": 1,
+                    "maximum": 30
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "veo-extend"
+                    ]
+                  }
+                },
+                "required": [
+                  "video_url"
+                ],
+                "additionalProperties": false,
+                "title": "extend-video / veo-extend"
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "video_url": {
+                    "type": "string"
+                  },
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "magi-extend"
+                    ]
+                  }
+                },
+                "required": [
+                  "video_url",
+                  "model"
+                ],
+                "additionalProperties": false,
+                "title": "extend-video / magi-extend"
               }
             ]
           },
@@ -2663,7 +3638,7 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
                   "model": {
                     "type": "string",
                     "enum": [
-                      "video-upscaler"
+                      "bytedance-upscaler"
                     ]
                   }
                 },
@@ -2671,7 +3646,385 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
                   "video_url"
                 ],
                 "additionalProperties": false,
-                "title": "upscale-video / video-upscaler"
+                "title": "upscale-video / bytedance-upscaler"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "video-background-remover",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "video-background-remover"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "video_url": {
+                    "type": "string"
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "video-matting"
+                    ]
+                  }
+                },
+                "required": [
+                  "video_url"
+                ],
+                "additionalProperties": false,
+                "title": "video-background-remover / video-matting"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "translate-video",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "translate-video"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "video_url": {
+                    "type": "string"
+                  },
+                  "target_language": {
+                    "type": "string",
+                    "enum": [
+                      "en",
+                      "es",
+                      "fr",
+                      "de",
+                      "it",
+                      "pt",
+                      "ja",
+                      "zh"
+                    ]
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "video-dubbing"
+                    ]
+                  }
+                },
+                "required": [
+                  "video_url"
+                ],
+                "additionalProperties": false,
+                "title": "translate-video / video-dubbing"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "video-sync-audio",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "video-sync-audio"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "video_url": {
+                    "type": "string"
+                  },
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "mmaudio-v2"
+                    ]
+                  }
+                },
+                "required": [
+                  "video_url"
+                ],
+                "additionalProperties": false,
+                "title": "video-sync-audio / mmaudio-v2"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "motion-transfer",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "motion-transfer"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "image_urls": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 1,
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "video_url": {
+                    "type": "string"
+                  },
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "kling-motion-control-v3-pro"
+                    ]
+                  }
+                },
+                "required": [
+                  "image_urls",
+                  "video_url"
+                ],
+                "additionalProperties": false,
+                "title": "motion-transfer / kling-motion-control-v3-pro"
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "image_urls": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 1,
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "video_url": {
+                    "type": "string"
+                  },
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "kling-motion-control-v3-standard"
+                    ]
+                  }
+                },
+                "required": [
+                  "image_urls",
+                  "video_url",
+                  "model"
+                ],
+                "additionalProperties": false,
+                "title": "motion-transfer / kling-motion-control-v3-standard"
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "image_urls": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 1,
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "video_url": {
+                    "type": "string"
+                  },
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "kling-motion-control-v2-6-pro"
+                    ]
+                  }
+                },
+                "required": [
+                  "image_urls",
+                  "video_url",
+                  "model"
+                ],
+                "additionalProperties": false,
+                "title": "motion-transfer / kling-motion-control-v2-6-pro"
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "image_urls": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 1,
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "video_url": {
+                    "type": "string"
+                  },
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "kling-motion-control-v2-6-standard"
+                    ]
+                  }
+                },
+                "required": [
+                  "image_urls",
+                  "video_url",
+                  "model"
+                ],
+                "additionalProperties": false,
+                "title": "motion-transfer / kling-motion-control-v2-6-standard"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "character-replace",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "character-replace"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "image_urls": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 1,
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "video_url": {
+                    "type": "string"
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "wan-animate-replace"
+                    ]
+                  }
+                },
+                "required": [
+                  "image_urls",
+                  "video_url"
+                ],
+                "additionalProperties": false,
+                "title": "character-replace / wan-animate-replace"
               }
             ]
           },
@@ -2739,15 +4092,30 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
                 "properties": {
                   "prompt": {
                     "type": "string",
-                    "maxLength": 5000
+                    "maxLength": 3000
                   },
                   "voice": {
-                    "type": "string",
                     "enum": [
-                      "rachel",
-                      "adam",
-                      "bella",
-                      "antoni"
+                      "Adam",
+                      "Alice",
+                      "Antoni",
+                      "Aria",
+                      "Arnold",
+                      "Bill",
+                      "Brian",
+                      "Callum",
+                      "Charlie",
+                      "Charlotte",
+                      "Chris",
+                      "Daniel",
+                      "Dave",
+                      "Emily",
+                      "Fin",
+                      "George",
+                      "Lily",
+                      "Liam",
+                      "Sarah",
+                      "Will"
                     ]
                   },
                   "stability": {
@@ -2825,6 +4193,32 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
                 ],
                 "additionalProperties": false,
                 "title": "create-music / musicgen"
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string",
+                    "maxLength": 2000
+                  },
+                  "music_length_ms": {
+                    "type": "integer",
+                    "minimum": 10000,
+                    "maximum": 300000
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "elevenlabs-music"
+                    ]
+                  }
+                },
+                "required": [
+                  "prompt",
+                  "model"
+                ],
+                "additionalProperties": false,
+                "title": "create-music / elevenlabs-music"
               }
             ]
           },
@@ -2860,18 +4254,12 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
                 "type": "object",
                 "properties": {
                   "prompt": {
-                    "type": "string",
-                    "maxLength": 450
-                  },
-                  "duration": {
-                    "type": "number",
-                    "minimum": 0.5,
-                    "maximum": 22
+                    "type": "string"
                   },
                   "model": {
                     "type": "string",
                     "enum": [
-                      "elevenlabs-sfx"
+                      "audiogen"
                     ]
                   }
                 },
@@ -2879,7 +4267,110 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
                   "prompt"
                 ],
                 "additionalProperties": false,
-                "title": "sound-effects / elevenlabs-sfx"
+                "title": "sound-effects / audiogen"
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "duration": {
+                    "enum": [
+                      "auto",
+                      "1",
+                      "2",
+                      "3",
+                      "5",
+                      "10",
+                      "15",
+                      "20",
+                      "30"
+                    ]
+                  },
+                  "prompt_influence": {
+                    "type": "number",
+                    "enum": [
+                      0.1,
+                      0.3,
+                      0.5,
+                      0.7,
+                      0.9
+                    ]
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "elevenlabs-sound-effects"
+                    ]
+                  }
+                },
+                "required": [
+                  "prompt",
+                  "model"
+                ],
+                "additionalProperties": false,
+                "title": "sound-effects / elevenlabs-sound-effects"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "drum-generator",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "drum-generator"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "bpm": {
+                    "type": "integer",
+                    "minimum": 60,
+                    "maximum": 200
+                  },
+                  "style": {
+                    "enum": [
+                      "rock",
+                      "hip-hop",
+                      "house",
+                      "jazz"
+                    ]
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "drum-machine"
+                    ]
+                  }
+                },
+                "required": [],
+                "additionalProperties": false,
+                "title": "drum-generator / drum-machine"
               }
             ]
           },
@@ -2929,6 +4420,68 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
                 ],
                 "additionalProperties": false,
                 "title": "song-splitter / demucs"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "translate-audio",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "translate-audio"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "audio_url": {
+                    "type": "string"
+                  },
+                  "target_language": {
+                    "type": "string",
+                    "enum": [
+                      "en",
+                      "es",
+                      "fr",
+                      "de",
+                      "it",
+                      "pt",
+                      "ja",
+                      "zh"
+                    ]
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "audio-dubbing"
+                    ]
+                  }
+                },
+                "required": [
+                  "audio_url"
+                ],
+                "additionalProperties": false,
+                "title": "translate-audio / audio-dubbing"
               }
             ]
           },
@@ -3020,14 +4573,13 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
                     "type": "string",
                     "enum": [
                       "realistic",
-                      "sculpture",
-                      "cartoon"
+                      "sculpture"
                     ]
                   },
                   "model": {
                     "type": "string",
                     "enum": [
-                      "meshy-4"
+                      "meshy-v6"
                     ]
                   }
                 },
@@ -3035,7 +4587,31 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
                   "prompt"
                 ],
                 "additionalProperties": false,
-                "title": "text-to-3d / meshy-4"
+                "title": "text-to-3d / meshy-v6"
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string",
+                    "maxLength": 1024
+                  },
+                  "enable_pbr": {
+                    "type": "boolean"
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "hunyuan3d-v3"
+                    ]
+                  }
+                },
+                "required": [
+                  "prompt",
+                  "model"
+                ],
+                "additionalProperties": false,
+                "title": "text-to-3d / hunyuan3d-v3"
               }
             ]
           },
@@ -3073,7 +4649,7 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
                   "image_urls": {
                     "type": "array",
                     "minItems": 1,
-                    "maxItems": 4,
+                    "maxItems": 1,
                     "items": {
                       "type": "string"
                     }
@@ -3081,7 +4657,7 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
                   "model": {
                     "type": "string",
                     "enum": [
-                      "trellis"
+                      "trellis-2"
                     ]
                   }
                 },
@@ -3089,7 +4665,112 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
                   "image_urls"
                 ],
                 "additionalProperties": false,
-                "title": "image-to-3d-object / trellis"
+                "title": "image-to-3d-object / trellis-2"
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "image_urls": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 1,
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "triposr"
+                    ]
+                  }
+                },
+                "required": [
+                  "image_urls",
+                  "model"
+                ],
+                "additionalProperties": false,
+                "title": "image-to-3d-object / triposr"
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "image_urls": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 1,
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "hunyuan3d-v2-1"
+                    ]
+                  }
+                },
+                "required": [
+                  "image_urls",
+                  "model"
+                ],
+                "additionalProperties": false,
+                "title": "image-to-3d-object / hunyuan3d-v2-1"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "motion-3d",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "motion-3d"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "prompt": {
+                    "type": "string",
+                    "maxLength": 1024
+                  },
+                  "duration": {
+                    "type": "number",
+                    "minimum": 0.5,
+                    "maximum": 12
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "hunyuan-motion"
+                    ]
+                  }
+                },
+                "required": [
+                  "prompt"
+                ],
+                "additionalProperties": false,
+                "title": "motion-3d / hunyuan-motion"
               }
             ]
           },
@@ -3159,6 +4840,61 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
         }
       },
       {
+        "title": "audio-to-subtitles",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "audio-to-subtitles"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "audio_url": {
+                    "type": "string"
+                  },
+                  "format": {
+                    "enum": [
+                      "srt",
+                      "vtt"
+                    ]
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "whisper-subtitles"
+                    ]
+                  }
+                },
+                "required": [
+                  "audio_url"
+                ],
+                "additionalProperties": false,
+                "title": "audio-to-subtitles / whisper-subtitles"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
         "title": "image-to-text",
         "type": "object",
         "additionalProperties": false,
@@ -3201,6 +4937,60 @@ pub const COMPONENT_SCHEMAS_JSON: &str = r##"{
                 ],
                 "additionalProperties": false,
                 "title": "image-to-text / florence-2"
+              }
+            ]
+          },
+          "webhook": {
+            "description": "An HTTPS URL on a public host (no localhost, private or internal addresses), called when the generation succeeds.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "pattern": "^https://"
+          }
+        }
+      },
+      {
+        "title": "text-extractor",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "input"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string",
+            "enum": [
+              "text-extractor"
+            ]
+          },
+          "input": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "image_urls": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 10,
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "model": {
+                    "type": "string",
+                    "enum": [
+                      "mistral-ocr"
+                    ]
+                  }
+                },
+                "required": [
+                  "image_urls"
+                ],
+                "additionalProperties": false,
+                "title": "text-extractor / mistral-ocr"
               }
             ]
           },

@@ -144,10 +144,12 @@ impl App {
             if let Some(tool) = &ctx.tool
                 && let Ok(tool) = self.client.tool(tool).await
             {
+                // The price with its unit: a per-second model's run costs
+                // this times the seconds of output it asks for.
                 ctx.cost = tool
                     .model(ctx.model.as_deref())
-                    .and_then(|m| m.cost)
-                    .map(|cost| cost.ceil() as u64);
+                    .filter(|m| m.cost.is_some())
+                    .map(price);
             }
         }
         if message == messages::TOOL_NOT_FOUND

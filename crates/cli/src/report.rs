@@ -62,8 +62,9 @@ pub struct Context {
     pub suggestions: Vec<String>,
     /// The account's credits, read after a 402.
     pub balance: Option<u64>,
-    /// What the run would have cost, when known.
-    pub cost: Option<u64>,
+    /// The model's price, as [`crate::app::price`] prints it (`6 credits/generation`,
+    /// `27 credits/second`), when known.
+    pub cost: Option<String>,
     /// Whether the command ran against `--mock`.
     pub mock: bool,
 }
@@ -157,9 +158,10 @@ fn client_report(err: &Error, ctx: &Context) -> Report {
                     }
                 }
                 ErrorKind::PaymentRequired => {
-                    match (ctx.balance, ctx.cost) {
-                        (Some(balance), Some(cost)) => details
-                            .push(format!("balance: {balance} credits; this run costs {cost}")),
+                    match (ctx.balance, &ctx.cost) {
+                        (Some(balance), Some(price)) => details.push(format!(
+                            "balance: {balance} credits; the model costs {price}"
+                        )),
                         (Some(balance), None) => {
                             details.push(format!("balance: {balance} credits"))
                         }
@@ -361,7 +363,7 @@ mod tests {
     fn payment_required_shows_the_balance() {
         let ctx = Context {
             balance: Some(2),
-            cost: Some(6),
+            cost: Some("6 credits/generation".into()),
             ..Context::default()
         };
         let r = report(&Failure::from(api(402, messages::NOT_ENOUGH_CREDITS)), &ctx);

@@ -191,7 +191,7 @@ async fn video_output_lasts_its_duration_and_five_seconds_by_default() {
     let (_server, api) = fast_server().await;
     let (_, ten) = output_of(
         &api,
-        json!({"tool": "create-video", "input": {"prompt": "waves", "duration": 10}}),
+        json!({"tool": "create-video", "input": {"prompt": "waves", "duration": "10"}}),
     )
     .await;
     assert_eq!(mp4_seconds(&ten.bytes().await.unwrap()), 10.0);
@@ -201,7 +201,7 @@ async fn video_output_lasts_its_duration_and_five_seconds_by_default() {
     )
     .await;
     assert_eq!(mp4_seconds(&default.bytes().await.unwrap()), 5.0);
-    // seedance-1's default aspect_ratio is 16:9.
+    // seedance-2-text-to-video's default duration is "5" and aspect_ratio 16:9.
     assert_eq!(png_size(&thumbnail_of(&api, &generation).await), (256, 144));
 }
 
@@ -214,10 +214,10 @@ async fn audio_output_lasts_its_duration_or_the_time_its_text_takes() {
     };
     let (_, effect) = output_of(
         &api,
-        json!({"tool": "sound-effects", "input": {"prompt": "thunder", "duration": 3.5}}),
+        json!({"tool": "sound-effects", "input": {"model": "elevenlabs-sound-effects", "prompt": "thunder", "duration": "3"}}),
     )
     .await;
-    assert_eq!(data_seconds(&effect.bytes().await.unwrap()), 3.5);
+    assert_eq!(data_seconds(&effect.bytes().await.unwrap()), 3.0);
     let (_, speech) = output_of(
         &api,
         json!({"tool": "text-to-speech", "input": {"prompt": "x".repeat(150), "voice": "nova"}}),
