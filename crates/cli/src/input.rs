@@ -8,6 +8,9 @@
 //!   local file to upload first; its URL replaces the word
 //!   (`image_urls=@a.jpg,@b.jpg` uploads both). For any other field `@...` is
 //!   text, so a prompt may start with `@`.
+//! - A field the schema does not describe (or no schema at all: the service
+//!   may leave `inputSchema` out) is a string, but one named `..._urls` is a
+//!   list (`a,b` or a JSON array), as the provider names its list fields.
 //! - A list field given twice (`image_urls=@a.jpg image_urls=@b.jpg`) gets
 //!   both values, in order.
 
@@ -81,9 +84,17 @@ pub fn parse(
             Some(field) => field.is_media(key),
             None => key.ends_with("_url") || key.ends_with("_urls"),
         };
-        let value = typed_value(raw, field, media, &mut parsed.uploads);
+        // Without a schema for it, the name tells a list field.
+        let list_by_name = field.is_none() && key.ends_with("_urls");
+        let value = if list_by_name {
+            list_value(raw, None, media, &mut parsed.uploads)
+        } else {
+            typed_value(raw, field, media, &mut parsed.uploads)
+        };
         match (parsed.input.get_mut(key), value) {
-            (Some(Value::Array(earlier)), Value::Array(more)) if field.is_some() => {
+            (Some(Value::Array(earlier)), Value::Array(more))
+                if field.is_some() || list_by_name =>
+            {
                 earlier.extend(more);
             }
             (_, value) => {
@@ -106,17 +117,7 @@ fn typed_value(
                 .and_then(|f| f.items.as_ref())
                 .and_then(|i| i.type_.as_ref())
                 .and_then(InputFieldType::json_kind);
-            if raw.trim_start().starts_with('[')
-                && let Ok(Value::Array(items)) = serde_json::from_str(raw)
-            {
-                return Value::Array(items);
-            }
-            let items = raw
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(|item| scalar(item, item_type, media, uploads))
-                .collect();
-            Value::Array(items)
+            list_value(raw, item_type, media, uploads)
         }
         other => scalar(
             raw,
@@ -125,6 +126,26 @@ fn typed_value(
             uploads,
         ),
     }
+}
+
+/// A list: a JSON array as given, or `a,b` with each item typed as `item_type`.
+fn list_value(
+    raw: &str,
+    item_type: Option<JsonKind>,
+    media: bool,
+    uploads: &mut Vec<PendingUpload>,
+) -> Value {
+    if raw.trim_start().starts_with('[')
+        && let Ok(Value::Array(items)) = serde_json::from_str(raw)
+    {
+        return Value::Array(items);
+    }
+    let items = raw
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|item| scalar(item, item_type, media, uploads))
+        .collect();
+    Value::Array(items)
 }
 
 /// One value typed as `kind`; text that does not parse stays a string, so the
@@ -276,6 +297,32 @@ mod tests {
             parsed.input["image_urls"],
             json!(["https://files/0", "https://files/1"])
         );
+    }
+
+    #[test]
+    fn without_a_schema_a_urls_field_is_still_a_list_of_uploads() {
+        let parsed = parse(
+            &words(&[
+                "image_urls=@a.jpg",
+                "image_urls=https://b/c.png",
+                "video_url=@v.mp4",
+            ]),
+            None,
+            Map::new(),
+        )
+        .unwrap();
+        assert_eq!(parsed.uploads.len(), 2);
+        let first = &parsed.uploads[0].placeholder;
+        assert_eq!(
+            parsed.input["image_urls"],
+            json!([first, "https://b/c.png"])
+        );
+        assert_eq!(
+            parsed.input["video_url"],
+            json!(parsed.uploads[1].placeholder)
+        );
+        let given = parse(&words(&[r#"mask_urls=["https://m"]"#]), None, Map::new()).unwrap();
+        assert_eq!(given.input["mask_urls"], json!(["https://m"]));
     }
 
     #[test]

@@ -38,4 +38,6 @@ pub struct App {
     pub admin: AdminAccess,
     /// The configured limits (for the headers of an injected 429).
     pub rate_limits: RateLimits,
+    /// Drift mode on every API answer (see [`crate::drift`]).
+    pub drift: bool,
 }

@@ -105,6 +105,16 @@ pub struct MockConfig {
     #[arg(long, value_name = "URL")]
     pub public_url: Option<String>,
 
+    /// Drift mode for every request, as `X-Mock-Fault: drift` is for one: each
+    /// successful JSON answer of the API (`/api/...`, `POST /files`) leaves out
+    /// the fields the spec makes optional (but a success's `output`), adds an
+    /// unknown field (`driftNote`) to every object and shows unknown values
+    /// of open enums (`plan`, a status that is not final: `processing` →
+    /// `processing-drift`). Error bodies keep their message and only gain
+    /// `driftNote`. Proves a client survives the service changing.
+    #[arg(long)]
+    pub drift: bool,
+
     /// Accounts given in code (library only); they replace `config` and the demo keys.
     #[arg(skip)]
     pub accounts: Option<Vec<AccountConfig>>,
@@ -130,6 +140,7 @@ impl Default for MockConfig {
             max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
             body_timeout_ms: DEFAULT_BODY_TIMEOUT_MS,
             public_url: None,
+            drift: false,
             accounts: None,
         }
     }

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 pub const FAULT_HEADER: &str = "x-mock-fault";
 
 /// One fault. Written as in the `X-Mock-Fault` header: `500`, `502`, `503`,
-/// `429`, `html-502`, `empty-500`, `reset` or `delay=MS`.
+/// `429`, `html-502`, `empty-500`, `reset`, `delay=MS` or `drift`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub enum Fault {
@@ -28,6 +28,11 @@ pub enum Fault {
     Reset,
     /// Wait this many milliseconds, then answer normally.
     Delay(u64),
+    /// Answer as a service that has drifted from the spec would (see
+    /// [`crate::drift`]): on the API's routes, a successful JSON answer
+    /// loses its optional fields, gains an unknown one and shows unknown
+    /// values of open enums; an error body only gains the unknown field.
+    Drift,
 }
 
 impl FromStr for Fault {
@@ -43,6 +48,7 @@ impl FromStr for Fault {
             "html-502" => Fault::Html502,
             "empty-500" => Fault::Empty500,
             "reset" => Fault::Reset,
+            "drift" => Fault::Drift,
             _ => match text.strip_prefix("delay=") {
                 Some(ms) => Fault::Delay(
                     ms.trim()
@@ -51,7 +57,7 @@ impl FromStr for Fault {
                 ),
                 None => {
                     return Err(format!(
-                        "unknown fault {text:?}: use 500, 502, 503, 429, html-502, empty-500, reset or delay=MS"
+                        "unknown fault {text:?}: use 500, 502, 503, 429, html-502, empty-500, reset, delay=MS or drift"
                     ));
                 }
             },
@@ -81,12 +87,14 @@ impl fmt::Display for Fault {
             Fault::Empty500 => f.write_str("empty-500"),
             Fault::Reset => f.write_str("reset"),
             Fault::Delay(ms) => write!(f, "delay={ms}"),
+            Fault::Drift => f.write_str("drift"),
         }
     }
 }
 
 /// Parses an `X-Mock-Fault` value: one fault, or several separated by commas
-/// (`delay=200,503` waits, then answers 503).
+/// (`delay=200,503` waits, then answers 503; `drift,503` answers 503 with an
+/// unknown field in its body).
 pub fn parse_header(value: &str) -> Result<Vec<Fault>, String> {
     value.split(',').map(str::parse).collect()
 }
@@ -259,6 +267,7 @@ mod tests {
             "empty-500",
             "reset",
             "delay=150",
+            "drift",
         ] {
             let fault: Fault = text.parse().unwrap();
             assert_eq!(fault.to_string(), text);
@@ -268,6 +277,10 @@ mod tests {
         assert_eq!(
             parse_header("delay=5, 503").unwrap(),
             [Fault::Delay(5), Fault::Status(503)]
+        );
+        assert_eq!(
+            parse_header("drift,delay=5").unwrap(),
+            [Fault::Drift, Fault::Delay(5)]
         );
     }
 

@@ -52,10 +52,17 @@
 //! trait ([`MemoryStore`] by default); [`validation`] and [`catalog`] are pure.
 //! The README of this crate documents the accounts file, the admin API and the
 //! `X-Mock-Fault` values.
+//!
+//! # Drift mode
+//!
+//! `--drift` ([`MockServerBuilder::drift`]), or `X-Mock-Fault: drift` on one
+//! request, makes the API's answers as loose as the spec allows: optional
+//! fields left out, unknown fields added, unknown enum values. See [`drift`].
 
 pub mod app;
 pub mod catalog;
 pub mod config;
+pub mod drift;
 mod error;
 pub mod faults;
 pub mod http;

@@ -223,6 +223,13 @@ impl MockServerBuilder {
         self
     }
 
+    /// Drift mode on every API answer, as `--drift` (see [`crate::drift`]):
+    /// optional fields left out, an unknown field added, unknown enum values.
+    pub fn drift(mut self, on: bool) -> Self {
+        self.config.drift = on;
+        self
+    }
+
     /// Keeps the state in this store instead of a new [`MemoryStore`] (for a
     /// shared store behind several replicas). The store then owns accounts,
     /// rate limits, the generation cap and the journal size: the matching
@@ -303,7 +310,12 @@ impl MockServerBuilder {
             body_timeout: Duration::from_millis(config.body_timeout_ms.max(1)),
             admin,
             rate_limits: config.rate_limit,
+            drift: config.drift,
         });
+        if config.drift {
+            // Reads the spec now rather than on the first answer.
+            crate::drift::Drift::builtin();
+        }
         let router = http::router(app.clone());
         let task = tokio::spawn(serve(listener, router, cancel.clone(), app.body_timeout));
         Ok(MockServer {

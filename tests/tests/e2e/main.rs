@@ -11,6 +11,7 @@ mod harness;
 
 mod bad_input;
 mod cli;
+mod drift;
 mod error_table;
 mod faults;
 mod happy_path;

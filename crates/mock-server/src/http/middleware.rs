@@ -484,7 +484,9 @@ where
         {
             faults.push(fault);
         }
-        if faults.is_empty() {
+        // Drift mode for the whole server takes the rare path too: with it
+        // off, this is the only cost on the way of every request.
+        if faults.is_empty() && !(app.drift && authenticated) {
             return pass(&app, request, inner, authenticated).await;
         }
         // Boxed: the rare path's futures (a delay's timer among them) would
@@ -510,8 +512,10 @@ where
     }
 }
 
-/// The answer to a request with `faults` (not empty): delays first, then the
-/// first other fault's answer in place of the handler's, or the handler's.
+/// The answer to a request with `faults` (or in a server in drift mode):
+/// delays first, then the first other fault's answer in place of the
+/// handler's, or the handler's; drifted ([`crate::drift`]) on the API's
+/// routes when `drift` is among the faults or the server drifts.
 async fn with_faults<S>(
     app: Arc<App>,
     request: Request,
@@ -528,17 +532,28 @@ where
         .collect::<Vec<_>>()
         .join(",");
     let mut answer = None;
+    let mut drift = app.drift;
     for fault in faults {
         match fault {
             Fault::Delay(ms) => tokio::time::sleep(Duration::from_millis(ms)).await,
+            Fault::Drift => drift = true,
             other => answer = answer.or(Some(other)),
         }
     }
     let bucket = bucket_of(request.method());
-    note(|notes| notes.fault = Some(fault_note));
-    match answer {
+    if !fault_note.is_empty() {
+        note(|notes| notes.fault = Some(fault_note));
+    }
+    // Only the API's own answers drift, not downloads or the spec.
+    let drifted = (drift && authenticated)
+        .then(|| (request.method().clone(), request.uri().path().to_owned()));
+    let response = match answer {
         None => pass(&app, request, inner, authenticated).await,
         Some(fault) => fault_response(fault, app.rate_limits, bucket),
+    };
+    match drifted {
+        Some((method, path)) => crate::drift::drift_response(&method, &path, response).await,
+        None => response,
     }
 }
 
@@ -597,7 +612,8 @@ fn fault_response(fault: Fault, limits: RateLimits, bucket: Bucket) -> Response 
             );
             response
         }
-        Fault::Delay(_) => ApiError::internal().into_response(),
+        // Not answers of their own (`with_faults` applies them).
+        Fault::Delay(_) | Fault::Drift => ApiError::internal().into_response(),
     }
 }
 

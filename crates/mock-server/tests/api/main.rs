@@ -7,6 +7,7 @@
 mod admin;
 mod binary;
 mod catalog;
+mod drift;
 mod errors;
 mod faults;
 mod files;
