@@ -19,6 +19,7 @@ use serde_json::{Map, Value};
 
 use crate::args::{
     Cli, Command, DownloadArgs, GenerationsCommand, GlobalArgs, RunArgs, ToolsCommand,
+    WebhookCommand,
 };
 use crate::input;
 use crate::progress::Progress;
@@ -62,6 +63,11 @@ pub async fn run(cli: Cli, key_from_command_line: bool) -> Outcome {
         Command::Search { query } => app.search(&query.join(" ")).await,
         Command::Account => app.account().await,
         Command::Upload { file } => app.upload(&file).await,
+        Command::Webhook(WebhookCommand::Confirm {
+            body,
+            headers,
+            download,
+        }) => app.confirm_webhook(&body, &headers, &download).await,
         Command::Completions { .. } => Ok(()),
     };
     match result {
@@ -420,6 +426,7 @@ impl App {
             Some(UploadedFileType::Image) => "image_urls or image_url",
             Some(UploadedFileType::Video) => "video_url",
             Some(UploadedFileType::Audio) => "audio_url",
+            Some(UploadedFileType::Object) => "the tool's 3D model input (see astudio tools show)",
             _ => "the tool's media field (see astudio tools show)",
         };
         let kind = file
@@ -432,6 +439,35 @@ impl App {
             "uploaded {} as {kind}; use it as {field}",
             path.display(),
         ));
+        Ok(())
+    }
+
+    /// `webhook confirm`: one received delivery, confirmed with the API.
+    async fn confirm_webhook(
+        &self,
+        body: &str,
+        headers: &[String],
+        download: &DownloadArgs,
+    ) -> Result<(), Failure> {
+        let headers = parse_headers(headers)?;
+        let body = if body == "-" {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+                .map_err(|e| Failure::Local(format!("cannot read the body from stdin: {e}")))?;
+            bytes
+        } else {
+            std::fs::read(body).map_err(|e| {
+                Failure::Usage(format!("cannot read the webhook body {body}: {e}"), None)
+            })?
+        };
+        let generation = self.client.confirm_webhook(&headers, &body).await?;
+        if let Some(path) = download_path(&generation, download) {
+            self.save(&generation, &path).await?;
+        }
+        if self.global.json {
+            return print_json(&generation);
+        }
+        out(generation_block(&generation));
         Ok(())
     }
 
@@ -451,6 +487,29 @@ fn upload_source(path: &Path) -> Result<FileUpload, Failure> {
         ));
     }
     Ok(FileUpload::path(path))
+}
+
+/// `-H 'Name: value'` words as headers.
+fn parse_headers(words: &[String]) -> Result<reqwest::header::HeaderMap, Failure> {
+    use reqwest::header::{HeaderName, HeaderValue};
+    let bad = |word: &str, why: &str| {
+        Failure::Usage(
+            format!("-H {word:?}: {why}"),
+            Some("give each header as -H 'Name: value'".into()),
+        )
+    };
+    let mut headers = reqwest::header::HeaderMap::new();
+    for word in words {
+        let Some((name, value)) = word.split_once(':') else {
+            return Err(bad(word, "no `:` between the name and the value"));
+        };
+        let name = HeaderName::from_bytes(name.trim().as_bytes())
+            .map_err(|_| bad(word, "not a header name"))?;
+        let value =
+            HeaderValue::from_str(value.trim()).map_err(|_| bad(word, "not a header value"))?;
+        headers.append(name, value);
+    }
+    Ok(headers)
 }
 
 fn read_input_json(source: &str) -> Result<Map<String, Value>, Failure> {

@@ -11,7 +11,7 @@ const AFTER_HELP: &str = "\
 Exit codes:
   0  success
   1  the API answered with an error (4xx or 5xx, after retries)
-  2  usage error: bad flags or input, no API key
+  2  usage error: bad flags or input, no API key, a webhook delivery that does not check out
   3  the generation ended in `error`
   4  timeout: the generation or a request took too long
   5  network failure: the API could not be reached
@@ -98,11 +98,15 @@ pub enum Command {
     },
     /// Show the account: e-mail, plan and credits.
     Account,
-    /// Upload a file, and print the URL to use as `image_urls`, `video_url` or `audio_url`.
+    /// Upload a file (image, video, audio or 3D model) with the multipart `POST /files` form, and
+    /// print the URL to use as `image_urls`, `video_url` or `audio_url`.
     Upload {
         /// The file to upload.
         file: PathBuf,
     },
+    /// Check a received webhook delivery with the API, as the provider's n8n node does.
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
     /// Print a shell completion script: `astudio completions bash > ~/.local/share/bash-completion/completions/astudio`.
     Completions {
         /// The shell.
@@ -165,6 +169,37 @@ pub struct DownloadArgs {
     /// Save the output file into DIR, named after the generation.
     #[arg(long, value_name = "DIR")]
     pub download_dir: Option<PathBuf>,
+}
+
+/// `astudio webhook ...`.
+#[derive(Debug, Subcommand)]
+pub enum WebhookCommand {
+    /// Confirm one received delivery: check its headers, then read the
+    /// generation it names from the API and print it, unless it is not
+    /// `success`. The body is never trusted.
+    #[command(after_help = "\
+Checks, in order: X-Webhook-Source is `artificial-studio`; the generation id is
+X-Media-Id, else the body's `id` (they must agree); GET /api/generations/{id}
+says `success`. Exit 0 and the API's generation when all hold; exit 2 when the
+delivery does not check out (wrong headers, ids, or a generation still running);
+exit 3 when the generation ended in `error`.
+
+Examples:
+  astudio webhook confirm delivery.json -H 'X-Webhook-Source: artificial-studio' \\
+    -H 'X-Media-Id: 65f1c0ffee0123456789abcd'
+  cat body.json | astudio webhook confirm - -H 'X-Webhook-Source: artificial-studio' \\
+    --json --download out.png")]
+    Confirm {
+        /// The delivery's body: a file, or `-` for stdin.
+        #[arg(value_name = "FILE|-")]
+        body: String,
+        /// A header of the delivery, as `Name: value`; repeat for each.
+        #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+        headers: Vec<String>,
+        /// Save the confirmed generation's output file here.
+        #[command(flatten)]
+        download: DownloadArgs,
+    },
 }
 
 /// `astudio generations ...`.

@@ -272,6 +272,21 @@ fn client_report(err: &Error, ctx: &Context) -> Report {
             })
             .unwrap_or_else(|_| json!({ "message": message })),
         },
+        Error::Webhook { message } => simple(
+            format!("the webhook delivery does not check out: {message}"),
+            vec![
+                "give the delivery's headers with -H 'Name: value' (X-Webhook-Source, X-Media-Id)"
+                    .into(),
+            ],
+            Exit::Usage,
+        ),
+        Error::WebhookUnconfirmed { id, .. } => simple(
+            err.to_string(),
+            vec![format!(
+                "a delivery is sent only on success; if it is still running: astudio generations wait {id}"
+            )],
+            Exit::Usage,
+        ),
         Error::Config { message } => {
             let mut hints = Vec::new();
             if message.contains("Bearer") {

@@ -630,3 +630,138 @@ fn a_closed_stdout_is_not_a_crash() {
         assert_ne!(output.status.code(), Some(101), "{args:?}: {stderr}");
     }
 }
+
+/// A finished (or, on a slow mock, running) generation of the free demo
+/// account, made without the CLI; its id.
+fn started_generation(mock: &Mock) -> String {
+    let base = mock.server.base_url();
+    let key = mock.server.demo_keys().free.to_string();
+    let answer: serde_json::Value = mock.rt.block_on(async move {
+        reqwest::Client::new()
+            .post(format!("{base}/api/run"))
+            .header("authorization", key)
+            .json(&serde_json::json!({"tool": "create-image", "input": {"prompt": "a fox"}}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    answer["id"].as_str().unwrap().to_string()
+}
+
+fn delivery_body(dir: &tempfile::TempDir, id: &str) -> std::path::PathBuf {
+    let path = dir.path().join("body.json");
+    let body = serde_json::json!({
+        "id": id, "status": "success", "tool": "create-image", "type": "image",
+        "output": "https://evil.example/fake.png", "thumbnail": null,
+        "createdAt": "2026-11-25T14:00:00.000Z"
+    });
+    std::fs::write(&path, body.to_string()).unwrap();
+    path
+}
+
+#[test]
+fn webhook_confirm_prints_the_apis_generation_and_downloads_its_output() {
+    let mock = Mock::start();
+    let id = started_generation(&mock);
+    let dir = tempfile::tempdir().unwrap();
+    let body = delivery_body(&dir, &id);
+    let saved = dir.path().join("out.png");
+    let out = mock
+        .astudio(mock.server.demo_keys().free)
+        .args(["webhook", "confirm"])
+        .arg(&body)
+        .args(["-H", "X-Webhook-Source: artificial-studio"])
+        .args(["-H", &format!("X-Media-Id: {id}")])
+        .arg("--download")
+        .arg(&saved)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let text = stdout_of(&out);
+    assert!(text.contains(&id) && text.contains("success"), "{text}");
+    // The output is the API's, not the forged body's.
+    assert!(!text.contains("evil.example"), "{text}");
+    assert!(std::fs::read(&saved).unwrap().starts_with(b"\x89PNG"));
+
+    // From stdin, as JSON, with the id from the body alone.
+    let out = mock
+        .astudio(mock.server.demo_keys().free)
+        .args(["--json", "webhook", "confirm", "-"])
+        .args(["-H", "x-webhook-source: artificial-studio"])
+        .write_stdin(std::fs::read(&body).unwrap())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let generation: Generation = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(generation.id, id);
+    assert!(generation.output.unwrap().starts_with("http://127.0.0.1:"));
+}
+
+#[test]
+fn webhook_confirm_refuses_a_wrong_source_and_a_generation_still_running() {
+    let mock = Mock::start();
+    let id = started_generation(&mock);
+    let dir = tempfile::tempdir().unwrap();
+    let body = delivery_body(&dir, &id);
+    let out = mock
+        .astudio(mock.server.demo_keys().free)
+        .args(["webhook", "confirm"])
+        .arg(&body)
+        .args(["-H", "X-Webhook-Source: someone-else"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("X-Webhook-Source"),
+        "{}",
+        stderr_of(&out)
+    );
+    let out = mock
+        .astudio(mock.server.demo_keys().free)
+        .args(["webhook", "confirm"])
+        .arg(&body)
+        .args(["-H", "no colon here"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+
+    let slow = Mock::with(
+        MockServer::builder()
+            .speed(1.0)
+            .stage_ms(0, 60_000, 0)
+            .rate_limits(RateLimits::Off),
+    );
+    let running = started_generation(&slow);
+    let body = delivery_body(&dir, &running);
+    let out = slow
+        .astudio(slow.server.demo_keys().free)
+        .args(["webhook", "confirm"])
+        .arg(&body)
+        .args(["-H", "X-Webhook-Source: artificial-studio"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains("not success") && stderr.contains(&running),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn webhook_confirm_help_has_an_example() {
+    let out = Command::cargo_bin("astudio")
+        .unwrap()
+        .args(["webhook", "confirm", "--help"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let help = stdout_of(&out);
+    assert!(
+        help.contains("Examples:") && help.contains("-H 'X-Webhook-Source: artificial-studio'"),
+        "{help}"
+    );
+}

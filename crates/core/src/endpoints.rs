@@ -173,6 +173,15 @@ impl Client {
     /// answer's `url` can be used as `image_urls`, `video_url` or `audio_url`
     /// in a tool's input.
     ///
+    /// The API has a second upload form, the raw body of
+    /// `POST /api/files?transient=` that the provider's n8n node sends. This
+    /// client uses multipart `POST /files`, the form of the provider's MCP
+    /// client and skills, whose answer carries the file's `type` (`image`,
+    /// `video`, `audio`, `object` for 3D models, `file`); the
+    /// [`UploadedFile`] it returns decodes either form's answer
+    /// (`{id, url, type, createdAt}` or `{id, url, mimetype, size,
+    /// originalName}`).
+    ///
     /// A file on disk is streamed, never read into memory. Uploads are
     /// retried like reads (a duplicate upload costs no credits); the file is
     /// opened again for each attempt.

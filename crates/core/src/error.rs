@@ -162,6 +162,19 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+
+    /// A webhook delivery names a generation that the API, asked again, does
+    /// not report as `success` (it is still running, or in a status this
+    /// client does not know). One that ended in `error` is
+    /// [`Error::GenerationFailed`] instead. See
+    /// [`Client::confirm_webhook`](crate::Client::confirm_webhook).
+    #[error("webhook not confirmed: the API says generation {id} is {status}, not success")]
+    WebhookUnconfirmed {
+        /// The generation id the delivery named.
+        id: String,
+        /// Its status, as `GET /api/generations/{id}` gave it.
+        status: GenerationStatus,
+    },
 }
 
 impl Error {

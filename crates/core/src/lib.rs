@@ -88,6 +88,9 @@
 //!
 //! [`parse_webhook`] checks a delivery's `X-Webhook-Source` header and reads
 //! its body as a [`WebhookPayload`](types::WebhookPayload).
+//! [`Client::confirm_webhook`] does what the provider's n8n node does: it
+//! checks the header, then reads the generation again from the API and fails
+//! unless it is `success`, so a forged body cannot pass.
 
 pub use artificial_studio_types as types;
 pub use artificial_studio_types::{ErrorKind, ValidationIssue};

@@ -147,9 +147,46 @@ impl From<PathBuf> for FileUpload {
     }
 }
 
+/// The content type of a file name: a 3D model's registered type first
+/// (`mime_guess` knows few of them, and calls `.obj` a TGIF drawing), then
+/// `mime_guess`'s, else `application/octet-stream`.
 fn guess(file_name: &str) -> String {
+    let ext = file_name
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase());
+    if let Some((_, content_type)) = ext
+        .as_deref()
+        .and_then(|ext| MODEL_TYPES.iter().find(|(e, _)| *e == ext))
+    {
+        return (*content_type).to_string();
+    }
     mime_guess::from_path(file_name)
         .first_or_octet_stream()
         .essence_str()
         .to_string()
+}
+
+/// 3D model extensions with a registered content type (`.fbx` has none and
+/// goes as `application/octet-stream`; the API still calls it `object`).
+const MODEL_TYPES: &[(&str, &str)] = &[
+    ("glb", "model/gltf-binary"),
+    ("gltf", "model/gltf+json"),
+    ("obj", "model/obj"),
+    ("stl", "model/stl"),
+    ("usdz", "model/vnd.usdz+zip"),
+    ("3mf", "model/3mf"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn three_d_files_get_their_registered_types() {
+        assert_eq!(guess("chair.glb"), "model/gltf-binary");
+        assert_eq!(guess("mesh.OBJ"), "model/obj");
+        assert_eq!(guess("scene.usdz"), "model/vnd.usdz+zip");
+        assert_eq!(guess("rig.fbx"), "application/octet-stream");
+        assert_eq!(guess("photo.jpg"), "image/jpeg");
+    }
 }

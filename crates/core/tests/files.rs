@@ -277,3 +277,76 @@ async fn a_download_that_stalls_mid_body_is_a_transport_error_after_the_idle_tim
     assert!(err.to_string().contains("after 10 bytes"), "{err}");
     assert_eq!(out, b"0123456789");
 }
+
+#[tokio::test]
+async fn the_raw_forms_answer_decodes_too() {
+    // The answer of `POST /api/files` (the n8n node's form), as a server
+    // might give it to `POST /files`: no `type`, no `createdAt`.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/files"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "id": "65f1bbbbbbbbbbbbbbbbbbbc",
+            "url": "https://cdn.example.com/files/65f1bbbbbbbbbbbbbbbbbbbc/chair.glb",
+            "mimetype": "model/gltf-binary",
+            "size": 48213,
+            "originalName": "chair.glb"
+        })))
+        .mount(&server)
+        .await;
+    let uploaded = client(&server.uri())
+        .upload_file(FileUpload::bytes(b"glTF".to_vec(), "chair.glb"))
+        .await
+        .unwrap();
+    assert_eq!(uploaded.id, "65f1bbbbbbbbbbbbbbbbbbbc");
+    assert_eq!(uploaded.mimetype.as_deref(), Some("model/gltf-binary"));
+    assert_eq!(uploaded.size, Some(48213));
+    assert_eq!(uploaded.original_name.as_deref(), Some("chair.glb"));
+    assert_eq!(uploaded.type_, None);
+    assert_eq!(uploaded.created_at, None);
+}
+
+#[tokio::test]
+async fn the_mocks_raw_form_answer_decodes_as_an_uploaded_file() {
+    let server = artificial_studio_mock::MockServer::builder()
+        .speed(0.0)
+        .start()
+        .await
+        .unwrap();
+    let answer = reqwest::Client::new()
+        .post(format!("{}/api/files?transient=true", server.base_url()))
+        .header("authorization", server.demo_keys().free)
+        .header("content-type", "model/gltf-binary")
+        .header("x-filename", "chair.glb")
+        .body(b"glTF\x02\x00\x00\x00".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 201);
+    let uploaded: artificial_studio::types::UploadedFile = answer.json().await.unwrap();
+    assert_eq!(uploaded.size, Some(8));
+    assert_eq!(uploaded.original_name.as_deref(), Some("chair.glb"));
+    assert!(uploaded.url.ends_with("/chair.glb"));
+}
+
+#[tokio::test]
+async fn a_glb_uploaded_to_the_mock_is_an_object_and_comes_back_intact() {
+    let server = artificial_studio_mock::MockServer::builder()
+        .speed(0.0)
+        .start()
+        .await
+        .unwrap();
+    let client = builder(&server.base_url())
+        .api_key(server.demo_keys().free)
+        .build()
+        .unwrap();
+    let (_dir, path, sum) = temp_file("chair.glb", 5000);
+    let uploaded = client.upload_file(FileUpload::path(&path)).await.unwrap();
+    assert_eq!(uploaded.type_, Some(UploadedFileType::Object));
+    let mut served = Vec::new();
+    client
+        .download_url(&uploaded.url, &mut served)
+        .await
+        .unwrap();
+    assert_eq!((served.len(), checksum(&served)), (5000, sum));
+}

@@ -1,5 +1,6 @@
-//! Files: `POST /files` uploads, and the unauthenticated downloads the mock hands out
-//! as URLs (uploads, generation outputs and thumbnails), plus `GET /openapi.yaml`.
+//! Files: the two upload forms (multipart `POST /files`, raw `POST /api/files`),
+//! and the unauthenticated downloads the mock hands out as URLs (uploads,
+//! generation outputs and thumbnails), plus `GET /openapi.yaml`.
 
 use std::sync::Arc;
 
@@ -9,11 +10,12 @@ use artificial_studio_types::{
 };
 use axum::{
     body::Body,
-    extract::{FromRequest, Multipart, Request, State},
+    extract::{FromRequest, Multipart, RawQuery, Request, State},
     http::{HeaderValue, StatusCode, header},
     response::Response,
 };
 use bytes::Bytes;
+use serde_json::Value;
 
 use super::{
     body,
@@ -70,7 +72,7 @@ pub async fn upload(
     let uploaded = UploadedFile {
         id: id.clone(),
         url: format!("{}/files/{id}/{filename}", app.public_url),
-        type_: Some(file_type(&file.content_type)),
+        type_: Some(file_type(&file.content_type, file.filename.as_deref())),
         created_at: Some(ids::now()),
         mimetype: None,
         size: None,
@@ -83,9 +85,99 @@ pub async fn upload(
             content_type: file.content_type,
             filename,
             bytes: file.bytes,
+            transient: false,
         })
         .await;
     Ok(json(StatusCode::CREATED, &uploaded))
+}
+
+/// The header naming a raw upload's file.
+const FILENAME_HEADER: &str = "x-filename";
+
+/// `POST /api/files?transient=true|false`: stores the raw body as a file (the
+/// form the provider's n8n node uses) and answers 201 with
+/// `{id, url, mimetype, size, originalName}`. The body's `Content-Type` is the
+/// file's (guessed from `X-Filename` when missing or
+/// `application/octet-stream`); `X-Filename` names it. Same key, rate-limit
+/// bucket, size limit and errors as `POST /files`; an empty body is the
+/// contract's `file: Required`, a `transient` other than `true` or `false` an
+/// `invalid_enum_value` issue (both listed in one `400` when both are wrong).
+pub async fn upload_raw(
+    State(app): State<Arc<App>>,
+    Authenticated(caller): Authenticated,
+    RawQuery(query): RawQuery,
+    request: Request,
+) -> Answer {
+    let (head, body) = request.into_parts();
+    let bytes =
+        body::read_limited(&head.headers, body, app.max_upload_bytes, app.body_timeout).await?;
+    let (transient, mut issues) = match transient(query.as_deref()) {
+        Ok(transient) => (transient, Vec::new()),
+        Err(issues) => (false, issues),
+    };
+    if bytes.is_empty() {
+        issues.insert(0, ValidationIssue::required("file"));
+    }
+    if !issues.is_empty() {
+        return Err(ApiError::validation(issues));
+    }
+    let given = head
+        .headers
+        .get(FILENAME_HEADER)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_string())
+        .filter(|name| !name.is_empty());
+    let declared = head
+        .headers
+        .get(header::CONTENT_TYPE)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_string());
+    let content_type = content_type_of(declared, given.as_deref());
+    let filename = safe_filename(given.as_deref(), &content_type);
+    let id = ids::object_id();
+    let uploaded = UploadedFile {
+        id: id.clone(),
+        url: format!("{}/files/{id}/{filename}", app.public_url),
+        type_: None,
+        created_at: None,
+        mimetype: Some(content_type.clone()),
+        size: Some(bytes.len() as u64),
+        original_name: Some(given.unwrap_or_else(|| filename.clone())),
+    };
+    app.store
+        .put_upload(StoredUpload {
+            file: uploaded.clone(),
+            owner: caller.account_id.clone(),
+            content_type,
+            filename,
+            bytes,
+            transient,
+        })
+        .await;
+    Ok(json(StatusCode::CREATED, &uploaded))
+}
+
+/// The `transient` query parameter: `true` or `false` (default `false`).
+fn transient(query: Option<&str>) -> Result<bool, Vec<ValidationIssue>> {
+    let mut transient = false;
+    let mut issues = Vec::new();
+    for (name, value) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
+        if name != "transient" {
+            continue;
+        }
+        match value.as_ref() {
+            "true" => transient = true,
+            "false" => transient = false,
+            other => issues.push(ValidationIssue::invalid_enum(
+                "transient",
+                &[Value::from("true"), Value::from("false")],
+                &Value::from(other),
+            )),
+        }
+    }
+    if issues.is_empty() {
+        Ok(transient)
+    } else {
+        Err(issues)
+    }
 }
 
 struct Part {
@@ -121,16 +213,7 @@ async fn read_parts(multipart: &mut Multipart, limit: usize) -> Result<Parts, Ap
             return Err(ApiError::too_large());
         }
         if name == "file" && parts.file.is_none() {
-            let content_type = declared
-                .filter(|t| !t.is_empty() && t != "application/octet-stream")
-                .or_else(|| {
-                    filename.as_deref().and_then(|f| {
-                        mime_guess::from_path(f)
-                            .first()
-                            .map(|m| m.essence_str().to_string())
-                    })
-                })
-                .unwrap_or_else(|| "application/octet-stream".to_string());
+            let content_type = content_type_of(declared, filename.as_deref());
             parts.file = Some(Part {
                 filename,
                 content_type,
@@ -150,13 +233,72 @@ fn multipart_error(status: StatusCode) -> ApiError {
     }
 }
 
-/// The upload's kind, from its content type.
-fn file_type(content_type: &str) -> UploadedFileType {
+/// The content type an upload is stored and served with: the declared one,
+/// unless it is missing, empty or `application/octet-stream`; then the one
+/// its file name's extension suggests (3D formats first); else
+/// `application/octet-stream`.
+fn content_type_of(declared: Option<String>, filename: Option<&str>) -> String {
+    declared
+        .filter(|t| {
+            let essence = t.split(';').next().unwrap_or("").trim();
+            !essence.is_empty() && !essence.eq_ignore_ascii_case("application/octet-stream")
+        })
+        .or_else(|| {
+            let name = filename?;
+            model_content_type(name).map(str::to_string).or_else(|| {
+                mime_guess::from_path(name)
+                    .first()
+                    .map(|m| m.essence_str().to_string())
+            })
+        })
+        .unwrap_or_else(|| "application/octet-stream".to_string())
+}
+
+/// 3D model formats by extension, with their registered content types where
+/// there is one (`mime_guess` has none for most, and calls `.obj` a TGIF
+/// drawing). FBX has no registered type: it stays `application/octet-stream`.
+const MODEL_EXTENSIONS: &[(&str, Option<&str>)] = &[
+    ("glb", Some("model/gltf-binary")),
+    ("gltf", Some("model/gltf+json")),
+    ("obj", Some("model/obj")),
+    ("stl", Some("model/stl")),
+    ("usdz", Some("model/vnd.usdz+zip")),
+    ("3mf", Some("model/3mf")),
+    ("dae", Some("model/vnd.collada+xml")),
+    ("ply", None),
+    ("fbx", None),
+];
+
+/// The extension of a file name, lowercased.
+fn extension(filename: &str) -> Option<String> {
+    let (_, ext) = filename.rsplit_once('.')?;
+    Some(ext.to_ascii_lowercase())
+}
+
+/// Whether a file name has a 3D model's extension.
+fn is_model_name(filename: &str) -> bool {
+    extension(filename).is_some_and(|ext| MODEL_EXTENSIONS.iter().any(|(e, _)| *e == ext))
+}
+
+/// The content type of a 3D model's file name, when it has a registered one.
+fn model_content_type(filename: &str) -> Option<&'static str> {
+    let ext = extension(filename)?;
+    MODEL_EXTENSIONS
+        .iter()
+        .find(|(e, _)| *e == ext)
+        .and_then(|(_, t)| *t)
+}
+
+/// The upload's kind, from its content type, or for a 3D model (`model/*`, or
+/// a 3D file name sent as some other type) `object`.
+fn file_type(content_type: &str, filename: Option<&str>) -> UploadedFileType {
     let top = content_type.split('/').next().unwrap_or("");
-    match top.to_ascii_lowercase().as_str() {
+    match top.trim().to_ascii_lowercase().as_str() {
         "image" => UploadedFileType::Image,
         "video" => UploadedFileType::Video,
         "audio" => UploadedFileType::Audio,
+        "model" => UploadedFileType::Object,
+        _ if filename.is_some_and(is_model_name) => UploadedFileType::Object,
         _ => UploadedFileType::File,
     }
 }
@@ -279,8 +421,53 @@ mod tests {
         );
         assert_eq!(safe_filename(Some(""), "image/png"), "upload.png");
         assert_eq!(safe_filename(None, "audio/wav"), "upload.wav");
-        assert_eq!(file_type("image/jpeg"), UploadedFileType::Image);
-        assert_eq!(file_type("Audio/wav"), UploadedFileType::Audio);
-        assert_eq!(file_type("application/pdf"), UploadedFileType::File);
+        assert_eq!(file_type("image/jpeg", None), UploadedFileType::Image);
+        assert_eq!(file_type("Audio/wav", None), UploadedFileType::Audio);
+        assert_eq!(file_type("application/pdf", None), UploadedFileType::File);
+    }
+
+    #[test]
+    fn three_d_models_are_objects_by_type_or_by_name() {
+        assert_eq!(
+            file_type("model/gltf-binary", None),
+            UploadedFileType::Object
+        );
+        for name in ["a.glb", "b.OBJ", "c.fbx", "d.stl", "e.usdz"] {
+            let content_type = content_type_of(None, Some(name));
+            assert_eq!(
+                file_type(&content_type, Some(name)),
+                UploadedFileType::Object,
+                "{name} ({content_type})"
+            );
+        }
+        assert_eq!(content_type_of(None, Some("a.glb")), "model/gltf-binary");
+        assert_eq!(content_type_of(None, Some("b.obj")), "model/obj");
+        assert_eq!(
+            content_type_of(Some("application/octet-stream".into()), Some("c.fbx")),
+            "application/octet-stream"
+        );
+        // A declared type is kept; a 3D name still makes it an object.
+        assert_eq!(
+            file_type("application/vnd.ms-pki.stl", Some("d.stl")),
+            UploadedFileType::Object
+        );
+        assert_eq!(
+            content_type_of(Some("image/png".into()), Some("x.glb")),
+            "image/png"
+        );
+    }
+
+    #[test]
+    fn transient_is_true_or_false_and_nothing_else() {
+        assert_eq!(transient(None), Ok(false));
+        assert_eq!(transient(Some("transient=true")), Ok(true));
+        assert_eq!(transient(Some("transient=false&x=1")), Ok(false));
+        let issues = transient(Some("transient=yes")).unwrap_err();
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].field, "transient");
+        assert_eq!(
+            issues[0].message,
+            "Invalid enum value. Expected 'true' | 'false', received 'yes'"
+        );
     }
 }

@@ -49,6 +49,11 @@ pub fn router(app: Arc<App>) -> middleware::Observe {
         .route("/api/search", get(api::search.layer(gate.clone())))
         .route("/api/account", get(api::account.layer(gate.clone())))
         .route(
+            "/api/files",
+            post(files::upload_raw.layer(gate.clone()))
+                .layer(DefaultBodyLimit::max(app.max_upload_bytes)),
+        )
+        .route(
             "/files",
             post(files::upload.layer(gate)).layer(DefaultBodyLimit::max(app.max_upload_bytes)),
         );

@@ -256,7 +256,7 @@ pub struct GenerationPage {
 /// An uploaded file with its bytes.
 #[derive(Debug, Clone)]
 pub struct StoredUpload {
-    /// What `POST /files` answered.
+    /// What the upload answered (`POST /files` or `POST /api/files`).
     pub file: UploadedFile,
     /// The account that uploaded it.
     pub owner: Arc<str>,
@@ -266,6 +266,9 @@ pub struct StoredUpload {
     pub filename: String,
     /// The bytes.
     pub bytes: Bytes,
+    /// Whether it was uploaded with `transient=true` (kept out of the
+    /// account's library on the real service; the mock serves it the same).
+    pub transient: bool,
 }
 
 /// [`Store::create_finished_generation`] made of the store's other methods,

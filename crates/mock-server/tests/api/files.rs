@@ -287,3 +287,258 @@ async fn outputs_of_unknown_or_unfinished_generations_are_404_json() {
         .await;
     answer.assert_error(404, "Not found");
 }
+
+/// `POST /api/files` with `body` as the raw bytes, and the headers given.
+async fn upload_raw(
+    api: &Api,
+    key: Option<&str>,
+    query: &str,
+    headers: &[(&str, &str)],
+    body: Vec<u8>,
+) -> Answer {
+    let mut request = api.request(Method::POST, &format!("/api/files{query}"), key);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    api.send(request.body(body)).await
+}
+
+#[tokio::test]
+async fn raw_upload_is_201_with_the_n8n_shape_and_served_back_byte_identical() {
+    let (_server, api) = fast_server().await;
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(3000).collect();
+    let answer = upload_raw(
+        &api,
+        Some(FREE),
+        "?transient=false",
+        &[("content-type", "image/png"), ("x-filename", "my cat.png")],
+        bytes.clone(),
+    )
+    .await;
+    assert_eq!(answer.status, 201, "{}", answer.body);
+    let body = answer.body.as_object().unwrap();
+    let mut keys: Vec<&str> = body.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["id", "mimetype", "originalName", "size", "url"]);
+    assert_eq!(body["mimetype"], "image/png");
+    assert_eq!(body["size"], 3000);
+    assert_eq!(body["originalName"], "my cat.png");
+    let id = body["id"].as_str().unwrap();
+    assert_eq!(id.len(), 24);
+    let url = body["url"].as_str().unwrap();
+    assert_eq!(url, format!("{}/files/{id}/my_cat.png", api.base));
+    let served = api.http.get(url).send().await.unwrap();
+    assert_eq!(served.status(), 200);
+    assert_eq!(served.headers()["content-type"], "image/png");
+    assert_eq!(&served.bytes().await.unwrap()[..], &bytes[..]);
+    // The URL works as a media input.
+    let run = api
+        .run(
+            FREE,
+            json!({"tool": "edit-image", "input": {"prompt": "hat", "image_urls": [url]}}),
+        )
+        .await;
+    assert_eq!(run.status, 202, "{}", run.body);
+}
+
+#[tokio::test]
+async fn raw_upload_takes_transient_true_or_no_query_and_names_a_nameless_file() {
+    let (_server, api) = fast_server().await;
+    for query in ["?transient=true", ""] {
+        let answer = upload_raw(
+            &api,
+            Some(PRO),
+            query,
+            &[("content-type", "audio/wav")],
+            b"RIFF....WAVE".to_vec(),
+        )
+        .await;
+        assert_eq!(answer.status, 201, "{query}: {}", answer.body);
+        assert_eq!(answer.body["originalName"], "upload.wav");
+        assert_eq!(answer.body["mimetype"], "audio/wav");
+        let url = answer.body["url"].as_str().unwrap();
+        assert!(url.ends_with("/upload.wav"), "{url}");
+    }
+}
+
+#[tokio::test]
+async fn raw_upload_accepts_3d_models_and_multipart_calls_them_objects() {
+    let (_server, api) = fast_server().await;
+    // A `.glb` sent as octet-stream: its type is guessed from the name.
+    let answer = upload_raw(
+        &api,
+        Some(FREE),
+        "?transient=true",
+        &[
+            ("content-type", "application/octet-stream"),
+            ("x-filename", "chair.glb"),
+        ],
+        b"glTF\x02\x00\x00\x00".to_vec(),
+    )
+    .await;
+    assert_eq!(answer.status, 201, "{}", answer.body);
+    assert_eq!(answer.body["mimetype"], "model/gltf-binary");
+    assert_eq!(answer.body["size"], 8);
+    let served = api
+        .http
+        .get(answer.body["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(served.headers()["content-type"], "model/gltf-binary");
+    // The multipart form gives 3D files the type `object`, by content type or by name.
+    for (name, mime) in [
+        ("chair.glb", Some("model/gltf-binary")),
+        ("mesh.obj", None),
+        ("rig.fbx", Some("application/octet-stream")),
+        ("part.stl", None),
+        ("scene.usdz", None),
+    ] {
+        let mut part = Part::bytes(vec![1, 2, 3]).file_name(name);
+        if let Some(mime) = mime {
+            part = part.mime_str(mime).unwrap();
+        }
+        let answer = upload(&api, FREE, Form::new().part("file", part)).await;
+        assert_eq!(answer.status, 201, "{name}: {}", answer.body);
+        assert_eq!(answer.body["type"], "object", "{name}");
+    }
+}
+
+#[tokio::test]
+async fn raw_upload_without_a_key_is_401() {
+    let (_server, api) = fast_server().await;
+    let answer = upload_raw(
+        &api,
+        None,
+        "?transient=true",
+        &[("content-type", "image/png"), ("x-filename", "a.png")],
+        vec![1, 2, 3],
+    )
+    .await;
+    answer.assert_error(
+        401,
+        artificial_studio_types::messages::AUTHORIZATION_REQUIRED,
+    );
+    let answer = upload_raw(
+        &api,
+        Some("not-a-key"),
+        "",
+        &[("content-type", "image/png")],
+        vec![1, 2, 3],
+    )
+    .await;
+    answer.assert_error(401, artificial_studio_types::messages::INVALID_API_KEY);
+}
+
+#[tokio::test]
+async fn raw_upload_over_its_limit_is_413_json() {
+    let (_server, api) = start(
+        artificial_studio_mock::MockServer::builder()
+            .speed(0.0)
+            .max_upload_bytes(1000),
+    )
+    .await;
+    let answer = upload_raw(
+        &api,
+        Some(FREE),
+        "?transient=false",
+        &[("content-type", "video/mp4"), ("x-filename", "big.mp4")],
+        vec![0u8; 5000],
+    )
+    .await;
+    answer.assert_error(413, artificial_studio_types::messages::BODY_TOO_LARGE);
+    // Exactly at the limit is fine.
+    let answer = upload_raw(
+        &api,
+        Some(FREE),
+        "",
+        &[("content-type", "video/mp4")],
+        vec![0u8; 1000],
+    )
+    .await;
+    assert_eq!(answer.status, 201, "{}", answer.body);
+}
+
+#[tokio::test]
+async fn raw_upload_with_an_empty_body_or_a_bad_transient_is_400() {
+    let (_server, api) = fast_server().await;
+    let empty = upload_raw(
+        &api,
+        Some(FREE),
+        "?transient=true",
+        &[("content-type", "image/png"), ("x-filename", "a.png")],
+        Vec::new(),
+    )
+    .await;
+    empty.assert_error(400, "Validation failed");
+    assert_eq!(
+        empty.body["errors"],
+        json!([{"field": "file", "message": "Required", "code": "invalid_type"}])
+    );
+    let bad = upload_raw(
+        &api,
+        Some(FREE),
+        "?transient=yes",
+        &[("content-type", "image/png")],
+        vec![1],
+    )
+    .await;
+    bad.assert_error(400, "Validation failed");
+    assert_eq!(
+        bad.body["errors"],
+        json!([{
+            "field": "transient",
+            "message": "Invalid enum value. Expected 'true' | 'false', received 'yes'",
+            "code": "invalid_enum_value"
+        }])
+    );
+    // Both at once: both listed.
+    let both = upload_raw(&api, Some(FREE), "?transient=1", &[], Vec::new()).await;
+    assert_eq!(both.status, 400);
+    assert_eq!(both.body["errors"].as_array().unwrap().len(), 2);
+    // Another method on the path: 405 with Allow.
+    let get = api
+        .send(api.request(Method::GET, "/api/files", Some(FREE)))
+        .await;
+    get.assert_error(405, artificial_studio_types::messages::METHOD_NOT_ALLOWED);
+    assert_eq!(get.header("allow"), Some("POST"));
+}
+
+#[tokio::test]
+async fn raw_uploads_share_the_run_bucket_with_multipart_uploads_and_runs() {
+    use artificial_studio_mock::{PlanLimits, RateLimits};
+    let limits = RateLimits::PerMinute {
+        free: PlanLimits { run: 2, get: 60 },
+        pro: PlanLimits { run: 60, get: 200 },
+    };
+    let (_server, api) = start(
+        artificial_studio_mock::MockServer::builder()
+            .speed(0.0)
+            .rate_limits(limits),
+    )
+    .await;
+    let raw = upload_raw(
+        &api,
+        Some(FREE),
+        "",
+        &[("content-type", "image/png")],
+        vec![1],
+    )
+    .await;
+    assert_eq!(raw.status, 201, "{}", raw.body);
+    assert_eq!(raw.header("x-ratelimit-limit"), Some("2"));
+    assert_eq!(raw.header("x-ratelimit-remaining"), Some("1"));
+    let part = Part::bytes(vec![1]).file_name("a.png");
+    let multipart = upload(&api, FREE, Form::new().part("file", part)).await;
+    assert_eq!(multipart.status, 201);
+    let limited = upload_raw(
+        &api,
+        Some(FREE),
+        "",
+        &[("content-type", "image/png")],
+        vec![1],
+    )
+    .await;
+    limited.assert_error(429, artificial_studio_types::messages::RATE_LIMITED);
+    assert!(limited.header("retry-after").is_some());
+}
