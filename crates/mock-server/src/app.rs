@@ -3,6 +3,8 @@
 
 use std::{sync::Arc, time::Duration};
 
+use axum::http::HeaderValue;
+
 use crate::{catalog::Catalog, config::RateLimits, lifecycle::Lifecycle, store::Store};
 
 /// Who may use the admin API (`/__mock/...`).
@@ -38,4 +40,7 @@ pub struct App {
     pub admin: AdminAccess,
     /// The configured limits (for the headers of an injected 429).
     pub rate_limits: RateLimits,
+    /// The `X-Poll-After-Ms` of every `202` of `POST /api/run`, which depends
+    /// on the schedule only: made once, cloned per run (see `http::poll`).
+    pub run_poll_after: HeaderValue,
 }

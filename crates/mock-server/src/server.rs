@@ -285,9 +285,10 @@ impl MockServerBuilder {
             config.speed,
             cancel.clone(),
         ));
+        let schedule = Schedule::from_config(&config);
         let lifecycle = Arc::new(Lifecycle::new(
             store.clone(),
-            Schedule::from_config(&config),
+            schedule,
             public_url.clone(),
             webhooks,
             cancel.clone(),
@@ -303,6 +304,7 @@ impl MockServerBuilder {
             body_timeout: Duration::from_millis(config.body_timeout_ms.max(1)),
             admin,
             rate_limits: config.rate_limit,
+            run_poll_after: http::poll::value(schedule.first_change()),
         });
         let router = http::router(app.clone());
         let task = tokio::spawn(serve(listener, router, cancel.clone(), app.body_timeout));

@@ -12,6 +12,7 @@ mod faults;
 mod files;
 mod generations;
 mod library;
+mod poll_hint;
 mod robustness;
 mod seed;
 mod support;
