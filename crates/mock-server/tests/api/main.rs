@@ -7,6 +7,7 @@
 mod admin;
 mod binary;
 mod catalog;
+mod client;
 mod errors;
 mod faults;
 mod files;
