@@ -1,6 +1,8 @@
 //! One method per endpoint of the API. Each describes its request and the type
 //! of its answer; sending, retrying and error mapping belong to the transport.
 
+use std::time::Duration;
+
 use bytes::Bytes;
 use reqwest::Method;
 use serde::Serialize;
@@ -107,27 +109,57 @@ impl Client {
         input: impl Serialize,
         webhook: Option<&str>,
     ) -> Result<RunResponse> {
-        let request = run_request(tool, input, webhook)?;
-        self.run_request(&request).await
+        Ok(self.run_hinted(tool, input, webhook).await?.0)
     }
 
     /// Starts a generation from a complete [`RunRequest`], with the same
     /// checks as [`run`](Self::run).
     pub async fn run_request(&self, request: &RunRequest) -> Result<RunResponse> {
+        Ok(self.run_request_hinted(request).await?.0)
+    }
+
+    /// [`run`](Self::run), with the answer's poll hint (see
+    /// [`run_request_hinted`](Self::run_request_hinted)).
+    pub(crate) async fn run_hinted(
+        &self,
+        tool: &str,
+        input: impl Serialize,
+        webhook: Option<&str>,
+    ) -> Result<(RunResponse, Option<Duration>)> {
+        let request = run_request(tool, input, webhook)?;
+        self.run_request_hinted(&request).await
+    }
+
+    /// [`run_request`](Self::run_request), with the answer's poll hint: how
+    /// long until the generation is expected to change status, when the
+    /// server said (`X-Poll-After-Ms`; the mock server does).
+    pub(crate) async fn run_request_hinted(
+        &self,
+        request: &RunRequest,
+    ) -> Result<(RunResponse, Option<Duration>)> {
         check_run_request(request)?;
         let body = serde_json::to_vec(request)
             .map_err(|e| Error::invalid(format!("the request cannot be serialized: {e}")))?;
         let call = Call::api(&self.transport, Method::POST, &["api", "run"])?
             .json_body(Bytes::from(body))
             .only_if_not_processed();
-        self.transport.json(call).await
+        self.transport.json_with_hint(call).await
     }
 
     /// One generation: `GET /api/generations/{id}`.
     pub async fn generation(&self, id: &str) -> Result<Generation> {
+        Ok(self.generation_hinted(id).await?.0)
+    }
+
+    /// [`generation`](Self::generation), with the answer's poll hint, as
+    /// [`run_request_hinted`](Self::run_request_hinted).
+    pub(crate) async fn generation_hinted(
+        &self,
+        id: &str,
+    ) -> Result<(Generation, Option<Duration>)> {
         check_segment("generation id", id)?;
         let call = Call::api(&self.transport, Method::GET, &["api", "generations", id])?;
-        self.transport.json(call).await
+        self.transport.json_with_hint(call).await
     }
 
     /// One page of the caller's generations, newest first:

@@ -254,15 +254,25 @@ impl Transport {
 
     /// Sends `call` and decodes its 2xx JSON body as `T`.
     pub(crate) async fn json<T: DeserializeOwned>(&self, call: Call) -> Result<T> {
+        Ok(self.json_with_hint(call).await?.0)
+    }
+
+    /// [`json`](Self::json), with the answer's poll hint (`X-Poll-After-Ms`),
+    /// when it carried a valid one.
+    pub(crate) async fn json_with_hint<T: DeserializeOwned>(
+        &self,
+        call: Call,
+    ) -> Result<(T, Option<Duration>)> {
         // An API call's own timeout covers its body; an upload's answer still
         // gets the API timeout between two chunks.
         let idle = call.timeout.is_none().then_some(self.timeout).flatten();
-        let (status, id, body) = self
+        let (status, id, hint, body) = self
             .execute_then(&call, |response| async move {
                 let status = response.status().as_u16();
                 let id = request_id(response.headers());
+                let hint = poll_hint(response.headers());
                 match read_prefix(response, SUCCESS_BODY_LIMIT + 1, idle).await {
-                    (body, None) => Ok((status, id, body)),
+                    (body, None) => Ok((status, id, hint, body)),
                     (_, Some(failed)) => Err(failed),
                 }
             })
@@ -281,7 +291,9 @@ impl Transport {
                 &body,
             ));
         }
-        serde_json::from_slice(&body).map_err(|e| decode_error(e.to_string(), &body))
+        let value =
+            serde_json::from_slice(&body).map_err(|e| decode_error(e.to_string(), &body))?;
+        Ok((value, hint))
     }
 
     /// One attempt's request: headers, key (only for the API's own origin),
@@ -314,6 +326,18 @@ impl Transport {
             observer(&event);
         }
     }
+}
+
+/// The header in which a server says when to poll a generation next: whole
+/// milliseconds until its status is expected to change. The mock server sends
+/// it (on the `202` of a run and on each poll); the real service does not.
+pub(crate) const POLL_AFTER_HEADER: &str = "x-poll-after-ms";
+
+/// The poll hint of an answer: `None` without the header, or with a value
+/// that is not a whole number of milliseconds.
+pub(crate) fn poll_hint(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let value = headers.get(POLL_AFTER_HEADER)?.to_str().ok()?.trim();
+    value.parse::<u64>().ok().map(Duration::from_millis)
 }
 
 /// Sends one attempt; `call.answer_timeout` bounds the wait for the headers.
@@ -441,5 +465,29 @@ fn describe(error: &reqwest::Error, timeout: Option<Duration>) -> String {
         format!("connection failed: {root}")
     } else {
         root
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderMap;
+
+    fn hint_of(value: Option<&'static str>) -> Option<Duration> {
+        let mut headers = HeaderMap::new();
+        if let Some(value) = value {
+            headers.insert(POLL_AFTER_HEADER, HeaderValue::from_static(value));
+        }
+        poll_hint(&headers)
+    }
+
+    #[test]
+    fn a_poll_hint_is_whole_milliseconds_or_nothing() {
+        assert_eq!(hint_of(None), None);
+        assert_eq!(hint_of(Some("0")), Some(Duration::ZERO));
+        assert_eq!(hint_of(Some(" 2002 ")), Some(Duration::from_millis(2002)));
+        assert_eq!(hint_of(Some("-1")), None);
+        assert_eq!(hint_of(Some("1.5")), None);
+        assert_eq!(hint_of(Some("soon")), None);
     }
 }

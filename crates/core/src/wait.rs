@@ -34,6 +34,17 @@ pub struct StatusUpdate<'a> {
 /// and grows by `backoff` (×1.5) up to `max_interval` (10 s), an overall
 /// `timeout` (10 min), and a callback for status changes.
 ///
+/// A server may say when to poll next: the mock server (`astudio-mock`)
+/// sends `X-Poll-After-Ms`, the milliseconds until the generation is
+/// expected to change status, on the `202` of a run and on each poll. When
+/// the last answer carried it, the next wait is that hint instead of the
+/// interval, but never longer than `max_interval` (and, after a poll, never
+/// under 5 ms, so a server that keeps answering 0 cannot make the client
+/// poll in a loop). So against the mock at speed 0, whose generations end
+/// before the run is answered, [`Client::run_and_wait`] polls at once rather
+/// than after 2 s. Without the header (the real service does not send it)
+/// the intervals are exactly as above.
+///
 /// ```
 /// use std::time::Duration;
 /// use artificial_studio::WaitOptions;
@@ -138,6 +149,30 @@ impl WaitOptions {
             .unwrap_or(self.max_interval)
             .min(self.max_interval)
     }
+
+    /// The wait before poll number `poll + 1`: the server's `hint` when the
+    /// last answer carried one, at least `floor` and at most `max_interval`;
+    /// else [`interval_after`](Self::interval_after).
+    fn wait_before(&self, poll: u32, hint: Option<Duration>, floor: Duration) -> Duration {
+        match hint {
+            Some(hint) => hint.max(floor).min(self.max_interval),
+            None => self.interval_after(poll),
+        }
+    }
+}
+
+/// The least wait after a poll whose answer hinted at a shorter one (see
+/// [`WaitOptions`]): a generation still running is not asked about in a loop.
+const HINTED_WAIT_FLOOR: Duration = Duration::from_millis(5);
+
+/// When the first poll of a wait happens.
+#[derive(Debug, Clone, Copy)]
+enum FirstPoll {
+    /// At once ([`Client::wait`]).
+    Now,
+    /// After the run that started the generation: one interval, or the run
+    /// answer's hint when it carried one ([`Client::run_and_wait`]).
+    AfterRun(Option<Duration>),
 }
 
 impl fmt::Debug for WaitOptions {
@@ -159,12 +194,14 @@ impl Client {
     /// immediate. A poll that fails after the client's retries ends the wait
     /// with that error.
     pub async fn wait(&self, id: &str, options: WaitOptions) -> Result<Generation> {
-        self.poll_until_final(id, options, false).await
+        self.poll_until_final(id, options, FirstPoll::Now).await
     }
 
     /// Starts a generation with [`run`](Self::run) (no webhook) and waits for
     /// it with [`wait`](Self::wait); the first poll comes after one interval,
-    /// as the generation has only just started.
+    /// as the generation has only just started, or when the run's answer
+    /// says (`X-Poll-After-Ms`, see [`WaitOptions`]): at once against the mock
+    /// server at speed 0.
     ///
     /// ```no_run
     /// # async fn demo() -> artificial_studio::Result<()> {
@@ -183,25 +220,30 @@ impl Client {
         input: impl Serialize,
         options: WaitOptions,
     ) -> Result<Generation> {
-        let started = self.run(tool, input, None).await?;
-        self.poll_until_final(&started.id, options, true).await
+        let (started, hint) = self.run_hinted(tool, input, None).await?;
+        self.poll_until_final(&started.id, options, FirstPoll::AfterRun(hint))
+            .await
     }
 
     async fn poll_until_final(
         &self,
         id: &str,
         options: WaitOptions,
-        sleep_first: bool,
+        first: FirstPoll,
     ) -> Result<Generation> {
         let begun = Instant::now();
         let deadline = options.timeout.map(|t| begun + t);
         let mut previous: Option<GenerationStatus> = None;
         let mut polls = 0u32;
-        if sleep_first {
-            sleep_until_before(options.interval_after(0), deadline).await;
+        let sleep_first = matches!(first, FirstPoll::AfterRun(_));
+        if let FirstPoll::AfterRun(hint) = first {
+            // No floor: the run's hint is 0 only when the generation has
+            // already ended (or ends at once), so one poll now is all it costs.
+            let wait = options.wait_before(0, hint, Duration::ZERO);
+            sleep_until_before(wait, deadline).await;
         }
         loop {
-            let generation = self.generation(id).await?;
+            let (generation, hint) = self.generation_hinted(id).await?;
             polls += 1;
             let status = generation.status.clone();
             if previous.as_ref() != Some(&status)
@@ -237,7 +279,8 @@ impl Client {
                 });
             }
             let step = if sleep_first { polls } else { polls - 1 };
-            sleep_until_before(options.interval_after(step), deadline).await;
+            let wait = options.wait_before(step, hint, HINTED_WAIT_FLOOR);
+            sleep_until_before(wait, deadline).await;
         }
     }
 }
@@ -264,6 +307,24 @@ mod tests {
             .map(|n| options.interval_after(n).as_secs_f64())
             .collect();
         assert_eq!(secs, [2.0, 3.0, 4.5, 6.75, 10.0, 10.0, 10.0]);
+    }
+
+    #[test]
+    fn a_hint_replaces_the_interval_within_the_floor_and_the_longest_interval() {
+        let options = WaitOptions::default();
+        let ms = Duration::from_millis;
+        let floor = HINTED_WAIT_FLOOR;
+        assert_eq!(options.wait_before(0, None, floor), ms(2000));
+        assert_eq!(options.wait_before(3, None, floor), ms(6750));
+        assert_eq!(options.wait_before(0, Some(ms(0)), Duration::ZERO), ms(0));
+        assert_eq!(options.wait_before(0, Some(ms(0)), floor), floor);
+        assert_eq!(options.wait_before(0, Some(ms(120)), floor), ms(120));
+        // Longer than the interval, as the server knows: up to the longest.
+        assert_eq!(options.wait_before(0, Some(ms(4000)), floor), ms(4000));
+        assert_eq!(options.wait_before(0, Some(ms(60_000)), floor), ms(10_000));
+        // A longest interval under the floor still wins.
+        let tiny = WaitOptions::default().interval(ms(1)).max_interval(ms(2));
+        assert_eq!(tiny.wait_before(0, Some(ms(0)), floor), ms(2));
     }
 
     #[test]

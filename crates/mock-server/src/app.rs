@@ -3,6 +3,8 @@
 
 use std::{sync::Arc, time::Duration};
 
+use axum::http::HeaderValue;
+
 use crate::{catalog::Catalog, config::RateLimits, lifecycle::Lifecycle, store::Store};
 
 /// Who may use the admin API (`/__mock/...`).
@@ -40,4 +42,7 @@ pub struct App {
     pub rate_limits: RateLimits,
     /// Drift mode on every API answer (see [`crate::drift`]).
     pub drift: bool,
+    /// The `X-Poll-After-Ms` of every `202` of `POST /api/run`, which depends
+    /// on the schedule only: made once, cloned per run (see `http::poll`).
+    pub run_poll_after: HeaderValue,
 }

@@ -41,7 +41,52 @@ impl Schedule {
     pub fn is_instant(&self) -> bool {
         self.pending.is_zero() && self.processing.is_zero() && self.uploading.is_zero()
     }
+
+    /// How long after `POST /api/run` answers a new generation first changes
+    /// status: the poll hint of the `202`. Zero on an instant schedule, whose
+    /// generations have ended before the answer; otherwise the time of its
+    /// first status, plus [`HINT_SLACK`].
+    pub fn first_change(&self) -> Duration {
+        if self.is_instant() {
+            Duration::ZERO
+        } else if self.pending.is_zero() {
+            self.processing + HINT_SLACK
+        } else {
+            self.pending + HINT_SLACK
+        }
+    }
+
+    /// How long until a generation in `status`, created `elapsed` ago, changes
+    /// status: the poll hint of `GET /api/generations/{id}`. Zero once it is
+    /// final; while it runs, the end of its status on this schedule less
+    /// `elapsed`, plus [`HINT_SLACK`], and never under [`OVERDUE_HINT`] (a
+    /// status whose time is up is about to change, and a zero would have a
+    /// client ask again at once, in a loop, until it does).
+    pub fn next_change(&self, status: &GenerationStatus, elapsed: Duration) -> Duration {
+        let ends = match status {
+            GenerationStatus::Pending => self.pending,
+            GenerationStatus::Processing => self.pending + self.processing,
+            // The mock makes no status it does not know; one would end last.
+            GenerationStatus::Uploading | GenerationStatus::Unknown(_) => {
+                self.pending + self.processing + self.uploading
+            }
+            GenerationStatus::Success | GenerationStatus::Error => return Duration::ZERO,
+        };
+        (ends + HINT_SLACK)
+            .saturating_sub(elapsed)
+            .max(OVERDUE_HINT)
+    }
 }
+
+/// What a poll hint adds to the schedule: a generation's timer starts a moment
+/// after its `createdAt` (which is also cut to the millisecond) and wakes up to
+/// a millisecond late, and a poll that comes early finds the old status and
+/// costs one more request and wait. A hint errs late by this much instead.
+pub const HINT_SLACK: Duration = Duration::from_millis(2);
+
+/// The least hint for a generation still running: one whose status should
+/// already have changed is polled again this soon.
+pub const OVERDUE_HINT: Duration = Duration::from_millis(1);
 
 /// What the lifecycle needs of a generation it runs.
 #[derive(Debug, Clone)]
@@ -77,6 +122,11 @@ impl Lifecycle {
             webhooks,
             cancel,
         }
+    }
+
+    /// The schedule generations follow.
+    pub fn schedule(&self) -> Schedule {
+        self.schedule
     }
 
     /// The status a new generation starts in (`processing`, as documented, unless
@@ -202,5 +252,56 @@ impl Lifecycle {
         if let Some((url, payload)) = finished.and_then(|f| f.webhook) {
             self.webhooks.deliver(payload, url);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(millis: u64) -> Duration {
+        Duration::from_millis(millis)
+    }
+
+    fn schedule(pending: u64, processing: u64, uploading: u64) -> Schedule {
+        Schedule {
+            pending: ms(pending),
+            processing: ms(processing),
+            uploading: ms(uploading),
+        }
+    }
+
+    #[test]
+    fn the_first_change_is_the_first_status_time_or_0_on_an_instant_schedule() {
+        assert_eq!(schedule(0, 0, 0).first_change(), Duration::ZERO);
+        assert_eq!(schedule(0, 2000, 500).first_change(), ms(2002));
+        assert_eq!(schedule(300, 2000, 500).first_change(), ms(302));
+        // `processing` ends at once, `uploading` takes time: the first change
+        // comes at once (with the slack).
+        assert_eq!(schedule(0, 0, 500).first_change(), ms(2));
+    }
+
+    #[test]
+    fn the_next_change_counts_down_to_the_end_of_the_status() {
+        use GenerationStatus::*;
+        let s = schedule(300, 2000, 500);
+        assert_eq!(s.next_change(&Pending, ms(100)), ms(202));
+        assert_eq!(s.next_change(&Processing, ms(300)), ms(2002));
+        assert_eq!(s.next_change(&Processing, ms(1300)), ms(1002));
+        assert_eq!(s.next_change(&Uploading, ms(2300)), ms(502));
+        assert_eq!(s.next_change(&Success, ms(10)), Duration::ZERO);
+        assert_eq!(s.next_change(&Error, ms(10)), Duration::ZERO);
+    }
+
+    #[test]
+    fn a_running_generation_past_its_time_is_hinted_the_least_wait_never_0() {
+        use GenerationStatus::*;
+        let s = schedule(0, 2000, 500);
+        assert_eq!(s.next_change(&Processing, ms(60_000)), OVERDUE_HINT);
+        assert_eq!(schedule(0, 0, 0).next_change(&Processing, ms(0)), ms(2));
+        assert_eq!(
+            schedule(0, 0, 0).next_change(&Uploading, ms(5)),
+            OVERDUE_HINT
+        );
     }
 }

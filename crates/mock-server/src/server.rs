@@ -275,16 +275,21 @@ impl MockServerBuilder {
             (None, false) => AdminAccess::Disabled,
         };
 
-        let store: Arc<dyn Store> = match self.store {
-            Some(store) => store,
-            None => Arc::new(MemoryStore::new(
-                config.initial_accounts()?,
-                MemoryStoreOptions {
-                    rate_limits: config.rate_limit,
-                    max_generations: config.max_generations.max(1),
-                    journal_capacity: config.journal_capacity,
-                },
-            )),
+        let (store, client_key): (Arc<dyn Store>, String) = match self.store {
+            Some(store) => (store, DEMO_PRO_KEY.to_string()),
+            None => {
+                let accounts = config.initial_accounts()?;
+                let client_key = client_key(&accounts);
+                let store = MemoryStore::new(
+                    accounts,
+                    MemoryStoreOptions {
+                        rate_limits: config.rate_limit,
+                        max_generations: config.max_generations.max(1),
+                        journal_capacity: config.journal_capacity,
+                    },
+                );
+                (Arc::new(store), client_key)
+            }
         };
         let cancel = CancellationToken::new();
         let webhooks = Arc::new(WebhookSender::new(
@@ -292,9 +297,10 @@ impl MockServerBuilder {
             config.speed,
             cancel.clone(),
         ));
+        let schedule = Schedule::from_config(&config);
         let lifecycle = Arc::new(Lifecycle::new(
             store.clone(),
-            Schedule::from_config(&config),
+            schedule,
             public_url.clone(),
             webhooks,
             cancel.clone(),
@@ -311,6 +317,7 @@ impl MockServerBuilder {
             admin,
             rate_limits: config.rate_limit,
             drift: config.drift,
+            run_poll_after: http::poll::value(schedule.first_change()),
         });
         if config.drift {
             // Reads the spec now rather than on the first answer.
@@ -321,11 +328,23 @@ impl MockServerBuilder {
         Ok(MockServer {
             addr: local,
             base_url,
+            client_key,
             app,
             cancel,
             task: Some(task),
         })
     }
+}
+
+/// The key [`MockServer::client`] uses among the accounts a server starts
+/// with: the demo pro key when it is there (the most credits and the highest
+/// rate limits), else the first account's, else the demo pro key anyway.
+fn client_key(accounts: &[AccountConfig]) -> String {
+    accounts
+        .iter()
+        .find(|a| a.key == DEMO_PRO_KEY)
+        .or_else(|| accounts.first())
+        .map_or_else(|| DEMO_PRO_KEY.to_string(), |a| a.key.clone())
 }
 
 fn base_url(addr: SocketAddr) -> String {
@@ -405,6 +424,9 @@ async fn serve(
 pub struct MockServer {
     addr: SocketAddr,
     base_url: String,
+    /// The key of [`MockServer::client`] (see `client_key`).
+    #[cfg_attr(not(feature = "client"), expect(dead_code))]
+    client_key: String,
     app: Arc<App>,
     cancel: CancellationToken,
     task: Option<JoinHandle<()>>,
@@ -442,6 +464,55 @@ impl MockServer {
     /// The built-in demo keys (they exist unless accounts were configured).
     pub fn demo_keys(&self) -> DemoKeys {
         DEMO_KEYS
+    }
+
+    /// A client of the `artificial-studio` crate for this server: its base
+    /// URL, and the demo pro key (100 000 credits, the higher rate limits), or
+    /// the first account's key when the server was started with accounts of
+    /// its own (with a [`store`](MockServerBuilder::store) of your own, still
+    /// the demo pro key). Needs the `client` feature.
+    ///
+    /// The client is the one a program builds (default timeouts, retries and
+    /// wait intervals), and the server tells it when a generation will have
+    /// changed (`X-Poll-After-Ms`), so at speed 0 a `run_and_wait` takes
+    /// milliseconds rather than its 2 s first interval:
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use artificial_studio::{ErrorKind, WaitOptions};
+    /// use artificial_studio_mock::MockServer;
+    /// use serde_json::json;
+    ///
+    /// let server = MockServer::builder().speed(0.0).start().await?;
+    /// let client = server.client()?;
+    /// let image = client
+    ///     .run_and_wait("create-image", json!({"prompt": "a fox"}), WaitOptions::default())
+    ///     .await?;
+    /// assert!(image.output.is_some());
+    ///
+    /// // Another key: the demo account without credits.
+    /// let broke = server.client_builder().api_key(server.demo_keys().empty).build()?;
+    /// let refused = broke.run("create-image", json!({"prompt": "a fox"}), None).await;
+    /// assert!(matches!(refused, Err(e) if e.kind() == Some(ErrorKind::PaymentRequired)));
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "client")]
+    #[expect(
+        clippy::result_large_err,
+        reason = "the client crate's own error, which `ClientBuilder::build` returns as is"
+    )]
+    pub fn client(&self) -> artificial_studio::Result<artificial_studio::Client> {
+        self.client_builder().build()
+    }
+
+    /// A builder of [`client`](Self::client)'s client, to change its key or
+    /// any other setting before building it. Needs the `client` feature.
+    #[cfg(feature = "client")]
+    pub fn client_builder(&self) -> artificial_studio::ClientBuilder {
+        artificial_studio::Client::builder()
+            .base_url(&self.base_url)
+            .api_key(&self.client_key)
     }
 
     /// Every account, with its key and balance.

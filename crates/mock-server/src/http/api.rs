@@ -1,7 +1,7 @@
 //! Handlers of the public API (`/api/...`), called after authentication and rate
 //! limiting; they parse, check in the contract's order, and answer.
 
-use std::{future::Future, sync::Arc};
+use std::{future::Future, sync::Arc, time::Duration};
 
 use artificial_studio_types::{
     GenerationList, Pagination, RunRequest, RunResponse, ValidationIssue, messages,
@@ -18,6 +18,7 @@ use super::{
     errors::{ApiError, json, json_bytes},
     middleware::Authenticated,
     param::Param,
+    poll,
 };
 use crate::{
     app::App,
@@ -63,10 +64,15 @@ pub fn run(
                 ));
             }
         }
-        Ok(match encode::run_response(&answer) {
+        let mut response = match encode::run_response(&answer) {
             Some(bytes) => json_bytes(StatusCode::ACCEPTED, bytes.into()),
             None => json(StatusCode::ACCEPTED, &answer),
-        })
+        };
+        // Made at start; a clone is a reference count at most (none at speed 0).
+        response
+            .headers_mut()
+            .insert(poll::POLL_AFTER_HEADER, app.run_poll_after.clone());
+        Ok(response)
     }
 }
 
@@ -231,7 +237,8 @@ fn pick_model<'a>(
     }
 }
 
-/// `GET /api/generations/{id}`: 404 when unknown, 403 when another account's.
+/// `GET /api/generations/{id}`: 404 when unknown, 403 when another account's;
+/// the answer carries the poll hint (see [`poll`]).
 pub async fn get_generation(
     State(app): State<Arc<App>>,
     Authenticated(caller): Authenticated,
@@ -246,7 +253,19 @@ pub async fn get_generation(
         return Err(ApiError::new(StatusCode::FORBIDDEN, messages::NO_ACCESS));
     }
     let body = found.body.ok_or_else(ApiError::internal)?;
-    Ok(json_bytes(StatusCode::OK, body))
+    let wait = if found.status.is_final() {
+        Duration::ZERO
+    } else {
+        // On the wall clock, as `createdAt` is: a store shared by several
+        // replicas has no other clock in common.
+        let elapsed = (ids::now() - found.created_at).to_std().unwrap_or_default();
+        app.lifecycle.schedule().next_change(&found.status, elapsed)
+    };
+    let mut response = json_bytes(StatusCode::OK, body);
+    response
+        .headers_mut()
+        .insert(poll::POLL_AFTER_HEADER, poll::value(wait));
+    Ok(response)
 }
 
 /// `GET /api/generations`: the caller's generations, newest first, paginated.

@@ -9,6 +9,7 @@ pub mod errors;
 pub mod files;
 pub mod middleware;
 pub mod param;
+pub mod poll;
 
 use std::{any::Any, sync::Arc};
 

@@ -176,7 +176,9 @@ pub struct NewGeneration {
     pub webhook: Option<String>,
 }
 
-/// A generation's owner and its body as `GET /api/generations/{id}` sends it.
+/// A generation's owner and its body as `GET /api/generations/{id}` sends it,
+/// with the status and creation time the answer's `X-Poll-After-Ms` hint is
+/// worked out from.
 #[derive(Debug, Clone)]
 pub struct GenerationJson {
     /// The account that created it.
@@ -184,6 +186,10 @@ pub struct GenerationJson {
     /// The generation as JSON; `None` if it could not be serialized (never for
     /// the API's own types, but the answer is then a contract `500`).
     pub body: Option<Bytes>,
+    /// Its status, as in `body`.
+    pub status: GenerationStatus,
+    /// When it was created, as in `body`.
+    pub created_at: DateTime<Utc>,
 }
 
 impl GenerationJson {
@@ -192,6 +198,8 @@ impl GenerationJson {
         GenerationJson {
             owner: stored.owner.clone(),
             body: serde_json::to_vec(&stored.generation).ok().map(Bytes::from),
+            status: stored.generation.status.clone(),
+            created_at: stored.generation.created_at,
         }
     }
 }

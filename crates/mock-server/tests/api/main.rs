@@ -7,12 +7,14 @@
 mod admin;
 mod binary;
 mod catalog;
+mod client;
 mod drift;
 mod errors;
 mod faults;
 mod files;
 mod generations;
 mod library;
+mod poll_hint;
 mod pricing;
 mod robustness;
 mod seed;
