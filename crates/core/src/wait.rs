@@ -286,8 +286,13 @@ impl Client {
 }
 
 /// Sleeps `interval`, but wakes at `deadline` if that comes first, so a last
-/// poll happens right at the deadline.
+/// poll happens right at the deadline. No wait is no sleep: Tokio's timer
+/// wakes even an elapsed deadline at its next millisecond tick, which cost
+/// a speed-0 `run_and_wait` against the mock server 1.1 ms of its 1.6 ms.
 async fn sleep_until_before(interval: Duration, deadline: Option<Instant>) {
+    if interval.is_zero() {
+        return;
+    }
     let wake = Instant::now() + interval;
     let wake = match deadline {
         Some(deadline) => wake.min(deadline),

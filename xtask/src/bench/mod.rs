@@ -15,6 +15,7 @@ mod memory;
 mod procs;
 mod profile;
 mod report;
+mod sandbox;
 mod startup;
 mod stats;
 mod throughput;
@@ -42,6 +43,8 @@ pub enum Part {
     Cli,
     /// 5: server memory over many generations against the eviction cap.
     Memory,
+    /// 6: a test's `run_and_wait` against the in-process sandbox at speed 0.
+    Sandbox,
 }
 
 /// The options of `cargo xtask bench`.
@@ -90,6 +93,10 @@ pub struct Plan {
     pub startup_processes: usize,
     /// Warm starts per start-up process.
     pub startup_samples: usize,
+    /// Processes of the sandbox probe (each gives one cold test).
+    pub sandbox_processes: usize,
+    /// Warm tests per sandbox process.
+    pub sandbox_samples: usize,
     /// Interleaved rounds of the client comparison.
     pub client_rounds: usize,
     /// Requests per client round.
@@ -125,6 +132,8 @@ impl Plan {
             threads: 2,
             startup_processes: if quick { 3 } else { 7 },
             startup_samples: if quick { 10 } else { 50 },
+            sandbox_processes: if quick { 3 } else { 7 },
+            sandbox_samples: if quick { 10 } else { 50 },
             client_rounds: if quick { 5 } else { 15 },
             client_requests: if quick { 300 } else { 2000 },
             upload_large_mib: if quick { 256 } else { 1024 },
@@ -167,6 +176,8 @@ pub struct Binaries {
     pub upload_memory: PathBuf,
     /// `crates/core/benches/error_parsing.rs` (criterion).
     pub error_parsing: PathBuf,
+    /// `crates/mock-server/benches/sandbox.rs`.
+    pub sandbox: PathBuf,
 }
 
 /// What every measurement shares.
@@ -303,6 +314,8 @@ fn build(root: &Path) -> Result<Binaries> {
                 "upload_memory",
                 "--bench",
                 "error_parsing",
+                "--bench",
+                "sandbox",
             ])
             .current_dir(root),
     )?;
@@ -310,6 +323,7 @@ fn build(root: &Path) -> Result<Binaries> {
     let mut client_overhead = None;
     let mut upload_memory = None;
     let mut error_parsing = None;
+    let mut sandbox = None;
     for line in String::from_utf8_lossy(&out.stdout).lines() {
         let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
             continue;
@@ -321,6 +335,7 @@ fn build(root: &Path) -> Result<Binaries> {
             (Some("client_overhead"), Some(path)) => client_overhead = Some(PathBuf::from(path)),
             (Some("upload_memory"), Some(path)) => upload_memory = Some(PathBuf::from(path)),
             (Some("error_parsing"), Some(path)) => error_parsing = Some(PathBuf::from(path)),
+            (Some("sandbox"), Some(path)) => sandbox = Some(PathBuf::from(path)),
             _ => {}
         }
     }
@@ -336,6 +351,7 @@ fn build(root: &Path) -> Result<Binaries> {
             .context("cargo did not report the upload_memory bench executable")?,
         error_parsing: error_parsing
             .context("cargo did not report the error_parsing bench executable")?,
+        sandbox: sandbox.context("cargo did not report the sandbox bench executable")?,
     })
 }
 
@@ -353,6 +369,7 @@ pub fn run(root: &Path, options: Options) -> Result<()> {
             Part::Client,
             Part::Cli,
             Part::Memory,
+            Part::Sandbox,
         ]
     } else {
         options.only.clone()
@@ -436,6 +453,7 @@ pub fn run(root: &Path, options: Options) -> Result<()> {
             Part::Client => (client::TITLE, client::run(&mut ctx)),
             Part::Cli => (cli::TITLE, cli::run(&mut ctx)),
             Part::Memory => (memory::TITLE, memory::run(&mut ctx)),
+            Part::Sandbox => (sandbox::TITLE, sandbox::run(&mut ctx)),
         };
         println!(
             "bench: {title} took {:.0} s",
