@@ -53,7 +53,7 @@ pub struct StatusUpdate<'a> {
 /// let options = WaitOptions::default()
 ///     .timeout(Duration::from_secs(300))
 ///     .on_status(move |update| {
-///         let _ = tx.send(update.generation.status);
+///         let _ = tx.send(update.generation.status.clone());
 ///     });
 /// # drop(options); drop(rx.try_recv());
 /// ```
