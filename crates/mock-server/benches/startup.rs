@@ -12,6 +12,8 @@
 //! and reads the JSON it writes. Without `--bench` (which `cargo bench`
 //! passes, and `cargo test --all-targets` does not) it does nothing.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use artificial_studio_mock::MockServer;
@@ -74,42 +76,5 @@ async fn measure(samples: usize) -> Result<serde_json::Value, String> {
 }
 
 fn main() -> std::process::ExitCode {
-    let args: Vec<String> = std::env::args().collect();
-    if !args.iter().any(|a| a == "--bench") {
-        return std::process::ExitCode::SUCCESS;
-    }
-    let value_of = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
-    let samples = value_of("--samples")
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(50);
-    let out = value_of("--out");
-    let result = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())
-        .and_then(|runtime| runtime.block_on(measure(samples)));
-    match result {
-        Ok(report) => {
-            let text = report.to_string();
-            match out {
-                Some(path) => {
-                    if let Err(error) = std::fs::write(&path, text) {
-                        eprintln!("startup: cannot write {path}: {error}");
-                        return std::process::ExitCode::FAILURE;
-                    }
-                }
-                None => println!("{text}"),
-            }
-            std::process::ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("startup: {error}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    common::run("startup", measure)
 }
