@@ -150,13 +150,10 @@ impl Price {
 /// A duration as whole seconds, rounded up: a number, or a string holding
 /// one (`"8"`); `None` unless it is positive (`auto`, `0`, text).
 fn whole_seconds(value: &Value) -> Option<u64> {
-    let seconds = match value {
-        Value::Number(n) => n.as_f64()?,
-        Value::String(s) => s.trim().parse::<f64>().ok()?,
-        _ => return None,
-    };
-    // `as` saturates: an absurdly long run costs more than any balance.
-    (seconds.is_finite() && seconds > 0.0).then(|| seconds.ceil() as u64)
+    // The duration the output lasts (`media::input::seconds`), so a run is
+    // charged for the file it makes. `as` saturates: an absurdly long run
+    // costs more than any balance.
+    crate::media::input::seconds(value).map(|seconds| seconds.ceil() as u64)
 }
 
 /// A tool with its models, ready to answer requests.
