@@ -310,8 +310,49 @@ mod tests {
 
     proptest! {
         #[test]
-        fn any_header_value_parses_or_is_refused_without_panicking(value in ".{0,40}") {
-            let _ = parse_header(&value);
+        fn a_header_value_prints_back_to_itself_or_is_refused_naming_the_bad_part(
+            value in prop_oneof![
+                ".{0,40}",
+                // Mostly valid lists, so that the round trip is exercised.
+                proptest::collection::vec(
+                    prop_oneof![
+                        Just("500".to_string()),
+                        Just(" 502".to_string()),
+                        Just("503 ".to_string()),
+                        Just("429".to_string()),
+                        Just("html-502".to_string()),
+                        Just("empty-500".to_string()),
+                        Just("reset".to_string()),
+                        Just("drift".to_string()),
+                        "delay= ?[0-9]{1,6}",
+                        "[a-z0-9=-]{0,8}",
+                    ],
+                    1..4,
+                )
+                .prop_map(|parts| parts.join(",")),
+            ]
+        ) {
+            match parse_header(&value) {
+                Ok(faults) => {
+                    prop_assert_eq!(faults.len(), value.split(',').count());
+                    let printed = faults.iter().map(Fault::to_string).collect::<Vec<_>>().join(",");
+                    prop_assert_eq!(parse_header(&printed), Ok(faults));
+                }
+                Err(message) => {
+                    // The first part that is not a fault is named, quoted as given.
+                    let bad = value
+                        .split(',')
+                        .map(str::trim)
+                        .find(|part| part.parse::<Fault>().is_err());
+                    prop_assert!(bad.is_some(), "refused {:?} without a bad part", value);
+                    let bad = bad.unwrap_or_default();
+                    let named = bad.strip_prefix("delay=").unwrap_or(bad);
+                    prop_assert!(
+                        message.contains(&format!("{named:?}")),
+                        "{:?} does not name {:?}", message, named
+                    );
+                }
+            }
         }
 
         #[test]

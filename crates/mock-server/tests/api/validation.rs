@@ -1,4 +1,6 @@
 //! The `errors` list of `400 Validation failed`: every problem, dotted paths, Zod codes.
+//! The snapshots pin the body; each test also asserts the status and the JSON
+//! content type, which a snapshot of the body cannot see.
 
 use serde_json::json;
 
@@ -8,6 +10,7 @@ use crate::support::*;
 async fn empty_object_lists_both_required_fields() {
     let (_server, api) = fast_server().await;
     let answer = api.run(FREE, json!({})).await;
+    answer.assert_error(400, "Validation failed");
     insta::assert_json_snapshot!(answer.body);
 }
 
@@ -17,6 +20,7 @@ async fn wrong_types_at_top_level_are_invalid_type() {
     let answer = api
         .run(FREE, json!({"tool": 3, "input": "prompt", "webhook": 7}))
         .await;
+    answer.assert_error(400, "Validation failed");
     insta::assert_json_snapshot!(answer.body);
 }
 
@@ -37,6 +41,7 @@ async fn every_input_problem_is_listed_with_dotted_paths() {
             }),
         )
         .await;
+    answer.assert_error(400, "Validation failed");
     insta::assert_json_snapshot!(answer.body);
 }
 
@@ -49,6 +54,7 @@ async fn schema_and_input_problems_come_in_one_answer() {
             json!({"tool": "create-image", "input": {"image_size": "huge"}, "colour": 1}),
         )
         .await;
+    answer.assert_error(400, "Validation failed");
     insta::assert_json_snapshot!(answer.body);
 }
 
@@ -64,6 +70,7 @@ async fn numbers_arrays_and_items_are_checked() {
             }),
         )
         .await;
+    answer.assert_error(400, "Validation failed");
     insta::assert_json_snapshot!(answer.body);
     let answer = api
         .run(
@@ -74,6 +81,7 @@ async fn numbers_arrays_and_items_are_checked() {
             }),
         )
         .await;
+    answer.assert_error(400, "Validation failed");
     insta::assert_json_snapshot!(answer.body);
 }
 
@@ -115,6 +123,7 @@ async fn webhooks_must_be_https_on_a_public_host() {
 async fn list_query_limit_over_100_is_400_too_big() {
     let (_server, api) = fast_server().await;
     let answer = api.get("/api/generations?limit=101&offset=x", FREE).await;
+    answer.assert_error(400, "Validation failed");
     insta::assert_json_snapshot!(answer.body);
 }
 

@@ -157,12 +157,37 @@ async fn failed_generations_send_no_webhook() {
         .fail_next_generation("create-image", "bad")
         .await
         .unwrap();
-    api.run(
-        FREE,
-        json!({"tool": "create-image", "input": {"prompt": "x"}, "webhook": url}),
-    )
+    let run = json!({"tool": "create-image", "input": {"prompt": "x"}, "webhook": url});
+    let failed = api.run(FREE, run.clone()).await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    eventually(10, || async {
+        api.get(&format!("/api/generations/{failed}"), FREE)
+            .await
+            .body["status"]
+            == "error"
+    })
     .await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(receiver.calls.load(Ordering::SeqCst), 0);
-    assert!(server.webhook_deliveries().await.is_empty());
+    // A webhook is sent, if at all, when its generation ends: the failed one
+    // has ended. Another generation that succeeds afterwards, to the same
+    // receiver, shows the deliveries have caught up: once its webhook is
+    // in, any webhook of the failed one would be too.
+    let succeeded = api.run(FREE, run).await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    eventually(10, || async {
+        server
+            .webhook_deliveries()
+            .await
+            .iter()
+            .any(|d| d.generation_id == succeeded && d.delivered)
+    })
+    .await;
+    let deliveries = server.webhook_deliveries().await;
+    assert_eq!(deliveries.len(), 1, "{deliveries:?}");
+    assert_eq!(receiver.calls.load(Ordering::SeqCst), 1);
+    let seen = receiver.seen.lock();
+    assert_eq!(seen[0].1["id"], succeeded.as_str(), "not {failed}");
 }
