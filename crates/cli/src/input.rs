@@ -349,8 +349,43 @@ mod tests {
 
     proptest! {
         #[test]
-        fn any_word_parses_or_errors_without_panicking(word in ".*") {
-            let _ = parse(&[word], Some(&schema()), Map::new());
+        fn a_word_parses_to_its_key_and_back_or_is_refused_naming_it(
+            word in prop_oneof![
+                ".*",
+                // Mostly well formed, so that the round trip is exercised.
+                (
+                    prop_oneof![
+                        Just("prompt"), Just("steps"), Just("guidance"), Just("safe"),
+                        Just("image_urls"), Just("seeds"), Just("video_url"), Just("x"), Just(""),
+                    ],
+                    prop_oneof![Just("="), Just(":=")],
+                    ".{0,12}",
+                )
+                    .prop_map(|(key, op, value)| format!("{key}{op}{value}")),
+            ]
+        ) {
+            match parse(std::slice::from_ref(&word), Some(&schema()), Map::new()) {
+                Ok(parsed) => {
+                    let eq = word.find('=');
+                    prop_assert!(eq.is_some(), "{:?} parsed without `=`", word);
+                    let key = &word[..eq.unwrap_or_default()];
+                    let key = key.strip_suffix(':').unwrap_or(key);
+                    prop_assert_eq!(parsed.input.keys().collect::<Vec<_>>(), [key]);
+                    // What it parsed to, written back as `KEY:=JSON`, parses
+                    // to the same input.
+                    let again: Vec<String> = parsed
+                        .input
+                        .iter()
+                        .map(|(k, v)| format!("{k}:={v}"))
+                        .collect();
+                    let reparsed = parse(&again, Some(&schema()), Map::new());
+                    prop_assert_eq!(reparsed.map(|p| p.input), Ok(parsed.input));
+                }
+                Err(err) => {
+                    prop_assert_eq!(&err.word, &word);
+                    prop_assert!(err.to_string().contains(&format!("`{word}`")), "{}", err);
+                }
+            }
         }
 
         #[test]

@@ -626,8 +626,14 @@ fn a_closed_stdout_is_not_a_crash() {
         drop(child.stdout.take());
         let output = child.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
+        // Like `cat` into `head`: the reader left on purpose, so the command
+        // did its part. Exit 0, and at most one short line on stderr.
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
-        assert_ne!(output.status.code(), Some(101), "{args:?}: {stderr}");
+        assert!(
+            stderr.lines().count() <= 1 && stderr.len() <= 200,
+            "{args:?}: {stderr}"
+        );
     }
 }
 
