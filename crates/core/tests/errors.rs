@@ -100,6 +100,28 @@ fn table() -> Vec<(u16, Value, &'static str, Vec<&'static str>)> {
     ]
 }
 
+/// The words a client falls back to when an error has no readable body,
+/// written out from the seed (402, 429, `Validation failed`) and the API
+/// reference's project decisions (the rest), so that a wrong wording in the
+/// spec or the code fails here instead of being compared with itself.
+fn words_without_a_body(status: u16) -> &'static str {
+    match status {
+        400 => "Validation failed",
+        401 => "Invalid API key",
+        402 => "You do not have enough credits to perform this action",
+        403 => "You do not have access to this resource",
+        404 => "Not found",
+        405 => "Method not allowed",
+        408 => "Request timeout",
+        413 => "Request body too large",
+        429 => "Too many API requests, please try again later",
+        500 => "Internal server error",
+        502 => "Bad gateway",
+        503 => "Service temporarily unavailable",
+        _ => "Request failed",
+    }
+}
+
 fn no_retry(server: &MockServer) -> Client {
     builder(&server.uri())
         .retry_policy(RetryPolicy::none())
@@ -164,7 +186,7 @@ async fn every_status_with_a_proxy_html_page_gives_its_kind_and_default_message(
             account_error(ResponseTemplate::new(status).set_body_raw(html, "text/html")).await;
         let (kind, _, message, issues) = parts(&err);
         assert_eq!(kind, ErrorKind::from_status(status));
-        assert_eq!(message, kind.default_message());
+        assert_eq!(message, words_without_a_body(status));
         assert!(issues.is_empty());
     }
 }
@@ -175,7 +197,7 @@ async fn every_status_with_an_empty_body_gives_its_kind_and_default_message() {
         let err = account_error(ResponseTemplate::new(status)).await;
         let (kind, _, message, _) = parts(&err);
         assert_eq!(kind, ErrorKind::from_status(status));
-        assert_eq!(message, kind.default_message());
+        assert_eq!(message, words_without_a_body(status));
     }
 }
 
