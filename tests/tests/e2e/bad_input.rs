@@ -5,7 +5,10 @@
 //! hang (the client gives up after 10 s) and never a panic (the process's
 //! stderr is checked when the mock is dropped).
 
-use std::collections::BTreeMap;
+use std::{
+    collections::BTreeMap,
+    hash::{BuildHasher, Hasher, RandomState},
+};
 
 use artificial_studio::ErrorKind;
 use artificial_studio_types::{ErrorBody, messages};
@@ -13,7 +16,7 @@ use proptest::{
     collection::{btree_map, vec},
     prelude::*,
     sample::select,
-    test_runner::{Config, TestCaseError, TestRunner},
+    test_runner::{Config, FileFailurePersistence, RngSeed, TestCaseError, TestRunner},
 };
 use reqwest::{
     Method,
@@ -62,14 +65,33 @@ const WEBHOOKS: &[&str] = &[
     "not a url",
 ];
 
+/// Where a failing case's seed is kept, as the `proptest!` tests keep theirs:
+/// commit the file, and every later run tries that case first.
+const REGRESSIONS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/proptest-regressions/e2e/bad_input.txt"
+);
+
+/// A runner that keeps failing cases in [`REGRESSIONS`] and prints its seed.
+///
+/// `PROPTEST_CASES` overrides the number of cases; `PROPTEST_RNG_SEED`
+/// replays a run whose seed a failure printed.
 fn runner() -> TestRunner {
+    let defaults = Config::default();
+    let seed = match defaults.rng_seed {
+        RngSeed::Fixed(seed) => seed,
+        RngSeed::Random => RandomState::new().build_hasher().finish(),
+    };
+    eprintln!("proptest seed {seed}: PROPTEST_RNG_SEED={seed} replays this run");
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(CASES);
     TestRunner::new(Config {
-        cases: std::env::var("PROPTEST_CASES")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(CASES),
-        failure_persistence: None,
-        ..Config::default()
+        cases,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(REGRESSIONS))),
+        rng_seed: RngSeed::Fixed(seed),
+        ..defaults
     })
 }
 
@@ -466,6 +488,7 @@ fn arbitrary_headers_get_a_success_or_a_contract_error() {
     assert_healthy(&mut mock, &rt);
     assert_eq!(
         messages::RATE_LIMITED,
-        ErrorKind::TooManyRequests.default_message()
+        "Too many API requests, please try again later",
+        "the seed's words"
     );
 }

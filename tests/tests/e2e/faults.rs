@@ -12,6 +12,14 @@ use crate::harness::*;
 /// The client timeout these tests configure.
 const TIMEOUT: Duration = Duration::from_millis(300);
 
+/// A bound that proves "not hung", not "fast": far above any timeout here,
+/// so that a loaded machine does not fail a test whose behaviour is right.
+const NOT_HUNG: Duration = Duration::from_secs(10);
+
+/// The server's delay in the timeout tests: far beyond the client's timeout,
+/// so an answer before it means the client gave up on its own.
+const SERVER_DELAY: Duration = Duration::from_secs(20);
+
 #[track_caller]
 fn assert_transport(err: &Error, timed_out: bool, retries: u32) {
     match err {
@@ -53,15 +61,10 @@ async fn every_status_fault_gives_its_kind_and_the_contract_or_default_message()
         (
             "empty-500",
             ErrorKind::InternalServerError,
-            ErrorKind::InternalServerError.default_message(),
+            "Internal server error",
             None,
         ),
-        (
-            "html-502",
-            ErrorKind::BadGateway,
-            ErrorKind::BadGateway.default_message(),
-            None,
-        ),
+        ("html-502", ErrorKind::BadGateway, "Bad gateway", None),
     ] {
         mock.inject(json!({"fault": fault, "route": "GET /api/account", "count": 1}))
             .await;
@@ -101,11 +104,7 @@ async fn a_connection_reset_mid_body_is_a_transport_error_after_each_read_retry(
     let started = Instant::now();
     let err = client.account().await.unwrap_err();
     assert_transport(&err, false, 2);
-    assert!(
-        started.elapsed() < 5 * 3 * TIMEOUT,
-        "{:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() < NOT_HUNG, "{:?}", started.elapsed());
     assert_eq!(mock.journal_of("GET", "/api/account").await.len(), 3);
 }
 
@@ -147,17 +146,14 @@ async fn a_download_reset_mid_body_is_a_transport_error() {
     let started = Instant::now();
     let err = client.download(&generation, &mut sink).await.unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
-    assert!(
-        started.elapsed() < 5 * 2 * TIMEOUT,
-        "{:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() < NOT_HUNG, "{:?}", started.elapsed());
 }
 
 #[tokio::test]
-async fn latency_beyond_the_timeout_is_a_timed_out_transport_error_within_five_timeouts() {
+async fn latency_beyond_the_timeout_is_a_timed_out_transport_error_before_the_server_answers() {
     let mock = Mock::start(&["--speed", "0", "--rate-limit", "off"]);
-    mock.inject(json!({"fault": "delay=5000", "route": "GET /api/account"}))
+    let delay = format!("delay={}", SERVER_DELAY.as_millis());
+    mock.inject(json!({"fault": delay, "route": "GET /api/account"}))
         .await;
 
     let once = mock.client_builder(FREE).timeout(TIMEOUT).build().unwrap();
@@ -165,7 +161,8 @@ async fn latency_beyond_the_timeout_is_a_timed_out_transport_error_within_five_t
     let err = once.account().await.unwrap_err();
     let took = started.elapsed();
     assert_transport(&err, true, 0);
-    assert!(took >= TIMEOUT && took < 5 * TIMEOUT, "took {took:?}");
+    // Not before the timeout, and well before the server would have answered.
+    assert!(took >= TIMEOUT && took < SERVER_DELAY, "took {took:?}");
 
     let thrice = mock
         .client_builder(FREE)
@@ -177,10 +174,7 @@ async fn latency_beyond_the_timeout_is_a_timed_out_transport_error_within_five_t
     let err = thrice.account().await.unwrap_err();
     let took = started.elapsed();
     assert_transport(&err, true, 2);
-    assert!(
-        took >= 3 * TIMEOUT && took < 5 * 3 * TIMEOUT,
-        "took {took:?}"
-    );
+    assert!(took >= 3 * TIMEOUT && took < SERVER_DELAY, "took {took:?}");
 
     // A delay under the timeout is only latency.
     mock.admin(reqwest::Method::DELETE, "/__mock/faults", None)
@@ -201,13 +195,13 @@ async fn a_run_that_times_out_is_not_sent_again_and_can_be_found_afterwards() {
         .retry_policy(RetryPolicy::immediate(2))
         .build()
         .unwrap();
-    let started = Instant::now();
     let err = client
         .run("create-image", json!({"prompt": "x"}), None)
         .await
         .unwrap_err();
+    // Timed out (the server answers only after 1 s) and never sent again
+    // (no retries counted here, one run in the journal below): no clock needed.
     assert_transport(&err, true, 0);
-    assert!(started.elapsed() < 5 * TIMEOUT, "{:?}", started.elapsed());
 
     // The server went on after the client gave up: this is why a run is not
     // resent, and why the caller should look before running again.

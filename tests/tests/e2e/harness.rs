@@ -221,16 +221,7 @@ impl Mock {
 
     /// The `astudio` binary against this mock, with `key` in the environment.
     pub fn astudio(&self, key: &str) -> tokio::process::Command {
-        let mut command = tokio::process::Command::new(&binaries().cli);
-        command
-            .env_remove("ARTIFICIAL_STUDIO_BASE_URL")
-            .env("ARTIFICIAL_STUDIO_API_KEY", key)
-            .env("NO_COLOR", "1")
-            .arg("--base-url")
-            .arg(&self.base)
-            .stdin(Stdio::null())
-            .kill_on_drop(true);
-        command
+        astudio_at(&self.base, key)
     }
 
     /// A raw request, with `key` in `Authorization` when given.
@@ -443,4 +434,19 @@ where
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+}
+
+/// The `astudio` binary against `base` (a mock, or something in front of
+/// one), with `key` in the environment.
+pub fn astudio_at(base: &str, key: &str) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(&binaries().cli);
+    command
+        .env_remove("ARTIFICIAL_STUDIO_BASE_URL")
+        .env("ARTIFICIAL_STUDIO_API_KEY", key)
+        .env("NO_COLOR", "1")
+        .arg("--base-url")
+        .arg(base)
+        .stdin(Stdio::null())
+        .kill_on_drop(true);
+    command
 }

@@ -16,6 +16,7 @@ mod error_table;
 mod faults;
 mod happy_path;
 mod load;
+mod rare_statuses;
 mod retries;
 mod slow_clients;
 mod webhooks;

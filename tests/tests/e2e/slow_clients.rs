@@ -3,11 +3,11 @@
 
 use std::time::{Duration, Instant};
 
-use artificial_studio_types::messages;
 use serde_json::json;
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::TcpStream,
+    sync::oneshot,
 };
 
 use crate::harness::*;
@@ -24,11 +24,13 @@ struct Stalled {
     ended: Instant,
 }
 
-/// Sends `partial`, then nothing more, and reads until the server answers in
-/// full or closes the connection (failing after 10 s: a hung connection).
-async fn stall(addr: &str, partial: String) -> Stalled {
+/// Sends `partial` (then says so on `sent`), then nothing more, and reads
+/// until the server answers in full or closes the connection (failing after
+/// 10 s: a hung connection).
+async fn stall(addr: &str, partial: String, sent: oneshot::Sender<()>) -> Stalled {
     let mut stream = TcpStream::connect(addr).await.unwrap();
     stream.write_all(partial.as_bytes()).await.unwrap();
+    let _ = sent.send(());
     let mut answer = Vec::new();
     let read = async {
         let mut buf = [0u8; 4096];
@@ -82,29 +84,32 @@ async fn clients_that_stall_are_cut_off_by_the_timeout_while_others_are_served()
         "POST /api/run HTTP/1.1\r\nHost: x\r\nAuthorization: {FREE}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"tool\":"
     );
     let mid_headers = "GET /api/tools HTTP/1.1\r\nHost: x\r\nAuthori".to_string();
-    let bodies: Vec<_> = (0..16)
-        .map(|_| {
-            tokio::spawn({
-                let (addr, partial) = (mock.addr().to_string(), mid_body.clone());
-                async move { stall(&addr, partial).await }
-            })
-        })
-        .collect();
-    let heads: Vec<_> = (0..16)
-        .map(|_| {
-            tokio::spawn({
-                let (addr, partial) = (mock.addr().to_string(), mid_headers.clone());
-                async move { stall(&addr, partial).await }
-            })
-        })
-        .collect();
+    let mut sent = Vec::new();
+    let mut stalled = |partial: &String| {
+        let (addr, partial) = (mock.addr().to_string(), partial.clone());
+        let (tx, rx) = oneshot::channel();
+        sent.push(rx);
+        tokio::spawn(async move { stall(&addr, partial, tx).await })
+    };
+    let bodies: Vec<_> = (0..16).map(|_| stalled(&mid_body)).collect();
+    let heads: Vec<_> = (0..16).map(|_| stalled(&mid_headers)).collect();
+    for each in sent {
+        each.await.unwrap();
+    }
 
-    // Meanwhile, other clients are served, each well within the timeout the
-    // stalled ones are waiting out.
+    // Meanwhile (every stalled client has sent its part), other clients are
+    // served. Not "fast": the proof that the stalled clients hold nothing up
+    // is that answers come while every one of them is still waiting (its
+    // task not done), whatever the clock says.
     let client = mock.client(PRO);
-    let mut slowest = Duration::ZERO;
+    let all_waiting = || {
+        bodies
+            .iter()
+            .chain(&heads)
+            .all(|stalled| !stalled.is_finished())
+    };
+    let mut served_meanwhile = 0;
     for n in 0..20 {
-        let sent = Instant::now();
         if n % 4 == 0 {
             client
                 .run("create-image", json!({"prompt": "x"}), None)
@@ -113,12 +118,13 @@ async fn clients_that_stall_are_cut_off_by_the_timeout_while_others_are_served()
         } else {
             client.tools().await.unwrap();
         }
-        slowest = slowest.max(sent.elapsed());
+        if all_waiting() {
+            served_meanwhile += 1;
+        }
     }
-    let served = Instant::now();
     assert!(
-        slowest < BODY_TIMEOUT / 2,
-        "slowest request took {slowest:?}"
+        served_meanwhile > 0,
+        "no request was answered while the stalled clients waited"
     );
 
     for stalled in futures::future::join_all(bodies).await {
@@ -133,30 +139,22 @@ async fn clients_that_stall_are_cut_off_by_the_timeout_while_others_are_served()
             "{}",
             stalled.answer
         );
-        let body = format!(r#"{{"message":"{}"}}"#, messages::REQUEST_TIMEOUT);
-        assert!(stalled.answer.ends_with(&body), "{}", stalled.answer);
+        assert!(
+            stalled.answer.ends_with(r#"{"message":"Request timeout"}"#),
+            "{}",
+            stalled.answer
+        );
+        // Not before the timeout; "not hung" is `stall`'s own 10 s bound.
         let after = stalled.ended - started;
-        assert!(
-            stalled.ended > served,
-            "still waiting while the others were served"
-        );
-        assert!(
-            after >= BODY_TIMEOUT && after < 5 * BODY_TIMEOUT,
-            "cut off after {after:?}"
-        );
+        assert!(after >= BODY_TIMEOUT, "cut off after {after:?}");
     }
     for stalled in futures::future::join_all(heads).await {
         let stalled = stalled.unwrap();
-        assert!(!stalled.answer.contains(" 200 "), "{}", stalled.answer);
+        // No request head was ever complete: nothing to answer, the
+        // connection is closed without a byte.
+        assert_eq!(stalled.answer, "", "a stalled head gets no answer");
         let after = stalled.ended - started;
-        assert!(
-            stalled.ended > served,
-            "still waiting while the others were served"
-        );
-        assert!(
-            after >= BODY_TIMEOUT && after < 5 * BODY_TIMEOUT,
-            "cut off after {after:?}"
-        );
+        assert!(after >= BODY_TIMEOUT, "cut off after {after:?}");
     }
     assert_eq!(
         mock.credits(FREE).await,
