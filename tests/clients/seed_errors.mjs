@@ -89,6 +89,8 @@ console.log('ok: 400 Validation failed');
 // 401: a wrong key, and no key at all.
 e = await expectError(generate('create-image', { prompt: 'x' }, 'not-a-key'));
 assert.equal(e.status, 401);
+// The switch's own text shows the branch taken; the server's message is
+// checked beside it (here both read 'Invalid API key').
 assert.equal(e.message, 'Invalid API key');
 assert.equal(e.body.message, 'Invalid API key');
 const noKey = await fetch(`${BASE}/api/run`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
@@ -99,7 +101,8 @@ console.log('ok: 401 Invalid API key / Authorization header is required');
 // 402: a key with no credits.
 e = await expectError(generate('create-image', { prompt: 'x' }, EMPTY_KEY));
 assert.equal(e.status, 402);
-assert.equal(e.message, 'Insufficient credits');
+assert.equal(e.message, 'Insufficient credits'); // the switch's text: the branch taken
+// ...and the server's own body, message included:
 assert.deepEqual(e.body, { message: 'You do not have enough credits to perform this action' });
 console.log('ok: 402 Insufficient credits');
 
@@ -128,7 +131,8 @@ e = await expectError(
   })()
 );
 assert.equal(e.status, 429);
-assert.equal(e.message, 'Rate limit exceeded. Retry later.');
+assert.equal(e.message, 'Rate limit exceeded. Retry later.'); // the switch's text: the branch taken
+// ...and the server's own body, message included:
 assert.deepEqual(e.body, { message: 'Too many API requests, please try again later' });
 console.log(`ok: 429 after ${limit} requests`);
 console.log('node client: all assertions held');
