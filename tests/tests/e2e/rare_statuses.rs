@@ -4,7 +4,7 @@
 
 use std::process::Output;
 
-use artificial_studio::{Error, ErrorKind, FileUpload};
+use artificial_studio::{Client, Error, ErrorKind, FileUpload, RetryPolicy};
 use serde_json::json;
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
@@ -44,6 +44,17 @@ fn assert_cli_error(output: &Output, message: &str) {
     assert!(stderr.contains(message), "stderr:\n{stderr}");
 }
 
+/// A library client for `key` against `base` (not the mock's own URL), with
+/// no retries.
+fn client_at(base: &str, key: &str) -> Client {
+    Client::builder()
+        .api_key(key)
+        .base_url(base)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
 /// A file of `size` bytes in a fresh directory (kept alive by the guard).
 fn file_of(size: usize) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
@@ -70,12 +81,7 @@ async fn a_method_the_route_does_not_serve_is_405_through_the_client_and_the_cli
     // A base URL that points one level too deep: the upload's `POST /files`
     // lands on `/api/tools/{slug}`, which only serves GET.
     let too_deep = format!("{}/api/tools", mock.base);
-    let client = artificial_studio::Client::builder()
-        .api_key(PRO)
-        .base_url(&too_deep)
-        .retry_policy(artificial_studio::RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = client_at(&too_deep, PRO);
     let err = client
         .upload_file(FileUpload::bytes(vec![b'x'; 16], "photo.png"))
         .await
@@ -208,12 +214,7 @@ async fn a_body_that_stalls_is_408_through_the_client_and_the_cli() {
         "500",
     ]);
     let proxy = stalling_proxy(mock.addr().to_string()).await;
-    let client = artificial_studio::Client::builder()
-        .api_key(FREE)
-        .base_url(&proxy)
-        .retry_policy(artificial_studio::RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = client_at(&proxy, FREE);
 
     let err = client
         .upload_file(FileUpload::bytes(vec![b'x'; 64 * 1024], "photo.png"))

@@ -86,14 +86,7 @@ async fn shutdown_lets_a_request_in_flight_finish() {
     let http = reqwest::Client::new();
     let mut in_flight = false;
     for _ in 0..1000 {
-        let faults: serde_json::Value = http
-            .get(format!("{base}/__mock/faults"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let faults = json_of(http.get(format!("{base}/__mock/faults"))).await;
         if faults["data"].as_array().is_some_and(Vec::is_empty) {
             in_flight = true;
             break;
@@ -172,16 +165,12 @@ async fn two_servers_sharing_one_store_act_as_one_service() {
         .await
         .unwrap();
     let http = reqwest::Client::new();
-    let created: serde_json::Value = http
-        .post(format!("{}/api/run", a.base_url()))
-        .header("Authorization", "demo-free-key")
-        .json(&serde_json::json!({"tool": "create-image", "input": {"prompt": "x"}}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let created = json_of(
+        http.post(format!("{}/api/run", a.base_url()))
+            .header("Authorization", "demo-free-key")
+            .json(&serde_json::json!({"tool": "create-image", "input": {"prompt": "x"}})),
+    )
+    .await;
     let id = created["id"].as_str().unwrap();
     let seen = http
         .get(format!("{}/api/generations/{id}", b.base_url()))
@@ -191,4 +180,9 @@ async fn two_servers_sharing_one_store_act_as_one_service() {
         .unwrap();
     assert_eq!(seen.status(), 200);
     assert_eq!(b.credits("demo-free-key").await.unwrap(), 94);
+}
+
+/// Sends `request` and reads its answer as JSON.
+async fn json_of(request: reqwest::RequestBuilder) -> serde_json::Value {
+    request.send().await.unwrap().json().await.unwrap()
 }
