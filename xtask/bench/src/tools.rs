@@ -8,8 +8,8 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use super::load::Generator;
-use super::procs::{self, which};
+use crate::load::Generator;
+use crate::procs::{self, which};
 
 /// The Prism version measured: pinned, so reruns compare like with like.
 pub const PRISM_VERSION: &str = "5.16.0";

@@ -1,6 +1,11 @@
-//! `cargo xtask bench`: builds in release, installs the outside tools it needs,
-//! measures the mock server, the client and the CLI against their peers in one
-//! run, and writes `BENCHMARKS.md`.
+//! The benchmark harness behind `cargo xtask bench`: builds in release,
+//! installs the outside tools it needs, measures the mock server, the client
+//! and the CLI against their peers in one run, and writes `BENCHMARKS.md`.
+//!
+//! Its public face is [`Options`] (the command's flags, a clap `Args` struct
+//! that `xtask` flattens into its `bench` subcommand) and [`run`]; everything
+//! else is private. It reaches the mock server only through its binary and
+//! HTTP, never through the mock crate's modules.
 //!
 //! Benchmarks never run in CI and never fail a build: a missed target is
 //! reported in the file, plainly, and the command still succeeds. It fails only
@@ -78,7 +83,7 @@ pub struct Options {
 
 /// Sizes of every measurement, full or quick.
 #[derive(Debug, Clone)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// Interleaved rounds per throughput comparison.
     pub rounds: usize,
     /// Seconds per throughput round.
@@ -161,7 +166,7 @@ impl Plan {
 
 /// The release binaries measured.
 #[derive(Debug, Clone)]
-pub struct Binaries {
+pub(crate) struct Binaries {
     /// `astudio-mock`.
     pub mock: PathBuf,
     /// The bare axum baseline (`crates/mock-server/examples/bare_axum.rs`).
@@ -181,7 +186,7 @@ pub struct Binaries {
 }
 
 /// What every measurement shares.
-pub struct Ctx {
+pub(crate) struct Ctx {
     /// The workspace root.
     pub root: PathBuf,
     /// Sizes.
@@ -200,17 +205,18 @@ pub struct Ctx {
 
 /// The key of the account every measurement uses (pro plan, a huge balance so
 /// that `POST /api/run` answers `202` throughout).
-pub const BENCH_KEY: &str = "bench-key";
+pub(crate) const BENCH_KEY: &str = "bench-key";
 /// The bench account's starting balance.
-pub const BENCH_CREDITS: u64 = 1_000_000_000_000_000;
+pub(crate) const BENCH_CREDITS: u64 = 1_000_000_000_000_000;
 /// Credits one benchmarked run costs (create-image's default model).
-pub const RUN_COST: u64 = 6;
+pub(crate) const RUN_COST: u64 = 6;
 /// The body of every benchmarked `POST /api/run`: valid, the default model,
 /// [`RUN_COST`] credits.
-pub const RUN_BODY: &str = r#"{"tool":"create-image","input":{"prompt":"a lighthouse at dusk"}}"#;
+pub(crate) const RUN_BODY: &str =
+    r#"{"tool":"create-image","input":{"prompt":"a lighthouse at dusk"}}"#;
 
 /// The bench account's balance now, from `GET /api/account`.
-pub fn credits_left(base_url: &str) -> anyhow::Result<u64> {
+pub(crate) fn credits_left(base_url: &str) -> anyhow::Result<u64> {
     use anyhow::Context;
     let answer = http::send(
         "GET",

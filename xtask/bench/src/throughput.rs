@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use super::load::{self, Measured, Shape, Target};
-use super::procs::{self, Ready, Server};
-use super::report::{Headline, Section, Table, Verdict};
-use super::stats::{self, Summary};
-use super::{BENCH_CREDITS, BENCH_KEY, Ctx, RUN_BODY, RUN_COST, credits_left, http, profile};
+use crate::load::{self, Measured, Shape, Target};
+use crate::procs::{self, Ready, Server};
+use crate::report::{Headline, Section, Table, Verdict};
+use crate::stats::{self, Summary};
+use crate::{BENCH_CREDITS, BENCH_KEY, Ctx, RUN_BODY, RUN_COST, credits_left, http, profile};
 
 /// The section title.
 pub const TITLE: &str = "1. Mock server throughput and latency";
@@ -116,7 +116,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
         gen = generator.name(),
         c = plan.connections,
         t = plan.threads,
-        prism_v = super::tools::PRISM_VERSION,
+        prism_v = crate::tools::PRISM_VERSION,
         w = plan.warmup_seconds,
         r = plan.rounds,
         s = plan.seconds,

@@ -196,7 +196,7 @@ impl Server {
             Ready::Polled(url) => server.base_url = url,
         }
         let deadline = Instant::now() + timeout;
-        while !super::http::answers(&server.base_url) {
+        while !crate::http::answers(&server.base_url) {
             if let Ok(Some(status)) = server.child.try_wait() {
                 bail!("{name} exited before answering ({status})");
             }

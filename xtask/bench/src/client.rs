@@ -7,9 +7,9 @@ use std::process::Command;
 
 use anyhow::{Context, Result};
 
-use super::report::{Headline, Section, Table, Verdict};
-use super::stats::{self, Summary};
-use super::{BENCH_KEY, Ctx, procs, profile};
+use crate::report::{Headline, Section, Table, Verdict};
+use crate::stats::{self, Summary};
+use crate::{BENCH_KEY, Ctx, procs, profile};
 
 /// The section title.
 pub const TITLE: &str = "3. Client overhead";
