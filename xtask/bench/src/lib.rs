@@ -17,6 +17,7 @@ mod http;
 mod load;
 mod machine;
 mod memory;
+mod peers;
 mod procs;
 mod profile;
 mod report;
@@ -90,6 +91,8 @@ pub(crate) struct Plan {
     pub seconds: u64,
     /// Seconds of warm-up per server before the rounds.
     pub warmup_seconds: u64,
+    /// Seconds of warm-up of a server on a JIT (WireMock's JVM) instead.
+    pub jit_warmup_seconds: u64,
     /// Connections the load generator keeps open.
     pub connections: u32,
     /// Load generator threads.
@@ -133,6 +136,7 @@ impl Plan {
             rounds: options.rounds.unwrap_or(if quick { 3 } else { 5 }).max(1),
             seconds: options.seconds.unwrap_or(if quick { 1 } else { 10 }).max(1),
             warmup_seconds: if quick { 1 } else { 2 },
+            jit_warmup_seconds: if quick { 5 } else { 20 },
             connections: 32,
             threads: 2,
             startup_processes: if quick { 3 } else { 7 },
@@ -558,6 +562,15 @@ fn tool_versions(ctx: &Ctx) -> Vec<(String, String)> {
     if prism.is_file() {
         add("prism (@stoplight/prism-cli)", &prism, &["--version"]);
     }
+    if ctx.installer.wiremock_path().is_file()
+        && let Some(java) = procs::which("java")
+    {
+        add("java", &java, &["-version"]);
+    }
+    let mockoon = ctx.installer.mockoon_path();
+    if mockoon.is_file() {
+        add("mockoon-cli (@mockoon/cli)", &mockoon, &["--version"]);
+    }
     if let Some(python) = procs::which("python3") {
         add("python3", &python, &["--version"]);
         add(
@@ -568,6 +581,13 @@ fn tool_versions(ctx: &Ctx) -> Vec<(String, String)> {
                 "import requests; print('requests', requests.__version__)",
             ],
         );
+    }
+    if ctx.installer.wiremock_path().is_file() {
+        // The jar has no `--version` that does not start a server; the pin says it.
+        tools.push((
+            "wiremock (npm wiremock, standalone jar)".to_string(),
+            tools::WIREMOCK.version.to_string(),
+        ));
     }
     tools
 }
