@@ -177,16 +177,33 @@ pub(crate) struct Binaries {
     pub bare: PathBuf,
     /// `astudio`.
     pub astudio: PathBuf,
-    /// `crates/mock-server/benches/startup.rs`.
-    pub startup: PathBuf,
-    /// `crates/core/benches/client_overhead.rs`.
-    pub client_overhead: PathBuf,
-    /// `crates/core/benches/upload_memory.rs`.
-    pub upload_memory: PathBuf,
-    /// `crates/core/benches/error_parsing.rs` (criterion).
-    pub error_parsing: PathBuf,
-    /// `crates/mock-server/benches/sandbox.rs`.
-    pub sandbox: PathBuf,
+    /// The bench executables the parts run, by bench target name (see
+    /// [`Part::benches`]); only those of the parts measured are built.
+    benches: Vec<(&'static str, PathBuf)>,
+}
+
+impl Binaries {
+    /// The executable of bench target `name` (built for the parts measured).
+    pub fn bench(&self, name: &str) -> Result<&Path> {
+        self.benches
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, path)| path.as_path())
+            .with_context(|| format!("the {name} bench executable was not built"))
+    }
+}
+
+impl Part {
+    /// The bench targets (of `artificial-studio-mock` and
+    /// `artificial-studio`) this part runs.
+    fn benches(self) -> &'static [&'static str] {
+        match self {
+            Part::Throughput | Part::Cli | Part::Memory => &[],
+            Part::Startup => &["startup"],
+            Part::Client => &["client_overhead", "upload_memory", "error_parsing"],
+            Part::Sandbox => &["sandbox"],
+        }
+    }
 }
 
 /// What every measurement shares.
@@ -284,8 +301,9 @@ fn target_dir(root: &Path) -> PathBuf {
         .unwrap_or_else(|| root.join("target"))
 }
 
-/// Builds everything measured, in release, and finds the bench executables.
-fn build(root: &Path) -> Result<Binaries> {
+/// Builds everything measured, in release: the servers and the CLI, and the
+/// bench executables of `parts`, whose paths Cargo reports.
+fn build(root: &Path, parts: &[Part]) -> Result<Binaries> {
     procs::status(
         Command::new("cargo")
             .args([
@@ -305,48 +323,41 @@ fn build(root: &Path) -> Result<Binaries> {
             ])
             .current_dir(root),
     )?;
-    let out = procs::stdout_only(
-        Command::new("cargo")
-            .args([
-                "bench",
-                "--locked",
-                "--no-run",
-                "--message-format=json-render-diagnostics",
-                "-p",
-                "artificial-studio-mock",
-                "-p",
-                "artificial-studio",
-                "--bench",
-                "startup",
-                "--bench",
-                "client_overhead",
-                "--bench",
-                "upload_memory",
-                "--bench",
-                "error_parsing",
-                "--bench",
-                "sandbox",
-            ])
-            .current_dir(root),
-    )?;
-    let mut startup = None;
-    let mut client_overhead = None;
-    let mut upload_memory = None;
-    let mut error_parsing = None;
-    let mut sandbox = None;
-    for line in String::from_utf8_lossy(&out.stdout).lines() {
-        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
-            continue;
-        };
-        let name = message.pointer("/target/name").and_then(|v| v.as_str());
-        let executable = message.get("executable").and_then(|v| v.as_str());
-        match (name, executable) {
-            (Some("startup"), Some(path)) => startup = Some(PathBuf::from(path)),
-            (Some("client_overhead"), Some(path)) => client_overhead = Some(PathBuf::from(path)),
-            (Some("upload_memory"), Some(path)) => upload_memory = Some(PathBuf::from(path)),
-            (Some("error_parsing"), Some(path)) => error_parsing = Some(PathBuf::from(path)),
-            (Some("sandbox"), Some(path)) => sandbox = Some(PathBuf::from(path)),
-            _ => {}
+    let wanted: Vec<&'static str> = parts.iter().flat_map(|p| p.benches()).copied().collect();
+    let mut benches = Vec::new();
+    if !wanted.is_empty() {
+        let mut cmd = Command::new("cargo");
+        cmd.args([
+            "bench",
+            "--locked",
+            "--no-run",
+            "--message-format=json-render-diagnostics",
+            "-p",
+            "artificial-studio-mock",
+            "-p",
+            "artificial-studio",
+        ]);
+        for name in &wanted {
+            cmd.args(["--bench", name]);
+        }
+        let out = procs::stdout_only(cmd.current_dir(root))?;
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+                continue;
+            };
+            let name = message.pointer("/target/name").and_then(|v| v.as_str());
+            let executable = message.get("executable").and_then(|v| v.as_str());
+            if let (Some(name), Some(path)) = (name, executable)
+                && let Some(wanted) = wanted.iter().find(|w| **w == name)
+            {
+                benches.push((*wanted, PathBuf::from(path)));
+            }
+        }
+        if let Some(missing) = wanted
+            .iter()
+            .find(|w| !benches.iter().any(|(n, _)| n == *w))
+        {
+            bail!("cargo did not report the {missing} bench executable");
         }
     }
     let release = target_dir(root).join("release");
@@ -354,14 +365,7 @@ fn build(root: &Path) -> Result<Binaries> {
         mock: release.join("astudio-mock"),
         bare: release.join("examples/bare_axum"),
         astudio: release.join("astudio"),
-        startup: startup.context("cargo did not report the startup bench executable")?,
-        client_overhead: client_overhead
-            .context("cargo did not report the client_overhead bench executable")?,
-        upload_memory: upload_memory
-            .context("cargo did not report the upload_memory bench executable")?,
-        error_parsing: error_parsing
-            .context("cargo did not report the error_parsing bench executable")?,
-        sandbox: sandbox.context("cargo did not report the sandbox bench executable")?,
+        benches,
     })
 }
 
@@ -417,7 +421,7 @@ pub fn run(root: &Path, options: Options) -> Result<()> {
     }
 
     let build_started = Instant::now();
-    let bin = build(root)?;
+    let bin = build(root, &parts)?;
     println!(
         "bench: build took {:.0} s",
         build_started.elapsed().as_secs_f64()
