@@ -39,7 +39,8 @@ use report::{Headline, Report, Section, Verdict};
 /// The measurements, in report order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Part {
-    /// 1: mock server throughput and latency against bare axum and Prism.
+    /// 1: mock server throughput and latency against bare axum and the peers
+    /// (Prism, WireMock, Mockoon).
     Throughput,
     /// 2: `MockServer::start()` to the first answer.
     Startup,

@@ -135,7 +135,7 @@ pub fn free_port() -> Result<u16> {
 pub enum Ready {
     /// Its first stdout line is its base URL (`astudio-mock`, `bare_axum`).
     FirstLine,
-    /// It answers HTTP at this base URL (Prism): polled until it does.
+    /// It answers HTTP at this base URL (the peers): polled until it does.
     Polled(String),
 }
 

@@ -143,12 +143,13 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
          (sent to /dev/null) and not to a file. A peer that cannot be installed or started, \
          or does not answer the route with a 2xx, is left out and the report says why. Every \
          server is started fresh for each route, warmed up for {w} s (WireMock, whose JVM \
-         compiles the hot path as it runs, for {jw} s), then measured in {r} rounds of {s} s, the servers taking turns within each round (the \
-         order rotates), so that noise from the machine falls on all of them (not exactly \
-         alike: Prism runs on one thread and loses less than the Rust servers to a busy \
-         second core). Ratios are \
-         taken round by round (the mock against each other server in the same round). Peak \
-         RSS is `VmHWM` of the server process (and its children) after all its rounds. \
+         compiles the hot path as it runs, for {jw} s), then measured in {r} rounds of {s} s, \
+         the servers taking turns within each round (the order rotates), so that noise from \
+         the machine falls on all of them (not exactly alike: Prism and Mockoon run on one \
+         thread and lose less than the Rust servers to a busy second core). Ratios against \
+         bare axum read as a share, against a peer as a multiple; they are taken round by \
+         round (the mock against each other server in the same round). Peak RSS is \
+         `VmHWM` of the server process (and its children) after all its rounds. \
          Server CPU per answer is the user + system time the server used during a round \
          (`/proc/PID/stat`, all its threads) divided by the answers of that round: unlike \
          req/s it does not depend on how much of the machine the load generator and other \
