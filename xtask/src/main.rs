@@ -3,7 +3,6 @@
 //! Users of the SDK never need this crate; it keeps the generated code in step
 //! with the spec and runs the same checks CI runs.
 
-mod bench;
 mod ci;
 mod codegen;
 mod conformance;
@@ -38,7 +37,7 @@ enum Command {
     Ci,
     /// Measure the mock server, the client and the CLI against their peers
     /// and write BENCHMARKS.md (never part of CI; missed targets do not fail).
-    Bench(bench::Options),
+    Bench(astudio_bench::Options),
 }
 
 fn main() -> std::process::ExitCode {
@@ -48,7 +47,7 @@ fn main() -> std::process::ExitCode {
         Command::Codegen { check } => codegen::run(&root, check),
         Command::Conformance => conformance::run(&root),
         Command::Ci => ci::run(&root),
-        Command::Bench(options) => bench::run(&root, options),
+        Command::Bench(options) => astudio_bench::run(&root, options),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use super::procs;
+use crate::procs;
 
 /// Which load generator is used, and where it is.
 #[derive(Debug, Clone)]

@@ -5,9 +5,9 @@ use std::process::Command;
 
 use anyhow::{Context, Result};
 
-use super::report::{Headline, Section, Table, Verdict};
-use super::stats::{self, Summary};
-use super::{Ctx, procs, profile};
+use crate::report::{Headline, Section, Table, Verdict};
+use crate::stats::{self, Summary};
+use crate::{Ctx, procs, profile};
 
 /// The section title.
 pub const TITLE: &str = "2. Mock server start-up as a library";
@@ -37,7 +37,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
     let mut catalog = Vec::new();
     for i in 0..plan.startup_processes {
         let out = ctx.scratch.join(format!("startup-{i}.json"));
-        let mut cmd = Command::new(&ctx.bin.startup);
+        let mut cmd = Command::new(ctx.bin.bench("startup")?);
         cmd.args(["--bench", "--samples"])
             .arg(plan.startup_samples.to_string())
             .arg("--out")
@@ -105,7 +105,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
     if missed && profile::choose(ctx.profiler.as_deref(), &ctx.scratch) == "perf" {
         let data = ctx.scratch.join("perf-startup.data");
         let samples = plan.startup_samples.to_string();
-        let bench = ctx.bin.startup.to_string_lossy().to_string();
+        let bench = ctx.bin.bench("startup")?.to_string_lossy().to_string();
         match profile::perf_command(
             profile::MOCK_FOCUS,
             &[&bench, "--bench", "--samples", &samples],

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::machine::Machine;
+use crate::machine::Machine;
 
 /// Where the hand-written part of `BENCHMARKS.md` starts and ends; a new run
 /// copies what is between these markers from the old file.

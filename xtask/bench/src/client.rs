@@ -7,9 +7,9 @@ use std::process::Command;
 
 use anyhow::{Context, Result};
 
-use super::report::{Headline, Section, Table, Verdict};
-use super::stats::{self, Summary};
-use super::{BENCH_KEY, Ctx, procs, profile};
+use crate::report::{Headline, Section, Table, Verdict};
+use crate::stats::{self, Summary};
+use crate::{BENCH_KEY, Ctx, procs, profile};
 
 /// The section title.
 pub const TITLE: &str = "3. Client overhead";
@@ -31,7 +31,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
     let mock = ctx.start_mock(&[])?;
     section.command(mock.command.clone());
     let out = ctx.scratch.join("client-overhead.json");
-    let mut cmd = Command::new(&ctx.bin.client_overhead);
+    let mut cmd = Command::new(ctx.bin.bench("client_overhead")?);
     cmd.args([
         "--bench",
         "--base-url",
@@ -102,7 +102,11 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
     }];
     if !met && profile::choose(ctx.profiler.as_deref(), &ctx.scratch) == "perf" {
         let data = ctx.scratch.join("perf-client.data");
-        let bench = ctx.bin.client_overhead.to_string_lossy().to_string();
+        let bench = ctx
+            .bin
+            .bench("client_overhead")?
+            .to_string_lossy()
+            .to_string();
         let rounds = plan.client_rounds.to_string();
         let requests = plan.client_requests.to_string();
         let args = [
@@ -140,7 +144,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
     // The criterion micro-benchmark, run as `cargo bench -p artificial-studio
     // --bench error_parsing` would (the executable cargo built above), so that
     // cargo does not rebuild it with the features of one package alone.
-    let mut cmd = Command::new(&ctx.bin.error_parsing);
+    let mut cmd = Command::new(ctx.bin.bench("error_parsing")?);
     cmd.arg("--bench")
         .args(&plan.criterion_args)
         .current_dir(&ctx.root);
@@ -213,7 +217,7 @@ fn upload_memory(ctx: &Ctx) -> Result<(Table, Headline, Vec<String>)> {
         let (mut rss, mut secs, mut received) = (Vec::new(), Vec::new(), 0u64);
         for _ in 0..plan.upload_runs {
             let out = ctx.scratch.join(format!("upload-{size}.json"));
-            let mut cmd = Command::new(&ctx.bin.upload_memory);
+            let mut cmd = Command::new(ctx.bin.bench("upload_memory")?);
             cmd.args(["--bench", "--size-mib", &size.to_string(), "--out"])
                 .arg(&out);
             procs::output(&mut cmd)?;

@@ -4,9 +4,9 @@
 
 use anyhow::Result;
 
-use super::report::{Headline, Section, Table, Verdict};
-use super::stats;
-use super::{BENCH_CREDITS, BENCH_KEY, Ctx, RUN_BODY, RUN_COST, credits_left, http};
+use crate::report::{Headline, Section, Table, Verdict};
+use crate::stats;
+use crate::{BENCH_CREDITS, BENCH_KEY, Ctx, RUN_BODY, RUN_COST, credits_left, http};
 
 /// The section title.
 pub const TITLE: &str = "5. Memory growth against the eviction cap";

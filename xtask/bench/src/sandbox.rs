@@ -6,9 +6,9 @@ use std::process::Command;
 
 use anyhow::{Context, Result};
 
-use super::report::{Headline, Section, Table, Verdict};
-use super::stats::{self, Summary};
-use super::{Ctx, procs};
+use crate::report::{Headline, Section, Table, Verdict};
+use crate::stats::{self, Summary};
+use crate::{Ctx, procs};
 
 /// The section title.
 pub const TITLE: &str = "6. A test against the sandbox";
@@ -42,7 +42,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
     let mut warm = Samples::default();
     for i in 0..plan.sandbox_processes {
         let out = ctx.scratch.join(format!("sandbox-{i}.json"));
-        let mut cmd = Command::new(&ctx.bin.sandbox);
+        let mut cmd = Command::new(ctx.bin.bench("sandbox")?);
         cmd.args(["--bench", "--samples"])
             .arg(plan.sandbox_samples.to_string())
             .arg("--out")

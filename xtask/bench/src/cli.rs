@@ -6,9 +6,9 @@ use std::process::Command;
 
 use anyhow::{Context, Result};
 
-use super::report::{Headline, Section, Table, Verdict};
-use super::stats::{self, Summary};
-use super::{Ctx, procs, profile};
+use crate::report::{Headline, Section, Table, Verdict};
+use crate::stats::{self, Summary};
+use crate::{Ctx, procs, profile};
 
 /// The section title.
 pub const TITLE: &str = "4. CLI start-up";

@@ -1,17 +1,18 @@
 //! Measurement 1: mock server throughput and latency on loopback, against a
-//! bare axum server sending the same bytes and against Prism mocking the same spec.
+//! bare axum server sending the same bytes and against the peers users would
+//! pick instead (Prism, WireMock, Mockoon; see [`crate::peers`]).
 
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use super::load::{self, Measured, Shape, Target};
-use super::procs::{self, Ready, Server};
-use super::report::{Headline, Section, Table, Verdict};
-use super::stats::{self, Summary};
-use super::{BENCH_CREDITS, BENCH_KEY, Ctx, RUN_BODY, RUN_COST, credits_left, http, profile};
+use crate::load::{self, Measured, Shape, Target};
+use crate::peers::{self, Installed, Peer, Stub};
+use crate::procs::{Ready, Server};
+use crate::report::{Headline, Section, Table, Verdict};
+use crate::stats::{self, Summary};
+use crate::{BENCH_CREDITS, BENCH_KEY, Ctx, RUN_BODY, RUN_COST, credits_left, http, profile};
 
 /// The section title.
 pub const TITLE: &str = "1. Mock server throughput and latency";
@@ -79,6 +80,7 @@ fn send(route: Route, base_url: &str, path: &str) -> Result<http::Answer> {
 /// One server under test, with what its rounds measured.
 struct Contender {
     server: Server,
+    kind: Kind,
     path: String,
     rounds: Vec<Measured>,
     /// CPU time per answer in each round, in microseconds.
@@ -86,10 +88,40 @@ struct Contender {
     bytes: usize,
 }
 
+/// What a contender is to the mock.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Mock,
+    Bare,
+    Peer(Peer),
+}
+
+impl Contender {
+    fn new(server: Server, kind: Kind, path: &str) -> Contender {
+        Contender {
+            server,
+            kind,
+            path: path.to_string(),
+            rounds: Vec::new(),
+            cpu_us: Vec::new(),
+            bytes: 0,
+        }
+    }
+
+    /// Ratios against a peer read as "n×", against bare axum as a share.
+    fn ratio_format(&self) -> fn(f64) -> String {
+        if matches!(self.kind, Kind::Peer(_)) {
+            stats::times
+        } else {
+            stats::percent
+        }
+    }
+}
+
 /// Runs the throughput comparison on every route.
 pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
     let generator = ctx.generator()?.clone();
-    let prism = ctx.installer.prism().map_err(|e| format!("{e:#}"));
+    let peers = peers::install(&mut ctx.installer);
     let mut section = Section::new(TITLE);
     let plan = ctx.plan.clone();
     section.method = format!(
@@ -99,15 +131,25 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
          file with one pro account holding 10^15 credits, so every `POST /api/run` is a valid \
          run that creates a generation and answers `202`. The bare axum server \
          (`crates/mock-server/examples/bare_axum.rs`, same axum/tokio/hyper/mimalloc) answers \
-         with the exact bytes the mock answered to the same request, captured first. Prism \
-         {prism_v} mocks `spec/openapi.yaml` with its defaults (static examples, info logging \
-         to /dev/null). Every server is started fresh for each route, warmed up for {w} s, \
-         then measured in {r} rounds of {s} s, the servers taking turns within each round (the \
-         order rotates), so that noise from the machine falls on all of them (not exactly \
-         alike: Prism runs on one thread and loses less than the Rust servers to a busy \
-         second core). Ratios are \
-         taken round by round (the mock against each other server in the same round). Peak \
-         RSS is `VmHWM` of the server process (and its children) after all its rounds. \
+         with the exact bytes the mock answered to the same request, captured first. The peers \
+         users would pick instead: Prism {prism_v} mocks `spec/openapi.yaml` with its defaults \
+         (static examples, info logging to /dev/null); WireMock {wiremock_v} (standalone jar \
+         of the `wiremock` npm package, on the machine's `java`, default JVM and Jetty \
+         settings) serves the mock's captured answer (status, `Content-Type`, \
+         `Content-Length`, the same bytes) from one static stub per route matching the method \
+         and the exact path, with `--no-request-journal --disable-request-logging`; Mockoon's \
+         CLI {mockoon_v} loads `spec/openapi.yaml` directly (its own import of the spec's \
+         examples, so its bodies differ: see the bytes per answer below), logging to stdout \
+         (sent to /dev/null) and not to a file. A peer that cannot be installed or started, \
+         or does not answer the route with a 2xx, is left out and the report says why. Every \
+         server is started fresh for each route, warmed up for {w} s (WireMock, whose JVM \
+         compiles the hot path as it runs, for {jw} s), then measured in {r} rounds of {s} s, \
+         the servers taking turns within each round (the order rotates), so that noise from \
+         the machine falls on all of them (not exactly alike: Prism and Mockoon run on one \
+         thread and lose less than the Rust servers to a busy second core). Ratios against \
+         bare axum read as a share, against a peer as a multiple; they are taken round by \
+         round (the mock against each other server in the same round). Peak RSS is \
+         `VmHWM` of the server process (and its children) after all its rounds. \
          Server CPU per answer is the user + system time the server used during a round \
          (`/proc/PID/stat`, all its threads) divided by the answers of that round: unlike \
          req/s it does not depend on how much of the machine the load generator and other \
@@ -116,22 +158,27 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
         gen = generator.name(),
         c = plan.connections,
         t = plan.threads,
-        prism_v = super::tools::PRISM_VERSION,
+        prism_v = Peer::Prism.package().version,
+        wiremock_v = Peer::WireMock.package().version,
+        mockoon_v = Peer::Mockoon.package().version,
         w = plan.warmup_seconds,
+        jw = plan.jit_warmup_seconds,
         r = plan.rounds,
         s = plan.seconds,
     );
-    if let Err(why) = &prism {
-        section.findings.push(format!(
-            "Prism could not be installed, so it is not compared: {why}"
-        ));
+    for installed in &peers {
+        if let Some(why) = installed.missing() {
+            section.findings.push(format!(
+                "{} could not be installed, so it is not compared: {why}",
+                installed.peer.name()
+            ));
+        }
     }
     let mut headline = Vec::new();
     for route in [Route::Tool, Route::Generation, Route::Run] {
         println!("bench: throughput of {}", route.label());
-        let (table, findings, rows, profiles) =
-            measure_route(ctx, route, prism.as_ref().ok(), &mut section)
-                .with_context(|| format!("measuring {}", route.label()))?;
+        let (table, findings, rows, profiles) = measure_route(ctx, route, &peers, &mut section)
+            .with_context(|| format!("measuring {}", route.label()))?;
         section
             .tables
             .push((format!("**{}**", route.label()), table));
@@ -139,16 +186,26 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
         section.profiles.extend(profiles);
         headline.extend(rows);
     }
-    if prism.is_err() {
+    for installed in peers.iter().filter(|p| p.missing().is_some()) {
+        let peer = installed.peer;
         headline.push(Headline {
-            what: "astudio-mock ÷ Prism".to_string(),
+            what: format!("astudio-mock ÷ {}", peer.name()),
             measured: "—".to_string(),
-            target: format!("≥ {MIN_TIMES_PRISM:.0}×"),
-            verdict: Verdict::NotMeasured("Prism could not be installed".to_string()),
+            target: peer_target(peer),
+            verdict: Verdict::NotMeasured(format!("{} could not be installed", peer.name())),
             section: TITLE.to_string(),
         });
     }
     Ok((section, headline))
+}
+
+/// The target of the mock against a peer, as the headline shows it.
+fn peer_target(peer: Peer) -> String {
+    if peer == Peer::Prism {
+        format!("≥ {MIN_TIMES_PRISM:.0}×")
+    } else {
+        "(none)".to_string()
+    }
 }
 
 type RouteResult = (Table, Vec<String>, Vec<Headline>, Vec<(String, String)>);
@@ -156,7 +213,7 @@ type RouteResult = (Table, Vec<String>, Vec<Headline>, Vec<(String, String)>);
 fn measure_route(
     ctx: &Ctx,
     route: Route,
-    prism: Option<&PathBuf>,
+    peers: &[Installed],
     section: &mut Section,
 ) -> Result<RouteResult> {
     let plan = &ctx.plan;
@@ -205,45 +262,63 @@ fn measure_route(
     section.command(bare.command.clone());
 
     let mut contenders = vec![
-        Contender {
-            server: mock,
-            path: path.clone(),
-            rounds: Vec::new(),
-            cpu_us: Vec::new(),
-            bytes: captured.body.len(),
-        },
-        Contender {
-            server: bare,
-            path: path.clone(),
-            rounds: Vec::new(),
-            cpu_us: Vec::new(),
-            bytes: 0,
-        },
+        Contender::new(mock, Kind::Mock, &path),
+        Contender::new(bare, Kind::Bare, &path),
     ];
-    if let Some(prism) = prism {
-        let port = procs::free_port()?;
-        let mut cmd = Command::new(prism);
-        cmd.args(["mock", "spec/openapi.yaml", "--host", "127.0.0.1", "--port"])
-            .arg(port.to_string())
-            .current_dir(&ctx.root);
-        let server = Server::start(
-            "Prism",
-            cmd,
-            Ready::Polled(format!("http://127.0.0.1:{port}")),
-            Duration::from_secs(90),
-        )?;
-        section.command(server.command.clone());
-        contenders.push(Contender {
-            server,
-            path: path.clone(),
-            rounds: Vec::new(),
-            cpu_us: Vec::new(),
-            bytes: 0,
-        });
+    let mut findings = Vec::new();
+    let mut left_out = Vec::new();
+    let stub = Stub {
+        method: route.method(),
+        path: &path,
+        status: captured.status,
+        content_type: captured
+            .content_type
+            .as_deref()
+            .unwrap_or("application/json"),
+        body: &captured.body,
+    };
+    let stub_name = route.bare_flag().trim_start_matches('-');
+    for installed in peers.iter().filter(|p| p.missing().is_none()) {
+        let peer = installed.peer;
+        // A peer that will not start or answer is left out of this route, said
+        // plainly, and the others are still measured.
+        let started =
+            peers::start(installed, &ctx.root, &ctx.scratch, stub_name, &stub).and_then(|server| {
+                section.command(server.command.clone());
+                let answer = send(route, &server.base_url, &path)?;
+                if !(200..300).contains(&answer.status) {
+                    bail!(
+                        "it answered {} to {} {path}: {}",
+                        answer.status,
+                        route.method(),
+                        answer.body
+                    );
+                }
+                Ok(server)
+            });
+        match started {
+            Ok(server) => contenders.push(Contender::new(server, Kind::Peer(peer), &path)),
+            Err(error) => {
+                let why = format!("{error:#}");
+                eprintln!("bench: {}: {} left out: {why}", route.label(), peer.name());
+                findings.push(format!(
+                    "{}: {} is not compared: it could not be started or did not answer with a \
+                     2xx: {why}",
+                    route.label(),
+                    peer.name()
+                ));
+                left_out.push(Headline {
+                    what: format!("{}: astudio-mock ÷ {} (req/s)", route.label(), peer.name()),
+                    measured: "—".to_string(),
+                    target: peer_target(peer),
+                    verdict: Verdict::NotMeasured(crate::first_line(&why)),
+                    section: TITLE.to_string(),
+                });
+            }
+        }
     }
 
     // Each answers the route with a 2xx before it is measured.
-    let mut findings = Vec::new();
     for c in contenders.iter_mut() {
         let answer = send(route, &c.server.base_url, &c.path)?;
         if !(200..300).contains(&answer.status) {
@@ -276,8 +351,13 @@ fn measure_route(
     };
     for c in &contenders {
         let target = target(route, &c.server.base_url, &c.path);
-        println!("bench: warming up {}", c.server.name);
-        load::run(generator, &target, shape(plan.warmup_seconds), &ctx.scratch)?;
+        let seconds = if c.kind == Kind::Peer(Peer::WireMock) {
+            plan.jit_warmup_seconds
+        } else {
+            plan.warmup_seconds
+        };
+        println!("bench: warming up {} for {seconds} s", c.server.name);
+        load::run(generator, &target, shape(seconds), &ctx.scratch)?;
     }
     for round in 0..plan.rounds {
         let n = contenders.len();
@@ -336,20 +416,14 @@ fn measure_route(
             format!("{} ({}, {})", stats::count(answers as f64), non_2xx, errors),
             if i == 0 {
                 "—".to_string()
-            } else if c.server.name == "Prism" {
-                show(ratio, stats::times)
             } else {
-                show(ratio, stats::percent)
+                show(ratio, c.ratio_format())
             },
             if i == 0 {
                 "—".to_string()
             } else {
                 let cpu_ratio = Summary::of(&stats::ratios(&c.cpu_us, &mock_cpu));
-                if c.server.name == "Prism" {
-                    show(cpu_ratio, stats::times)
-                } else {
-                    show(cpu_ratio, stats::percent)
-                }
+                show(cpu_ratio, c.ratio_format())
             },
         ]);
         if non_2xx > 0 || errors > 0 {
@@ -364,19 +438,18 @@ fn measure_route(
         if i == 0 {
             continue;
         }
-        let (target_text, verdict, shown) = if c.server.name == "Prism" {
-            (
-                format!("≥ {MIN_TIMES_PRISM:.0}×"),
+        let (target_text, verdict) = match c.kind {
+            Kind::Peer(Peer::Prism) => (
+                peer_target(Peer::Prism),
                 ratio.map(|r| Verdict::from(r.median >= MIN_TIMES_PRISM)),
-                ratio.map(|r| r.show(stats::times)),
-            )
-        } else {
-            (
+            ),
+            Kind::Peer(peer) => (peer_target(peer), ratio.map(|_| Verdict::Reference)),
+            _ => (
                 format!("≥ {:.0}%", MIN_SHARE_OF_BARE * 100.0),
                 ratio.map(|r| Verdict::from(r.median >= MIN_SHARE_OF_BARE)),
-                ratio.map(|r| r.show(stats::percent)),
-            )
+            ),
         };
+        let shown = ratio.map(|r| r.show(c.ratio_format()));
         rows.push(Headline {
             what: format!(
                 "{}: astudio-mock ÷ {} (req/s)",
@@ -413,6 +486,7 @@ fn measure_route(
             )),
         }
     }
+    rows.extend(left_out);
     Ok((table, findings, rows, profiles))
 }
 

@@ -12,6 +12,8 @@ pub struct Answer {
     pub status: u16,
     /// The body, as text.
     pub body: String,
+    /// The `Content-Type` header, if any.
+    pub content_type: Option<String>,
 }
 
 /// A client keeping its connections alive between requests.
@@ -59,11 +61,20 @@ pub fn send_with(
     }
     .with_context(|| format!("{method} {url}"))?;
     let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let body = response
         .body_mut()
         .read_to_string()
         .with_context(|| format!("reading the answer to {method} {url}"))?;
-    Ok(Answer { status, body })
+    Ok(Answer {
+        status,
+        body,
+        content_type,
+    })
 }
 
 /// Whether something answers HTTP at `base_url` (any status).

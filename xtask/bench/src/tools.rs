@@ -1,18 +1,17 @@
 //! The outside tools the benchmark needs, installed when missing: `wrk` (apt)
-//! or else `oha` (cargo install), `hyperfine` (apt, else cargo install), Prism
-//! (npm, into a scratch directory under `target/`), and Python's `requests`
-//! (a virtualenv under `target/` when the system Python lacks it).
+//! or else `oha` (cargo install), `hyperfine` (apt, else cargo install), the
+//! peer mock servers Prism, WireMock and Mockoon (npm, into scratch directories
+//! under `target/`; WireMock also a Java runtime, from apt when `java` is
+//! missing), and Python's `requests` (a virtualenv under `target/` when the
+//! system Python lacks it).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use super::load::Generator;
-use super::procs::{self, which};
-
-/// The Prism version measured: pinned, so reruns compare like with like.
-pub const PRISM_VERSION: &str = "5.16.0";
+use crate::load::Generator;
+use crate::procs::{self, which};
 
 /// Installs tools once per run, remembering whether `apt-get update` ran.
 pub struct Installer {
@@ -101,20 +100,60 @@ impl Installer {
 
     /// Where the pinned Prism's executable is, installed or not.
     pub fn prism_path(&self) -> PathBuf {
-        prism_bin(&self.tools_dir)
+        PRISM.path(&self.tools_dir)
     }
 
-    /// Prism's executable, installed with npm under `target/bench-tools/prism`
+    /// Prism's executable, installed with npm under `target/bench-tools`
     /// (reused while it holds the pinned version).
     pub fn prism(&mut self) -> Result<PathBuf> {
-        let dir = self.tools_dir.join(format!("prism-{PRISM_VERSION}"));
-        let bin = prism_bin(&self.tools_dir);
-        if bin.is_file() {
-            return Ok(bin);
+        self.npm(&PRISM)
+    }
+
+    /// Where the pinned WireMock's jar is, installed or not.
+    pub fn wiremock_path(&self) -> PathBuf {
+        WIREMOCK.path(&self.tools_dir)
+    }
+
+    /// `java` and WireMock's standalone jar: Java from `PATH` or else Debian's
+    /// `default-jre-headless`; the jar from the `wiremock` npm package, which
+    /// ships it, under `target/bench-tools`.
+    pub fn wiremock(&mut self) -> Result<(PathBuf, PathBuf)> {
+        let java = match which("java") {
+            Some(java) => java,
+            None => {
+                self.apt_install("default-jre-headless")
+                    .context("installing a Java runtime for WireMock")?;
+                which("java")
+                    .context("apt installed default-jre-headless but java is not on PATH")?
+            }
+        };
+        Ok((java, self.npm(&WIREMOCK)?))
+    }
+
+    /// Where the pinned Mockoon CLI's executable is, installed or not.
+    pub fn mockoon_path(&self) -> PathBuf {
+        MOCKOON.path(&self.tools_dir)
+    }
+
+    /// `mockoon-cli`, installed with npm under `target/bench-tools`.
+    pub fn mockoon(&mut self) -> Result<PathBuf> {
+        self.npm(&MOCKOON)
+    }
+
+    /// The file `package` provides, installed with npm into a directory of its
+    /// own (named for the pinned version, so a pin change installs afresh).
+    fn npm(&mut self, package: &NpmPackage) -> Result<PathBuf> {
+        let file = package.path(&self.tools_dir);
+        if file.is_file() {
+            return Ok(file);
         }
         if which("npm").is_none() {
-            bail!("npm is needed to install Prism and is not on PATH");
+            bail!(
+                "npm is needed to install {} and is not on PATH",
+                package.name
+            );
         }
+        let dir = package.dir(&self.tools_dir);
         std::fs::create_dir_all(&dir)?;
         procs::status(
             Command::new("npm")
@@ -126,12 +165,16 @@ impl Installer {
                     "--prefix",
                 ])
                 .arg(&dir)
-                .arg(format!("@stoplight/prism-cli@{PRISM_VERSION}")),
+                .arg(format!("{}@{}", package.name, package.version)),
         )?;
-        if !bin.is_file() {
-            bail!("npm installed Prism but {} is missing", bin.display());
+        if !file.is_file() {
+            bail!(
+                "npm installed {} but {} is missing",
+                package.name,
+                file.display()
+            );
         }
-        Ok(bin)
+        Ok(file)
     }
 
     /// A Python that can `import requests`: the system's, or a virtualenv
@@ -180,7 +223,49 @@ fn imports_requests(python: &Path) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-/// Where [`Installer::prism`] puts the pinned Prism's executable.
-fn prism_bin(tools_dir: &Path) -> PathBuf {
-    tools_dir.join(format!("prism-{PRISM_VERSION}/node_modules/.bin/prism"))
+/// A pinned npm package and the one file of it the benchmark runs.
+pub struct NpmPackage {
+    /// The package's name on npm.
+    pub name: &'static str,
+    /// The version measured: pinned, so reruns compare like with like.
+    pub version: &'static str,
+    /// The install directory's name, before `-{version}`.
+    dir: &'static str,
+    /// The file used, relative to the install directory.
+    file: &'static str,
 }
+
+impl NpmPackage {
+    fn dir(&self, tools_dir: &Path) -> PathBuf {
+        tools_dir.join(format!("{}-{}", self.dir, self.version))
+    }
+
+    fn path(&self, tools_dir: &Path) -> PathBuf {
+        let file = self.file.replace("{version}", self.version);
+        self.dir(tools_dir).join(file)
+    }
+}
+
+/// Prism, mocking the spec.
+pub const PRISM: NpmPackage = NpmPackage {
+    name: "@stoplight/prism-cli",
+    version: "5.16.0",
+    dir: "prism",
+    file: "node_modules/.bin/prism",
+};
+
+/// WireMock's standalone jar, as the `wiremock` npm package ships it.
+pub const WIREMOCK: NpmPackage = NpmPackage {
+    name: "wiremock",
+    version: "3.13.2",
+    dir: "wiremock",
+    file: "node_modules/wiremock/build/wiremock-standalone-{version}.jar",
+};
+
+/// Mockoon's command-line server.
+pub const MOCKOON: NpmPackage = NpmPackage {
+    name: "@mockoon/cli",
+    version: "9.9.0",
+    dir: "mockoon",
+    file: "node_modules/.bin/mockoon-cli",
+};

@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
-use super::procs;
+use crate::procs;
 
 /// Whether `perf record` works here (it needs kernel support and permission).
 pub fn perf_works(scratch: &Path) -> bool {

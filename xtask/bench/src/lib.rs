@@ -1,6 +1,11 @@
-//! `cargo xtask bench`: builds in release, installs the outside tools it needs,
-//! measures the mock server, the client and the CLI against their peers in one
-//! run, and writes `BENCHMARKS.md`.
+//! The benchmark harness behind `cargo xtask bench`: builds in release,
+//! installs the outside tools it needs, measures the mock server, the client
+//! and the CLI against their peers in one run, and writes `BENCHMARKS.md`.
+//!
+//! Its public face is [`Options`] (the command's flags, a clap `Args` struct
+//! that `xtask` flattens into its `bench` subcommand) and [`run`]; everything
+//! else is private. It reaches the mock server only through its binary and
+//! HTTP, never through the mock crate's modules.
 //!
 //! Benchmarks never run in CI and never fail a build: a missed target is
 //! reported in the file, plainly, and the command still succeeds. It fails only
@@ -12,6 +17,7 @@ mod http;
 mod load;
 mod machine;
 mod memory;
+mod peers;
 mod procs;
 mod profile;
 mod report;
@@ -33,7 +39,8 @@ use report::{Headline, Report, Section, Verdict};
 /// The measurements, in report order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Part {
-    /// 1: mock server throughput and latency against bare axum and Prism.
+    /// 1: mock server throughput and latency against bare axum and the peers
+    /// (Prism, WireMock, Mockoon).
     Throughput,
     /// 2: `MockServer::start()` to the first answer.
     Startup,
@@ -78,13 +85,15 @@ pub struct Options {
 
 /// Sizes of every measurement, full or quick.
 #[derive(Debug, Clone)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// Interleaved rounds per throughput comparison.
     pub rounds: usize,
     /// Seconds per throughput round.
     pub seconds: u64,
     /// Seconds of warm-up per server before the rounds.
     pub warmup_seconds: u64,
+    /// Seconds of warm-up of a server on a JIT (WireMock's JVM) instead.
+    pub jit_warmup_seconds: u64,
     /// Connections the load generator keeps open.
     pub connections: u32,
     /// Load generator threads.
@@ -128,6 +137,7 @@ impl Plan {
             rounds: options.rounds.unwrap_or(if quick { 3 } else { 5 }).max(1),
             seconds: options.seconds.unwrap_or(if quick { 1 } else { 10 }).max(1),
             warmup_seconds: if quick { 1 } else { 2 },
+            jit_warmup_seconds: if quick { 5 } else { 20 },
             connections: 32,
             threads: 2,
             startup_processes: if quick { 3 } else { 7 },
@@ -161,27 +171,44 @@ impl Plan {
 
 /// The release binaries measured.
 #[derive(Debug, Clone)]
-pub struct Binaries {
+pub(crate) struct Binaries {
     /// `astudio-mock`.
     pub mock: PathBuf,
     /// The bare axum baseline (`crates/mock-server/examples/bare_axum.rs`).
     pub bare: PathBuf,
     /// `astudio`.
     pub astudio: PathBuf,
-    /// `crates/mock-server/benches/startup.rs`.
-    pub startup: PathBuf,
-    /// `crates/core/benches/client_overhead.rs`.
-    pub client_overhead: PathBuf,
-    /// `crates/core/benches/upload_memory.rs`.
-    pub upload_memory: PathBuf,
-    /// `crates/core/benches/error_parsing.rs` (criterion).
-    pub error_parsing: PathBuf,
-    /// `crates/mock-server/benches/sandbox.rs`.
-    pub sandbox: PathBuf,
+    /// The bench executables the parts run, by bench target name (see
+    /// [`Part::benches`]); only those of the parts measured are built.
+    benches: Vec<(&'static str, PathBuf)>,
+}
+
+impl Binaries {
+    /// The executable of bench target `name` (built for the parts measured).
+    pub fn bench(&self, name: &str) -> Result<&Path> {
+        self.benches
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, path)| path.as_path())
+            .with_context(|| format!("the {name} bench executable was not built"))
+    }
+}
+
+impl Part {
+    /// The bench targets (of `artificial-studio-mock` and
+    /// `artificial-studio`) this part runs.
+    fn benches(self) -> &'static [&'static str] {
+        match self {
+            Part::Throughput | Part::Cli | Part::Memory => &[],
+            Part::Startup => &["startup"],
+            Part::Client => &["client_overhead", "upload_memory", "error_parsing"],
+            Part::Sandbox => &["sandbox"],
+        }
+    }
 }
 
 /// What every measurement shares.
-pub struct Ctx {
+pub(crate) struct Ctx {
     /// The workspace root.
     pub root: PathBuf,
     /// Sizes.
@@ -200,17 +227,18 @@ pub struct Ctx {
 
 /// The key of the account every measurement uses (pro plan, a huge balance so
 /// that `POST /api/run` answers `202` throughout).
-pub const BENCH_KEY: &str = "bench-key";
+pub(crate) const BENCH_KEY: &str = "bench-key";
 /// The bench account's starting balance.
-pub const BENCH_CREDITS: u64 = 1_000_000_000_000_000;
+pub(crate) const BENCH_CREDITS: u64 = 1_000_000_000_000_000;
 /// Credits one benchmarked run costs (create-image's default model).
-pub const RUN_COST: u64 = 6;
+pub(crate) const RUN_COST: u64 = 6;
 /// The body of every benchmarked `POST /api/run`: valid, the default model,
 /// [`RUN_COST`] credits.
-pub const RUN_BODY: &str = r#"{"tool":"create-image","input":{"prompt":"a lighthouse at dusk"}}"#;
+pub(crate) const RUN_BODY: &str =
+    r#"{"tool":"create-image","input":{"prompt":"a lighthouse at dusk"}}"#;
 
 /// The bench account's balance now, from `GET /api/account`.
-pub fn credits_left(base_url: &str) -> anyhow::Result<u64> {
+pub(crate) fn credits_left(base_url: &str) -> anyhow::Result<u64> {
     use anyhow::Context;
     let answer = http::send(
         "GET",
@@ -274,8 +302,9 @@ fn target_dir(root: &Path) -> PathBuf {
         .unwrap_or_else(|| root.join("target"))
 }
 
-/// Builds everything measured, in release, and finds the bench executables.
-fn build(root: &Path) -> Result<Binaries> {
+/// Builds everything measured, in release: the servers and the CLI, and the
+/// bench executables of `parts`, whose paths Cargo reports.
+fn build(root: &Path, parts: &[Part]) -> Result<Binaries> {
     procs::status(
         Command::new("cargo")
             .args([
@@ -295,48 +324,41 @@ fn build(root: &Path) -> Result<Binaries> {
             ])
             .current_dir(root),
     )?;
-    let out = procs::stdout_only(
-        Command::new("cargo")
-            .args([
-                "bench",
-                "--locked",
-                "--no-run",
-                "--message-format=json-render-diagnostics",
-                "-p",
-                "artificial-studio-mock",
-                "-p",
-                "artificial-studio",
-                "--bench",
-                "startup",
-                "--bench",
-                "client_overhead",
-                "--bench",
-                "upload_memory",
-                "--bench",
-                "error_parsing",
-                "--bench",
-                "sandbox",
-            ])
-            .current_dir(root),
-    )?;
-    let mut startup = None;
-    let mut client_overhead = None;
-    let mut upload_memory = None;
-    let mut error_parsing = None;
-    let mut sandbox = None;
-    for line in String::from_utf8_lossy(&out.stdout).lines() {
-        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
-            continue;
-        };
-        let name = message.pointer("/target/name").and_then(|v| v.as_str());
-        let executable = message.get("executable").and_then(|v| v.as_str());
-        match (name, executable) {
-            (Some("startup"), Some(path)) => startup = Some(PathBuf::from(path)),
-            (Some("client_overhead"), Some(path)) => client_overhead = Some(PathBuf::from(path)),
-            (Some("upload_memory"), Some(path)) => upload_memory = Some(PathBuf::from(path)),
-            (Some("error_parsing"), Some(path)) => error_parsing = Some(PathBuf::from(path)),
-            (Some("sandbox"), Some(path)) => sandbox = Some(PathBuf::from(path)),
-            _ => {}
+    let wanted: Vec<&'static str> = parts.iter().flat_map(|p| p.benches()).copied().collect();
+    let mut benches = Vec::new();
+    if !wanted.is_empty() {
+        let mut cmd = Command::new("cargo");
+        cmd.args([
+            "bench",
+            "--locked",
+            "--no-run",
+            "--message-format=json-render-diagnostics",
+            "-p",
+            "artificial-studio-mock",
+            "-p",
+            "artificial-studio",
+        ]);
+        for name in &wanted {
+            cmd.args(["--bench", name]);
+        }
+        let out = procs::stdout_only(cmd.current_dir(root))?;
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+                continue;
+            };
+            let name = message.pointer("/target/name").and_then(|v| v.as_str());
+            let executable = message.get("executable").and_then(|v| v.as_str());
+            if let (Some(name), Some(path)) = (name, executable)
+                && let Some(wanted) = wanted.iter().find(|w| **w == name)
+            {
+                benches.push((*wanted, PathBuf::from(path)));
+            }
+        }
+        if let Some(missing) = wanted
+            .iter()
+            .find(|w| !benches.iter().any(|(n, _)| n == *w))
+        {
+            bail!("cargo did not report the {missing} bench executable");
         }
     }
     let release = target_dir(root).join("release");
@@ -344,14 +366,7 @@ fn build(root: &Path) -> Result<Binaries> {
         mock: release.join("astudio-mock"),
         bare: release.join("examples/bare_axum"),
         astudio: release.join("astudio"),
-        startup: startup.context("cargo did not report the startup bench executable")?,
-        client_overhead: client_overhead
-            .context("cargo did not report the client_overhead bench executable")?,
-        upload_memory: upload_memory
-            .context("cargo did not report the upload_memory bench executable")?,
-        error_parsing: error_parsing
-            .context("cargo did not report the error_parsing bench executable")?,
-        sandbox: sandbox.context("cargo did not report the sandbox bench executable")?,
+        benches,
     })
 }
 
@@ -407,7 +422,7 @@ pub fn run(root: &Path, options: Options) -> Result<()> {
     }
 
     let build_started = Instant::now();
-    let bin = build(root)?;
+    let bin = build(root, &parts)?;
     println!(
         "bench: build took {:.0} s",
         build_started.elapsed().as_secs_f64()
@@ -552,6 +567,15 @@ fn tool_versions(ctx: &Ctx) -> Vec<(String, String)> {
     if prism.is_file() {
         add("prism (@stoplight/prism-cli)", &prism, &["--version"]);
     }
+    if ctx.installer.wiremock_path().is_file()
+        && let Some(java) = procs::which("java")
+    {
+        add("java", &java, &["-version"]);
+    }
+    let mockoon = ctx.installer.mockoon_path();
+    if mockoon.is_file() {
+        add("mockoon-cli (@mockoon/cli)", &mockoon, &["--version"]);
+    }
     if let Some(python) = procs::which("python3") {
         add("python3", &python, &["--version"]);
         add(
@@ -562,6 +586,13 @@ fn tool_versions(ctx: &Ctx) -> Vec<(String, String)> {
                 "import requests; print('requests', requests.__version__)",
             ],
         );
+    }
+    if ctx.installer.wiremock_path().is_file() {
+        // The jar has no `--version` that does not start a server; the pin says it.
+        tools.push((
+            "wiremock (npm wiremock, standalone jar)".to_string(),
+            tools::WIREMOCK.version.to_string(),
+        ));
     }
     tools
 }

@@ -135,7 +135,7 @@ pub fn free_port() -> Result<u16> {
 pub enum Ready {
     /// Its first stdout line is its base URL (`astudio-mock`, `bare_axum`).
     FirstLine,
-    /// It answers HTTP at this base URL (Prism): polled until it does.
+    /// It answers HTTP at this base URL (the peers): polled until it does.
     Polled(String),
 }
 
@@ -196,7 +196,7 @@ impl Server {
             Ready::Polled(url) => server.base_url = url,
         }
         let deadline = Instant::now() + timeout;
-        while !super::http::answers(&server.base_url) {
+        while !crate::http::answers(&server.base_url) {
             if let Ok(Some(status)) = server.child.try_wait() {
                 bail!("{name} exited before answering ({status})");
             }
