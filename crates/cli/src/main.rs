@@ -4,11 +4,13 @@
 
 mod app;
 mod args;
+mod commands;
 mod input;
+mod mock;
 mod progress;
+mod render;
 mod report;
 mod suggest;
-mod table;
 
 use std::process::ExitCode;
 
@@ -27,7 +29,7 @@ fn main() -> ExitCode {
         // Into memory first: clap_complete panics when its writer fails.
         let mut script = Vec::new();
         clap_complete::generate(*shell, &mut Cli::command(), "astudio", &mut script);
-        app::out(script);
+        render::out(script);
         return ExitCode::SUCCESS;
     }
     // With --mock, a key from the environment belongs to the real service:
