@@ -8,6 +8,7 @@ use artificial_studio::{Client, ClientBuilder, Error, RetryPolicy, ToolExt};
 use artificial_studio_types::messages;
 
 use crate::args::{Cli, Command, GlobalArgs, ToolsCommand, WebhookCommand};
+use crate::jq::Jq;
 use crate::mock;
 use crate::render::price;
 use crate::report::{Context, Failure};
@@ -21,17 +22,19 @@ pub struct App {
     pub(crate) client: Client,
     pub(crate) global: GlobalArgs,
     pub(crate) wait_interval: Duration,
+    /// The `--jq` filter over every JSON result.
+    pub(crate) jq: Option<Jq>,
     /// Kept alive for the length of the command; dropping it stops the server.
     _mock: Option<mock::Running>,
 }
 
 /// Builds the client (starting the in-process mock for `--mock`) and runs the command.
-pub async fn run(cli: Cli, key_from_command_line: bool) -> Outcome {
+pub async fn run(cli: Cli, key_from_command_line: bool, jq: Option<Jq>) -> Outcome {
     let mut ctx = Context {
         mock: cli.global.mock,
         ..Context::default()
     };
-    let app = App::new(cli.global, key_from_command_line)
+    let app = App::new(cli.global, key_from_command_line, jq)
         .await
         .map_err(|f| (f, ctx.clone()))?;
     let result = match cli.command {
@@ -54,6 +57,7 @@ pub async fn run(cli: Cli, key_from_command_line: bool) -> Outcome {
             headers,
             download,
         }) => app.confirm_webhook(&body, &headers, &download).await,
+        Command::Api(args) => app.api(args).await,
         Command::Completions { .. } => Ok(()),
     };
     match result {
@@ -66,7 +70,11 @@ pub async fn run(cli: Cli, key_from_command_line: bool) -> Outcome {
 }
 
 impl App {
-    async fn new(global: GlobalArgs, key_from_command_line: bool) -> Result<App, Failure> {
+    async fn new(
+        global: GlobalArgs,
+        key_from_command_line: bool,
+        jq: Option<Jq>,
+    ) -> Result<App, Failure> {
         let (server, base_url, api_key) = if global.mock {
             let started = mock::start(&global, key_from_command_line).await?;
             (
@@ -106,6 +114,7 @@ impl App {
             client,
             global,
             wait_interval,
+            jq,
             _mock: server,
         })
     }
@@ -143,6 +152,11 @@ impl App {
                 .map(String::from)
                 .collect();
         }
+    }
+
+    /// Prints a JSON result on stdout, through `--jq` when given.
+    pub(crate) fn print_json<T: serde::Serialize>(&self, value: &T) -> Result<(), Failure> {
+        crate::render::print_json(value, self.jq.as_ref())
     }
 
     /// Prints a note for people on stderr, unless `--quiet`.

@@ -61,6 +61,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub json: bool,
 
+    /// Filter the JSON output with a jq expression (implies --json): strings
+    /// print raw, other values as JSON. `--jq '.data[].slug'`
+    #[arg(long, value_name = "EXPR", global = true)]
+    pub jq: Option<String>,
+
     /// Print only results: no progress, no notes.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
@@ -107,6 +112,9 @@ pub enum Command {
     /// Check a received webhook delivery with the API, as the provider's n8n node does.
     #[command(subcommand)]
     Webhook(WebhookCommand),
+    /// Send any request to the API with the configured key, retries and
+    /// error reporting, and print the answer's JSON.
+    Api(ApiArgs),
     /// Print a shell completion script: `astudio completions bash > ~/.local/share/bash-completion/completions/astudio`.
     Completions {
         /// The shell.
@@ -157,6 +165,49 @@ pub struct RunArgs {
     /// Give up waiting after this long (`90s`, `10m`).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
+}
+
+/// `astudio api`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+The path is relative to the base URL (a leading / is optional) and may carry a
+query. The method is GET, or POST when fields or --input are given. With GET,
+fields go into the query string; otherwise they make a JSON object body.
+
+Fields:
+  -F key=value   typed: true, false, null and numbers become JSON; @FILE is the
+                 file's text (@- for stdin); anything else is a string
+  -f key=value   always a string
+
+Examples:
+  astudio api api/account
+  astudio api 'api/generations?limit=5' --jq '.data[].id'
+  astudio api api/run -f tool=create-image -F 'input={\"prompt\":\"a fox\"}'
+  astudio api -X POST api/run --input request.json
+  echo '{\"tool\":\"create-image\",\"input\":{\"prompt\":\"a fox\"}}' | astudio api api/run --input -")]
+pub struct ApiArgs {
+    /// The path, such as `api/account` or `api/generations?limit=5`.
+    pub path: String,
+
+    /// The HTTP method.
+    #[arg(short = 'X', long = "method", value_name = "METHOD")]
+    pub method: Option<String>,
+
+    /// A typed field, `key=value`; repeat for each.
+    #[arg(short = 'F', long = "field", value_name = "KEY=VALUE")]
+    pub fields: Vec<String>,
+
+    /// A string field, `key=value`; repeat for each.
+    #[arg(short = 'f', long = "raw-field", value_name = "KEY=VALUE")]
+    pub raw_fields: Vec<String>,
+
+    /// The request body, from a file or `-` for stdin (sent as JSON unless -H says otherwise).
+    #[arg(long, value_name = "FILE|-", conflicts_with_all = ["fields", "raw_fields"])]
+    pub input: Option<String>,
+
+    /// A request header, `Name: value`; repeat for each.
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
 }
 
 /// Where to save a finished generation's output.

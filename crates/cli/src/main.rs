@@ -6,6 +6,7 @@ mod app;
 mod args;
 mod commands;
 mod input;
+mod jq;
 mod mock;
 mod progress;
 mod render;
@@ -35,6 +36,19 @@ fn main() -> ExitCode {
     // With --mock, a key from the environment belongs to the real service:
     // only a key given on the command line replaces the demo key.
     let key_from_command_line = matches.value_source("api_key") == Some(ValueSource::CommandLine);
+    let mut cli = cli;
+    let jq = match cli.global.jq.as_deref().map(jq::Jq::compile) {
+        None => None,
+        Some(Ok(jq)) => Some(jq),
+        Some(Err(message)) => Cli::command()
+            .error(
+                clap::error::ErrorKind::InvalidValue,
+                format!("--jq: {message}"),
+            )
+            .exit(),
+    };
+    // A filter reads JSON: --jq implies --json.
+    cli.global.json |= jq.is_some();
     let json = cli.global.json;
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -48,7 +62,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(app::run(cli, key_from_command_line)) {
+    match runtime.block_on(app::run(cli, key_from_command_line, jq)) {
         Ok(()) => ExitCode::SUCCESS,
         Err((failure, ctx)) => {
             let report = report::report(&failure, &ctx);

@@ -6,7 +6,7 @@ use artificial_studio_types::UploadedFileType;
 
 use super::upload_source;
 use crate::app::App;
-use crate::render::{key_values, out, print_json};
+use crate::render::{key_values, out};
 use crate::report::Failure;
 
 impl App {
@@ -14,7 +14,7 @@ impl App {
     pub(crate) async fn account(&self) -> Result<(), Failure> {
         let account = self.client.account().await?;
         if self.global.json {
-            return print_json(&account);
+            return self.print_json(&account);
         }
         out(key_values(&[
             ("email", account.email.clone()),
@@ -30,7 +30,7 @@ impl App {
     pub(crate) async fn upload(&self, path: &Path) -> Result<(), Failure> {
         let file = self.client.upload_file(upload_source(path)?).await?;
         if self.global.json {
-            return print_json(&file);
+            return self.print_json(&file);
         }
         out(format!("{}\n", file.url));
         let field = match &file.type_ {

@@ -6,7 +6,7 @@ use futures::TryStreamExt;
 
 use crate::app::App;
 use crate::args::GenerationsCommand;
-use crate::render::{generation_block, generations_table, out, print_json, term_width};
+use crate::render::{generation_block, generations_table, out, term_width};
 use crate::report::Failure;
 
 impl App {
@@ -16,7 +16,7 @@ impl App {
             GenerationsCommand::Get { id } => {
                 let generation = self.client.generation(&id).await?;
                 if self.global.json {
-                    return print_json(&generation);
+                    return self.print_json(&generation);
                 }
                 out(generation_block(&generation));
                 Ok(())
@@ -38,7 +38,7 @@ impl App {
                         .try_collect()
                         .await?;
                     if self.global.json {
-                        return print_json(&every);
+                        return self.print_json(&every);
                     }
                     out(generations_table(&every).render(term_width()));
                     return Ok(());
@@ -48,7 +48,7 @@ impl App {
                     .generations(&params.limit(limit).offset(offset))
                     .await?;
                 if self.global.json {
-                    return print_json(&page);
+                    return self.print_json(&page);
                 }
                 out(generations_table(&page.data).render(term_width()));
                 let p = page.pagination.clone().unwrap_or_default();

@@ -3,6 +3,7 @@
 //! paths they share.
 
 mod account;
+mod api;
 mod generations;
 mod run;
 mod tools;
@@ -84,4 +85,16 @@ pub(crate) fn download_path(generation: &Generation, download: &DownloadArgs) ->
         .and_then(|name| name.rsplit_once('.').map(|(_, ext)| ext.to_string()))
         .unwrap_or_else(|| "bin".into());
     Some(dir.join(format!("{}.{ext}", generation.id)))
+}
+
+/// The bytes of a file, or of stdin for `-`; `flag` names the option in errors.
+pub(crate) fn read_source(source: &str, flag: &str) -> Result<Vec<u8>, Failure> {
+    if source == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+            .map_err(|e| Failure::Local(format!("cannot read {flag} from stdin: {e}")))?;
+        return Ok(bytes);
+    }
+    std::fs::read(source)
+        .map_err(|e| Failure::Usage(format!("cannot read {flag} {source}: {e}"), None))
 }

@@ -13,7 +13,7 @@ use crate::app::App;
 use crate::args::{DownloadArgs, RunArgs};
 use crate::input;
 use crate::progress::Progress;
-use crate::render::{human_bytes, out, print_json};
+use crate::render::{human_bytes, out};
 use crate::report::Failure;
 
 impl App {
@@ -60,7 +60,7 @@ impl App {
             .await?;
         if args.no_wait {
             if self.global.json {
-                print_json(&started)?;
+                self.print_json(&started)?;
             } else {
                 out(format!("{}\n", started.id));
                 self.note(format!(
@@ -103,7 +103,7 @@ impl App {
             self.save(generation, &path).await?;
         }
         if self.global.json {
-            print_json(generation)
+            self.print_json(generation)
         } else {
             out(format!(
                 "{}\n",

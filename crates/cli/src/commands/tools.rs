@@ -3,7 +3,7 @@
 use artificial_studio_types::GenerationType;
 
 use crate::app::App;
-use crate::render::{Table, out, print_json, shown, term_width, tool_details};
+use crate::render::{Table, out, shown, term_width, tool_details};
 use crate::report::Failure;
 
 impl App {
@@ -14,7 +14,7 @@ impl App {
             tools.retain(|t| t.type_.as_ref() == Some(&kind));
         }
         if self.global.json {
-            return print_json(&serde_json::json!({ "data": tools }));
+            return self.print_json(&serde_json::json!({ "data": tools }));
         }
         let mut table = Table::new(["slug", "type", "output", "name", "description"]);
         for t in &tools {
@@ -34,7 +34,7 @@ impl App {
     pub(crate) async fn tools_show(&self, slug: &str) -> Result<(), Failure> {
         let tool = self.client.tool(slug).await?;
         if self.global.json {
-            return print_json(&tool);
+            return self.print_json(&tool);
         }
         out(tool_details(&tool, term_width()));
         Ok(())
@@ -44,7 +44,7 @@ impl App {
     pub(crate) async fn search(&self, query: &str) -> Result<(), Failure> {
         let tools = self.client.search(query).await?;
         if self.global.json {
-            return print_json(&serde_json::json!({ "data": tools }));
+            return self.print_json(&serde_json::json!({ "data": tools }));
         }
         if tools.is_empty() {
             self.note(format!(

@@ -3,7 +3,7 @@
 use super::{download_path, parse_headers};
 use crate::app::App;
 use crate::args::DownloadArgs;
-use crate::render::{generation_block, out, print_json};
+use crate::render::{generation_block, out};
 use crate::report::Failure;
 
 impl App {
@@ -30,7 +30,7 @@ impl App {
             self.save(&generation, &path).await?;
         }
         if self.global.json {
-            return print_json(&generation);
+            return self.print_json(&generation);
         }
         out(generation_block(&generation));
         Ok(())

@@ -10,17 +10,25 @@ use std::io::{IsTerminal, Write};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::jq::Jq;
 use crate::report::Failure;
 
 pub use generation::{generation_block, generations_table};
 pub use table::{Table, key_values};
 pub use tool::{price, tool_details};
 
-/// Prints `value` as pretty JSON on stdout.
-pub fn print_json<T: Serialize>(value: &T) -> Result<(), Failure> {
-    let text = serde_json::to_string_pretty(value)
-        .map_err(|e| Failure::Local(format!("cannot print JSON: {e}")))?;
-    out(format!("{text}\n"));
+/// Prints `value` as pretty JSON on stdout, or what `jq` makes of it.
+pub fn print_json<T: Serialize>(value: &T, jq: Option<&Jq>) -> Result<(), Failure> {
+    let cannot = |e: serde_json::Error| Failure::Local(format!("cannot print JSON: {e}"));
+    let text = match jq {
+        Some(jq) => {
+            let value = serde_json::to_value(value).map_err(cannot)?;
+            jq.run(&value)
+                .map_err(|e| Failure::Local(format!("--jq: {e}")))?
+        }
+        None => serde_json::to_string_pretty(value).map_err(cannot)? + "\n",
+    };
+    out(text);
     Ok(())
 }
 
