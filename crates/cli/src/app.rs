@@ -8,6 +8,7 @@ use artificial_studio::{Client, ClientBuilder, Error, RetryPolicy, ToolExt};
 use artificial_studio_types::messages;
 
 use crate::args::{Cli, Command, GlobalArgs, ToolsCommand, WebhookCommand};
+use crate::auth::{self, KeySource};
 use crate::jq::Jq;
 use crate::mock;
 use crate::render::price;
@@ -34,6 +35,11 @@ pub async fn run(cli: Cli, key_from_command_line: bool, jq: Option<Jq>) -> Outco
         mock: cli.global.mock,
         ..Context::default()
     };
+    if let Command::Auth(cmd) = cli.command {
+        return crate::commands::auth(cmd, &cli.global, key_from_command_line, jq.as_ref())
+            .await
+            .map_err(|f| (f, ctx));
+    }
     let app = App::new(cli.global, key_from_command_line, jq)
         .await
         .map_err(|f| (f, ctx.clone()))?;
@@ -58,7 +64,7 @@ pub async fn run(cli: Cli, key_from_command_line: bool, jq: Option<Jq>) -> Outco
             download,
         }) => app.confirm_webhook(&body, &headers, &download).await,
         Command::Api(args) => app.api(args).await,
-        Command::Completions { .. } => Ok(()),
+        Command::Completions { .. } | Command::Auth(_) => Ok(()),
     };
     match result {
         Ok(()) => Ok(()),
@@ -83,7 +89,16 @@ impl App {
                 Some(started.api_key),
             )
         } else {
-            (None, global.base_url.clone(), global.api_key.clone())
+            let login = auth::resolve(
+                global.api_key.clone(),
+                key_from_command_line,
+                global.base_url.clone(),
+                global.profile.as_deref(),
+            )?;
+            if global.verbose && matches!(login.source, KeySource::Profile(..)) {
+                eprintln!("key from {}", login.source);
+            }
+            (None, login.base_url, login.api_key)
         };
 
         // From the environment first (its errors name the variable), then the flags.

@@ -19,6 +19,10 @@ Exit codes:
 Environment:
   ARTIFICIAL_STUDIO_API_KEY   the API key (same as --api-key)
   ARTIFICIAL_STUDIO_BASE_URL  another base URL, such as a mock server (same as --base-url)
+  ASTUDIO_PROFILE             the saved login to use (same as --profile)
+  ASTUDIO_CONFIG_DIR          where profiles are saved (default: ~/.config/astudio)
+  ASTUDIO_NO_KEYRING          set to keep keys in a 0600 file, never the OS keyring
+A flag wins over the environment, which wins over the profile.
 
 Try it with no account and no network:
   astudio --mock run create-image prompt=\"a lighthouse at dusk\" --download lighthouse.png";
@@ -56,6 +60,10 @@ pub struct GlobalArgs {
         global = true
     )]
     pub base_url: Option<String>,
+
+    /// A saved login (key and base URL) from `astudio auth login`.
+    #[arg(long, env = "ASTUDIO_PROFILE", value_name = "NAME", global = true)]
+    pub profile: Option<String>,
 
     /// Machine output: the API's JSON on stdout, errors as JSON on stderr.
     #[arg(long, global = true)]
@@ -112,6 +120,9 @@ pub enum Command {
     /// Check a received webhook delivery with the API, as the provider's n8n node does.
     #[command(subcommand)]
     Webhook(WebhookCommand),
+    /// Save, show and remove logins (a key and a base URL per profile).
+    #[command(subcommand)]
+    Auth(AuthCommand),
     /// Send any request to the API with the configured key, retries and
     /// error reporting, and print the answer's JSON.
     Api(ApiArgs),
@@ -165,6 +176,37 @@ pub struct RunArgs {
     /// Give up waiting after this long (`90s`, `10m`).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
+}
+
+/// `astudio auth ...`.
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Check a key with GET /api/account, then save it (in the OS keyring,
+    /// else in a file only you can read) with the base URL.
+    #[command(after_help = "\
+Examples:
+  astudio auth login                      # asks for the key, hidden
+  echo \"$KEY\" | astudio auth login --with-key
+  astudio auth login --profile sandbox --base-url http://127.0.0.1:8080 --with-key < key.txt
+  astudio --profile sandbox account")]
+    Login {
+        /// Read the key from stdin instead of asking for it.
+        #[arg(long)]
+        with_key: bool,
+    },
+    /// Show the login in use: profile, base URL, the key masked, where it
+    /// came from, and the account's e-mail, plan and credits.
+    #[command(after_help = "\
+Examples:
+  astudio auth status
+  astudio auth status --profile sandbox --json")]
+    Status,
+    /// Remove a profile and its saved key.
+    #[command(after_help = "\
+Examples:
+  astudio auth logout
+  astudio auth logout --profile sandbox")]
+    Logout,
 }
 
 /// `astudio api`.

@@ -4,6 +4,7 @@
 
 mod app;
 mod args;
+mod auth;
 mod commands;
 mod input;
 mod jq;

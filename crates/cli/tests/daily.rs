@@ -178,3 +178,156 @@ fn api_help_has_examples() {
     assert!(help.contains("Examples:"), "{help}");
     assert!(help.contains("astudio api api/account"), "{help}");
 }
+
+#[test]
+fn auth_login_checks_the_key_saves_a_0600_file_and_status_masks_it() {
+    let sandbox = Sandbox::start();
+    let key = sandbox.server.demo_keys().pro;
+    let out = sandbox
+        .bare()
+        .args(["auth", "login", "--with-key", "--base-url"])
+        .arg(sandbox.server.base_url())
+        .write_stdin(format!("{key}\n"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(said.contains("pro@example.com"), "{said}");
+    assert!(!said.contains(key), "{said}");
+    let file = sandbox.config.path().join("credentials.json");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    assert!(std::fs::read_to_string(&file).unwrap().contains(key));
+
+    // No flag, no environment: the profile gives the key and the base URL.
+    let out = sandbox.bare().args(["auth", "status"]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let status = text(&out.stdout)
+        .replace(&sandbox.server.base_url(), "[URL]")
+        .replace(&sandbox.config.path().display().to_string(), "[CONFIG]");
+    assert!(!status.contains(key), "{status}");
+    insta::assert_snapshot!(
+        status
+            .lines()
+            .filter(|l| !l.starts_with("credits"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let out = sandbox
+        .bare()
+        .args(["account", "--jq", ".plan"])
+        .output()
+        .unwrap();
+    assert_eq!(text(&out.stdout), "pro\n", "{}", text(&out.stderr));
+}
+
+#[test]
+fn the_key_flag_wins_over_the_environment_which_wins_over_the_profile() {
+    let sandbox = Sandbox::start();
+    let keys = sandbox.server.demo_keys();
+    sandbox
+        .bare()
+        .args(["auth", "login", "--with-key", "--base-url"])
+        .arg(sandbox.server.base_url())
+        .write_stdin(keys.free)
+        .assert()
+        .success();
+    let plan = |cmd: &mut Command| {
+        text(
+            &cmd.args(["account", "--jq", ".plan"])
+                .output()
+                .unwrap()
+                .stdout,
+        )
+    };
+    assert_eq!(plan(&mut sandbox.bare()), "free\n");
+    assert_eq!(
+        plan(sandbox.bare().env("ARTIFICIAL_STUDIO_API_KEY", keys.pro)),
+        "pro\n"
+    );
+    assert_eq!(
+        plan(
+            sandbox
+                .bare()
+                .env("ARTIFICIAL_STUDIO_API_KEY", keys.pro)
+                .args(["--api-key", keys.free])
+        ),
+        "free\n"
+    );
+    let out = sandbox
+        .bare()
+        .env("ARTIFICIAL_STUDIO_API_KEY", keys.pro)
+        .args(["auth", "status", "--json"])
+        .output()
+        .unwrap();
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(status["keyFrom"], "ARTIFICIAL_STUDIO_API_KEY");
+}
+
+#[test]
+fn profiles_are_separate_and_logout_removes_one() {
+    let sandbox = Sandbox::start();
+    let keys = sandbox.server.demo_keys();
+    for (profile, key) in [("sandbox", keys.pro), ("other", keys.free)] {
+        sandbox
+            .bare()
+            .args([
+                "auth",
+                "login",
+                "--with-key",
+                "--profile",
+                profile,
+                "--base-url",
+            ])
+            .arg(sandbox.server.base_url())
+            .write_stdin(key)
+            .assert()
+            .success();
+    }
+    let out = sandbox
+        .bare()
+        .env("ASTUDIO_PROFILE", "sandbox")
+        .args(["account", "--jq", ".plan"])
+        .output()
+        .unwrap();
+    assert_eq!(text(&out.stdout), "pro\n");
+    sandbox
+        .bare()
+        .args(["auth", "logout", "--profile", "sandbox"])
+        .assert()
+        .success();
+    let out = sandbox
+        .bare()
+        .args(["--profile", "sandbox", "account"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("no saved profile"),
+        "{}",
+        text(&out.stderr)
+    );
+    let credentials =
+        std::fs::read_to_string(sandbox.config.path().join("credentials.json")).unwrap();
+    assert!(!credentials.contains(keys.pro));
+    assert!(credentials.contains(keys.free));
+}
+
+#[test]
+fn auth_login_refuses_a_key_the_api_refuses_and_saves_nothing() {
+    let sandbox = Sandbox::start();
+    let out = sandbox
+        .bare()
+        .args(["auth", "login", "--with-key", "--base-url"])
+        .arg(sandbox.server.base_url())
+        .write_stdin("not-a-real-key")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!sandbox.config.path().join("credentials.json").exists());
+    assert!(!text(&out.stderr).contains("not-a-real-key"));
+}

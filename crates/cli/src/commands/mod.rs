@@ -4,10 +4,13 @@
 
 mod account;
 mod api;
+mod auth;
 mod generations;
 mod run;
 mod tools;
 mod webhook;
+
+pub use auth::auth;
 
 use std::path::{Path, PathBuf};
 
