@@ -64,6 +64,10 @@ pub async fn run(cli: Cli, key_from_command_line: bool, jq: Option<Jq>) -> Outco
             download,
         }) => app.confirm_webhook(&body, &headers, &download).await,
         Command::Api(args) => app.api(args).await,
+        Command::Logs {
+            follow,
+            admin_token,
+        } => app.logs(follow, admin_token.as_deref()).await,
         Command::Completions { .. } | Command::Auth(_) => Ok(()),
     };
     match result {

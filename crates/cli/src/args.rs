@@ -123,6 +123,30 @@ pub enum Command {
     /// Save, show and remove logins (a key and a base URL per profile).
     #[command(subcommand)]
     Auth(AuthCommand),
+    /// Show a mock server's request journal, one line per request (as
+    /// `stripe logs tail`).
+    #[command(after_help = "\
+Reads GET /__mock/journal of an astudio-mock server (its admin API); the real
+service has none. Each line: time, method, path and query, status, duration,
+request id, and the injected fault, if any. --json prints the entries.
+
+Examples:
+  astudio --base-url http://127.0.0.1:8080 logs
+  astudio --base-url http://127.0.0.1:8080 logs --follow
+  astudio logs --admin-token secret --json --jq 'select(.status >= 400)'")]
+    Logs {
+        /// Keep printing new requests as they come, until Ctrl-C.
+        #[arg(long, short)]
+        follow: bool,
+        /// The mock's admin token, when it was started with one.
+        #[arg(
+            long,
+            env = "ASTUDIO_MOCK_ADMIN_TOKEN",
+            hide_env_values = true,
+            value_name = "TOKEN"
+        )]
+        admin_token: Option<String>,
+    },
     /// Send any request to the API with the configured key, retries and
     /// error reporting, and print the answer's JSON.
     Api(ApiArgs),

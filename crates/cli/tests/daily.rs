@@ -331,3 +331,58 @@ fn auth_login_refuses_a_key_the_api_refuses_and_saves_nothing() {
     assert!(!sandbox.config.path().join("credentials.json").exists());
     assert!(!text(&out.stderr).contains("not-a-real-key"));
 }
+
+#[test]
+fn logs_print_one_line_per_request_of_the_mocks_journal() {
+    let sandbox = Sandbox::start();
+    sandbox.pro().args(["account"]).assert().success();
+    sandbox
+        .pro()
+        .args(["api", "api/tools?x=1"])
+        .assert()
+        .success();
+    let out = sandbox.pro().args(["logs"]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<String> = text(&out.stdout).lines().map(String::from).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines[0].contains("GET    /api/account  200"), "{lines:?}");
+    assert!(lines[1].contains("/api/tools?x=1  200"), "{lines:?}");
+    let out = sandbox
+        .pro()
+        .args(["logs", "--jq", ".path"])
+        .output()
+        .unwrap();
+    assert_eq!(text(&out.stdout), "/api/account\n/api/tools\n");
+}
+
+#[test]
+fn logs_say_clearly_when_the_base_url_is_not_a_mock() {
+    let sandbox = Sandbox::start();
+    // A server that answers 404 to everything stands in for the real service.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let mut buf = [0u8; 4096];
+            let _ = std::io::Read::read(&mut stream, &mut buf);
+            let body = r#"{"message":"Not found"}"#;
+            let _ = std::io::Write::write_all(
+                &mut stream,
+                format!("HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).as_bytes(),
+            );
+        }
+    });
+    let out = sandbox
+        .bare()
+        .env("ARTIFICIAL_STUDIO_API_KEY", "k")
+        .args(["--base-url", &format!("http://{addr}"), "logs"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("is not an astudio-mock server"),
+        "{}",
+        text(&out.stderr)
+    );
+}

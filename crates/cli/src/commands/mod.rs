@@ -6,6 +6,7 @@ mod account;
 mod api;
 mod auth;
 mod generations;
+mod logs;
 mod run;
 mod tools;
 mod webhook;
