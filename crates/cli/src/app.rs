@@ -93,12 +93,7 @@ impl App {
                 Some(started.api_key),
             )
         } else {
-            let login = auth::resolve(
-                global.api_key.clone(),
-                key_from_command_line,
-                global.base_url.clone(),
-                global.profile.as_deref(),
-            )?;
+            let login = auth::resolve(&global, key_from_command_line)?;
             if global.verbose && matches!(login.source, KeySource::Profile(..)) {
                 eprintln!("key from {}", login.source);
             }

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::args::GlobalArgs;
 use crate::report::Failure;
 
 pub use secrets::{KeyStore, SecretStore};
@@ -66,17 +67,7 @@ impl Profiles {
 
     /// The saved profiles; none when the file does not exist yet.
     pub fn load() -> Result<Profiles, Failure> {
-        let path = Profiles::path()?;
-        match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
-                Failure::Local(format!("{} is not a profiles file: {e}", path.display()))
-            }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Profiles::default()),
-            Err(e) => Err(Failure::Local(format!(
-                "cannot read {}: {e}",
-                path.display()
-            ))),
-        }
+        read_json(&Profiles::path()?, "profiles")
     }
 
     /// Writes the profiles back.
@@ -85,6 +76,23 @@ impl Profiles {
         let text = serde_json::to_string_pretty(self)
             .map_err(|e| Failure::Local(format!("cannot write the profiles: {e}")))?;
         secrets::write_private(&path, text.as_bytes())
+    }
+}
+
+/// A JSON file of ours, or the default value when it does not exist yet;
+/// `what` names it in errors.
+fn read_json<T: Default + serde::de::DeserializeOwned>(
+    path: &std::path::Path,
+    what: &str,
+) -> Result<T, Failure> {
+    match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map_err(|e| Failure::Local(format!("{} is not a {what} file: {e}", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(T::default()),
+        Err(e) => Err(Failure::Local(format!(
+            "cannot read {}: {e}",
+            path.display()
+        ))),
     }
 }
 
@@ -137,12 +145,9 @@ pub struct Login {
 /// Resolves the login of a command from its flags and environment, then the
 /// profile. A profile named with `--profile` or `ASTUDIO_PROFILE` must exist;
 /// the default one may not.
-pub fn resolve(
-    api_key: Option<String>,
-    key_from_command_line: bool,
-    base_url: Option<String>,
-    profile: Option<&str>,
-) -> Result<Login, Failure> {
+pub fn resolve(global: &GlobalArgs, key_from_command_line: bool) -> Result<Login, Failure> {
+    let api_key = global.api_key.clone();
+    let profile = global.profile.as_deref();
     let name = profile_name(profile);
     let mut login = Login {
         source: match (&api_key, key_from_command_line) {
@@ -151,7 +156,7 @@ pub fn resolve(
             (Some(_), false) => KeySource::Env,
         },
         api_key,
-        base_url,
+        base_url: global.base_url.clone(),
         profile: name.clone(),
     };
     if login.api_key.is_some() && login.base_url.is_some() {

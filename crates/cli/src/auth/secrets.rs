@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::config_dir;
+use super::{config_dir, read_json};
 use crate::report::Failure;
 
 /// The keyring service name the keys are saved under.
@@ -72,17 +72,7 @@ impl SecretStore {
 type Credentials = BTreeMap<String, String>;
 
 fn file_read() -> Result<Credentials, Failure> {
-    let path = config_dir()?.join("credentials.json");
-    match std::fs::read(&path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
-            Failure::Local(format!("{} is not a credentials file: {e}", path.display()))
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Credentials::new()),
-        Err(e) => Err(Failure::Local(format!(
-            "cannot read {}: {e}",
-            path.display()
-        ))),
-    }
+    read_json(&config_dir()?.join("credentials.json"), "credentials")
 }
 
 fn file_write(credentials: &Credentials) -> Result<(), Failure> {

@@ -101,12 +101,7 @@ async fn status(
     key_from_command_line: bool,
     jq: Option<&Jq>,
 ) -> Result<(), Failure> {
-    let login = auth::resolve(
-        global.api_key.clone(),
-        key_from_command_line,
-        global.base_url.clone(),
-        global.profile.as_deref(),
-    )?;
+    let login = auth::resolve(global, key_from_command_line)?;
     let Some(key) = &login.api_key else {
         return Err(Failure::Usage(
             format!("not logged in (profile {})", login.profile),
