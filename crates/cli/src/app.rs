@@ -40,6 +40,11 @@ pub async fn run(cli: Cli, key_from_command_line: bool, jq: Option<Jq>) -> Outco
             .await
             .map_err(|f| (f, ctx));
     }
+    if let Command::Doctor = cli.command {
+        return doctor(&cli.global, key_from_command_line)
+            .await
+            .map_err(|f| (f, ctx));
+    }
     let app = App::new(cli.global, key_from_command_line, jq)
         .await
         .map_err(|f| (f, ctx.clone()))?;
@@ -68,7 +73,7 @@ pub async fn run(cli: Cli, key_from_command_line: bool, jq: Option<Jq>) -> Outco
             follow,
             admin_token,
         } => app.logs(follow, admin_token.as_deref()).await,
-        Command::Completions { .. } | Command::Auth(_) => Ok(()),
+        Command::Completions { .. } | Command::Auth(_) | Command::Doctor => Ok(()),
     };
     match result {
         Ok(()) => Ok(()),
@@ -77,6 +82,24 @@ pub async fn run(cli: Cli, key_from_command_line: bool, jq: Option<Jq>) -> Outco
             Err((failure, ctx))
         }
     }
+}
+
+/// `astudio doctor`, on the login of the flags, environment and profile, or
+/// on the in-process mock with `--mock`.
+async fn doctor(global: &GlobalArgs, key_from_command_line: bool) -> Result<(), Failure> {
+    if !global.mock {
+        return crate::commands::doctor(auth::resolve(global, key_from_command_line)?).await;
+    }
+    let started = mock::start(global, key_from_command_line).await?;
+    let login = auth::Login {
+        api_key: Some(started.api_key),
+        base_url: Some(started.base_url),
+        source: KeySource::Mock,
+        profile: auth::profile_name(global.profile.as_deref()),
+    };
+    let result = crate::commands::doctor(login).await;
+    drop(started.server);
+    result
 }
 
 impl App {

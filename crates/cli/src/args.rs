@@ -147,6 +147,16 @@ Examples:
         )]
         admin_token: Option<String>,
     },
+    /// Check the setup in order, one line each with the fix for what fails:
+    /// key, base URL, key accepted, credits, rate limit, clock.
+    #[command(after_help = "\
+Exit 0 only when every check passes.
+
+Examples:
+  astudio doctor
+  astudio doctor --profile sandbox
+  astudio --mock doctor")]
+    Doctor,
     /// Send any request to the API with the configured key, retries and
     /// error reporting, and print the answer's JSON.
     Api(ApiArgs),

@@ -386,3 +386,91 @@ fn logs_say_clearly_when_the_base_url_is_not_a_mock() {
         text(&out.stderr)
     );
 }
+
+/// Doctor output with what changes between runs replaced.
+fn stable_doctor(out: &std::process::Output, sandbox: &Sandbox) -> String {
+    text(&out.stdout)
+        .replace(&sandbox.server.base_url(), "[URL]")
+        .lines()
+        .map(|l| match l.find(" of ") {
+            Some(_) if l.contains("rate limit") => {
+                "ok    rate limit: [N] of [LIMIT] requests left in this window"
+            }
+            _ if l.contains("clock: within") => "ok    clock: within [N]s of the server's",
+            _ => l,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn doctor_passes_every_check_against_the_mock_and_exits_0() {
+    let sandbox = Sandbox::start();
+    let out = sandbox.pro().arg("doctor").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    insta::assert_snapshot!(stable_doctor(&out, &sandbox));
+}
+
+#[test]
+fn doctor_fails_with_the_fix_for_no_key_a_refused_key_and_no_credits() {
+    let sandbox = Sandbox::start();
+    let out = sandbox.bare().arg("doctor").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("FAIL  API key: none configured"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let out = sandbox
+        .bare()
+        .env("ARTIFICIAL_STUDIO_API_KEY", "wrong-key-0000")
+        .args(["--base-url", &sandbox.server.base_url(), "doctor"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let said = text(&out.stdout);
+    assert!(said.contains("ok    base URL reachable"), "{said}");
+    assert!(said.contains("FAIL  key accepted"), "{said}");
+    assert!(!said.contains("wrong-key-0000"), "{said}");
+
+    let key = sandbox.server.demo_keys().pro;
+    sandbox
+        ._rt
+        .block_on(sandbox.server.set_credits(key, 0))
+        .unwrap();
+    let out = sandbox.pro().arg("doctor").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("FAIL  credits and plan: no credits left"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn doctor_says_when_the_base_url_cannot_be_reached() {
+    let sandbox = Sandbox::start();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = sandbox
+        .bare()
+        .env("ARTIFICIAL_STUDIO_API_KEY", "some-key-0000")
+        .args(["--base-url", &format!("http://127.0.0.1:{port}"), "doctor"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("FAIL  base URL reachable"),
+        "{}",
+        text(&out.stdout)
+    );
+}

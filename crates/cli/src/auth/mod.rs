@@ -113,6 +113,8 @@ pub enum KeySource {
     Env,
     /// A saved profile, from the keyring or the file.
     Profile(String, KeyStore),
+    /// `--mock`'s demo key.
+    Mock,
     /// Nowhere.
     None,
 }
@@ -123,6 +125,7 @@ impl std::fmt::Display for KeySource {
             KeySource::Flag => f.write_str("--api-key"),
             KeySource::Env => f.write_str(artificial_studio::API_KEY_ENV),
             KeySource::Profile(name, store) => write!(f, "profile {name}, in {store}"),
+            KeySource::Mock => f.write_str("--mock (a demo key)"),
             KeySource::None => f.write_str("nowhere"),
         }
     }

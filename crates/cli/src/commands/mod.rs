@@ -5,6 +5,7 @@
 mod account;
 mod api;
 mod auth;
+mod doctor;
 mod generations;
 mod logs;
 mod run;
@@ -12,6 +13,7 @@ mod tools;
 mod webhook;
 
 pub use auth::auth;
+pub use doctor::doctor;
 
 use std::path::{Path, PathBuf};
 
