@@ -91,15 +91,15 @@ async fn doctor(global: &GlobalArgs, key_from_command_line: bool) -> Result<(), 
         return crate::commands::doctor(auth::resolve(global, key_from_command_line)?).await;
     }
     let started = mock::start(global, key_from_command_line).await?;
+    // Kept alive while the checks run.
+    let _server = started.server;
     let login = auth::Login {
         api_key: Some(started.api_key),
         base_url: Some(started.base_url),
         source: KeySource::Mock,
         profile: auth::profile_name(global.profile.as_deref()),
     };
-    let result = crate::commands::doctor(login).await;
-    drop(started.server);
-    result
+    crate::commands::doctor(login).await
 }
 
 impl App {
