@@ -19,6 +19,10 @@ Exit codes:
 Environment:
   ARTIFICIAL_STUDIO_API_KEY   the API key (same as --api-key)
   ARTIFICIAL_STUDIO_BASE_URL  another base URL, such as a mock server (same as --base-url)
+  ASTUDIO_PROFILE             the saved login to use (same as --profile)
+  ASTUDIO_CONFIG_DIR          where profiles are saved (default: ~/.config/astudio)
+  ASTUDIO_NO_KEYRING          set to keep keys in a 0600 file, never the OS keyring
+A flag wins over the environment, which wins over the profile.
 
 Try it with no account and no network:
   astudio --mock run create-image prompt=\"a lighthouse at dusk\" --download lighthouse.png";
@@ -57,9 +61,18 @@ pub struct GlobalArgs {
     )]
     pub base_url: Option<String>,
 
+    /// A saved login (key and base URL) from `astudio auth login`.
+    #[arg(long, env = "ASTUDIO_PROFILE", value_name = "NAME", global = true)]
+    pub profile: Option<String>,
+
     /// Machine output: the API's JSON on stdout, errors as JSON on stderr.
     #[arg(long, global = true)]
     pub json: bool,
+
+    /// Filter the JSON output with a jq expression (implies --json): strings
+    /// print raw, other values as JSON. `--jq '.data[].slug'`
+    #[arg(long, value_name = "EXPR", global = true)]
+    pub jq: Option<String>,
 
     /// Print only results: no progress, no notes.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
@@ -107,6 +120,46 @@ pub enum Command {
     /// Check a received webhook delivery with the API, as the provider's n8n node does.
     #[command(subcommand)]
     Webhook(WebhookCommand),
+    /// Save, show and remove logins (a key and a base URL per profile).
+    #[command(subcommand)]
+    Auth(AuthCommand),
+    /// Show a mock server's request journal, one line per request (as
+    /// `stripe logs tail`).
+    #[command(after_help = "\
+Reads GET /__mock/journal of an astudio-mock server (its admin API); the real
+service has none. Each line: time, method, path and query, status, duration,
+request id, and the injected fault, if any. --json prints the entries.
+
+Examples:
+  astudio --base-url http://127.0.0.1:8080 logs
+  astudio --base-url http://127.0.0.1:8080 logs --follow
+  astudio logs --admin-token secret --json --jq 'select(.status >= 400)'")]
+    Logs {
+        /// Keep printing new requests as they come, until Ctrl-C.
+        #[arg(long, short)]
+        follow: bool,
+        /// The mock's admin token, when it was started with one.
+        #[arg(
+            long,
+            env = "ASTUDIO_MOCK_ADMIN_TOKEN",
+            hide_env_values = true,
+            value_name = "TOKEN"
+        )]
+        admin_token: Option<String>,
+    },
+    /// Check the setup in order, one line each with the fix for what fails:
+    /// key, base URL, key accepted, credits, rate limit, clock.
+    #[command(after_help = "\
+Exit 0 only when every check passes.
+
+Examples:
+  astudio doctor
+  astudio doctor --profile sandbox
+  astudio --mock doctor")]
+    Doctor,
+    /// Send any request to the API with the configured key, retries and
+    /// error reporting, and print the answer's JSON.
+    Api(ApiArgs),
     /// Print a shell completion script: `astudio completions bash > ~/.local/share/bash-completion/completions/astudio`.
     Completions {
         /// The shell.
@@ -157,6 +210,80 @@ pub struct RunArgs {
     /// Give up waiting after this long (`90s`, `10m`).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
+}
+
+/// `astudio auth ...`.
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Check a key with GET /api/account, then save it (in the OS keyring,
+    /// else in a file only you can read) with the base URL.
+    #[command(after_help = "\
+Examples:
+  astudio auth login                      # asks for the key, hidden
+  echo \"$KEY\" | astudio auth login --with-key
+  astudio auth login --profile sandbox --base-url http://127.0.0.1:8080 --with-key < key.txt
+  astudio --profile sandbox account")]
+    Login {
+        /// Read the key from stdin instead of asking for it.
+        #[arg(long)]
+        with_key: bool,
+    },
+    /// Show the login in use: profile, base URL, the key masked, where it
+    /// came from, and the account's e-mail, plan and credits.
+    #[command(after_help = "\
+Examples:
+  astudio auth status
+  astudio auth status --profile sandbox --json")]
+    Status,
+    /// Remove a profile and its saved key.
+    #[command(after_help = "\
+Examples:
+  astudio auth logout
+  astudio auth logout --profile sandbox")]
+    Logout,
+}
+
+/// `astudio api`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+The path is relative to the base URL (a leading / is optional) and may carry a
+query. The method is GET, or POST when fields or --input are given. With GET,
+fields go into the query string; otherwise they make a JSON object body.
+
+Fields:
+  -F key=value   typed: true, false, null and numbers become JSON; @FILE is the
+                 file's text (@- for stdin); anything else is a string
+  -f key=value   always a string
+
+Examples:
+  astudio api api/account
+  astudio api 'api/generations?limit=5' --jq '.data[].id'
+  astudio api api/run -f tool=create-image -F 'input={\"prompt\":\"a fox\"}'
+  astudio api -X POST api/run --input request.json
+  echo '{\"tool\":\"create-image\",\"input\":{\"prompt\":\"a fox\"}}' | astudio api api/run --input -")]
+pub struct ApiArgs {
+    /// The path, such as `api/account` or `api/generations?limit=5`.
+    pub path: String,
+
+    /// The HTTP method.
+    #[arg(short = 'X', long = "method", value_name = "METHOD")]
+    pub method: Option<String>,
+
+    /// A typed field, `key=value`; repeat for each.
+    #[arg(short = 'F', long = "field", value_name = "KEY=VALUE")]
+    pub fields: Vec<String>,
+
+    /// A string field, `key=value`; repeat for each.
+    #[arg(short = 'f', long = "raw-field", value_name = "KEY=VALUE")]
+    pub raw_fields: Vec<String>,
+
+    /// The request body, from a file or `-` for stdin (sent as JSON unless -H says otherwise).
+    #[arg(long, value_name = "FILE|-", conflicts_with_all = ["fields", "raw_fields"])]
+    pub input: Option<String>,
+
+    /// A request header, `Name: value`; repeat for each.
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
 }
 
 /// Where to save a finished generation's output.

@@ -4,11 +4,15 @@
 
 mod app;
 mod args;
+mod auth;
+mod commands;
 mod input;
+mod jq;
+mod mock;
 mod progress;
+mod render;
 mod report;
 mod suggest;
-mod table;
 
 use std::process::ExitCode;
 
@@ -27,12 +31,25 @@ fn main() -> ExitCode {
         // Into memory first: clap_complete panics when its writer fails.
         let mut script = Vec::new();
         clap_complete::generate(*shell, &mut Cli::command(), "astudio", &mut script);
-        app::out(script);
+        render::out(script);
         return ExitCode::SUCCESS;
     }
     // With --mock, a key from the environment belongs to the real service:
     // only a key given on the command line replaces the demo key.
     let key_from_command_line = matches.value_source("api_key") == Some(ValueSource::CommandLine);
+    let mut cli = cli;
+    let jq = match cli.global.jq.as_deref().map(jq::Jq::compile) {
+        None => None,
+        Some(Ok(jq)) => Some(jq),
+        Some(Err(message)) => Cli::command()
+            .error(
+                clap::error::ErrorKind::InvalidValue,
+                format!("--jq: {message}"),
+            )
+            .exit(),
+    };
+    // A filter reads JSON: --jq implies --json.
+    cli.global.json |= jq.is_some();
     let json = cli.global.json;
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -46,7 +63,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(app::run(cli, key_from_command_line)) {
+    match runtime.block_on(app::run(cli, key_from_command_line, jq)) {
         Ok(()) => ExitCode::SUCCESS,
         Err((failure, ctx)) => {
             let report = report::report(&failure, &ctx);

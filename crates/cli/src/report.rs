@@ -62,7 +62,7 @@ pub struct Context {
     pub suggestions: Vec<String>,
     /// The account's credits, read after a 402.
     pub balance: Option<u64>,
-    /// The model's price, as [`crate::app::price`] prints it (`6 credits/generation`,
+    /// The model's price, as [`crate::render::price`] prints it (`6 credits/generation`,
     /// `27 credits/second`), when known.
     pub cost: Option<String>,
     /// Whether the command ran against `--mock`.

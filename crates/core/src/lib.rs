@@ -25,7 +25,8 @@
 //! page), [`tools`](Client::tools), [`tool`](Client::tool),
 //! [`search`](Client::search), [`account`](Client::account),
 //! [`upload_file`](Client::upload_file); plus [`wait`](Client::wait),
-//! [`run_and_wait`](Client::run_and_wait) and [`download`](Client::download).
+//! [`run_and_wait`](Client::run_and_wait) and [`download`](Client::download);
+//! and [`send_raw`](Client::send_raw) for any other request.
 //! Request and response bodies are the types generated from the API's OpenAPI
 //! document, re-exported as [`types`].
 //!
@@ -100,6 +101,7 @@ mod endpoints;
 mod error;
 mod events;
 mod pagination;
+mod raw;
 mod retry;
 mod transport;
 mod upload;
@@ -114,6 +116,7 @@ pub use client::{
 pub use endpoints::ListParams;
 pub use error::{ERROR_BODY_LIMIT, Error, Result, SNIPPET_LIMIT};
 pub use events::{Observer, RequestEvent};
+pub use raw::{RawRequest, RawResponse};
 pub use retry::{RetryPolicy, parse_retry_after};
 pub use upload::FileUpload;
 pub use validate::{ToolExt, validate_input};

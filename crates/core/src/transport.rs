@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use reqwest::{Method, Response};
 use serde::de::DeserializeOwned;
 use url::Url;
@@ -34,6 +34,8 @@ pub(crate) struct Transport {
 pub(crate) enum Body {
     Empty,
     Json(Bytes),
+    /// Bytes sent as they are; their content type, if any, is among the call's headers.
+    Raw(Bytes),
     Upload(FileUpload),
 }
 
@@ -48,6 +50,8 @@ pub(crate) struct Call {
     /// Bounds only the wait for the answer's headers.
     answer_timeout: Option<Duration>,
     accept: &'static str,
+    /// Headers of the caller's own, set last (they replace the defaults).
+    headers: HeaderMap,
 }
 
 impl Call {
@@ -66,7 +70,29 @@ impl Call {
             timeout: transport.timeout,
             answer_timeout: None,
             accept: "application/json",
+            headers: HeaderMap::new(),
         })
+    }
+
+    /// A request to an absolute URL on the API's origin, as a caller wrote
+    /// it ([`Client::send_raw`](crate::Client::send_raw)). Repeatable unless
+    /// the method may change state, like `POST /api/run`.
+    pub(crate) fn raw(transport: &Transport, method: Method, url: Url, headers: HeaderMap) -> Call {
+        let safety = if method.is_idempotent() {
+            Safety::Repeatable
+        } else {
+            Safety::OnlyIfNotProcessed
+        };
+        Call {
+            method,
+            url,
+            body: Body::Empty,
+            safety,
+            timeout: transport.timeout,
+            answer_timeout: None,
+            accept: "application/json",
+            headers,
+        }
     }
 
     /// A download of an absolute URL: no bound on the whole transfer (a
@@ -80,6 +106,7 @@ impl Call {
             timeout: None,
             answer_timeout: transport.timeout,
             accept: "*/*",
+            headers: HeaderMap::new(),
         }
     }
 
@@ -95,6 +122,12 @@ impl Call {
 
     pub(crate) fn json_body(mut self, body: Bytes) -> Call {
         self.body = Body::Json(body);
+        self
+    }
+
+    /// A body sent as it is.
+    pub(crate) fn raw_body(mut self, body: Bytes) -> Call {
+        self.body = Body::Raw(body);
         self
     }
 
@@ -296,6 +329,32 @@ impl Transport {
         Ok((value, hint))
     }
 
+    /// Sends `call` and returns the 2xx answer's status, headers and body
+    /// (at most [`SUCCESS_BODY_LIMIT`] bytes), undecoded.
+    pub(crate) async fn raw(&self, call: &Call) -> Result<(u16, HeaderMap, Bytes)> {
+        let (status, headers, body) = self
+            .execute_then(call, |response| async move {
+                let status = response.status().as_u16();
+                let headers = response.headers().clone();
+                match read_prefix(response, SUCCESS_BODY_LIMIT + 1, self.timeout).await {
+                    (body, None) => Ok((status, headers, body)),
+                    (_, Some(failed)) => Err(failed),
+                }
+            })
+            .await?;
+        if body.len() > SUCCESS_BODY_LIMIT {
+            return Err(Error::Decode {
+                method: call.method.to_string(),
+                path: call.display_path(&self.base_url),
+                status,
+                message: format!("the body is larger than {SUCCESS_BODY_LIMIT} bytes"),
+                snippet: snippet(&body),
+                request_id: request_id(&headers),
+            });
+        }
+        Ok((status, headers, body))
+    }
+
     /// One attempt's request: headers, key (only for the API's own origin),
     /// timeout and a fresh body.
     async fn request(&self, call: &Call) -> Result<reqwest::RequestBuilder> {
@@ -310,12 +369,18 @@ impl Transport {
         if let Some(timeout) = call.timeout {
             request = request.timeout(timeout);
         }
-        Ok(match &call.body {
+        let request = match &call.body {
             Body::Empty => request,
             Body::Json(bytes) => request
                 .header(CONTENT_TYPE, "application/json")
                 .body(bytes.clone()),
+            Body::Raw(bytes) => request.body(bytes.clone()),
             Body::Upload(upload) => request.multipart(upload.form().await?),
+        };
+        Ok(if call.headers.is_empty() {
+            request
+        } else {
+            request.headers(call.headers.clone())
         })
     }
 

@@ -1,4 +1,4 @@
-//! Human output: aligned tables for lists, key/value blocks for single objects.
+//! Aligned tables for lists, key/value blocks for single objects.
 //!
 //! On a terminal, tables are aligned and each row is cut to one line at the
 //! terminal width, as `gh` does. Elsewhere (a pipe, a file) rows are
