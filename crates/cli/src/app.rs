@@ -6,12 +6,13 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use artificial_studio::{
-    Client, ClientBuilder, Error, FileUpload, ListParams, RetryPolicy, ToolExt, WaitOptions,
+    Client, ClientBuilder, Error, FileUpload, ListParams, NotFound, RetryPolicy, ToolExt,
+    WaitOptions,
 };
 use artificial_studio_mock::MockServer;
 use artificial_studio_types::{
     CostUnit, Generation, GenerationType, InputField, InputSchema, Tool, ToolModel,
-    UploadedFileType, messages,
+    UploadedFileType,
 };
 use futures::TryStreamExt;
 use serde::Serialize;
@@ -139,10 +140,7 @@ impl App {
         let Failure::Client(err) = failure else {
             return;
         };
-        let Error::Api {
-            message, status, ..
-        } = err.as_ref()
-        else {
+        let Error::Api { status, .. } = err.as_ref() else {
             return;
         };
         if *status == 402 {
@@ -158,7 +156,7 @@ impl App {
                     .map(price);
             }
         }
-        if message == messages::TOOL_NOT_FOUND
+        if err.not_found() == Some(NotFound::Tool)
             && let Some(tool) = &ctx.tool
             && let Ok(tools) = self.client.tools().await
         {
