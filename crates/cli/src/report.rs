@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use artificial_studio::{API_KEY_ENV, BASE_URL_ENV, Error, ErrorKind, NotFound};
-use artificial_studio_types::{ErrorBody, messages};
+use artificial_studio_types::ErrorBody;
 use serde_json::json;
 
 /// The exit codes documented in `astudio --help`.
@@ -339,7 +339,7 @@ fn secs(d: Duration) -> String {
 mod tests {
     use super::*;
     use artificial_studio::ValidationIssue;
-    use artificial_studio_types::ValidationIssueCode;
+    use artificial_studio_types::{ValidationIssueCode, messages};
 
     fn api(status: u16, message: &str) -> Error {
         Error::from_response(
