@@ -79,12 +79,57 @@ impl ValidationIssue {
     /// A value of the wrong type: `Expected string, received number`, or, for
     /// a number where an integer is expected, `Expected integer, received float`.
     pub fn invalid_type(field: impl Into<String>, expected: &str, received: &Value) -> Self {
-        let message = if expected == "integer" && received.is_number() {
-            "Expected integer, received float".to_string()
-        } else {
-            format!("Expected {expected}, received {}", json_type_name(received))
-        };
-        ValidationIssue::new(field, message, ValidationIssueCode::InvalidType)
+        if expected == "integer" && received.is_number() {
+            return ValidationIssue::not_an_integer(field);
+        }
+        ValidationIssue::invalid_type_named(field, expected, json_type_name(received))
+    }
+
+    /// A value of the wrong type, the received type named by the caller:
+    /// `Expected number, received nan` for a query parameter that is no number.
+    pub fn invalid_type_named(field: impl Into<String>, expected: &str, received: &str) -> Self {
+        ValidationIssue::new(
+            field,
+            format!("Expected {expected}, received {received}"),
+            ValidationIssueCode::InvalidType,
+        )
+    }
+
+    /// A number with a fraction where an integer is expected.
+    pub fn not_an_integer(field: impl Into<String>) -> Self {
+        ValidationIssue::new(
+            field,
+            "Expected integer, received float",
+            ValidationIssueCode::InvalidType,
+        )
+    }
+
+    /// A value other than the one literal the schema allows.
+    pub fn invalid_literal(field: impl Into<String>, expected: &Value) -> Self {
+        ValidationIssue::new(
+            field,
+            format!("Invalid literal value, expected {expected}"),
+            ValidationIssueCode::Custom,
+        )
+    }
+
+    /// A string that is not of its `format` (`Invalid url`, `Invalid email`).
+    pub fn invalid_format(field: impl Into<String>, format: &str) -> Self {
+        ValidationIssue::new(
+            field,
+            format!("Invalid {format}"),
+            ValidationIssueCode::InvalidString,
+        )
+    }
+
+    /// A string that does not match its `pattern`.
+    pub fn pattern_mismatch(field: impl Into<String>) -> Self {
+        ValidationIssue::new(field, "Invalid", ValidationIssueCode::InvalidString)
+    }
+
+    /// A rule of no Zod kind, with its own message.
+    pub fn custom(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ValidationIssue::new(field, message, ValidationIssueCode::Custom)
     }
 
     /// A value outside its enum, the allowed values listed as Zod quotes them.
@@ -134,6 +179,24 @@ impl ValidationIssue {
             field,
             format!("Number must be less than or equal to {max}"),
             ValidationIssueCode::TooBig,
+        )
+    }
+
+    /// A number not under its `exclusiveMaximum`.
+    pub fn number_not_below(field: impl Into<String>, max: impl fmt::Display) -> Self {
+        ValidationIssue::new(
+            field,
+            format!("Number must be less than {max}"),
+            ValidationIssueCode::TooBig,
+        )
+    }
+
+    /// A number not over its `exclusiveMinimum`.
+    pub fn number_not_above(field: impl Into<String>, min: impl fmt::Display) -> Self {
+        ValidationIssue::new(
+            field,
+            format!("Number must be greater than {min}"),
+            ValidationIssueCode::TooSmall,
         )
     }
 

@@ -30,5 +30,6 @@ pub const OPENAPI_YAML: &str = include_str!("../../../spec/openapi.yaml");
 
 mod additions;
 pub mod provider_schema;
+pub mod rules;
 
 pub use additions::{JsonKind, json_type_name};

@@ -4,8 +4,7 @@
 
 use std::time::Duration;
 
-use artificial_studio::{Client, ClientBuilder, Error, RetryPolicy, ToolExt};
-use artificial_studio_types::messages;
+use artificial_studio::{Client, ClientBuilder, Error, NotFound, RetryPolicy, ToolExt};
 
 use crate::args::{Cli, Command, GlobalArgs, ToolsCommand, WebhookCommand};
 use crate::auth::{self, KeySource};
@@ -161,10 +160,7 @@ impl App {
         let Failure::Client(err) = failure else {
             return;
         };
-        let Error::Api {
-            message, status, ..
-        } = err.as_ref()
-        else {
+        let Error::Api { status, .. } = err.as_ref() else {
             return;
         };
         if *status == 402 {
@@ -180,7 +176,7 @@ impl App {
                     .map(price);
             }
         }
-        if message == messages::TOOL_NOT_FOUND
+        if err.not_found() == Some(NotFound::Tool)
             && let Some(tool) = &ctx.tool
             && let Ok(tools) = self.client.tools().await
         {

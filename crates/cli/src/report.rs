@@ -9,8 +9,8 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use artificial_studio::{API_KEY_ENV, BASE_URL_ENV, Error, ErrorKind};
-use artificial_studio_types::{ErrorBody, messages};
+use artificial_studio::{API_KEY_ENV, BASE_URL_ENV, Error, ErrorKind, NotFound};
+use artificial_studio_types::ErrorBody;
 use serde_json::json;
 
 /// The exit codes documented in `astudio --help`.
@@ -169,18 +169,18 @@ fn client_report(err: &Error, ctx: &Context) -> Report {
                     }
                     hints.push(kind.advice().to_string());
                 }
-                ErrorKind::NotFound if message == messages::TOOL_NOT_FOUND => {
+                ErrorKind::NotFound if err.not_found() == Some(NotFound::Tool) => {
                     if !ctx.suggestions.is_empty() {
                         details.push(format!("did you mean: {}?", ctx.suggestions.join(", ")));
                     }
                     hints.push("see every tool: astudio tools list".into());
                 }
-                ErrorKind::NotFound if message == messages::MODEL_NOT_FOUND => {
+                ErrorKind::NotFound if err.not_found() == Some(NotFound::Model) => {
                     if let Some(tool) = &ctx.tool {
                         hints.push(format!("see its models: astudio tools show {tool}"));
                     }
                 }
-                ErrorKind::NotFound if message == messages::GENERATION_NOT_FOUND => {
+                ErrorKind::NotFound if err.not_found() == Some(NotFound::Generation) => {
                     hints.push("see your generations: astudio generations list".into());
                 }
                 ErrorKind::TooManyRequests => {
@@ -339,7 +339,7 @@ fn secs(d: Duration) -> String {
 mod tests {
     use super::*;
     use artificial_studio::ValidationIssue;
-    use artificial_studio_types::ValidationIssueCode;
+    use artificial_studio_types::{ValidationIssueCode, messages};
 
     fn api(status: u16, message: &str) -> Error {
         Error::from_response(

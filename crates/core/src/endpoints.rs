@@ -13,9 +13,11 @@ use url::Url;
 use crate::Client;
 use crate::error::{Error, Result};
 use crate::transport::{Call, next_chunk};
+use crate::types::rules::page;
+use crate::types::rules::webhook::{WebhookPolicy, webhook_issue};
 use crate::types::{
     Account, Generation, GenerationList, GenerationStatus, RunRequest, RunResponse, SearchResults,
-    Tool, ToolList, ToolSummary, UploadedFile, ValidationIssue, ValidationIssueCode,
+    Tool, ToolList, ToolSummary, UploadedFile, ValidationIssue,
 };
 use crate::upload::FileUpload;
 
@@ -31,7 +33,7 @@ use crate::upload::FileUpload;
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListParams {
-    /// Page size (the API allows 1 to 100; default 20).
+    /// Page size (the API allows 1 to 100, default 20: see [`page`]).
     pub limit: Option<u32>,
     /// How many generations to skip (default 0).
     pub offset: Option<u64>,
@@ -86,10 +88,12 @@ impl Client {
     ///
     /// `input` is any value that serializes to a JSON object (a `json!`
     /// literal, a map, your own struct); its `model` field picks one of the
-    /// tool's models. `webhook`, when given, must be an `https` URL.
+    /// tool's models. `webhook`, when given, must be an `https` URL on a
+    /// public host (not localhost or a private address), as the service
+    /// requires.
     ///
     /// Checked before sending ([`Error::InvalidRequest`]): an empty tool slug,
-    /// an input that is not an object, a webhook that is not an `https` URL.
+    /// an input that is not an object, a webhook the service would refuse.
     /// This request spends credits, so it is retried only when it cannot have
     /// been processed (see the [crate docs](crate#retries)).
     ///
@@ -165,7 +169,13 @@ impl Client {
     /// One page of the caller's generations, newest first:
     /// `GET /api/generations`. See [`generations_stream`](Self::generations_stream)
     /// to walk every page.
+    ///
+    /// Checked before sending ([`Error::InvalidRequest`]): a `limit` out of
+    /// the contract's bounds ([`page::MIN_LIMIT`] to [`page::MAX_LIMIT`]).
     pub async fn generations(&self, params: &ListParams) -> Result<GenerationList> {
+        if let Some(issue) = params.limit.and_then(|n| page::limit_issue(n.into())) {
+            return Err(Error::invalid_fields(vec![issue]));
+        }
         let call = Call::api(&self.transport, Method::GET, &["api", "generations"])?
             .query(&params.query());
         self.transport.json(call).await
@@ -328,17 +338,14 @@ fn check_run_request(request: &RunRequest) -> Result<()> {
     if request.tool.trim().is_empty() {
         errors.push(ValidationIssue::string_too_short("tool", 1));
     }
-    if let Some(webhook) = &request.webhook {
-        let https = Url::parse(webhook)
-            .map(|url| url.scheme() == "https" && url.host().is_some())
-            .unwrap_or(false);
-        if !https {
-            errors.push(ValidationIssue::new(
-                "webhook",
-                "Webhook must be an HTTPS URL",
-                ValidationIssueCode::InvalidString,
-            ));
-        }
+    // The contract's rule, as the real service applies it: a sandbox that
+    // also takes `http` or private hosts is reached without this client.
+    if let Some(issue) = request
+        .webhook
+        .as_deref()
+        .and_then(|url| webhook_issue(url, WebhookPolicy::Contract))
+    {
+        errors.push(issue);
     }
     if errors.is_empty() {
         Ok(())
@@ -394,6 +401,24 @@ mod tests {
         .unwrap();
         check_run_request(&request).unwrap();
         assert_eq!(request.input["prompt"], "a fox");
+    }
+
+    #[test]
+    fn run_refuses_a_webhook_on_a_private_host_as_the_contract_does() {
+        for url in [
+            "https://localhost/hook",
+            "https://10.0.0.1/hook",
+            "https://[::1]/hook",
+        ] {
+            let err = run_request("create-image", json!({}), Some(url))
+                .and_then(|r| check_run_request(&r))
+                .unwrap_err();
+            assert_eq!(
+                err.validation_errors()[0].to_string(),
+                "webhook: Webhook host must be public (no localhost or private addresses) (custom)",
+                "{url}"
+            );
+        }
     }
 
     #[test]

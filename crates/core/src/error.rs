@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use artificial_studio_types::rules::not_found::NotFound;
 use artificial_studio_types::{ErrorKind, GenerationStatus, ValidationIssue};
 use reqwest::header::HeaderMap;
 use serde_json::Value;
@@ -252,6 +253,31 @@ impl Error {
         match self {
             Error::Api { errors, .. } | Error::InvalidRequest { errors, .. } => errors,
             _ => &[],
+        }
+    }
+
+    /// What a `404` answer says was not found (a tool, a model, a
+    /// generation, or [`NotFound::Other`], such as an unknown route), read
+    /// from the message the contract fixes for each; `None` for any other
+    /// error. Match on this rather than on the message.
+    ///
+    /// ```
+    /// use artificial_studio::{Error, NotFound};
+    /// use reqwest::header::HeaderMap;
+    ///
+    /// let err = Error::from_response(404, &HeaderMap::new(), br#"{"message": "Tool not found"}"#);
+    /// assert_eq!(err.not_found(), Some(NotFound::Tool));
+    /// let err = Error::from_response(404, &HeaderMap::new(), b"<html>gone</html>");
+    /// assert_eq!(err.not_found(), Some(NotFound::Other));
+    /// ```
+    pub fn not_found(&self) -> Option<NotFound> {
+        match self {
+            Error::Api {
+                kind: ErrorKind::NotFound,
+                message,
+                ..
+            } => Some(NotFound::from_message(message)),
+            _ => None,
         }
     }
 

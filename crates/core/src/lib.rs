@@ -94,6 +94,7 @@
 //! unless it is `success`, so a forged body cannot pass.
 
 pub use artificial_studio_types as types;
+pub use artificial_studio_types::rules::not_found::NotFound;
 pub use artificial_studio_types::{ErrorKind, ValidationIssue};
 
 mod client;

@@ -6,6 +6,7 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 use crate::Client;
 use crate::endpoints::ListParams;
 use crate::error::Result;
+use crate::types::rules::page;
 use crate::types::{Generation, GenerationList};
 
 impl Client {
@@ -70,8 +71,5 @@ fn has_more(page: &GenerationList, offset: u64, fetched: u64, limit: Option<u32>
     if let Some(total) = pagination.and_then(|p| p.total) {
         return offset.saturating_add(fetched) < total;
     }
-    fetched >= u64::from(limit.unwrap_or(DEFAULT_PAGE_SIZE))
+    fetched >= u64::from(limit.unwrap_or(page::DEFAULT_LIMIT))
 }
-
-/// The page size the API uses when none is asked for.
-const DEFAULT_PAGE_SIZE: u32 = 20;

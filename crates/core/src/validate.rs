@@ -6,15 +6,14 @@
 //! Schema: `int` is an integer, an `enum` field checks its `enum` or
 //! `options` values, `optional: true` makes a listed field optional, and a
 //! field type this version does not know is passed through unchecked, never
-//! refused (the service stays the judge of what it does not describe).
+//! refused (the service stays the judge of what it does not describe). The
+//! rules are the mock server's own ([`InputRules`], in the types crate).
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::types::{
-    InputField, InputFieldItems, InputFieldType, InputSchema, JsonKind, Tool, ToolModel,
-    ValidationIssue, messages,
-};
+use crate::types::rules::input::{InputRules, IssueOrder};
+use crate::types::{InputSchema, Tool, ToolModel, ValidationIssue, messages};
 
 /// Input checks for a [`Tool`] fetched with [`Client::tool`](crate::Client::tool)
 /// or [`Client::search`](crate::Client::search). (An extension trait, as
@@ -98,132 +97,21 @@ impl ToolExt for Tool {
     }
 }
 
-/// The issues the API would report for `input` under `schema`, in the order
-/// it reports them: the schema's fields in order, then each unknown key.
+/// The issues the API would report for `input` under `schema`, in the
+/// schema's order: the schema's fields in order, then each unknown key.
 /// Empty when the input is valid. `model` is always an allowed key.
+///
+/// The checks are the contract's, shared with the mock server
+/// ([`InputRules`]); for many inputs to one model, build the rules once.
 pub fn validate_input(schema: &InputSchema, input: &Value) -> Vec<ValidationIssue> {
-    let Value::Object(input) = input else {
-        return vec![ValidationIssue::invalid_type("input", "object", input)];
-    };
-    let mut issues = Vec::new();
-    if let Some(model) = input.get("model")
-        && !model.is_string()
-        && !schema.properties.contains_key("model")
-    {
-        issues.push(ValidationIssue::invalid_type(
-            "input.model",
-            "string",
-            model,
-        ));
-    }
-    for (name, field) in &schema.properties {
-        let path = format!("input.{name}");
-        match input.get(name) {
-            None => {
-                if schema.is_required(name) {
-                    issues.push(ValidationIssue::required(path));
-                }
-            }
-            Some(value) => check_field(&path, field, value, &mut issues),
-        }
-    }
-    issues.extend(unknown_keys(schema, input));
-    issues
-}
-
-fn unknown_keys<'a>(
-    schema: &'a InputSchema,
-    input: &'a Map<String, Value>,
-) -> impl Iterator<Item = ValidationIssue> + 'a {
-    input
-        .keys()
-        .filter(|key| *key != "model" && !schema.properties.contains_key(*key))
-        .map(|key| ValidationIssue::unrecognized_key(format!("input.{key}"), key))
-}
-
-fn check_field(path: &str, field: &InputField, value: &Value, issues: &mut Vec<ValidationIssue>) {
-    if let Some(issue) = check_type(path, field.json_kind(), value) {
-        issues.push(issue);
-        return;
-    }
-    if let Some(issue) = check_enum(path, &field.allowed_values(), value) {
-        issues.push(issue);
-    }
-    match value {
-        Value::String(text) => {
-            let length = text.chars().count() as u64;
-            if let Some(min) = field.min_length.filter(|min| length < *min) {
-                issues.push(ValidationIssue::string_too_short(path, min));
-            }
-            if let Some(max) = field.max_length.filter(|max| length > *max) {
-                issues.push(ValidationIssue::string_too_long(path, max));
-            }
-        }
-        Value::Number(number) => {
-            let n = number.as_f64().unwrap_or(f64::NAN);
-            if let Some(min) = field.lower_bound().filter(|min| n < *min) {
-                issues.push(ValidationIssue::number_too_small(path, min));
-            }
-            if let Some(max) = field.upper_bound().filter(|max| n > *max) {
-                issues.push(ValidationIssue::number_too_big(path, max));
-            }
-        }
-        Value::Array(items) => {
-            let count = items.len() as u64;
-            if let Some(min) = field.min_items.filter(|min| count < *min) {
-                issues.push(ValidationIssue::array_too_short(path, min));
-            }
-            if let Some(max) = field.max_items.filter(|max| count > *max) {
-                issues.push(ValidationIssue::array_too_long(path, max));
-            }
-            if let Some(item_schema) = &field.items {
-                check_items(path, item_schema, items, issues);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn check_items(
-    path: &str,
-    schema: &InputFieldItems,
-    items: &[Value],
-    issues: &mut Vec<ValidationIssue>,
-) {
-    for (index, item) in items.iter().enumerate() {
-        let item_path = format!("{path}.{index}");
-        let kind = schema.type_.as_ref().and_then(InputFieldType::json_kind);
-        if let Some(issue) = check_type(&item_path, kind, item) {
-            issues.push(issue);
-        } else if let Some(issue) = check_enum(&item_path, &schema.enum_, item) {
-            issues.push(issue);
-        }
-    }
-}
-
-/// The type issue of `value`, if `expected` names a type it is not of. An
-/// integral float such as `2.0` is an integer to the API (JSON has one number
-/// type); a fractional one is Zod's `float`. `None` expects nothing.
-fn check_type(path: &str, expected: Option<JsonKind>, value: &Value) -> Option<ValidationIssue> {
-    let expected = expected?;
-    if expected.accepts(value) {
-        return None;
-    }
-    Some(ValidationIssue::invalid_type(path, expected.name(), value))
-}
-
-fn check_enum(path: &str, allowed: &[Value], value: &Value) -> Option<ValidationIssue> {
-    if allowed.is_empty() || allowed.contains(value) {
-        return None;
-    }
-    Some(ValidationIssue::invalid_enum(path, allowed, value))
+    InputRules::new(schema).issues(input, IssueOrder::Schema)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use serde_json::json;
+    use serde_json::{Map, json};
 
     fn schema() -> InputSchema {
         serde_json::from_value(json!({

@@ -205,6 +205,33 @@ async fn generations_sends_limit_offset_and_status() {
     assert_eq!(page.pagination.unwrap().total, Some(11));
 }
 
+#[tokio::test]
+async fn a_page_size_out_of_the_contracts_bounds_is_refused_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(path("/api/generations"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(0)
+        .mount(&server)
+        .await;
+    for (limit, issue) in [
+        (
+            0,
+            "limit: Number must be greater than or equal to 1 (too_small)",
+        ),
+        (
+            101,
+            "limit: Number must be less than or equal to 100 (too_big)",
+        ),
+    ] {
+        let err = client(&server.uri())
+            .generations(&ListParams::new().limit(limit))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::InvalidRequest { .. }), "{err}");
+        assert_eq!(err.validation_errors()[0].to_string(), issue);
+    }
+}
+
 /// A server holding `total` generations, answering pages as the API does.
 async fn paged_server(total: usize) -> MockServer {
     let server = MockServer::start().await;

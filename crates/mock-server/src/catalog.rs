@@ -1,15 +1,15 @@
 //! The catalog of tools and models: loaded from YAML into the generated `Tool` type,
-//! checked, with compiled input validators and pre-serialized responses.
+//! checked, with each model's input checks and pre-serialized responses.
 
 use std::sync::{Arc, OnceLock};
 
 use artificial_studio_types::{
     CostUnit, GenerationType, InputSchema, SearchResults, Tool, ToolList, ToolModel, ToolSummary,
+    rules::input::InputRules,
 };
 use bytes::Bytes;
 use foldhash::fast::RandomState;
 use indexmap::IndexMap;
-use jsonschema::Validator;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -37,7 +37,7 @@ struct CatalogFile {
 /// back on (or the model has no `duration` field at all).
 pub const FALLBACK_SECONDS: u64 = 5;
 
-/// A model with its compiled input validator.
+/// A model with the checks of its input.
 pub struct ModelEntry {
     /// Credits per `cost_unit` (whole credits: the mock's books count no fractions).
     pub cost: u64,
@@ -49,8 +49,8 @@ pub struct ModelEntry {
     pub schema: InputSchema,
     /// The model slug.
     pub slug: String,
-    /// The strict validator of `input` for this model.
-    pub validator: Validator,
+    /// The checks of `input` for this model.
+    pub rules: InputRules,
     /// The fixed text of its generations' payloads.
     pub payload: PayloadTemplate,
 }
@@ -270,14 +270,12 @@ impl Catalog {
                     })?;
                 let (cost, cost_unit, price) = model_price(&tool.slug, model, &schema)?;
                 check_model(&tool.slug, model, &schema)?;
-                let validator = validation::compile_input_schema(&schema)
-                    .map_err(|e| Error::Catalog(format!("{}/{}: {e}", tool.slug, model.slug)))?;
                 let entry = ModelEntry {
                     cost,
                     cost_unit,
                     price,
                     slug: model.slug.clone(),
-                    validator,
+                    rules: InputRules::new(&schema),
                     payload: PayloadTemplate::new(&schema, &model.slug),
                     schema,
                 };

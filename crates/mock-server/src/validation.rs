@@ -1,22 +1,17 @@
-//! Pure request validation: JSON Schema errors mapped to the contract's Zod-style issues,
-//! the webhook URL rule and the query parameters of the list and search endpoints.
+//! Pure request validation: JSON Schema errors of the run body mapped to the
+//! contract's Zod-style issues, and the query parameters of the list and
+//! search endpoints. The rules themselves (a run's input, page bounds, the
+//! webhook URL, every message) live in `artificial_studio_types::rules`.
 
-use std::{
-    net::{IpAddr, Ipv4Addr, Ipv6Addr},
-    sync::OnceLock,
-};
+use std::sync::OnceLock;
 
 use crate::store::PayloadJson;
 use artificial_studio_types::{
     COMPONENT_SCHEMAS_JSON, GenerationStatus, InputSchema, ValidationIssue, ValidationIssueCode,
+    rules::page,
 };
 use jsonschema::{ValidationError, Validator, error::ValidationErrorKind};
 use serde_json::{Map, Value, json};
-
-/// The most `limit` a page of generations may ask for.
-pub const MAX_PAGE_SIZE: u32 = 100;
-/// The page size when `limit` is absent.
-pub const DEFAULT_PAGE_SIZE: u32 = 20;
 
 /// The compiled schema of the body of `POST /api/run`, built once per process
 /// from the spec's `components.schemas`.
@@ -34,13 +29,6 @@ pub fn run_request_validator() -> Result<&'static Validator, String> {
         })
         .as_ref()
         .map_err(Clone::clone)
-}
-
-/// Compiles a model's `inputSchema` into a strict validator: the provider's
-/// spellings read as [`InputSchema::to_json_schema`] reads them, unknown keys
-/// refused, and `model` (which picks the model) always allowed.
-pub fn compile_input_schema(schema: &InputSchema) -> Result<Validator, String> {
-    jsonschema::validator_for(&schema.to_json_schema()).map_err(|e| e.to_string())
 }
 
 /// Validates `instance` and returns every problem as a contract issue, with
@@ -71,7 +59,6 @@ fn push_issues(error: &ValidationError<'_>, prefix: &str, out: &mut Vec<Validati
         error.instance_path().segments().map(|s| s.to_string()),
     );
     let instance: &Value = error.instance();
-    let issue = |message: String, code| ValidationIssue::new(path.clone(), message, code);
     match error.kind() {
         ValidationErrorKind::Required { property } => {
             let name = property
@@ -109,10 +96,12 @@ fn push_issues(error: &ValidationError<'_>, prefix: &str, out: &mut Vec<Validati
                 instance,
             ));
         }
-        ValidationErrorKind::Constant { expected_value } => out.push(issue(
-            format!("Invalid literal value, expected {expected_value}"),
-            ValidationIssueCode::Custom,
-        )),
+        ValidationErrorKind::Constant { expected_value } => {
+            out.push(ValidationIssue::invalid_literal(
+                path.clone(),
+                expected_value,
+            ));
+        }
         ValidationErrorKind::MaxLength { limit } => {
             out.push(ValidationIssue::string_too_long(path.clone(), limit));
         }
@@ -122,35 +111,37 @@ fn push_issues(error: &ValidationError<'_>, prefix: &str, out: &mut Vec<Validati
         ValidationErrorKind::Maximum { limit } => {
             out.push(ValidationIssue::number_too_big(path.clone(), number(limit)));
         }
-        ValidationErrorKind::ExclusiveMaximum { limit } => out.push(issue(
-            format!("Number must be less than {}", number(limit)),
-            ValidationIssueCode::TooBig,
-        )),
+        ValidationErrorKind::ExclusiveMaximum { limit } => {
+            out.push(ValidationIssue::number_not_below(
+                path.clone(),
+                number(limit),
+            ));
+        }
         ValidationErrorKind::Minimum { limit } => {
             out.push(ValidationIssue::number_too_small(
                 path.clone(),
                 number(limit),
             ));
         }
-        ValidationErrorKind::ExclusiveMinimum { limit } => out.push(issue(
-            format!("Number must be greater than {}", number(limit)),
-            ValidationIssueCode::TooSmall,
-        )),
+        ValidationErrorKind::ExclusiveMinimum { limit } => {
+            out.push(ValidationIssue::number_not_above(
+                path.clone(),
+                number(limit),
+            ));
+        }
         ValidationErrorKind::MaxItems { limit } => {
             out.push(ValidationIssue::array_too_long(path.clone(), limit));
         }
         ValidationErrorKind::MinItems { limit } => {
             out.push(ValidationIssue::array_too_short(path.clone(), limit));
         }
-        ValidationErrorKind::Format { format } => out.push(issue(
-            format!("Invalid {format}"),
-            ValidationIssueCode::InvalidString,
-        )),
-        ValidationErrorKind::Pattern { .. } => out.push(issue(
-            "Invalid".to_string(),
-            ValidationIssueCode::InvalidString,
-        )),
-        _ => out.push(issue(error.to_string(), ValidationIssueCode::Custom)),
+        ValidationErrorKind::Format { format } => {
+            out.push(ValidationIssue::invalid_format(path.clone(), format));
+        }
+        ValidationErrorKind::Pattern { .. } => {
+            out.push(ValidationIssue::pattern_mismatch(path.clone()));
+        }
+        _ => out.push(ValidationIssue::custom(path.clone(), error.to_string())),
     }
 }
 
@@ -182,78 +173,6 @@ fn number(value: &Value) -> String {
     }
 }
 
-/// Checks a webhook URL: HTTPS on a public host, unless `allow_private` (then
-/// `http://` and private or loopback hosts pass too). Hosts are not resolved.
-pub fn webhook_issue(url: &str, allow_private: bool) -> Option<ValidationIssue> {
-    let invalid = |message: &str, code| Some(ValidationIssue::new("webhook", message, code));
-    let Ok(parsed) = url::Url::parse(url) else {
-        return invalid("Invalid url", ValidationIssueCode::InvalidString);
-    };
-    let scheme_ok = parsed.scheme() == "https" || (allow_private && parsed.scheme() == "http");
-    if !scheme_ok {
-        return invalid(
-            "Webhook must be an HTTPS URL",
-            ValidationIssueCode::InvalidString,
-        );
-    }
-    let public = match parsed.host() {
-        None => return invalid("Invalid url", ValidationIssueCode::InvalidString),
-        Some(url::Host::Domain(domain)) => is_public_domain(domain),
-        Some(url::Host::Ipv4(ip)) => is_public_ip(IpAddr::V4(ip)),
-        Some(url::Host::Ipv6(ip)) => is_public_ip(IpAddr::V6(ip)),
-    };
-    if !public && !allow_private {
-        return invalid(
-            "Webhook host must be public (no localhost or private addresses)",
-            ValidationIssueCode::Custom,
-        );
-    }
-    None
-}
-
-fn is_public_domain(domain: &str) -> bool {
-    let domain = domain.trim_end_matches('.').to_ascii_lowercase();
-    let internal_suffixes = [".localhost", ".local", ".internal", ".lan", ".home.arpa"];
-    !(domain == "localhost"
-        || !domain.contains('.')
-        || internal_suffixes.iter().any(|s| domain.ends_with(s)))
-}
-
-/// Whether an address is routable on the public internet.
-pub fn is_public_ip(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => is_public_ipv4(v4),
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_public_ipv4(v4);
-            }
-            let first = v6.segments()[0];
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00 // unique local fc00::/7
-                || (first & 0xffc0) == 0xfe80 // link-local fe80::/10
-                || (first == 0x2001 && v6.segments()[1] == 0x0db8)) // documentation
-                && v6 != Ipv6Addr::LOCALHOST
-        }
-    }
-}
-
-fn is_public_ipv4(ip: Ipv4Addr) -> bool {
-    let [a, b, ..] = ip.octets();
-    !(ip.is_private()
-        || ip.is_loopback()
-        || ip.is_link_local()
-        || ip.is_unspecified()
-        || ip.is_broadcast()
-        || ip.is_multicast()
-        || ip.is_documentation()
-        || a == 0
-        || (a == 100 && (64..128).contains(&b)) // carrier-grade NAT
-        || (a == 198 && (b == 18 || b == 19)) // benchmarking
-        || a >= 240)
-}
-
 /// The query of `GET /api/generations`, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListQuery {
@@ -269,51 +188,41 @@ pub struct ListQuery {
 /// Unknown parameters are ignored.
 pub fn list_query(query: Option<&str>) -> Result<ListQuery, Vec<ValidationIssue>> {
     let mut parsed = ListQuery {
-        limit: DEFAULT_PAGE_SIZE,
-        offset: 0,
+        limit: page::DEFAULT_LIMIT,
+        offset: page::DEFAULT_OFFSET,
         status: None,
     };
     let mut issues = Vec::new();
     for (name, value) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
         match name.as_ref() {
-            "limit" => match parse_integer(&value) {
-                Err(issue) => issues.push(issue.at("limit")),
-                Ok(n) if n < 1 => issues.push(ValidationIssue::new(
-                    "limit",
-                    "Number must be greater than or equal to 1",
-                    ValidationIssueCode::TooSmall,
-                )),
-                Ok(n) if n > i128::from(MAX_PAGE_SIZE) => issues.push(ValidationIssue::new(
-                    "limit",
-                    format!("Number must be less than or equal to {MAX_PAGE_SIZE}"),
-                    ValidationIssueCode::TooBig,
-                )),
-                Ok(n) => parsed.limit = u32::try_from(n).unwrap_or(DEFAULT_PAGE_SIZE),
+            "limit" => match parse_integer("limit", &value) {
+                Err(issue) => issues.push(issue),
+                Ok(n) => match page::limit_issue(n) {
+                    Some(issue) => issues.push(issue),
+                    None => parsed.limit = u32::try_from(n).unwrap_or(page::DEFAULT_LIMIT),
+                },
             },
-            "offset" => match parse_integer(&value) {
-                Err(issue) => issues.push(issue.at("offset")),
-                Ok(n) if n < 0 => issues.push(ValidationIssue::new(
-                    "offset",
-                    "Number must be greater than or equal to 0",
-                    ValidationIssueCode::TooSmall,
-                )),
-                Ok(n) => parsed.offset = u64::try_from(n).unwrap_or(u64::MAX),
+            "offset" => match parse_integer("offset", &value) {
+                Err(issue) => issues.push(issue),
+                Ok(n) => match page::offset_issue(n) {
+                    Some(issue) => issues.push(issue),
+                    None => parsed.offset = u64::try_from(n).unwrap_or(u64::MAX),
+                },
             },
             // The filter is strict, like every request: only a status known
             // to the contract.
             "status" => match GenerationStatus::from(value.as_ref()) {
-                GenerationStatus::Unknown(_) => issues.push(ValidationIssue::new(
-                    "status",
-                    format!(
-                        "Invalid enum value. Expected {}, received '{value}'",
-                        GenerationStatus::ALL
-                            .iter()
-                            .map(|s| format!("'{s}'"))
-                            .collect::<Vec<_>>()
-                            .join(" | ")
-                    ),
-                    ValidationIssueCode::InvalidEnumValue,
-                )),
+                GenerationStatus::Unknown(_) => {
+                    let known: Vec<Value> = GenerationStatus::ALL
+                        .iter()
+                        .map(|s| Value::from(s.as_str()))
+                        .collect();
+                    issues.push(ValidationIssue::invalid_enum(
+                        "status",
+                        &known,
+                        &Value::from(value.as_ref()),
+                    ));
+                }
                 status => parsed.status = Some(status),
             },
             _ => {}
@@ -326,32 +235,16 @@ pub fn list_query(query: Option<&str>) -> Result<ListQuery, Vec<ValidationIssue>
     }
 }
 
-struct FieldlessIssue {
-    message: String,
-    code: ValidationIssueCode,
-}
-
-impl FieldlessIssue {
-    fn at(self, field: &str) -> ValidationIssue {
-        ValidationIssue::new(field, self.message, self.code)
-    }
-}
-
-fn parse_integer(text: &str) -> Result<i128, FieldlessIssue> {
+/// The query parameter `field` as an integer, or its Zod issue: `float`
+/// for a finite fraction, `nan` for anything else.
+fn parse_integer(field: &str, text: &str) -> Result<i128, ValidationIssue> {
     if let Ok(n) = text.trim().parse::<i128>() {
         return Ok(n);
     }
-    let (message, code) = match text.trim().parse::<f64>() {
-        Ok(n) if n.is_finite() => (
-            "Expected integer, received float".to_string(),
-            ValidationIssueCode::InvalidType,
-        ),
-        _ => (
-            "Expected number, received nan".to_string(),
-            ValidationIssueCode::InvalidType,
-        ),
-    };
-    Err(FieldlessIssue { message, code })
+    Err(match text.trim().parse::<f64>() {
+        Ok(n) if n.is_finite() => ValidationIssue::not_an_integer(field),
+        _ => ValidationIssue::invalid_type_named(field, "number", "nan"),
+    })
 }
 
 /// The blanks a search query must hold something besides; the spec's `q`
@@ -367,11 +260,9 @@ pub fn search_query(query: Option<&str>) -> Result<String, Vec<ValidationIssue>>
         .map(|(_, value)| value.into_owned());
     match q {
         None => Err(vec![ValidationIssue::required("q")]),
-        Some(q) if q.chars().all(is_query_blank) => Err(vec![ValidationIssue::new(
-            "q",
-            "String must contain at least 1 character(s)",
-            ValidationIssueCode::TooSmall,
-        )]),
+        Some(q) if q.chars().all(is_query_blank) => {
+            Err(vec![ValidationIssue::string_too_short("q", 1)])
+        }
         Some(q) => Ok(q),
     }
 }
@@ -472,7 +363,17 @@ impl PayloadTemplate {
 mod tests {
     use proptest::prelude::*;
 
+    use artificial_studio_types::rules::input::{InputRules, IssueOrder};
+
     use super::*;
+    use crate::catalog::Catalog;
+
+    /// The validator the mock checked inputs with before the shared
+    /// [`InputRules`], kept as their oracle: a JSON Schema validator on
+    /// [`InputSchema::to_json_schema`].
+    fn compile_input_schema(schema: &InputSchema) -> Result<Validator, String> {
+        jsonschema::validator_for(&schema.to_json_schema()).map_err(|e| e.to_string())
+    }
 
     fn tts_schema() -> InputSchema {
         serde_json::from_value(json!({
@@ -523,19 +424,6 @@ mod tests {
     }
 
     #[test]
-    fn webhook_rule_wants_https_and_a_public_host() {
-        assert!(webhook_issue("https://example.com/hook", false).is_none());
-        assert!(webhook_issue("http://example.com/hook", false).is_some());
-        assert!(webhook_issue("https://localhost/hook", false).is_some());
-        assert!(webhook_issue("https://10.1.2.3/hook", false).is_some());
-        assert!(webhook_issue("https://[::1]/hook", false).is_some());
-        assert!(webhook_issue("https://printer.local/hook", false).is_some());
-        assert!(webhook_issue("not a url", false).is_some());
-        assert!(webhook_issue("http://127.0.0.1:9/hook", true).is_none());
-        assert!(webhook_issue("ftp://127.0.0.1/hook", true).is_some());
-    }
-
-    #[test]
     fn list_query_reports_every_bad_parameter() {
         let issues = list_query(Some("limit=101&offset=-1&status=done")).unwrap_err();
         let codes: Vec<_> = issues
@@ -562,16 +450,6 @@ mod tests {
 
     proptest! {
         #[test]
-        fn private_ipv4_webhooks_are_always_refused(b in 0u8..=255, c in 0u8..=255, d in 0u8..=255) {
-            for a in [10u8, 127] {
-                let url = format!("https://{a}.{b}.{c}.{d}/hook");
-                prop_assert!(webhook_issue(&url, false).is_some());
-            }
-            let url = format!("https://192.168.{c}.{d}/hook");
-            prop_assert!(webhook_issue(&url, false).is_some());
-        }
-
-        #[test]
         fn any_input_gets_issues_or_passes_without_panicking(input in arbitrary_json(3)) {
             let validator = compile_input_schema(&tts_schema()).unwrap();
             let found = issues(&validator, &input, "input");
@@ -586,6 +464,84 @@ mod tests {
         fn list_query_never_accepts_a_limit_out_of_range(limit in any::<i64>()) {
             let parsed = list_query(Some(&format!("limit={limit}")));
             prop_assert_eq!(parsed.is_ok(), (1..=100).contains(&limit));
+        }
+    }
+
+    /// Every model's input schema in the built-in catalog, with its oracle.
+    fn catalog_schemas() -> &'static [(InputSchema, Validator)] {
+        static SCHEMAS: OnceLock<Vec<(InputSchema, Validator)>> = OnceLock::new();
+        SCHEMAS.get_or_init(|| {
+            let catalog = Catalog::builtin().unwrap();
+            catalog
+                .tools()
+                .flat_map(|tool| tool.model_slugs().filter_map(|slug| tool.model(slug)))
+                .map(|model| {
+                    let validator = compile_input_schema(&model.schema).unwrap();
+                    (model.schema.clone(), validator)
+                })
+                .collect()
+        })
+    }
+
+    /// A value of any JSON type, often one a schema field is near to
+    /// accepting (short and long strings, integral and fractional numbers,
+    /// small arrays of strings or numbers).
+    fn field_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            (-5i64..70).prop_map(|n| json!(n)),
+            (-5.0f64..70.0).prop_map(|n| json!(n)),
+            "[a-z0-9_:]{0,12}".prop_map(Value::String),
+            (590usize..3010).prop_map(|n| json!("x".repeat(n))),
+            Just(json!("square_hd")),
+            Just(json!("5")),
+            Just(json!(5.0)),
+        ];
+        leaf.prop_recursive(1, 8, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::btree_map("[a-z]{1,3}", inner, 0..2)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// The shared input rules answer exactly what the JSON Schema
+        /// validator the mock used before them answered: the same issues,
+        /// message for message, in the same order, for every model of the
+        /// catalog; and an input is valid for one when it is for the other.
+        #[test]
+        fn the_shared_input_rules_answer_as_the_json_schema_oracle(
+            pick in any::<prop::sample::Index>(),
+            known in prop::collection::vec((any::<prop::sample::Index>(), field_value()), 0..6),
+            unknown in prop::collection::vec(("[a-z_]{1,6}", field_value()), 0..2),
+            model in prop_oneof![Just(None), Just(Some(json!("m"))), field_value().prop_map(Some)],
+            not_an_object in prop::option::weighted(0.05, field_value()),
+        ) {
+            let (schema, oracle) = pick.get(catalog_schemas());
+            let names: Vec<&String> = schema.properties.keys().collect();
+            let mut input = Map::new();
+            if let Some(model) = model {
+                input.insert("model".to_string(), model);
+            }
+            for (index, value) in known {
+                if !names.is_empty() {
+                    input.insert(index.get(&names).to_string(), value);
+                }
+            }
+            for (key, value) in unknown {
+                input.insert(key, value);
+            }
+            let input = not_an_object.unwrap_or(Value::Object(input));
+            let rules = InputRules::new(schema);
+            let expected = issues(oracle, &input, "input");
+            prop_assert_eq!(rules.issues(&input, IssueOrder::Service), expected.clone());
+            prop_assert_eq!(rules.is_valid(&input), expected.is_empty());
+            prop_assert_eq!(rules.is_valid(&input), oracle.is_valid(&input));
         }
     }
 

@@ -5,6 +5,10 @@ use std::{future::Future, sync::Arc, time::Duration};
 
 use artificial_studio_types::{
     GenerationList, Pagination, RunRequest, RunResponse, ValidationIssue, messages,
+    rules::{
+        input::IssueOrder,
+        webhook::{WebhookPolicy, webhook_issue},
+    },
 };
 use axum::{
     extract::{RawQuery, Request, State},
@@ -194,7 +198,10 @@ fn check_run<'a>(
 ) -> Result<(&'a ToolEntry, &'a ModelEntry), ApiError> {
     let mut issues = std::mem::take(&mut body.issues);
     if let Some(url) = &body.webhook
-        && let Some(issue) = validation::webhook_issue(url, app.allow_private_webhooks)
+        && let Some(issue) = webhook_issue(
+            url,
+            WebhookPolicy::allowing_private(app.allow_private_webhooks),
+        )
     {
         issues.push(issue);
     }
@@ -205,13 +212,13 @@ fn check_run<'a>(
         if let (Some(tool), Some(object)) = (tool, input.as_object())
             && let Ok(model) = pick_model(tool, object)
         {
-            issues.extend(validation::issues(&model.validator, input, "input"));
+            issues.extend(model.rules.issues(input, IssueOrder::Service));
         }
         return Err(ApiError::validation(issues));
     }
     let tool = tool.ok_or_else(|| ApiError::not_found(messages::TOOL_NOT_FOUND))?;
     let model = pick_model(tool, input.as_object().unwrap_or(&empty))?;
-    let input_issues = validation::issues(&model.validator, input, "input");
+    let input_issues = model.rules.issues(input, IssueOrder::Service);
     if input_issues.is_empty() {
         Ok((tool, model))
     } else {
