@@ -15,13 +15,15 @@ use serde_json::{Map, Value};
 
 use crate::{
     Error,
-    validation::{self, PayloadTemplate},
+    payload::PayloadTemplate,
+    validation,
 };
 
 /// The built-in catalog, `spec/catalog.yaml`, embedded so the library needs no files.
+#[cfg(test)]
 pub const DEFAULT_CATALOG_YAML: &str = include_str!("../../../spec/catalog.yaml");
 
-/// [`DEFAULT_CATALOG_YAML`] as JSON, which `build.rs` writes: the built-in
+/// `spec/catalog.yaml` as JSON, which `build.rs` writes: the built-in
 /// catalog is read from this, in about a tenth of the time the YAML takes.
 pub const DEFAULT_CATALOG_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/catalog.json"));
 
@@ -127,7 +129,7 @@ impl Price {
         let unit = if self.by_resolution.is_empty() {
             self.unit
         } else {
-            match validation::field(input, "resolution") {
+            match crate::lookup::field(input, "resolution") {
                 Some(Value::String(r)) => self
                     .by_resolution
                     .iter()
@@ -139,7 +141,7 @@ impl Price {
         let Some(seconds) = self.seconds else {
             return unit;
         };
-        let seconds = match validation::field(input, "duration") {
+        let seconds = match crate::lookup::field(input, "duration") {
             None => seconds.absent,
             Some(value) => whole_seconds(value).unwrap_or(seconds.fallback),
         };
@@ -202,7 +204,7 @@ impl std::fmt::Debug for Catalog {
 }
 
 impl Catalog {
-    /// The built-in catalog ([`DEFAULT_CATALOG_YAML`]), parsed and compiled
+    /// The built-in catalog (`spec/catalog.yaml`), parsed and compiled
     /// once per process.
     pub fn builtin() -> Result<Arc<Catalog>, Error> {
         static BUILTIN: OnceLock<Result<Arc<Catalog>, String>> = OnceLock::new();

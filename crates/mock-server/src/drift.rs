@@ -79,16 +79,7 @@
 use std::sync::OnceLock;
 
 use artificial_studio_types::{GenerationStatus, OPENAPI_YAML};
-use axum::{
-    body::Body,
-    http::{HeaderMap, Method, header},
-    response::{IntoResponse, Response},
-};
-use http_body_util::BodyExt;
-use hyper::body::Body as _;
 use serde_json::{Map, Value};
-
-use crate::http::errors::ApiError;
 
 /// The unknown field drift mode adds to every object it walks.
 pub const DRIFT_FIELD: &str = "driftNote";
@@ -217,11 +208,6 @@ impl Drift {
             operations,
             error_body: serde_json::json!({ "$ref": format!("{SCHEMA_REF}{ERROR_BODY}") }),
         })
-    }
-
-    /// A schema of `components.schemas` by name.
-    pub fn schema(&self, name: &str) -> Option<&Value> {
-        self.schemas.get(name)
     }
 
     /// The schema of the answer `status` to `method path`, and how it
@@ -396,48 +382,6 @@ fn unknown_value(name: Option<&str>, schema: &Value, text: &str) -> Option<Strin
         unknown.push_str(DRIFT_SUFFIX);
     }
     Some(unknown)
-}
-
-/// Whether the headers say the body is JSON.
-fn is_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim_start().starts_with("application/json"))
-}
-
-/// `response`, the answer to `method path`, drifted: a JSON body whose
-/// length is known (not a stream) and whose operation the spec describes is
-/// read, drifted ([`Drift::apply`]) and written again; any other answer is
-/// returned as it is.
-pub async fn drift_response(method: &Method, path: &str, response: Response) -> Response {
-    let Some(drift) = Drift::builtin() else {
-        return response;
-    };
-    let Some((schema, kind)) =
-        drift.response_schema(method.as_str(), path, response.status().as_u16())
-    else {
-        return response;
-    };
-    if !is_json(response.headers()) || response.body().size_hint().exact().is_none() {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let Ok(collected) = body.collect().await else {
-        return ApiError::internal().into_response();
-    };
-    let bytes = collected.to_bytes();
-    let Ok(mut value) = serde_json::from_slice::<Value>(&bytes) else {
-        return Response::from_parts(parts, Body::from(bytes));
-    };
-    drift.apply(schema, &mut value, kind);
-    match serde_json::to_vec(&value) {
-        Ok(written) => {
-            parts.headers.remove(header::CONTENT_LENGTH);
-            Response::from_parts(parts, Body::from(written))
-        }
-        Err(_) => Response::from_parts(parts, Body::from(bytes)),
-    }
 }
 
 #[cfg(test)]

@@ -26,8 +26,11 @@ use crate::{
     http, idle,
     journal::JournalEntry,
     lifecycle::{Lifecycle, Schedule},
-    store::{AccountPatch, MemoryStore, MemoryStoreOptions, MockAccount, ScriptedOutcome, Store},
-    webhooks::{WebhookDelivery, WebhookSender},
+    store::{
+        AccountPatch, MemoryStore, MemoryStoreOptions, MockAccount, ScriptedOutcome, SharedStore, Store,
+    },
+    deliveries::WebhookDelivery,
+    webhooks::WebhookSender,
 };
 
 /// How long shutdown waits for requests in flight before closing connections.
@@ -230,12 +233,12 @@ impl MockServerBuilder {
         self
     }
 
-    /// Keeps the state in this store instead of a new [`MemoryStore`] (for a
+    /// Keeps the state in this store instead of a new in-memory one (for a
     /// shared store behind several replicas). The store then owns accounts,
     /// rate limits, the generation cap and the journal size: the matching
     /// options of this builder are not used.
-    pub fn store(mut self, store: Arc<dyn Store>) -> Self {
-        self.store = Some(store);
+    pub fn store(mut self, store: SharedStore) -> Self {
+        self.store = Some(store.into_inner());
         self
     }
 
@@ -360,7 +363,7 @@ fn base_url(addr: SocketAddr) -> String {
 
 async fn serve(
     listener: TcpListener,
-    router: http::middleware::Observe,
+    router: http::Observe,
     cancel: CancellationToken,
     idle_timeout: Duration,
 ) {

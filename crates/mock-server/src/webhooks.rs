@@ -8,11 +8,9 @@ use std::{
 };
 
 use artificial_studio_types::WebhookPayload;
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
-use crate::{ids, store::Store};
+use crate::{deliveries::WebhookDelivery, ids, store::Store};
 
 /// Waits before each retry, as documented: 5 s, 15 s, 1 min, 5 min, 15 min, 1 h,
 /// 6 h, 12 h and 24 h (scaled by the server's speed).
@@ -33,30 +31,6 @@ pub const RETRY_SCHEDULE: [Duration; 9] = [
 pub const RECEIVER_TIMEOUT: Duration = Duration::from_secs(5);
 /// The shortest answer deadline at any speed, so a fast test still reaches a local receiver.
 pub const MIN_RECEIVER_TIMEOUT: Duration = Duration::from_millis(500);
-
-/// One attempt to deliver a webhook.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookDelivery {
-    /// The generation the webhook is about.
-    pub generation_id: String,
-    /// Where it was sent.
-    pub url: String,
-    /// 1 for the first attempt, 2 for the first retry, ...
-    pub attempt: u32,
-    /// When the attempt started.
-    pub time: DateTime<Utc>,
-    /// The receiver's status, if it answered in time.
-    pub status: Option<u16>,
-    /// Why the attempt failed without a status (timeout, connection refused, ...).
-    pub error: Option<String>,
-    /// Whether the receiver answered 200, ending the deliveries.
-    pub delivered: bool,
-    /// Wait before the next attempt, in milliseconds (scaled); absent when none follows.
-    pub next_retry_ms: Option<u64>,
-    /// The body that was sent.
-    pub payload: WebhookPayload,
-}
 
 /// Sends webhooks for one server.
 pub struct WebhookSender {

@@ -552,7 +552,7 @@ where
         Some(fault) => fault_response(fault, app.rate_limits, bucket),
     };
     match drifted {
-        Some((method, path)) => crate::drift::drift_response(&method, &path, response).await,
+        Some((method, path)) => super::drift::drift_response(&method, &path, response).await,
         None => response,
     }
 }

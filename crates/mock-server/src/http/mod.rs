@@ -1,15 +1,19 @@
 //! The HTTP layer: the route table, its layers, and the JSON answers for unknown
 //! routes (404), wrong methods (405, with `Allow`) and panics (500).
 
-pub mod admin;
-pub mod api;
-pub mod body;
-pub mod encode;
-pub mod errors;
-pub mod files;
-pub mod middleware;
-pub mod param;
-pub mod poll;
+mod admin;
+mod api;
+mod body;
+mod drift;
+mod encode;
+pub(crate) mod errors;
+mod files;
+mod middleware;
+mod param;
+pub(crate) mod poll;
+
+pub use middleware::REQUEST_LOG_TARGET;
+pub(crate) use middleware::Observe;
 
 use std::{any::Any, sync::Arc};
 
@@ -32,7 +36,7 @@ use errors::ApiError;
 pub(crate) const RUN_PATH: &str = "/api/run";
 
 /// Every route of the server, with its layers, inside [`middleware::Observe`].
-pub fn router(app: Arc<App>) -> middleware::Observe {
+pub(crate) fn router(app: Arc<App>) -> middleware::Observe {
     // Authenticated and rate-limited: the API itself.
     let gate = middleware::Gate::api(app.clone());
     let api = Router::new()

@@ -22,17 +22,17 @@ use parking_lot::{Mutex, RwLock};
 use super::{
     AccountPatch, Caller, CreateError, Finished, GenerationJson, GenerationPage, MockAccount,
     NewGeneration, Outcome, OwnedGeneration, ScriptedOutcome, Store, StoreFuture, StoredUpload,
-    read_payload,
 };
 use crate::{
     Error,
+    payload::read_payload,
     config::{AccountConfig, Bucket, RateLimits},
     faults::{Fault, FaultRule, FaultRules},
     ids,
     journal::{Journal, JournalEntry, RequestRecord},
     ratelimit::{RateDecision, RateLimiters},
-    validation::ListQuery,
-    webhooks::WebhookDelivery,
+    query::ListQuery,
+    deliveries::WebhookDelivery,
 };
 
 /// Most webhook delivery attempts kept for the admin API.
@@ -851,7 +851,7 @@ impl Store for MemoryStore {
 mod tests {
     use artificial_studio_types::GenerationType;
 
-    use crate::store::PayloadJson;
+    use crate::payload::PayloadJson;
 
     use super::*;
 

@@ -24,18 +24,19 @@ use artificial_studio_types::{
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+
 
 pub use memory::{MemoryStore, MemoryStoreOptions};
 
 use crate::{
     Error,
+    payload::PayloadJson,
     config::{AccountConfig, Bucket},
     faults::{Fault, FaultRule},
     journal::{JournalEntry, RequestRecord},
     ratelimit::RateDecision,
-    validation::ListQuery,
-    webhooks::WebhookDelivery,
+    query::ListQuery,
+    deliveries::WebhookDelivery,
 };
 
 /// The future every [`Store`] method returns: an answer already at hand (what
@@ -60,6 +61,44 @@ impl<T> Future for StoreFuture<'_, T> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
         Pin::new(&mut self.get_mut().0).poll(cx)
+    }
+}
+
+/// The API's state, which several [`MockServer`](crate::MockServer)s may
+/// share to act as replicas of one service (see
+/// [`MockServerBuilder::store`](crate::MockServerBuilder::store)).
+///
+/// ```
+/// use artificial_studio_mock::{MemoryStoreOptions, RateLimits, SharedStore, demo_accounts};
+///
+/// let store = SharedStore::memory(
+///     demo_accounts(),
+///     MemoryStoreOptions {
+///         rate_limits: RateLimits::Off,
+///         max_generations: 100,
+///         journal_capacity: 100,
+///     },
+/// );
+/// let _same = store.clone();
+/// ```
+#[derive(Clone)]
+pub struct SharedStore(Arc<dyn Store>);
+
+impl SharedStore {
+    /// An in-memory store holding `accounts`.
+    pub fn memory(accounts: Vec<AccountConfig>, options: MemoryStoreOptions) -> Self {
+        SharedStore(Arc::new(MemoryStore::new(accounts, options)))
+    }
+
+    /// The store behind the handle.
+    pub(crate) fn into_inner(self) -> Arc<dyn Store> {
+        self.0
+    }
+}
+
+impl std::fmt::Debug for SharedStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SharedStore")
     }
 }
 
@@ -110,47 +149,10 @@ pub struct OwnedGeneration {
     pub owner: Arc<str>,
     /// The generation as the API shows it.
     pub generation: Generation,
-    /// Where `success` should send the webhook, if anywhere.
+    /// Where `success` should send the webhook, if anywhere (the lifecycle
+    /// reads it from [`Finished`]; the store's tests read it back here).
+    #[cfg_attr(not(test), expect(dead_code, reason = "read back by the store's tests only"))]
     pub webhook: Option<String>,
-}
-
-/// A generation's `payload` as JSON text: always one JSON object, its fields
-/// in their order. Runs hand it to the store as text because text is what a
-/// store keeps (the in-memory one packs it, a shared one would send it), and
-/// writing it straight from the input costs less than building a map first.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PayloadJson(String);
-
-impl PayloadJson {
-    /// The payload made of `map`.
-    pub fn of(map: &Map<String, Value>) -> Self {
-        // A map of JSON values always serializes; the fallback is never taken.
-        PayloadJson(serde_json::to_string(map).unwrap_or_else(|_| "{}".to_string()))
-    }
-
-    /// Text its maker vouches is one JSON object.
-    pub(crate) fn from_object_text(text: String) -> Self {
-        PayloadJson(text)
-    }
-
-    /// The JSON text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The payload as a map of its fields, in their order.
-    pub fn to_map(&self) -> Map<String, Value> {
-        read_payload(&self.0)
-    }
-}
-
-/// The fields of a payload kept as text (an empty map if it were not an object,
-/// which no [`PayloadJson`] is).
-pub(crate) fn read_payload(text: &str) -> Map<String, Value> {
-    serde_json::from_str(text).unwrap_or_else(|error| {
-        tracing::error!(%error, "a stored payload could not be read back");
-        Map::new()
-    })
 }
 
 /// A generation as a run hands it to the store: the API's [`Generation`] at
@@ -266,7 +268,9 @@ pub struct GenerationPage {
 pub struct StoredUpload {
     /// What the upload answered (`POST /files` or `POST /api/files`).
     pub file: UploadedFile,
-    /// The account that uploaded it.
+    /// The account that uploaded it (kept as the service keeps it; no
+    /// answer of the mock reads it yet).
+    #[expect(dead_code, reason = "stored for the service's parity; nothing reads it yet")]
     pub owner: Arc<str>,
     /// The part's content type.
     pub content_type: String,
@@ -276,6 +280,7 @@ pub struct StoredUpload {
     pub bytes: Bytes,
     /// Whether it was uploaded with `transient=true` (kept out of the
     /// account's library on the real service; the mock serves it the same).
+    #[expect(dead_code, reason = "stored for the service's parity; nothing reads it yet")]
     pub transient: bool,
 }
 

@@ -5,8 +5,7 @@
 use std::time::{Duration, Instant};
 
 use artificial_studio_mock::{
-    Fault, FaultRule, MockServer, RateLimits,
-    drift::{DRIFT_FIELD, DRIFT_NOTE},
+    DRIFT_FIELD, DRIFT_NOTE, Fault, FaultRule, MockServer, RateLimits,
 };
 use artificial_studio_types::messages;
 use reqwest::{
