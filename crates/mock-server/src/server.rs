@@ -22,14 +22,15 @@ use crate::{
     app::{AdminAccess, App},
     catalog::Catalog,
     config::{AccountConfig, DEMO_EMPTY_KEY, DEMO_FREE_KEY, DEMO_PRO_KEY, MockConfig, RateLimits},
+    deliveries::WebhookDelivery,
     faults::FaultRule,
     http, idle,
     journal::JournalEntry,
     lifecycle::{Lifecycle, Schedule},
     store::{
-        AccountPatch, MemoryStore, MemoryStoreOptions, MockAccount, ScriptedOutcome, SharedStore, Store,
+        AccountPatch, MemoryStore, MemoryStoreOptions, MockAccount, ScriptedOutcome, SharedStore,
+        Store,
     },
-    deliveries::WebhookDelivery,
     webhooks::WebhookSender,
 };
 

@@ -12,8 +12,8 @@ mod middleware;
 mod param;
 pub(crate) mod poll;
 
-pub use middleware::REQUEST_LOG_TARGET;
 pub(crate) use middleware::Observe;
+pub use middleware::REQUEST_LOG_TARGET;
 
 use std::{any::Any, sync::Arc};
 

@@ -25,14 +25,14 @@ use super::{
 };
 use crate::{
     Error,
-    payload::read_payload,
     config::{AccountConfig, Bucket, RateLimits},
+    deliveries::WebhookDelivery,
     faults::{Fault, FaultRule, FaultRules},
     ids,
     journal::{Journal, JournalEntry, RequestRecord},
-    ratelimit::{RateDecision, RateLimiters},
+    payload::read_payload,
     query::ListQuery,
-    deliveries::WebhookDelivery,
+    ratelimit::{RateDecision, RateLimiters},
 };
 
 /// Most webhook delivery attempts kept for the admin API.

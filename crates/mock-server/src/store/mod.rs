@@ -25,18 +25,17 @@ use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-
 pub use memory::{MemoryStore, MemoryStoreOptions};
 
 use crate::{
     Error,
-    payload::PayloadJson,
     config::{AccountConfig, Bucket},
+    deliveries::WebhookDelivery,
     faults::{Fault, FaultRule},
     journal::{JournalEntry, RequestRecord},
-    ratelimit::RateDecision,
+    payload::PayloadJson,
     query::ListQuery,
-    deliveries::WebhookDelivery,
+    ratelimit::RateDecision,
 };
 
 /// The future every [`Store`] method returns: an answer already at hand (what
@@ -151,7 +150,10 @@ pub struct OwnedGeneration {
     pub generation: Generation,
     /// Where `success` should send the webhook, if anywhere (the lifecycle
     /// reads it from [`Finished`]; the store's tests read it back here).
-    #[cfg_attr(not(test), expect(dead_code, reason = "read back by the store's tests only"))]
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "read back by the store's tests only")
+    )]
     pub webhook: Option<String>,
 }
 
@@ -270,7 +272,10 @@ pub struct StoredUpload {
     pub file: UploadedFile,
     /// The account that uploaded it (kept as the service keeps it; no
     /// answer of the mock reads it yet).
-    #[expect(dead_code, reason = "stored for the service's parity; nothing reads it yet")]
+    #[expect(
+        dead_code,
+        reason = "stored for the service's parity; nothing reads it yet"
+    )]
     pub owner: Arc<str>,
     /// The part's content type.
     pub content_type: String,
@@ -280,7 +285,10 @@ pub struct StoredUpload {
     pub bytes: Bytes,
     /// Whether it was uploaded with `transient=true` (kept out of the
     /// account's library on the real service; the mock serves it the same).
-    #[expect(dead_code, reason = "stored for the service's parity; nothing reads it yet")]
+    #[expect(
+        dead_code,
+        reason = "stored for the service's parity; nothing reads it yet"
+    )]
     pub transient: bool,
 }
 

@@ -4,9 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use artificial_studio_mock::{
-    DRIFT_FIELD, DRIFT_NOTE, Fault, FaultRule, MockServer, RateLimits,
-};
+use artificial_studio_mock::{DRIFT_FIELD, DRIFT_NOTE, Fault, FaultRule, MockServer, RateLimits};
 use artificial_studio_types::messages;
 use reqwest::{
     Method,
