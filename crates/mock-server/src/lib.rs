@@ -67,6 +67,7 @@ mod config;
 mod deliveries;
 mod drift;
 mod error;
+mod fastfmt;
 mod faults;
 mod http;
 mod idle;

@@ -327,7 +327,7 @@ impl MockServerBuilder {
             // Reads the spec now rather than on the first answer.
             crate::drift::Drift::builtin();
         }
-        let router = http::router(app.clone());
+        let router = http::service(app.clone());
         let task = tokio::spawn(serve(listener, router, cancel.clone(), app.body_timeout));
         Ok(MockServer {
             addr: local,
@@ -364,7 +364,7 @@ fn base_url(addr: SocketAddr) -> String {
 
 async fn serve(
     listener: TcpListener,
-    router: http::Observe,
+    router: http::Pipeline,
     cancel: CancellationToken,
     idle_timeout: Duration,
 ) {
