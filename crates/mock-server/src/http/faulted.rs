@@ -38,7 +38,7 @@ pub(crate) fn response(fault: Fault, limits: RateLimits, bucket: Bucket) -> Resp
                 retry_after_secs: Some(1),
             };
             let mut response = ApiError::kind(ErrorKind::TooManyRequests).into_response();
-            super::pipeline::rate_headers(response.headers_mut(), &decision);
+            super::headers::rate_headers(response.headers_mut(), &decision);
             response
         }
         Fault::Status(status) => ApiError::kind(ErrorKind::from_status(status)).into_response(),

@@ -29,6 +29,7 @@ use super::{
     api,
     errors::ApiError,
     faulted, files,
+    headers::rate_headers,
     routes::{self, Api, Endpoint, Lookup, Open, Params},
 };
 use crate::{
@@ -38,7 +39,6 @@ use crate::{
     faults::{FAULT_HEADER, Fault, parse_header},
     ids,
     journal::{RequestRecord, Target},
-    ratelimit::RateDecision,
     store::Caller,
 };
 
@@ -333,19 +333,6 @@ pub(crate) fn bucket_of(method: &Method) -> Bucket {
         Bucket::Run
     } else {
         Bucket::Get
-    }
-}
-
-/// The `X-RateLimit-*` headers (and `Retry-After` when refused) of a decision.
-pub(crate) fn rate_headers(headers: &mut HeaderMap, decision: &RateDecision) {
-    headers.insert("x-ratelimit-limit", HeaderValue::from(decision.limit));
-    headers.insert(
-        "x-ratelimit-remaining",
-        HeaderValue::from(decision.remaining),
-    );
-    headers.insert("x-ratelimit-reset", HeaderValue::from(decision.reset_unix));
-    if let Some(secs) = decision.retry_after_secs {
-        headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }
 }
 
