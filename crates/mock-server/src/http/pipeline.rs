@@ -87,18 +87,16 @@ pub(crate) async fn answer(app: Arc<App>, request: Request, admin: Router) -> Re
         request_id = %request_id,
     );
     if !uri.path().starts_with("/__mock") {
-        app.store
-            .record_request(RequestRecord {
-                time,
-                request_id,
-                method,
-                target: Target::new(uri.path(), uri.query()),
-                status,
-                account_id: notes.caller,
-                fault: notes.fault,
-                duration_ms: elapsed.as_secs_f64() * 1000.0,
-            })
-            .await;
+        app.instruments.journal.push(RequestRecord {
+            time,
+            request_id,
+            method,
+            target: Target::new(uri.path(), uri.query()),
+            status,
+            account_id: notes.caller,
+            fault: notes.fault,
+            duration_ms: elapsed.as_secs_f64() * 1000.0,
+        });
     }
     response
 }
@@ -184,9 +182,9 @@ async fn faults(
         }
     }
     if let Some(fault) = app
-        .store
-        .take_fault(request.method().as_str(), request.uri().path())
-        .await
+        .instruments
+        .faults
+        .take(request.method().as_str(), request.uri().path())
     {
         faults.push(fault);
     }

@@ -5,7 +5,7 @@ use std::{
     collections::{VecDeque, hash_map::Entry as Slot},
     sync::{
         Arc, OnceLock,
-        atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering},
+        atomic::{AtomicU8, AtomicU64, Ordering},
     },
 };
 
@@ -17,26 +17,22 @@ use chrono::{DateTime, Utc};
 // still seeded per process.
 use foldhash::HashMap;
 use indexmap::IndexMap;
-use parking_lot::{Mutex, RwLock};
+use parking_lot::RwLock;
 
 use super::{
     AccountPatch, Caller, CreateError, Finished, GenerationJson, GenerationPage, MockAccount,
-    NewGeneration, Outcome, OwnedGeneration, ScriptedOutcome, Store, StoreFuture, StoredUpload,
+    NewGeneration, Outcome, OwnedGeneration, Store, StoreFuture, StoredUpload,
 };
 use crate::{
     Error,
     config::{AccountConfig, Bucket, RateLimits},
-    deliveries::WebhookDelivery,
-    faults::{Fault, FaultRule, FaultRules},
     ids,
-    journal::{Journal, JournalEntry, RequestRecord},
+    outcomes::Outcomes,
     payload::read_payload,
     query::ListQuery,
     ratelimit::{RateDecision, RateLimiters},
 };
 
-/// Most webhook delivery attempts kept for the admin API.
-const MAX_DELIVERIES: usize = 10_000;
 /// Most bytes of uploads kept; the oldest go first.
 const MAX_UPLOAD_BYTES_TOTAL: usize = 512 * 1024 * 1024;
 
@@ -47,8 +43,6 @@ pub struct MemoryStoreOptions {
     pub rate_limits: RateLimits,
     /// Most generations kept before the oldest finished ones are evicted.
     pub max_generations: usize,
-    /// Most journal entries kept.
-    pub journal_capacity: usize,
 }
 
 struct AccountState {
@@ -422,12 +416,7 @@ pub struct MemoryStore {
     accounts: RwLock<Accounts>,
     limiters: RwLock<Arc<RateLimiters>>,
     generations: RwLock<Generations>,
-    outcomes: Mutex<Vec<ScriptedOutcome>>,
-    any_outcome: AtomicBool,
     uploads: RwLock<Uploads>,
-    journal: Journal,
-    deliveries: Mutex<VecDeque<WebhookDelivery>>,
-    faults: FaultRules,
 }
 
 impl MemoryStore {
@@ -444,23 +433,18 @@ impl MemoryStore {
             .collect();
         let store = MemoryStore {
             seeds,
-            // Built for real by reset_now below, once.
+            // Built for real by restart below, once.
             limiters: RwLock::new(Arc::new(RateLimiters::new(RateLimits::Off))),
-            journal: Journal::new(options.journal_capacity),
             options,
             accounts: RwLock::default(),
             generations: RwLock::default(),
-            outcomes: Mutex::default(),
-            any_outcome: AtomicBool::new(false),
             uploads: RwLock::default(),
-            deliveries: Mutex::default(),
-            faults: FaultRules::default(),
         };
-        store.reset_now();
+        store.restart();
         store
     }
 
-    fn reset_now(&self) {
+    fn restart(&self) {
         let mut accounts = Accounts::default();
         for seed in &self.seeds {
             accounts.insert(AccountState::new(
@@ -472,35 +456,25 @@ impl MemoryStore {
         *self.accounts.write() = accounts;
         *self.limiters.write() = Arc::new(RateLimiters::new(self.options.rate_limits));
         *self.generations.write() = Generations::default();
-        self.outcomes.lock().clear();
-        self.any_outcome.store(false, Ordering::Release);
         *self.uploads.write() = Uploads::default();
-        self.journal.clear();
-        self.deliveries.lock().clear();
-        self.faults.clear();
     }
 
     fn state_by_key(&self, key: &str) -> Option<Arc<AccountState>> {
         self.accounts.read().by_key.get(key).cloned()
     }
 
-    fn create_generation_now(&self, new: NewGeneration, cost: u64) -> Result<(), CreateError> {
-        self.debit(&new.owner, cost)?;
-        self.insert(new, cost, None);
-        Ok(())
-    }
-
     /// The whole of a run on an instant schedule: the debit, the scripted
     /// outcome (used up only once the debit is made), and the generation
     /// stored already ended, with one write to the generations.
-    fn create_finished_now(
+    fn create_finished(
         &self,
         new: NewGeneration,
         cost: u64,
         success: Outcome,
+        scripted: &Outcomes,
     ) -> Result<Finished, CreateError> {
         self.debit(&new.owner, cost)?;
-        let failure = self.take_outcome_now(&new.tool);
+        let failure = scripted.take(&new.tool);
         let outcome = Outcome::scripted_or(failure, || success);
         if let Outcome::Error(_) = outcome {
             self.refund(&new.owner, cost);
@@ -563,87 +537,6 @@ impl MemoryStore {
             .by_id
             .get(&Key::of(id))
             .map(|e| read(e))
-    }
-
-    fn list_now(&self, owner: &str, query: ListQuery) -> GenerationPage {
-        let generations = self.generations.read();
-        let Some(ids) = generations.by_owner.get(owner) else {
-            return GenerationPage {
-                data: Vec::new(),
-                total: 0,
-            };
-        };
-        let offset = usize::try_from(query.offset).unwrap_or(usize::MAX);
-        let limit = query.limit as usize;
-        let newest_first = ids
-            .iter()
-            .rev()
-            .filter_map(|key| generations.by_id.get(key).map(|e| (key, e)));
-        match query.status {
-            None => GenerationPage {
-                total: ids.len() as u64,
-                data: newest_first
-                    .skip(offset)
-                    .take(limit)
-                    .map(|(key, e)| e.generation(key.id()))
-                    .collect(),
-            },
-            Some(status) => {
-                let mut total = 0u64;
-                let mut data = Vec::new();
-                for (key, entry) in newest_first.filter(|(_, e)| e.status == status) {
-                    if total as usize >= offset && data.len() < limit {
-                        data.push(entry.generation(key.id()));
-                    }
-                    total += 1;
-                }
-                GenerationPage { data, total }
-            }
-        }
-    }
-
-    fn finish_now(&self, id: &str, outcome: Outcome) -> Option<Finished> {
-        let mut generations = self.generations.write();
-        let entry = generations.by_id.get_mut(&Key::of(id))?;
-        if entry.status.is_final() {
-            return None;
-        }
-        entry.finish(&outcome);
-        let finished = entry.finished(id);
-        if finished.status == GenerationStatus::Error {
-            self.refund(&entry.owner, entry.cost);
-        }
-        Some(finished)
-    }
-
-    fn take_outcome_now(&self, tool: &str) -> Option<String> {
-        if !self.any_outcome.load(Ordering::Acquire) {
-            return None;
-        }
-        let mut outcomes = self.outcomes.lock();
-        let index = outcomes
-            .iter()
-            .position(|o| o.tool == tool || o.tool == "*")?;
-        let message = outcomes[index].error.clone();
-        outcomes[index].count = outcomes[index].count.saturating_sub(1);
-        if outcomes[index].count == 0 {
-            outcomes.remove(index);
-        }
-        if outcomes.is_empty() {
-            self.any_outcome.store(false, Ordering::Release);
-        }
-        Some(message)
-    }
-
-    fn put_upload_now(&self, upload: StoredUpload) {
-        let mut uploads = self.uploads.write();
-        uploads.bytes += upload.bytes.len();
-        uploads.files.insert(upload.file.id.clone(), upload);
-        while uploads.bytes > MAX_UPLOAD_BYTES_TOTAL && uploads.files.len() > 1 {
-            if let Some((_, oldest)) = uploads.files.shift_remove_index(0) {
-                uploads.bytes -= oldest.bytes.len();
-            }
-        }
     }
 }
 
@@ -721,17 +614,21 @@ impl Store for MemoryStore {
         generation: NewGeneration,
         cost: u64,
     ) -> StoreFuture<'_, Result<(), CreateError>> {
-        StoreFuture::ready(self.create_generation_now(generation, cost))
+        let debited = self.debit(&generation.owner, cost);
+        StoreFuture::ready(debited.map(|()| {
+            self.insert(generation, cost, None);
+        }))
     }
 
-    fn create_finished_generation(
-        &self,
+    fn create_finished_generation<'a>(
+        &'a self,
         generation: NewGeneration,
         cost: u64,
         success: Outcome,
-    ) -> StoreFuture<'_, Result<Option<Finished>, CreateError>> {
+        scripted: &'a Outcomes,
+    ) -> StoreFuture<'a, Result<Option<Finished>, CreateError>> {
         StoreFuture::ready(
-            self.create_finished_now(generation, cost, success)
+            self.create_finished(generation, cost, success, scripted)
                 .map(Some),
         )
     }
@@ -754,7 +651,41 @@ impl Store for MemoryStore {
         owner: &'a str,
         query: ListQuery,
     ) -> StoreFuture<'a, GenerationPage> {
-        StoreFuture::ready(self.list_now(owner, query))
+        let generations = self.generations.read();
+        let Some(ids) = generations.by_owner.get(owner) else {
+            return StoreFuture::ready(GenerationPage {
+                data: Vec::new(),
+                total: 0,
+            });
+        };
+        let offset = usize::try_from(query.offset).unwrap_or(usize::MAX);
+        let limit = query.limit as usize;
+        let newest_first = ids
+            .iter()
+            .rev()
+            .filter_map(|key| generations.by_id.get(key).map(|e| (key, e)));
+        let page = match query.status {
+            None => GenerationPage {
+                total: ids.len() as u64,
+                data: newest_first
+                    .skip(offset)
+                    .take(limit)
+                    .map(|(key, e)| e.generation(key.id()))
+                    .collect(),
+            },
+            Some(status) => {
+                let mut total = 0u64;
+                let mut data = Vec::new();
+                for (key, entry) in newest_first.filter(|(_, e)| e.status == status) {
+                    if total as usize >= offset && data.len() < limit {
+                        data.push(entry.generation(key.id()));
+                    }
+                    total += 1;
+                }
+                GenerationPage { data, total }
+            }
+        };
+        StoreFuture::ready(page)
     }
 
     fn set_status<'a>(&'a self, id: &'a str, status: GenerationStatus) -> StoreFuture<'a, ()> {
@@ -773,23 +704,31 @@ impl Store for MemoryStore {
         id: &'a str,
         outcome: Outcome,
     ) -> StoreFuture<'a, Option<Finished>> {
-        StoreFuture::ready(self.finish_now(id, outcome))
-    }
-
-    fn script_outcome(&self, outcome: ScriptedOutcome) -> StoreFuture<'_, ()> {
-        if outcome.count > 0 {
-            self.outcomes.lock().push(outcome);
-            self.any_outcome.store(true, Ordering::Release);
-        }
-        StoreFuture::ready(())
-    }
-
-    fn take_outcome<'a>(&'a self, tool: &'a str) -> StoreFuture<'a, Option<String>> {
-        StoreFuture::ready(self.take_outcome_now(tool))
+        let mut generations = self.generations.write();
+        let finished = generations
+            .by_id
+            .get_mut(&Key::of(id))
+            .filter(|entry| !entry.status.is_final())
+            .map(|entry| {
+                entry.finish(&outcome);
+                let finished = entry.finished(id);
+                if finished.status == GenerationStatus::Error {
+                    self.refund(&entry.owner, entry.cost);
+                }
+                finished
+            });
+        StoreFuture::ready(finished)
     }
 
     fn put_upload(&self, upload: StoredUpload) -> StoreFuture<'_, ()> {
-        self.put_upload_now(upload);
+        let mut uploads = self.uploads.write();
+        uploads.bytes += upload.bytes.len();
+        uploads.files.insert(upload.file.id.clone(), upload);
+        while uploads.bytes > MAX_UPLOAD_BYTES_TOTAL && uploads.files.len() > 1 {
+            if let Some((_, oldest)) = uploads.files.shift_remove_index(0) {
+                uploads.bytes -= oldest.bytes.len();
+            }
+        }
         StoreFuture::ready(())
     }
 
@@ -797,52 +736,8 @@ impl Store for MemoryStore {
         StoreFuture::ready(self.uploads.read().files.get(id).cloned())
     }
 
-    fn record_request(&self, record: RequestRecord) -> StoreFuture<'_, ()> {
-        self.journal.push(record);
-        StoreFuture::ready(())
-    }
-
-    fn journal(&self) -> StoreFuture<'_, Vec<JournalEntry>> {
-        StoreFuture::ready(self.journal.entries())
-    }
-
-    fn clear_journal(&self) -> StoreFuture<'_, ()> {
-        self.journal.clear();
-        StoreFuture::ready(())
-    }
-
-    fn record_delivery(&self, delivery: WebhookDelivery) -> StoreFuture<'_, ()> {
-        let mut deliveries = self.deliveries.lock();
-        if deliveries.len() >= MAX_DELIVERIES {
-            deliveries.pop_front();
-        }
-        deliveries.push_back(delivery);
-        StoreFuture::ready(())
-    }
-
-    fn webhook_deliveries(&self) -> StoreFuture<'_, Vec<WebhookDelivery>> {
-        StoreFuture::ready(self.deliveries.lock().iter().cloned().collect())
-    }
-
-    fn add_fault(&self, rule: FaultRule) -> StoreFuture<'_, FaultRule> {
-        StoreFuture::ready(self.faults.add(rule))
-    }
-
-    fn faults(&self) -> StoreFuture<'_, Vec<FaultRule>> {
-        StoreFuture::ready(self.faults.list())
-    }
-
-    fn clear_faults(&self) -> StoreFuture<'_, ()> {
-        self.faults.clear();
-        StoreFuture::ready(())
-    }
-
-    fn take_fault<'a>(&'a self, method: &'a str, path: &'a str) -> StoreFuture<'a, Option<Fault>> {
-        StoreFuture::ready(self.faults.take(method, path))
-    }
-
     fn reset(&self) -> StoreFuture<'_, ()> {
-        self.reset_now();
+        self.restart();
         StoreFuture::ready(())
     }
 }
@@ -851,7 +746,7 @@ impl Store for MemoryStore {
 mod tests {
     use artificial_studio_types::GenerationType;
 
-    use crate::payload::PayloadJson;
+    use crate::{outcomes::ScriptedOutcome, payload::PayloadJson};
 
     use super::*;
 
@@ -861,7 +756,6 @@ mod tests {
             MemoryStoreOptions {
                 rate_limits: RateLimits::Off,
                 max_generations,
-                journal_capacity: 10,
             },
         )
     }
@@ -996,7 +890,6 @@ mod tests {
             MemoryStoreOptions {
                 rate_limits: RateLimits::Off,
                 max_generations: cap,
-                journal_capacity: 0,
             },
         );
         let caller = store.authenticate("k").await.unwrap();
@@ -1006,7 +899,12 @@ mod tests {
         };
         for _ in 0..cap {
             store
-                .create_finished_generation(generation(&caller.account_id), 1, success())
+                .create_finished_generation(
+                    generation(&caller.account_id),
+                    1,
+                    success(),
+                    &Outcomes::default(),
+                )
                 .await
                 .unwrap();
         }
@@ -1017,7 +915,7 @@ mod tests {
             let stored = generation(&caller.account_id);
             last = stored.id.clone();
             store
-                .create_finished_generation(stored, 1, success())
+                .create_finished_generation(stored, 1, success(), &Outcomes::default())
                 .await
                 .unwrap();
         }
@@ -1050,16 +948,18 @@ mod tests {
             let owned = store(10);
             let store = &owned;
             let caller = store.authenticate("k").await.unwrap();
+            let scripted = &Outcomes::default();
             let success = || Outcome::Success {
                 output: "http://x/outputs/a.png".to_string(),
                 thumbnail: None,
             };
             let run = |stored, cost| async move {
                 if in_steps {
-                    super::super::create_finished_in_steps(store, stored, cost, success()).await
+                    super::super::create_finished_in_steps(store, stored, cost, success(), scripted)
+                        .await
                 } else {
                     store
-                        .create_finished_generation(stored, cost, success())
+                        .create_finished_generation(stored, cost, success(), scripted)
                         .await
                 }
             };
@@ -1072,13 +972,11 @@ mod tests {
             assert_eq!(polled(store, &id).await["output"], "http://x/outputs/a.png");
             assert_eq!(credits().await, 6);
             // A scripted failure: refused runs leave it, the next run uses it up.
-            store
-                .script_outcome(ScriptedOutcome {
-                    tool: "create-image".into(),
-                    error: "boom".into(),
-                    count: 1,
-                })
-                .await;
+            scripted.add(ScriptedOutcome {
+                tool: "create-image".into(),
+                error: "boom".into(),
+                count: 1,
+            });
             let refused = run(generation(&caller.account_id), 99).await;
             assert!(matches!(refused, Err(CreateError::InsufficientCredits)));
             let stored = generation(&caller.account_id);

@@ -1,6 +1,7 @@
-//! The one seam between the HTTP layer and the server's state: the [`Store`] trait
-//! (accounts, credits, generations, rate-limit cells, uploads, journal, webhook
-//! deliveries, scripted faults and outcomes) and the types it speaks.
+//! The one seam between the HTTP layer and the API's state: the [`Store`] trait
+//! (accounts, credits, generations and their eviction, rate-limit cells,
+//! uploads) and the types it speaks. The sandbox's instruments (journal,
+//! faults, scripted outcomes, deliveries) are not here: see `instruments`.
 //!
 //! [`MemoryStore`] is the embedded default. A shared store (Redis, say) that
 //! lets several mock replicas act as one service implements the same trait;
@@ -30,9 +31,7 @@ pub use memory::{MemoryStore, MemoryStoreOptions};
 use crate::{
     Error,
     config::{AccountConfig, Bucket},
-    deliveries::WebhookDelivery,
-    faults::{Fault, FaultRule},
-    journal::{JournalEntry, RequestRecord},
+    outcomes::Outcomes,
     payload::PayloadJson,
     query::ListQuery,
     ratelimit::RateDecision,
@@ -75,7 +74,6 @@ impl<T> Future for StoreFuture<'_, T> {
 ///     MemoryStoreOptions {
 ///         rate_limits: RateLimits::Off,
 ///         max_generations: 100,
-///         journal_capacity: 100,
 ///     },
 /// );
 /// let _same = store.clone();
@@ -239,23 +237,6 @@ impl Outcome {
     }
 }
 
-/// A scripted end for upcoming generations of a tool.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ScriptedOutcome {
-    /// The tool slug, or `*` for any tool.
-    pub tool: String,
-    /// The `error` message the generations end with.
-    pub error: String,
-    /// How many upcoming generations it applies to (default 1).
-    #[serde(default = "one")]
-    pub count: u32,
-}
-
-fn one() -> u32 {
-    1
-}
-
 /// One page of a caller's generations.
 #[derive(Debug, Clone)]
 pub struct GenerationPage {
@@ -299,11 +280,12 @@ pub async fn create_finished_in_steps<S: Store + ?Sized>(
     generation: NewGeneration,
     cost: u64,
     success: Outcome,
+    scripted: &Outcomes,
 ) -> Result<Option<Finished>, CreateError> {
     let id = generation.id.clone();
     let tool = generation.tool.clone();
     store.create_generation(generation, cost).await?;
-    let outcome = Outcome::scripted_or(store.take_outcome(&tool).await, || success);
+    let outcome = Outcome::scripted_or(scripted.take(&tool), || success);
     Ok(store.finish_generation(&id, outcome).await)
 }
 
@@ -340,18 +322,21 @@ pub trait Store: Send + Sync + 'static {
         cost: u64,
     ) -> StoreFuture<'_, Result<(), CreateError>>;
     /// A run on an instant schedule, whole: [`Store::create_generation`], then
-    /// [`Store::take_outcome`] for its tool, then [`Store::finish_generation`]
-    /// with that error or with `success`. A refused run uses up no scripted
+    /// the scripted outcome of its tool (from `scripted`, the sandbox's), then
+    /// [`Store::finish_generation`] with that error or with `success`. A refused run uses up no scripted
     /// outcome. `None` if the generation was gone before it could end (a
     /// reset). The in-memory store does it in one step, storing the
     /// generation already ended.
-    fn create_finished_generation(
-        &self,
+    fn create_finished_generation<'a>(
+        &'a self,
         generation: NewGeneration,
         cost: u64,
         success: Outcome,
-    ) -> StoreFuture<'_, Result<Option<Finished>, CreateError>> {
-        StoreFuture::new(create_finished_in_steps(self, generation, cost, success))
+        scripted: &'a Outcomes,
+    ) -> StoreFuture<'a, Result<Option<Finished>, CreateError>> {
+        StoreFuture::new(create_finished_in_steps(
+            self, generation, cost, success, scripted,
+        ))
     }
     /// A generation by id.
     fn generation<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<OwnedGeneration>>;
@@ -377,38 +362,12 @@ pub trait Store: Send + Sync + 'static {
         id: &'a str,
         outcome: Outcome,
     ) -> StoreFuture<'a, Option<Finished>>;
-    /// Scripts the end of upcoming generations of a tool.
-    fn script_outcome(&self, outcome: ScriptedOutcome) -> StoreFuture<'_, ()>;
-    /// The scripted error for the next generation of `tool`, if any (used up).
-    fn take_outcome<'a>(&'a self, tool: &'a str) -> StoreFuture<'a, Option<String>>;
-
     /// Stores an upload.
     fn put_upload(&self, upload: StoredUpload) -> StoreFuture<'_, ()>;
     /// An upload by id.
     fn upload<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<StoredUpload>>;
 
-    /// Appends a request to the journal.
-    fn record_request(&self, record: RequestRecord) -> StoreFuture<'_, ()>;
-    /// The journal, oldest first.
-    fn journal(&self) -> StoreFuture<'_, Vec<JournalEntry>>;
-    /// Empties the journal.
-    fn clear_journal(&self) -> StoreFuture<'_, ()>;
-
-    /// Records one webhook delivery attempt.
-    fn record_delivery(&self, delivery: WebhookDelivery) -> StoreFuture<'_, ()>;
-    /// Every webhook delivery attempt, oldest first.
-    fn webhook_deliveries(&self) -> StoreFuture<'_, Vec<WebhookDelivery>>;
-
-    /// Adds a scripted fault; returns it with its id.
-    fn add_fault(&self, rule: FaultRule) -> StoreFuture<'_, FaultRule>;
-    /// The scripted faults still active.
-    fn faults(&self) -> StoreFuture<'_, Vec<FaultRule>>;
-    /// Removes every scripted fault.
-    fn clear_faults(&self) -> StoreFuture<'_, ()>;
-    /// The scripted fault for this request, if one hits (using up its count).
-    fn take_fault<'a>(&'a self, method: &'a str, path: &'a str) -> StoreFuture<'a, Option<Fault>>;
-
     /// Back to the starting state: initial accounts and balances, and no
-    /// generations, uploads, journal, deliveries, faults, scripts or rate-limit state.
+    /// generations, uploads or rate-limit state.
     fn reset(&self) -> StoreFuture<'_, ()>;
 }

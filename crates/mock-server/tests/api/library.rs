@@ -124,7 +124,6 @@ async fn two_servers_sharing_one_store_act_as_one_service() {
         MemoryStoreOptions {
             rate_limits: artificial_studio_mock::RateLimits::Off,
             max_generations: 100,
-            journal_capacity: 100,
         },
     );
     let a = MockServer::builder()
