@@ -122,7 +122,14 @@ async fn route(
 ) -> Response {
     let head = request.method() == Method::HEAD;
     let response = match routes::lookup(request.method(), uri.path()) {
-        Lookup::Found(endpoint, params) => faults(app, endpoint, &params, request, notes).await,
+        Lookup::Found(endpoint, params) => {
+            let matched = Matched {
+                endpoint,
+                params,
+                request,
+            };
+            faults(app, matched, notes).await
+        }
         Lookup::WrongMethod(allow) => {
             let mut response =
                 ApiError::new(StatusCode::METHOD_NOT_ALLOWED, messages::METHOD_NOT_ALLOWED)
@@ -158,17 +165,18 @@ fn without_body(mut response: Response) -> Response {
     response
 }
 
+/// A request the route table found: its endpoint and path parameters.
+struct Matched<'p> {
+    endpoint: Endpoint,
+    params: Params<'p>,
+    request: Request,
+}
+
 /// Step 2, faults: those of the `X-Mock-Fault` header and of scripted rules.
 /// Without any (and without drift mode), the request goes straight on.
-async fn faults(
-    app: &Arc<App>,
-    endpoint: Endpoint,
-    params: &Params<'_>,
-    request: Request,
-    notes: &mut Notes,
-) -> Response {
+async fn faults(app: &Arc<App>, matched: Matched<'_>, notes: &mut Notes) -> Response {
     let mut faults = Vec::new();
-    if let Some(value) = request.headers().get(FAULT_HEADER_NAME) {
+    if let Some(value) = matched.request.headers().get(FAULT_HEADER_NAME) {
         let parsed = value
             .to_str()
             .map_err(|_| "not text".to_string())
@@ -181,20 +189,19 @@ async fn faults(
             }
         }
     }
-    if let Some(fault) = app
-        .instruments
-        .faults
-        .take(request.method().as_str(), request.uri().path())
-    {
+    if let Some(fault) = app.instruments.faults.take(
+        matched.request.method().as_str(),
+        matched.request.uri().path(),
+    ) {
         faults.push(fault);
     }
-    let is_api = matches!(endpoint, Endpoint::Api(_));
+    let is_api = matches!(matched.endpoint, Endpoint::Api(_));
     if faults.is_empty() && !(app.drift && is_api) {
-        return endpoint_behind_auth(app, endpoint, params, request, notes).await;
+        return endpoint_behind_auth(app, matched, notes).await;
     }
     // Boxed: the rare path's futures (a delay's timer among them) would
     // otherwise make every request's future larger.
-    Box::pin(with_faults(app, endpoint, params, request, notes, faults)).await
+    Box::pin(with_faults(app, matched, notes, faults)).await
 }
 
 /// The answer to a request with `faults` (or in a server in drift mode):
@@ -203,9 +210,7 @@ async fn faults(
 /// is among the faults or the server drifts.
 async fn with_faults(
     app: &Arc<App>,
-    endpoint: Endpoint,
-    params: &Params<'_>,
-    request: Request,
+    matched: Matched<'_>,
     notes: &mut Notes,
     faults: Vec<Fault>,
 ) -> Response {
@@ -223,15 +228,19 @@ async fn with_faults(
             other => answer = answer.or(Some(other)),
         }
     }
-    let bucket = bucket_of(request.method());
+    let bucket = bucket_of(matched.request.method());
     if !fault_note.is_empty() {
         notes.fault = Some(fault_note);
     }
     // Only the API's own answers drift, not downloads or the spec.
-    let drifted = (drift && matches!(endpoint, Endpoint::Api(_)))
-        .then(|| (request.method().clone(), request.uri().path().to_owned()));
+    let drifted = (drift && matches!(matched.endpoint, Endpoint::Api(_))).then(|| {
+        (
+            matched.request.method().clone(),
+            matched.request.uri().path().to_owned(),
+        )
+    });
     let response = match answer {
-        None => endpoint_behind_auth(app, endpoint, params, request, notes).await,
+        None => endpoint_behind_auth(app, matched, notes).await,
         Some(fault) => faulted::response(fault, app.rate_limits, bucket),
     };
     match drifted {
@@ -243,16 +252,15 @@ async fn with_faults(
 /// Steps 3 and 4 on the API's endpoints, auth (`401`) then the rate limit
 /// (`429`; `X-RateLimit-*` on whatever is answered), then the endpoint with
 /// its caller; the open endpoints' answer at once.
-async fn endpoint_behind_auth(
-    app: &Arc<App>,
-    endpoint: Endpoint,
-    params: &Params<'_>,
-    request: Request,
-    notes: &mut Notes,
-) -> Response {
+async fn endpoint_behind_auth(app: &Arc<App>, matched: Matched<'_>, notes: &mut Notes) -> Response {
+    let Matched {
+        endpoint,
+        params,
+        request,
+    } = matched;
     let endpoint = match endpoint {
         Endpoint::Api(endpoint) => endpoint,
-        Endpoint::Open(open) => return Box::pin(open_endpoint(app, open, params)).await,
+        Endpoint::Open(open) => return Box::pin(open_endpoint(app, open, &params)).await,
     };
     let caller = match authenticate(app, request.headers()).await {
         Ok(caller) => caller,
@@ -265,7 +273,7 @@ async fn endpoint_behind_auth(
     notes.caller = Some(caller.account_id.clone());
     let mut response = match &decision {
         Some(d) if !d.allowed => ApiError::kind(ErrorKind::TooManyRequests).into_response(),
-        _ => api_endpoint(app, endpoint, params, caller, request).await,
+        _ => api_endpoint(app, endpoint, &params, caller, request).await,
     };
     if let Some(decision) = &decision {
         rate_headers(response.headers_mut(), decision);
