@@ -59,8 +59,8 @@ async fn measure(samples: usize) -> Result<serde_json::Value, String> {
     let mut catalog = Vec::with_capacity(5);
     for _ in 0..5 {
         let started = Instant::now();
-        let parsed = artificial_studio_mock::catalog::Catalog::from_json(
-            artificial_studio_mock::catalog::DEFAULT_CATALOG_JSON,
+        let parsed = artificial_studio_mock::Catalog::from_json(
+            artificial_studio_mock::DEFAULT_CATALOG_JSON,
         )
         .map_err(|e| e.to_string())?;
         catalog.push(micros(started.elapsed()));

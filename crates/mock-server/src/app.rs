@@ -5,7 +5,10 @@ use std::{sync::Arc, time::Duration};
 
 use axum::http::HeaderValue;
 
-use crate::{catalog::Catalog, config::RateLimits, lifecycle::Lifecycle, store::Store};
+use crate::{
+    catalog::Catalog, config::RateLimits, instruments::Instruments, lifecycle::Lifecycle,
+    store::Store,
+};
 
 /// Who may use the admin API (`/__mock/...`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,8 +23,10 @@ pub enum AdminAccess {
 
 /// The shared state of one running server.
 pub struct App {
-    /// All mutable state.
+    /// The API's state.
     pub store: Arc<dyn Store>,
+    /// The sandbox's journal, faults, scripted outcomes and deliveries.
+    pub instruments: Arc<Instruments>,
     /// Tools and models.
     pub catalog: Arc<Catalog>,
     /// Runs generations.

@@ -48,8 +48,10 @@
 //!
 //! # Layout
 //!
-//! Handlers ([`http`]) parse and answer; all state sits behind the [`Store`]
-//! trait ([`MemoryStore`] by default); [`validation`] and [`catalog`] are pure.
+//! Handlers (`http`) parse and answer; all state sits behind the `Store`
+//! trait (the in-memory store by default; see [`SharedStore`]); `validation`
+//! and `catalog` are pure. `ARCHITECTURE.md` at the repository root maps the
+//! modules.
 //! The README of this crate documents the accounts file, the admin API and the
 //! `X-Mock-Fault` values.
 //!
@@ -57,34 +59,44 @@
 //!
 //! `--drift` ([`MockServerBuilder::drift`]), or `X-Mock-Fault: drift` on one
 //! request, makes the API's answers as loose as the spec allows: optional
-//! fields left out, unknown fields added, unknown enum values. See [`drift`].
+//! fields left out, unknown fields added, unknown enum values ([`DRIFT_FIELD`]).
 
-pub mod app;
-pub mod catalog;
-pub mod config;
-pub mod drift;
+mod app;
+mod catalog;
+mod config;
+mod deliveries;
+mod drift;
 mod error;
-pub mod faults;
-pub mod http;
-pub mod idle;
-pub mod ids;
-pub mod journal;
-pub mod lifecycle;
-pub mod media;
-pub mod ratelimit;
+mod fastfmt;
+mod faults;
+mod http;
+mod idle;
+mod ids;
+mod instruments;
+mod journal;
+mod lifecycle;
+mod lookup;
+mod media;
+mod outcomes;
+mod payload;
+mod query;
+mod ratelimit;
 mod server;
-pub mod store;
-pub mod validation;
-pub mod webhooks;
+mod store;
+mod validation;
+mod webhooks;
 
 pub use artificial_studio_types as types;
+pub use catalog::{Catalog, DEFAULT_CATALOG_JSON};
 pub use config::{
     AccountConfig, AccountsFile, Bucket, DEMO_EMPTY_KEY, DEMO_FREE_KEY, DEMO_PRO_KEY, MockConfig,
-    PlanLimits, RateLimits,
+    PlanLimits, RateLimits, demo_accounts,
 };
+pub use deliveries::WebhookDelivery;
+pub use drift::{DRIFT_FIELD, DRIFT_NOTE};
 pub use error::Error;
 pub use faults::{Fault, FaultRule};
+pub use http::REQUEST_LOG_TARGET;
 pub use journal::JournalEntry;
 pub use server::{DEMO_KEYS, DemoKeys, MockServer, MockServerBuilder};
-pub use store::{MemoryStore, MockAccount, Store};
-pub use webhooks::WebhookDelivery;
+pub use store::{MemoryStoreOptions, MockAccount, SharedStore};

@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{
     config::MockConfig,
+    instruments::Instruments,
     media,
     store::{CreateError, Finished, NewGeneration, Outcome, Store},
     webhooks::WebhookSender,
@@ -100,6 +101,7 @@ pub struct Running {
 /// Drives generations through their statuses.
 pub struct Lifecycle {
     store: Arc<dyn Store>,
+    instruments: Arc<Instruments>,
     schedule: Schedule,
     public_url: String,
     webhooks: Arc<WebhookSender>,
@@ -107,9 +109,11 @@ pub struct Lifecycle {
 }
 
 impl Lifecycle {
-    /// A lifecycle writing into `store`, with URLs under `public_url`.
+    /// A lifecycle writing into `store` (scripted outcomes from
+    /// `instruments`), with URLs under `public_url`.
     pub fn new(
         store: Arc<dyn Store>,
+        instruments: Arc<Instruments>,
         schedule: Schedule,
         public_url: String,
         webhooks: Arc<WebhookSender>,
@@ -117,6 +121,7 @@ impl Lifecycle {
     ) -> Self {
         Lifecycle {
             store,
+            instruments,
             schedule,
             public_url,
             webhooks,
@@ -177,7 +182,7 @@ impl Lifecycle {
             let success = self.success(&stored.id, &stored.type_);
             Either::Left(
                 self.store
-                    .create_finished_generation(stored, cost, success)
+                    .create_finished_generation(stored, cost, success, &self.instruments.outcomes)
                     .map(move |created| created.map(|finished| self.notify(finished))),
             )
         } else {
@@ -197,7 +202,7 @@ impl Lifecycle {
         };
         let tool = stored.tool.clone();
         self.store.create_generation(stored, cost).await?;
-        let failure = self.store.take_outcome(&tool).await;
+        let failure = self.instruments.outcomes.take(&tool);
         self.start(running, failure);
         Ok(())
     }

@@ -20,7 +20,7 @@ use std::{
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
-use artificial_studio_mock::http::middleware::REQUEST_LOG_TARGET;
+use artificial_studio_mock::REQUEST_LOG_TARGET;
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
 use tracing::{

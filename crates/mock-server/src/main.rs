@@ -10,7 +10,7 @@ use std::{
     process::ExitCode,
 };
 
-use artificial_studio_mock::{MockConfig, MockServerBuilder, config::demo_accounts};
+use artificial_studio_mock::{MockConfig, MockServerBuilder, demo_accounts};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 

@@ -22,12 +22,15 @@ use crate::{
     app::{AdminAccess, App},
     catalog::Catalog,
     config::{AccountConfig, DEMO_EMPTY_KEY, DEMO_FREE_KEY, DEMO_PRO_KEY, MockConfig, RateLimits},
+    deliveries::WebhookDelivery,
     faults::FaultRule,
     http, idle,
+    instruments::Instruments,
     journal::JournalEntry,
     lifecycle::{Lifecycle, Schedule},
-    store::{AccountPatch, MemoryStore, MemoryStoreOptions, MockAccount, ScriptedOutcome, Store},
-    webhooks::{WebhookDelivery, WebhookSender},
+    outcomes::ScriptedOutcome,
+    store::{AccountPatch, MemoryStore, MemoryStoreOptions, MockAccount, SharedStore, Store},
+    webhooks::WebhookSender,
 };
 
 /// How long shutdown waits for requests in flight before closing connections.
@@ -230,12 +233,12 @@ impl MockServerBuilder {
         self
     }
 
-    /// Keeps the state in this store instead of a new [`MemoryStore`] (for a
+    /// Keeps the state in this store instead of a new in-memory one (for a
     /// shared store behind several replicas). The store then owns accounts,
-    /// rate limits, the generation cap and the journal size: the matching
+    /// rate limits and the generation cap: the matching
     /// options of this builder are not used.
-    pub fn store(mut self, store: Arc<dyn Store>) -> Self {
-        self.store = Some(store);
+    pub fn store(mut self, store: SharedStore) -> Self {
+        self.store = Some(store.into_inner());
         self
     }
 
@@ -285,21 +288,22 @@ impl MockServerBuilder {
                     MemoryStoreOptions {
                         rate_limits: config.rate_limit,
                         max_generations: config.max_generations.max(1),
-                        journal_capacity: config.journal_capacity,
                     },
                 );
                 (Arc::new(store), client_key)
             }
         };
+        let instruments = Arc::new(Instruments::new(config.journal_capacity));
         let cancel = CancellationToken::new();
         let webhooks = Arc::new(WebhookSender::new(
-            store.clone(),
+            instruments.clone(),
             config.speed,
             cancel.clone(),
         ));
         let schedule = Schedule::from_config(&config);
         let lifecycle = Arc::new(Lifecycle::new(
             store.clone(),
+            instruments.clone(),
             schedule,
             public_url.clone(),
             webhooks,
@@ -307,6 +311,7 @@ impl MockServerBuilder {
         ));
         let app = Arc::new(App {
             store,
+            instruments,
             catalog,
             lifecycle,
             public_url,
@@ -323,7 +328,7 @@ impl MockServerBuilder {
             // Reads the spec now rather than on the first answer.
             crate::drift::Drift::builtin();
         }
-        let router = http::router(app.clone());
+        let router = http::service(app.clone());
         let task = tokio::spawn(serve(listener, router, cancel.clone(), app.body_timeout));
         Ok(MockServer {
             addr: local,
@@ -360,7 +365,7 @@ fn base_url(addr: SocketAddr) -> String {
 
 async fn serve(
     listener: TcpListener,
-    router: http::middleware::Observe,
+    router: http::Pipeline,
     cancel: CancellationToken,
     idle_timeout: Duration,
 ) {
@@ -578,47 +583,45 @@ impl MockServer {
                 "no tool {tool:?} in the catalog"
             )));
         }
-        self.app
-            .store
-            .script_outcome(ScriptedOutcome {
-                tool: tool.to_string(),
-                error: message.to_string(),
-                count,
-            })
-            .await;
+        self.app.instruments.outcomes.add(ScriptedOutcome {
+            tool: tool.to_string(),
+            error: message.to_string(),
+            count,
+        });
         Ok(())
     }
 
     /// Scripts a fault; returns the rule with its id.
     pub async fn inject_fault(&self, rule: FaultRule) -> Result<FaultRule, Error> {
         rule.check().map_err(Error::InvalidRequest)?;
-        Ok(self.app.store.add_fault(rule).await)
+        Ok(self.app.instruments.faults.add(rule))
     }
 
     /// Removes every scripted fault.
     pub async fn clear_faults(&self) {
-        self.app.store.clear_faults().await;
+        self.app.instruments.faults.clear();
     }
 
     /// The requests received, oldest first (never with keys).
     pub async fn journal(&self) -> Vec<JournalEntry> {
-        self.app.store.journal().await
+        self.app.instruments.journal.entries()
     }
 
     /// Forgets the requests received.
     pub async fn clear_journal(&self) {
-        self.app.store.clear_journal().await;
+        self.app.instruments.journal.clear();
     }
 
     /// Every webhook delivery attempt, oldest first.
     pub async fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
-        self.app.store.webhook_deliveries().await
+        self.app.instruments.deliveries.list()
     }
 
     /// Back to the starting state (accounts, balances; no generations, uploads,
     /// journal, faults or scripts; fresh rate limits).
     pub async fn reset(&self) {
         self.app.store.reset().await;
+        self.app.instruments.reset();
     }
 
     /// Stops accepting connections, lets requests in flight finish (up to 10 s)

@@ -8,11 +8,9 @@ use std::{
 };
 
 use artificial_studio_types::WebhookPayload;
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
-use crate::{ids, store::Store};
+use crate::{deliveries::WebhookDelivery, ids, instruments::Instruments};
 
 /// Waits before each retry, as documented: 5 s, 15 s, 1 min, 5 min, 15 min, 1 h,
 /// 6 h, 12 h and 24 h (scaled by the server's speed).
@@ -34,33 +32,9 @@ pub const RECEIVER_TIMEOUT: Duration = Duration::from_secs(5);
 /// The shortest answer deadline at any speed, so a fast test still reaches a local receiver.
 pub const MIN_RECEIVER_TIMEOUT: Duration = Duration::from_millis(500);
 
-/// One attempt to deliver a webhook.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookDelivery {
-    /// The generation the webhook is about.
-    pub generation_id: String,
-    /// Where it was sent.
-    pub url: String,
-    /// 1 for the first attempt, 2 for the first retry, ...
-    pub attempt: u32,
-    /// When the attempt started.
-    pub time: DateTime<Utc>,
-    /// The receiver's status, if it answered in time.
-    pub status: Option<u16>,
-    /// Why the attempt failed without a status (timeout, connection refused, ...).
-    pub error: Option<String>,
-    /// Whether the receiver answered 200, ending the deliveries.
-    pub delivered: bool,
-    /// Wait before the next attempt, in milliseconds (scaled); absent when none follows.
-    pub next_retry_ms: Option<u64>,
-    /// The body that was sent.
-    pub payload: WebhookPayload,
-}
-
 /// Sends webhooks for one server.
 pub struct WebhookSender {
-    store: Arc<dyn Store>,
+    instruments: Arc<Instruments>,
     speed: f64,
     cancel: CancellationToken,
     // Built on first use: loading TLS roots would slow down every server start.
@@ -68,11 +42,11 @@ pub struct WebhookSender {
 }
 
 impl WebhookSender {
-    /// A sender recording into `store`, with delays scaled by `speed`, stopping
+    /// A sender recording into `instruments`' deliveries, with delays scaled by `speed`, stopping
     /// when `cancel` fires.
-    pub fn new(store: Arc<dyn Store>, speed: f64, cancel: CancellationToken) -> Self {
+    pub fn new(instruments: Arc<Instruments>, speed: f64, cancel: CancellationToken) -> Self {
         WebhookSender {
-            store,
+            instruments,
             speed,
             cancel,
             client: OnceLock::new(),
@@ -142,19 +116,17 @@ impl WebhookSender {
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "webhook attempt"
             );
-            self.store
-                .record_delivery(WebhookDelivery {
-                    generation_id: payload.id.clone(),
-                    url: url.clone(),
-                    attempt,
-                    time,
-                    status,
-                    error,
-                    delivered,
-                    next_retry_ms: next.map(|d| d.as_millis() as u64),
-                    payload: payload.clone(),
-                })
-                .await;
+            self.instruments.deliveries.record(WebhookDelivery {
+                generation_id: payload.id.clone(),
+                url: url.clone(),
+                attempt,
+                time,
+                status,
+                error,
+                delivered,
+                next_retry_ms: next.map(|d| d.as_millis() as u64),
+                payload: payload.clone(),
+            });
             match next {
                 Some(wait) => tokio::time::sleep(wait).await,
                 None => return,

@@ -279,7 +279,7 @@ async fn tools_tool_search_and_account_describe_the_catalog_and_the_caller() {
         .collect();
     // The binary serves its built-in catalog, whose 35 tools (the ones the
     // provider lists) the catalog's own tests pin.
-    let builtin = artificial_studio_mock::catalog::Catalog::builtin().unwrap();
+    let builtin = artificial_studio_mock::Catalog::builtin().unwrap();
     let expected: Vec<&str> = builtin.tools().map(|t| t.tool.slug.as_str()).collect();
     assert_eq!(slugs, expected);
     assert_eq!(slugs.len(), 35);

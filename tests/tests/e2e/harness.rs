@@ -28,7 +28,7 @@ use std::{
 };
 
 use artificial_studio::{Client, ClientBuilder, RetryPolicy, WaitOptions};
-use artificial_studio_mock::{JournalEntry, webhooks::WebhookDelivery};
+use artificial_studio_mock::{JournalEntry, WebhookDelivery};
 use artificial_studio_types::ErrorBody;
 use reqwest::{Method, header::HeaderMap};
 use serde_json::{Value, json};

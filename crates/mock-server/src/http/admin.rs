@@ -22,7 +22,8 @@ use crate::{
     app::{AdminAccess, App},
     config::AccountConfig,
     faults::FaultRule,
-    store::{AccountPatch, ScriptedOutcome},
+    outcomes::ScriptedOutcome,
+    store::AccountPatch,
 };
 
 /// The header carrying the admin token.
@@ -93,6 +94,7 @@ fn no_content() -> Response {
 /// `POST /__mock/reset`: back to the starting state.
 pub async fn reset(State(app): State<Arc<App>>) -> Response {
     app.store.reset().await;
+    app.instruments.reset();
     no_content()
 }
 
@@ -182,14 +184,14 @@ pub async fn journal(State(app): State<Arc<App>>) -> Response {
     json(
         StatusCode::OK,
         &List {
-            data: app.store.journal().await,
+            data: app.instruments.journal.entries(),
         },
     )
 }
 
 /// `DELETE /__mock/journal`: forgets the requests received.
 pub async fn clear_journal(State(app): State<Arc<App>>) -> Response {
-    app.store.clear_journal().await;
+    app.instruments.journal.clear();
     no_content()
 }
 
@@ -198,7 +200,7 @@ pub async fn faults(State(app): State<Arc<App>>) -> Response {
     json(
         StatusCode::OK,
         &List {
-            data: app.store.faults().await,
+            data: app.instruments.faults.list(),
         },
     )
 }
@@ -208,12 +210,12 @@ pub async fn add_fault(State(app): State<Arc<App>>, headers: HeaderMap, body: Bo
     let rule: FaultRule = parse(&app, &headers, body).await?;
     rule.check()
         .map_err(|message| ApiError::new(StatusCode::BAD_REQUEST, &message))?;
-    Ok(json(StatusCode::CREATED, &app.store.add_fault(rule).await))
+    Ok(json(StatusCode::CREATED, &app.instruments.faults.add(rule)))
 }
 
 /// `DELETE /__mock/faults`: removes every scripted fault.
 pub async fn clear_faults(State(app): State<Arc<App>>) -> Response {
-    app.store.clear_faults().await;
+    app.instruments.faults.clear();
     no_content()
 }
 
@@ -223,7 +225,7 @@ pub async fn script_outcome(State(app): State<Arc<App>>, headers: HeaderMap, bod
     if outcome.tool != "*" && app.catalog.tool(&outcome.tool).is_none() {
         return Err(ApiError::not_found(messages::TOOL_NOT_FOUND));
     }
-    app.store.script_outcome(outcome.clone()).await;
+    app.instruments.outcomes.add(outcome.clone());
     Ok(json(StatusCode::CREATED, &outcome))
 }
 
@@ -232,7 +234,7 @@ pub async fn webhooks(State(app): State<Arc<App>>) -> Response {
     json(
         StatusCode::OK,
         &List {
-            data: app.store.webhook_deliveries().await,
+            data: app.instruments.deliveries.list(),
         },
     )
 }

@@ -10,18 +10,12 @@ use artificial_studio_types::{
         webhook::{WebhookPolicy, webhook_issue},
     },
 };
-use axum::{
-    extract::{RawQuery, Request, State},
-    http::StatusCode,
-    response::Response,
-};
+use axum::{extract::Request, http::StatusCode, response::Response};
 use serde_json::{Map, Value};
 
 use super::{
     body, encode,
     errors::{ApiError, json, json_bytes},
-    middleware::Authenticated,
-    param::Param,
     poll,
 };
 use crate::{
@@ -40,9 +34,9 @@ type Answer = Result<Response, ApiError>;
 /// so the future (which axum boxes, so copies, on every run) holds neither the
 /// request nor its head across its waits. An `async fn` would keep the whole
 /// request in it, twice.
-pub fn run(
-    State(app): State<Arc<App>>,
-    Authenticated(caller): Authenticated,
+pub(crate) fn run(
+    app: Arc<App>,
+    caller: Caller,
     request: Request,
 ) -> impl Future<Output = Answer> + Send {
     // The request itself rather than a `HeaderMap` extractor, which would
@@ -236,7 +230,7 @@ fn pick_model<'a>(
         tool.default_model()
             .ok_or_else(|| ApiError::not_found(messages::MODEL_NOT_FOUND))
     };
-    match validation::field(input, "model") {
+    match crate::lookup::field(input, "model") {
         Some(Value::String(slug)) => tool
             .model(slug)
             .ok_or_else(|| ApiError::not_found(messages::MODEL_NOT_FOUND)),
@@ -246,14 +240,10 @@ fn pick_model<'a>(
 
 /// `GET /api/generations/{id}`: 404 when unknown, 403 when another account's;
 /// the answer carries the poll hint (see [`poll`]).
-pub async fn get_generation(
-    State(app): State<Arc<App>>,
-    Authenticated(caller): Authenticated,
-    Param(id): Param<String>,
-) -> Answer {
+pub(crate) async fn get_generation(app: &App, caller: &Caller, id: &str) -> Answer {
     let found = app
         .store
-        .generation_json(&id)
+        .generation_json(id)
         .await
         .ok_or_else(|| ApiError::not_found(messages::GENERATION_NOT_FOUND))?;
     if found.owner != caller.account_id {
@@ -276,12 +266,8 @@ pub async fn get_generation(
 }
 
 /// `GET /api/generations`: the caller's generations, newest first, paginated.
-pub async fn list_generations(
-    State(app): State<Arc<App>>,
-    Authenticated(caller): Authenticated,
-    RawQuery(query): RawQuery,
-) -> Answer {
-    let query = validation::list_query(query.as_deref()).map_err(ApiError::validation)?;
+pub(crate) async fn list_generations(app: &App, caller: &Caller, query: Option<&str>) -> Answer {
+    let query = validation::list_query(query).map_err(ApiError::validation)?;
     let page = app
         .store
         .list_generations(&caller.account_id, query.clone())
@@ -302,27 +288,27 @@ pub async fn list_generations(
 }
 
 /// `GET /api/tools`: every tool's summary (serialized at start).
-pub async fn list_tools(State(app): State<Arc<App>>) -> Response {
+pub(crate) fn list_tools(app: &App) -> Response {
     json_bytes(StatusCode::OK, app.catalog.list_json())
 }
 
 /// `GET /api/tools/{slug}`: one tool with its models (serialized at start).
-pub async fn get_tool(State(app): State<Arc<App>>, Param(slug): Param<String>) -> Answer {
+pub(crate) fn get_tool(app: &App, slug: &str) -> Answer {
     let tool = app
         .catalog
-        .tool(&slug)
+        .tool(slug)
         .ok_or_else(|| ApiError::not_found(messages::TOOL_NOT_FOUND))?;
     Ok(json_bytes(StatusCode::OK, tool.json.clone()))
 }
 
 /// `GET /api/search?q=...`: tools matching every word of `q`.
-pub async fn search(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Answer {
-    let q = validation::search_query(query.as_deref()).map_err(ApiError::validation)?;
+pub(crate) fn search(app: &App, query: Option<&str>) -> Answer {
+    let q = validation::search_query(query).map_err(ApiError::validation)?;
     Ok(json(StatusCode::OK, &app.catalog.search(&q)))
 }
 
 /// `GET /api/account`: the caller's account.
-pub async fn account(State(app): State<Arc<App>>, Authenticated(caller): Authenticated) -> Answer {
+pub(crate) async fn account(app: &App, caller: &Caller) -> Answer {
     let account = app
         .store
         .account(&caller.account_id)

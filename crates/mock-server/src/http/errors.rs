@@ -4,7 +4,7 @@
 use artificial_studio_types::{ErrorBody, ErrorKind, ValidationIssue, messages};
 use axum::{
     body::Body,
-    http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use bytes::Bytes;
@@ -65,17 +65,6 @@ impl ApiError {
     /// `413 Request body too large`.
     pub fn too_large() -> Self {
         ApiError::kind(ErrorKind::PayloadTooLarge)
-    }
-
-    /// Adds a header to the answer.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.0.headers.insert(name, value);
-        self
-    }
-
-    /// The status.
-    pub fn status(&self) -> StatusCode {
-        self.0.status
     }
 }
 

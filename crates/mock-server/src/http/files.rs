@@ -10,29 +10,28 @@ use artificial_studio_types::{
 };
 use axum::{
     body::Body,
-    extract::{FromRequest, Multipart, RawQuery, Request, State},
+    extract::{DefaultBodyLimit, FromRequest, Multipart, Request},
     http::{HeaderValue, StatusCode, header},
     response::Response,
 };
 use bytes::Bytes;
 use serde_json::Value;
+use tower::{Layer, ServiceExt};
 
 use super::{
     body,
     errors::{ApiError, json},
-    middleware::Authenticated,
-    param::Param,
 };
-use crate::{app::App, ids, media, store::StoredUpload};
+use crate::{
+    app::App,
+    ids, media,
+    store::{Caller, StoredUpload},
+};
 
 type Answer = Result<Response, ApiError>;
 
 /// `POST /files`: stores the multipart part `file` and answers 201 with its URL.
-pub async fn upload(
-    State(app): State<Arc<App>>,
-    Authenticated(caller): Authenticated,
-    request: Request,
-) -> Answer {
+pub(crate) async fn upload(app: Arc<App>, caller: Caller, request: Request) -> Answer {
     if !body::is_multipart(request.headers()) {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -42,6 +41,7 @@ pub async fn upload(
     if body::content_length(request.headers()).is_some_and(|n| n > app.max_upload_bytes as u64) {
         return Err(ApiError::too_large());
     }
+    let request = with_body_limit(request, app.max_upload_bytes).await;
     let mut multipart = Multipart::from_request(request, &())
         .await
         .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, messages::MULTIPART_REQUIRED))?;
@@ -102,16 +102,12 @@ const FILENAME_HEADER: &str = "x-filename";
 /// bucket, size limit and errors as `POST /files`; an empty body is the
 /// contract's `file: Required`, a `transient` other than `true` or `false` an
 /// `invalid_enum_value` issue (both listed in one `400` when both are wrong).
-pub async fn upload_raw(
-    State(app): State<Arc<App>>,
-    Authenticated(caller): Authenticated,
-    RawQuery(query): RawQuery,
-    request: Request,
-) -> Answer {
+pub(crate) async fn upload_raw(app: Arc<App>, caller: Caller, request: Request) -> Answer {
     let (head, body) = request.into_parts();
+    let query = head.uri.query();
     let bytes =
         body::read_limited(&head.headers, body, app.max_upload_bytes, app.body_timeout).await?;
-    let (transient, mut issues) = match transient(query.as_deref()) {
+    let (transient, mut issues) = match transient(query) {
         Ok(transient) => (transient, Vec::new()),
         Err(issues) => (false, issues),
     };
@@ -153,6 +149,22 @@ pub async fn upload_raw(
         })
         .await;
     Ok(json(StatusCode::CREATED, &uploaded))
+}
+
+/// `request` as axum's `DefaultBodyLimit::max(limit)` layer hands it on, so
+/// that [`Multipart`] reads up to `limit` bytes rather than axum's default.
+async fn with_body_limit(request: Request, limit: usize) -> Request {
+    let pass = tower::service_fn(|request: Request| {
+        std::future::ready(Ok::<_, std::convert::Infallible>(request))
+    });
+    match DefaultBodyLimit::max(limit)
+        .layer(pass)
+        .oneshot(request)
+        .await
+    {
+        Ok(request) => request,
+        Err(never) => match never {},
+    }
 }
 
 /// The `transient` query parameter: `true` or `false` (default `false`).
@@ -331,13 +343,10 @@ fn safe_filename(given: Option<&str>, content_type: &str) -> String {
 }
 
 /// `GET /files/{id}/{name}`: an upload's bytes.
-pub async fn download_upload(
-    State(app): State<Arc<App>>,
-    Param((id, name)): Param<(String, String)>,
-) -> Answer {
+pub(crate) async fn download_upload(app: &App, id: &str, name: &str) -> Answer {
     let upload = app
         .store
-        .upload(&id)
+        .upload(id)
         .await
         .filter(|u| u.filename == name)
         .ok_or_else(|| ApiError::not_found(messages::NOT_FOUND))?;
@@ -346,11 +355,11 @@ pub async fn download_upload(
 
 /// `GET /outputs/{id}.{ext}`: the output of a successful generation, made from
 /// its input on the first download (see [`media`]).
-pub async fn download_output(State(app): State<Arc<App>>, Param(file): Param<String>) -> Answer {
+pub(crate) async fn download_output(app: &App, file: &str) -> Answer {
     let (id, ext) = file
         .split_once('.')
         .ok_or_else(|| ApiError::not_found(messages::NOT_FOUND))?;
-    let generation = finished(&app, id).await?;
+    let generation = finished(app, id).await?;
     let Some(kind) = generation.type_.as_ref() else {
         return Err(ApiError::not_found(messages::NOT_FOUND));
     };
@@ -362,11 +371,11 @@ pub async fn download_output(State(app): State<Arc<App>>, Param(file): Param<Str
 }
 
 /// `GET /thumbnails/{id}.png`: the thumbnail of a successful generation.
-pub async fn download_thumbnail(State(app): State<Arc<App>>, Param(file): Param<String>) -> Answer {
+pub(crate) async fn download_thumbnail(app: &App, file: &str) -> Answer {
     let id = file
         .strip_suffix(".png")
         .ok_or_else(|| ApiError::not_found(messages::NOT_FOUND))?;
-    let generation = finished(&app, id).await?;
+    let generation = finished(app, id).await?;
     if !generation.type_.as_ref().is_some_and(media::has_thumbnail) {
         return Err(ApiError::not_found(messages::NOT_FOUND));
     }
@@ -402,7 +411,7 @@ fn file_response(bytes: Bytes, content_type: &str) -> Response {
 }
 
 /// `GET /openapi.yaml`: the contract this server implements.
-pub async fn openapi() -> Response {
+pub(crate) fn openapi() -> Response {
     file_response(
         Bytes::from_static(OPENAPI_YAML.as_bytes()),
         "application/yaml",

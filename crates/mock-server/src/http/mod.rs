@@ -1,23 +1,30 @@
-//! The HTTP layer: the route table, its layers, and the JSON answers for unknown
+//! The HTTP layer: the pipeline every request goes through ([`pipeline`]),
+//! its route table ([`routes`]), the endpoints ([`api`], [`files`]), the
+//! admin API on axum's router ([`admin`]), and the JSON answers for unknown
 //! routes (404), wrong methods (405, with `Allow`) and panics (500).
 
-pub mod admin;
-pub mod api;
-pub mod body;
-pub mod encode;
-pub mod errors;
-pub mod files;
-pub mod middleware;
-pub mod param;
-pub mod poll;
+mod admin;
+mod api;
+mod body;
+mod drift;
+mod encode;
+pub(crate) mod errors;
+mod faulted;
+mod files;
+mod headers;
+pub(crate) mod pipeline;
+pub(crate) mod poll;
+mod routes;
+mod service;
+
+pub use pipeline::REQUEST_LOG_TARGET;
+pub(crate) use service::Pipeline;
 
 use std::{any::Any, sync::Arc};
 
 use artificial_studio_types::messages;
 use axum::{
     Router,
-    extract::DefaultBodyLimit,
-    handler::Handler,
     http::StatusCode,
     middleware::from_fn_with_state,
     response::{IntoResponse, Response},
@@ -27,57 +34,9 @@ use axum::{
 use crate::app::{AdminAccess, App};
 use errors::ApiError;
 
-/// The path of `POST /api/run`, which [`middleware::Observe`] also
-/// recognises, to call its handler without the router.
-pub(crate) const RUN_PATH: &str = "/api/run";
-
-/// Every route of the server, with its layers, inside [`middleware::Observe`].
-pub fn router(app: Arc<App>) -> middleware::Observe {
-    // Authenticated and rate-limited: the API itself.
-    let gate = middleware::Gate::api(app.clone());
-    let api = Router::new()
-        .route(RUN_PATH, post(api::run.layer(gate.clone())))
-        .route(
-            "/api/generations",
-            get(api::list_generations.layer(gate.clone())),
-        )
-        .route(
-            "/api/generations/{id}",
-            get(api::get_generation.layer(gate.clone())),
-        )
-        .route("/api/tools", get(api::list_tools.layer(gate.clone())))
-        .route("/api/tools/{slug}", get(api::get_tool.layer(gate.clone())))
-        .route("/api/search", get(api::search.layer(gate.clone())))
-        .route("/api/account", get(api::account.layer(gate.clone())))
-        .route(
-            "/api/files",
-            post(files::upload_raw.layer(gate.clone()))
-                .layer(DefaultBodyLimit::max(app.max_upload_bytes)),
-        )
-        .route(
-            "/files",
-            post(files::upload.layer(gate)).layer(DefaultBodyLimit::max(app.max_upload_bytes)),
-        );
-
-    // Open, like a CDN: the URLs the API hands out, and the spec.
-    let gate = middleware::Gate::public(app.clone());
-    let public = Router::new()
-        .route("/openapi.yaml", get(files::openapi.layer(gate.clone())))
-        .route(
-            "/outputs/{file}",
-            get(files::download_output.layer(gate.clone())),
-        )
-        .route(
-            "/thumbnails/{file}",
-            get(files::download_thumbnail.layer(gate.clone())),
-        )
-        .route(
-            "/files/{id}/{name}",
-            get(files::download_upload.layer(gate)),
-        );
-
-    let served = api.merge(public);
-
+/// The server's service: the pipeline, with the admin API (unless disabled)
+/// and the `404`/`405` answers for what the route table does not know.
+pub(crate) fn service(app: Arc<App>) -> Pipeline {
     let admin = Router::new()
         .route("/__mock/reset", post(admin::reset))
         .route(
@@ -99,17 +58,16 @@ pub fn router(app: Arc<App>) -> middleware::Observe {
         .route("/__mock/outcomes", post(admin::script_outcome))
         .route("/__mock/webhooks", get(admin::webhooks))
         .route_layer(from_fn_with_state(app.clone(), admin::guard));
-
     let routes = if app.admin == AdminAccess::Disabled {
-        served
+        Router::new()
     } else {
-        served.merge(admin)
+        admin
     };
     let routes = routes
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(app.clone());
-    middleware::Observe::new(app, routes)
+    Pipeline::new(app, routes)
 }
 
 async fn not_found() -> Response {

@@ -90,6 +90,7 @@ fn put(key: Key, bytes: Bytes) {
 }
 
 /// How many files and bytes the cache holds now.
+#[cfg(test)]
 pub fn usage() -> (usize, usize) {
     let cache = CACHE.lock();
     (cache.files.len(), cache.bytes)

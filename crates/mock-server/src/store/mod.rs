@@ -1,12 +1,14 @@
-//! The one seam between the HTTP layer and the server's state: the [`Store`] trait
-//! (accounts, credits, generations, rate-limit cells, uploads, journal, webhook
-//! deliveries, scripted faults and outcomes) and the types it speaks.
+//! The one seam between the HTTP layer and the API's state: the [`Store`] trait
+//! (accounts, credits, generations and their eviction, rate-limit cells,
+//! uploads) and the types it speaks. The sandbox's instruments (journal,
+//! faults, scripted outcomes, deliveries) are not here: see `instruments`.
 //!
 //! [`MemoryStore`] is the embedded default. A shared store (Redis, say) that
 //! lets several mock replicas act as one service implements the same trait;
 //! the handlers do not change. Every method returns a [`StoreFuture`], which
 //! such a store fills with its I/O; the in-memory one answers at once.
 
+mod generations;
 mod memory;
 
 use std::{
@@ -24,18 +26,16 @@ use artificial_studio_types::{
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 pub use memory::{MemoryStore, MemoryStoreOptions};
 
 use crate::{
     Error,
     config::{AccountConfig, Bucket},
-    faults::{Fault, FaultRule},
-    journal::{JournalEntry, RequestRecord},
+    outcomes::Outcomes,
+    payload::PayloadJson,
+    query::ListQuery,
     ratelimit::RateDecision,
-    validation::ListQuery,
-    webhooks::WebhookDelivery,
 };
 
 /// The future every [`Store`] method returns: an answer already at hand (what
@@ -60,6 +60,43 @@ impl<T> Future for StoreFuture<'_, T> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
         Pin::new(&mut self.get_mut().0).poll(cx)
+    }
+}
+
+/// The API's state, which several [`MockServer`](crate::MockServer)s may
+/// share to act as replicas of one service (see
+/// [`MockServerBuilder::store`](crate::MockServerBuilder::store)).
+///
+/// ```
+/// use artificial_studio_mock::{MemoryStoreOptions, RateLimits, SharedStore, demo_accounts};
+///
+/// let store = SharedStore::memory(
+///     demo_accounts(),
+///     MemoryStoreOptions {
+///         rate_limits: RateLimits::Off,
+///         max_generations: 100,
+///     },
+/// );
+/// let _same = store.clone();
+/// ```
+#[derive(Clone)]
+pub struct SharedStore(Arc<dyn Store>);
+
+impl SharedStore {
+    /// An in-memory store holding `accounts`.
+    pub fn memory(accounts: Vec<AccountConfig>, options: MemoryStoreOptions) -> Self {
+        SharedStore(Arc::new(MemoryStore::new(accounts, options)))
+    }
+
+    /// The store behind the handle.
+    pub(crate) fn into_inner(self) -> Arc<dyn Store> {
+        self.0
+    }
+}
+
+impl std::fmt::Debug for SharedStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SharedStore")
     }
 }
 
@@ -110,47 +147,13 @@ pub struct OwnedGeneration {
     pub owner: Arc<str>,
     /// The generation as the API shows it.
     pub generation: Generation,
-    /// Where `success` should send the webhook, if anywhere.
+    /// Where `success` should send the webhook, if anywhere (the lifecycle
+    /// reads it from [`Finished`]; the store's tests read it back here).
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "read back by the store's tests only")
+    )]
     pub webhook: Option<String>,
-}
-
-/// A generation's `payload` as JSON text: always one JSON object, its fields
-/// in their order. Runs hand it to the store as text because text is what a
-/// store keeps (the in-memory one packs it, a shared one would send it), and
-/// writing it straight from the input costs less than building a map first.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PayloadJson(String);
-
-impl PayloadJson {
-    /// The payload made of `map`.
-    pub fn of(map: &Map<String, Value>) -> Self {
-        // A map of JSON values always serializes; the fallback is never taken.
-        PayloadJson(serde_json::to_string(map).unwrap_or_else(|_| "{}".to_string()))
-    }
-
-    /// Text its maker vouches is one JSON object.
-    pub(crate) fn from_object_text(text: String) -> Self {
-        PayloadJson(text)
-    }
-
-    /// The JSON text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The payload as a map of its fields, in their order.
-    pub fn to_map(&self) -> Map<String, Value> {
-        read_payload(&self.0)
-    }
-}
-
-/// The fields of a payload kept as text (an empty map if it were not an object,
-/// which no [`PayloadJson`] is).
-pub(crate) fn read_payload(text: &str) -> Map<String, Value> {
-    serde_json::from_str(text).unwrap_or_else(|error| {
-        tracing::error!(%error, "a stored payload could not be read back");
-        Map::new()
-    })
 }
 
 /// A generation as a run hands it to the store: the API's [`Generation`] at
@@ -235,23 +238,6 @@ impl Outcome {
     }
 }
 
-/// A scripted end for upcoming generations of a tool.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ScriptedOutcome {
-    /// The tool slug, or `*` for any tool.
-    pub tool: String,
-    /// The `error` message the generations end with.
-    pub error: String,
-    /// How many upcoming generations it applies to (default 1).
-    #[serde(default = "one")]
-    pub count: u32,
-}
-
-fn one() -> u32 {
-    1
-}
-
 /// One page of a caller's generations.
 #[derive(Debug, Clone)]
 pub struct GenerationPage {
@@ -266,7 +252,12 @@ pub struct GenerationPage {
 pub struct StoredUpload {
     /// What the upload answered (`POST /files` or `POST /api/files`).
     pub file: UploadedFile,
-    /// The account that uploaded it.
+    /// The account that uploaded it (kept as the service keeps it; no
+    /// answer of the mock reads it yet).
+    #[expect(
+        dead_code,
+        reason = "stored for the service's parity; nothing reads it yet"
+    )]
     pub owner: Arc<str>,
     /// The part's content type.
     pub content_type: String,
@@ -276,6 +267,10 @@ pub struct StoredUpload {
     pub bytes: Bytes,
     /// Whether it was uploaded with `transient=true` (kept out of the
     /// account's library on the real service; the mock serves it the same).
+    #[expect(
+        dead_code,
+        reason = "stored for the service's parity; nothing reads it yet"
+    )]
     pub transient: bool,
 }
 
@@ -286,11 +281,12 @@ pub async fn create_finished_in_steps<S: Store + ?Sized>(
     generation: NewGeneration,
     cost: u64,
     success: Outcome,
+    scripted: &Outcomes,
 ) -> Result<Option<Finished>, CreateError> {
     let id = generation.id.clone();
     let tool = generation.tool.clone();
     store.create_generation(generation, cost).await?;
-    let outcome = Outcome::scripted_or(store.take_outcome(&tool).await, || success);
+    let outcome = Outcome::scripted_or(scripted.take(&tool), || success);
     Ok(store.finish_generation(&id, outcome).await)
 }
 
@@ -327,18 +323,21 @@ pub trait Store: Send + Sync + 'static {
         cost: u64,
     ) -> StoreFuture<'_, Result<(), CreateError>>;
     /// A run on an instant schedule, whole: [`Store::create_generation`], then
-    /// [`Store::take_outcome`] for its tool, then [`Store::finish_generation`]
-    /// with that error or with `success`. A refused run uses up no scripted
+    /// the scripted outcome of its tool (from `scripted`, the sandbox's), then
+    /// [`Store::finish_generation`] with that error or with `success`. A refused run uses up no scripted
     /// outcome. `None` if the generation was gone before it could end (a
     /// reset). The in-memory store does it in one step, storing the
     /// generation already ended.
-    fn create_finished_generation(
-        &self,
+    fn create_finished_generation<'a>(
+        &'a self,
         generation: NewGeneration,
         cost: u64,
         success: Outcome,
-    ) -> StoreFuture<'_, Result<Option<Finished>, CreateError>> {
-        StoreFuture::new(create_finished_in_steps(self, generation, cost, success))
+        scripted: &'a Outcomes,
+    ) -> StoreFuture<'a, Result<Option<Finished>, CreateError>> {
+        StoreFuture::new(create_finished_in_steps(
+            self, generation, cost, success, scripted,
+        ))
     }
     /// A generation by id.
     fn generation<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<OwnedGeneration>>;
@@ -364,38 +363,12 @@ pub trait Store: Send + Sync + 'static {
         id: &'a str,
         outcome: Outcome,
     ) -> StoreFuture<'a, Option<Finished>>;
-    /// Scripts the end of upcoming generations of a tool.
-    fn script_outcome(&self, outcome: ScriptedOutcome) -> StoreFuture<'_, ()>;
-    /// The scripted error for the next generation of `tool`, if any (used up).
-    fn take_outcome<'a>(&'a self, tool: &'a str) -> StoreFuture<'a, Option<String>>;
-
     /// Stores an upload.
     fn put_upload(&self, upload: StoredUpload) -> StoreFuture<'_, ()>;
     /// An upload by id.
     fn upload<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<StoredUpload>>;
 
-    /// Appends a request to the journal.
-    fn record_request(&self, record: RequestRecord) -> StoreFuture<'_, ()>;
-    /// The journal, oldest first.
-    fn journal(&self) -> StoreFuture<'_, Vec<JournalEntry>>;
-    /// Empties the journal.
-    fn clear_journal(&self) -> StoreFuture<'_, ()>;
-
-    /// Records one webhook delivery attempt.
-    fn record_delivery(&self, delivery: WebhookDelivery) -> StoreFuture<'_, ()>;
-    /// Every webhook delivery attempt, oldest first.
-    fn webhook_deliveries(&self) -> StoreFuture<'_, Vec<WebhookDelivery>>;
-
-    /// Adds a scripted fault; returns it with its id.
-    fn add_fault(&self, rule: FaultRule) -> StoreFuture<'_, FaultRule>;
-    /// The scripted faults still active.
-    fn faults(&self) -> StoreFuture<'_, Vec<FaultRule>>;
-    /// Removes every scripted fault.
-    fn clear_faults(&self) -> StoreFuture<'_, ()>;
-    /// The scripted fault for this request, if one hits (using up its count).
-    fn take_fault<'a>(&'a self, method: &'a str, path: &'a str) -> StoreFuture<'a, Option<Fault>>;
-
     /// Back to the starting state: initial accounts and balances, and no
-    /// generations, uploads, journal, deliveries, faults, scripts or rate-limit state.
+    /// generations, uploads or rate-limit state.
     fn reset(&self) -> StoreFuture<'_, ()>;
 }

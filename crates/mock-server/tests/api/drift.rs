@@ -4,10 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use artificial_studio_mock::{
-    Fault, FaultRule, MockServer, RateLimits,
-    drift::{DRIFT_FIELD, DRIFT_NOTE},
-};
+use artificial_studio_mock::{DRIFT_FIELD, DRIFT_NOTE, Fault, FaultRule, MockServer, RateLimits};
 use artificial_studio_types::messages;
 use reqwest::{
     Method,

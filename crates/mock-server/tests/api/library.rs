@@ -138,20 +138,15 @@ async fn bad_catalog_or_accounts_files_are_errors_not_panics() {
 
 #[tokio::test]
 async fn two_servers_sharing_one_store_act_as_one_service() {
-    use std::sync::Arc;
+    use artificial_studio_mock::{MemoryStoreOptions, SharedStore, demo_accounts};
 
-    use artificial_studio_mock::{
-        MemoryStore, Store, config::demo_accounts, store::MemoryStoreOptions,
-    };
-
-    let store: Arc<dyn Store> = Arc::new(MemoryStore::new(
+    let store = SharedStore::memory(
         demo_accounts(),
         MemoryStoreOptions {
             rate_limits: artificial_studio_mock::RateLimits::Off,
             max_generations: 100,
-            journal_capacity: 100,
         },
-    ));
+    );
     let a = MockServer::builder()
         .speed(0.0)
         .store(store.clone())

@@ -1,0 +1,60 @@
+//! The record of webhook delivery attempts, which the admin API shows.
+
+use std::collections::VecDeque;
+
+use artificial_studio_types::WebhookPayload;
+use chrono::{DateTime, Utc};
+use parking_lot::Mutex;
+use serde::{Deserialize, Serialize};
+
+/// Most webhook delivery attempts kept for the admin API.
+const MAX_DELIVERIES: usize = 10_000;
+
+/// One attempt to deliver a webhook.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookDelivery {
+    /// The generation the webhook is about.
+    pub generation_id: String,
+    /// Where it was sent.
+    pub url: String,
+    /// 1 for the first attempt, 2 for the first retry, ...
+    pub attempt: u32,
+    /// When the attempt started.
+    pub time: DateTime<Utc>,
+    /// The receiver's status, if it answered in time.
+    pub status: Option<u16>,
+    /// Why the attempt failed without a status (timeout, connection refused, ...).
+    pub error: Option<String>,
+    /// Whether the receiver answered 200, ending the deliveries.
+    pub delivered: bool,
+    /// Wait before the next attempt, in milliseconds (scaled); absent when none follows.
+    pub next_retry_ms: Option<u64>,
+    /// The body that was sent.
+    pub payload: WebhookPayload,
+}
+
+/// The last [`MAX_DELIVERIES`] delivery attempts, oldest first.
+#[derive(Debug, Default)]
+pub struct Deliveries(Mutex<VecDeque<WebhookDelivery>>);
+
+impl Deliveries {
+    /// Records one attempt, dropping the oldest past the bound.
+    pub fn record(&self, delivery: WebhookDelivery) {
+        let mut deliveries = self.0.lock();
+        if deliveries.len() >= MAX_DELIVERIES {
+            deliveries.pop_front();
+        }
+        deliveries.push_back(delivery);
+    }
+
+    /// Every attempt kept, oldest first.
+    pub fn list(&self) -> Vec<WebhookDelivery> {
+        self.0.lock().iter().cloned().collect()
+    }
+
+    /// Forgets every attempt.
+    pub fn clear(&self) {
+        self.0.lock().clear();
+    }
+}

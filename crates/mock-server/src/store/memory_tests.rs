@@ -1,0 +1,348 @@
+//! Tests of the in-memory store.
+
+use artificial_studio_types::{Generation, GenerationType};
+
+use crate::{outcomes::ScriptedOutcome, payload::PayloadJson};
+
+use super::*;
+
+fn store(max_generations: usize) -> MemoryStore {
+    MemoryStore::new(
+        vec![AccountConfig::new("k", Plan::Free, 10)],
+        MemoryStoreOptions {
+            rate_limits: RateLimits::Off,
+            max_generations,
+        },
+    )
+}
+
+fn generation(owner: &Arc<str>) -> NewGeneration {
+    NewGeneration {
+        owner: owner.clone(),
+        id: ids::object_id(),
+        status: GenerationStatus::Processing,
+        tool: "create-image".into(),
+        type_: GenerationType::Image,
+        payload: PayloadJson::of(&Default::default()),
+        created_at: Utc::now(),
+        webhook: None,
+    }
+}
+
+/// What a new generation reads back as before it ends.
+fn owned(new: &NewGeneration) -> OwnedGeneration {
+    OwnedGeneration {
+        owner: new.owner.clone(),
+        generation: Generation {
+            id: new.id.clone(),
+            status: new.status.clone(),
+            tool: new.tool.clone(),
+            type_: Some(new.type_.clone()),
+            output: None,
+            thumbnail: None,
+            error: None,
+            payload: new.payload.to_map(),
+            created_at: new.created_at,
+        },
+        webhook: new.webhook.clone(),
+    }
+}
+
+/// A generation kept packed reads back field for field, as created and
+/// after it ends either way: every optional piece present or absent, a
+/// payload with nesting, numbers and text outside ASCII, its fields in
+/// their order.
+#[test]
+fn a_packed_generation_reads_back_as_it_was_stored() {
+    let owner: Arc<str> = Arc::from("acc_1");
+    let payload = serde_json::json!({
+        "model": "seedream-4",
+        "prompt": "un phare au crépuscule \"quoted\" 🌅",
+        "seed": -12,
+        "guidance": 0.1,
+        "big": 18446744073709551615u64,
+        "size": {"w": 1024, "h": null},
+        "tags": ["a", 1, true],
+        "empty": ""
+    });
+    let serde_json::Value::Object(payload) = payload else {
+        unreachable!("a JSON object literal");
+    };
+    let mut new = generation(&owner);
+    new.payload = PayloadJson::of(&payload);
+    new.webhook = Some("https://hooks.example.com/a?b=c".into());
+    let success = Outcome::Success {
+        output: "http://127.0.0.1:1/outputs/x.png".into(),
+        thumbnail: Some("http://127.0.0.1:1/thumbnails/x.png".into()),
+    };
+    let failure = Outcome::Error(String::new());
+    let plain = generation(&owner);
+    for (new, outcome) in [
+        (new.clone(), None),
+        (new, Some(success)),
+        (plain.clone(), Some(failure)),
+        (plain, None),
+    ] {
+        let mut expected = owned(&new);
+        match &outcome {
+            Some(Outcome::Success { output, thumbnail }) => {
+                expected.generation.status = GenerationStatus::Success;
+                expected.generation.output = Some(output.clone());
+                expected.generation.thumbnail = thumbnail.clone();
+            }
+            Some(Outcome::Error(message)) => {
+                expected.generation.status = GenerationStatus::Error;
+                expected.generation.error = Some(message.clone());
+            }
+            None => {}
+        }
+        let id = new.id.clone();
+        // Ended as it is stored, or stored and ended later: the same.
+        let at_once = Entry::new(new.clone(), 3, outcome.as_ref());
+        let mut later = Entry::new(new, 3, None);
+        if let Some(outcome) = &outcome {
+            later.finish(outcome);
+        }
+        for entry in [at_once, later] {
+            let back = entry.owned(&id);
+            assert_eq!(back.generation, expected.generation);
+            assert_eq!(back.webhook, expected.webhook);
+            assert_eq!(back.owner, expected.owner);
+            let keys: Vec<_> = back.generation.payload.keys().collect();
+            let expected: Vec<_> = expected.generation.payload.keys().collect();
+            assert_eq!(keys, expected, "the payload keeps its order");
+        }
+    }
+}
+
+/// Ids the server makes are kept as 12 bytes and read back the same; any
+/// other text (upper case, another length, not hex) is kept as it is.
+#[test]
+fn keys_keep_every_id_exactly() {
+    let made = ids::object_id();
+    assert!(matches!(Key::of(&made), Key::Hex(_)));
+    for id in [
+        made.as_str(),
+        "000000000000000000000000",
+        "ffffffffffffffffffffffff",
+        "6B0C9A567FA94B8F371B5B54",
+        "6b0c9a567fa94b8f371b5b5",
+        "6b0c9a567fa94b8f371b5b5g",
+        "",
+        "é",
+    ] {
+        assert_eq!(Key::of(id).id(), id);
+    }
+    assert!(Key::of("6B0C9A567FA94B8F371B5B54") != Key::of("6b0c9a567fa94b8f371b5b54"));
+}
+
+/// Reaching the cap sizes the id table once for the churn at the cap;
+/// any number of runs after that neither grows it nor loses a generation.
+#[tokio::test]
+async fn the_id_table_stops_growing_at_the_cap() {
+    let cap = 1000;
+    let store = MemoryStore::new(
+        vec![AccountConfig::new("k", Plan::Pro, 1_000_000)],
+        MemoryStoreOptions {
+            rate_limits: RateLimits::Off,
+            max_generations: cap,
+        },
+    );
+    let caller = store.authenticate("k").await.unwrap();
+    let success = || Outcome::Success {
+        output: "o".into(),
+        thumbnail: None,
+    };
+    for _ in 0..cap {
+        store
+            .create_finished_generation(
+                generation(&caller.account_id),
+                1,
+                success(),
+                &Outcomes::default(),
+            )
+            .await
+            .unwrap();
+    }
+    let at_cap = store.generations.read().by_id.capacity();
+    assert!(at_cap >= 2 * cap, "{at_cap}");
+    let mut last = String::new();
+    for _ in 0..20 * cap {
+        let stored = generation(&caller.account_id);
+        last = stored.id.clone();
+        store
+            .create_finished_generation(stored, 1, success(), &Outcomes::default())
+            .await
+            .unwrap();
+    }
+    {
+        let generations = store.generations.read();
+        // `capacity()` is items plus room left, and tombstones take room
+        // until the table cleans them, so it moves below `at_cap`; a
+        // doubled table would read about twice it.
+        assert!(generations.by_id.capacity() <= at_cap);
+        assert_eq!(generations.by_id.len(), cap);
+        assert_eq!(generations.order.len(), cap);
+        let owned = &generations.by_owner[&caller.account_id];
+        assert_eq!(owned.len(), cap, "the owner's list follows evictions");
+        assert!(owned.iter().eq(generations.order.iter()));
+    }
+    assert!(store.generation(&last).await.is_some());
+}
+
+/// The JSON the polling endpoint would send.
+async fn polled(store: &MemoryStore, id: &str) -> serde_json::Value {
+    let found = store.generation_json(id).await.unwrap();
+    serde_json::from_slice(&found.body.unwrap()).unwrap()
+}
+
+/// A run at speed 0 through the in-memory store's one step, or through
+/// the trait's default made of the other methods: the same ends.
+#[tokio::test]
+async fn an_instant_run_ends_alike_in_one_step_or_in_steps() {
+    for in_steps in [false, true] {
+        let owned = store(10);
+        let store = &owned;
+        let caller = store.authenticate("k").await.unwrap();
+        let scripted = &Outcomes::default();
+        let success = || Outcome::Success {
+            output: "http://x/outputs/a.png".to_string(),
+            thumbnail: None,
+        };
+        let run = |stored, cost| async move {
+            if in_steps {
+                super::super::create_finished_in_steps(store, stored, cost, success(), scripted)
+                    .await
+            } else {
+                store
+                    .create_finished_generation(stored, cost, success(), scripted)
+                    .await
+            }
+        };
+        let credits = || async { store.account(&caller.account_id).await.unwrap().credits };
+        // Success: paid, stored ended, with its output.
+        let stored = generation(&caller.account_id);
+        let id = stored.id.clone();
+        let finished = run(stored, 4).await.unwrap().unwrap();
+        assert_eq!(finished.status, GenerationStatus::Success, "{in_steps}");
+        assert_eq!(polled(store, &id).await["output"], "http://x/outputs/a.png");
+        assert_eq!(credits().await, 6);
+        // A scripted failure: refused runs leave it, the next run uses it up.
+        scripted.add(ScriptedOutcome {
+            tool: "create-image".into(),
+            error: "boom".into(),
+            count: 1,
+        });
+        let refused = run(generation(&caller.account_id), 99).await;
+        assert!(matches!(refused, Err(CreateError::InsufficientCredits)));
+        let stored = generation(&caller.account_id);
+        let id = stored.id.clone();
+        let finished = run(stored, 4).await.unwrap().unwrap();
+        assert_eq!(finished.status, GenerationStatus::Error, "{in_steps}");
+        assert_eq!(polled(store, &id).await["error"], "boom");
+        assert_eq!(credits().await, 6, "refunded");
+    }
+}
+
+#[tokio::test]
+async fn the_kept_json_of_a_generation_follows_every_change() {
+    let store = store(10);
+    let caller = store.authenticate("k").await.unwrap();
+    let stored = generation(&caller.account_id);
+    let id = stored.id.clone();
+    store.create_generation(stored, 1).await.unwrap();
+    assert_eq!(polled(&store, &id).await["status"], "processing");
+    assert_eq!(polled(&store, &id).await["status"], "processing");
+    store.set_status(&id, GenerationStatus::Uploading).await;
+    assert_eq!(polled(&store, &id).await["status"], "uploading");
+    let output = "http://x/outputs/a.png".to_string();
+    store
+        .finish_generation(
+            &id,
+            Outcome::Success {
+                output: output.clone(),
+                thumbnail: None,
+            },
+        )
+        .await
+        .unwrap();
+    let body = polled(&store, &id).await;
+    assert_eq!(
+        (body["status"].as_str(), body["output"].as_str()),
+        (Some("success"), Some(output.as_str()))
+    );
+    let found = store.generation_json(&id).await.unwrap();
+    assert_eq!(found.owner, caller.account_id);
+    // The same bytes as serializing the generation itself.
+    let direct = store.generation(&id).await.unwrap();
+    assert_eq!(body, serde_json::to_value(&direct.generation).unwrap());
+    assert!(store.generation_json("nope").await.is_none());
+}
+
+#[tokio::test]
+async fn debit_refuses_to_go_below_zero_and_error_refunds() {
+    let store = store(10);
+    let caller = store.authenticate("k").await.unwrap();
+    let first = generation(&caller.account_id);
+    let id = first.id.clone();
+    assert_eq!(store.create_generation(first, 6).await, Ok(()));
+    assert_eq!(
+        store
+            .create_generation(generation(&caller.account_id), 6)
+            .await,
+        Err(CreateError::InsufficientCredits)
+    );
+    assert_eq!(store.account(&caller.account_id).await.unwrap().credits, 4);
+    store
+        .finish_generation(&id, Outcome::Error("no".into()))
+        .await
+        .unwrap();
+    assert_eq!(store.account(&caller.account_id).await.unwrap().credits, 10);
+    // A final generation is never finished twice (no double refund).
+    assert!(
+        store
+            .finish_generation(&id, Outcome::Error("no".into()))
+            .await
+            .is_none()
+    );
+    assert_eq!(store.account(&caller.account_id).await.unwrap().credits, 10);
+}
+
+#[tokio::test]
+async fn eviction_drops_the_oldest_finished_generation_and_never_a_running_one() {
+    let store = store(2);
+    let caller = store.authenticate("k").await.unwrap();
+    let ids: Vec<String> = (0..3).map(|_| ids::object_id()).collect();
+    for id in &ids[..2] {
+        let mut g = generation(&caller.account_id);
+        g.id = id.clone();
+        store.create_generation(g, 0).await.unwrap();
+    }
+    let success = Outcome::Success {
+        output: "o".into(),
+        thumbnail: None,
+    };
+    store.finish_generation(&ids[1], success).await.unwrap();
+    let mut third = generation(&caller.account_id);
+    third.id = ids[2].clone();
+    store.create_generation(third, 0).await.unwrap();
+    assert!(
+        store.generation(&ids[0]).await.is_some(),
+        "running one kept"
+    );
+    assert!(
+        store.generation(&ids[1]).await.is_none(),
+        "finished one evicted"
+    );
+    let page = store
+        .list_generations(
+            &caller.account_id,
+            ListQuery {
+                limit: 10,
+                offset: 0,
+                status: None,
+            },
+        )
+        .await;
+    assert_eq!(page.total, 2);
+}
