@@ -7,8 +7,7 @@ use std::sync::OnceLock;
 
 use crate::query::ListQuery;
 use artificial_studio_types::{
-    COMPONENT_SCHEMAS_JSON, GenerationStatus, InputSchema, ValidationIssue, ValidationIssueCode,
-    rules::page,
+    COMPONENT_SCHEMAS_JSON, GenerationStatus, ValidationIssue, ValidationIssueCode, rules::page,
 };
 use jsonschema::{ValidationError, Validator, error::ValidationErrorKind};
 use serde_json::{Value, json};
@@ -260,7 +259,9 @@ pub fn search_query(query: Option<&str>) -> Result<String, Vec<ValidationIssue>>
 mod tests {
     use proptest::prelude::*;
 
+    use artificial_studio_types::InputSchema;
     use artificial_studio_types::rules::input::{InputRules, IssueOrder};
+    use serde_json::Map;
 
     use super::*;
     use crate::catalog::Catalog;
