@@ -13,7 +13,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::{Error, payload::PayloadTemplate};
+use crate::{error::Error, payload::PayloadTemplate};
 
 /// The built-in catalog, `spec/catalog.yaml`, embedded so the library needs no files.
 #[cfg(test)]

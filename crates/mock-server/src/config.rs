@@ -5,7 +5,7 @@ use std::{fmt, net::IpAddr, path::PathBuf, str::FromStr, time::Duration};
 use artificial_studio_types::Plan;
 use serde::{Deserialize, Serialize};
 
-use crate::Error;
+use crate::error::Error;
 
 /// The built-in free-plan demo key (100 credits).
 pub const DEMO_FREE_KEY: &str = "demo-free-key";

@@ -61,6 +61,7 @@
 //! request, makes the API's answers as loose as the spec allows: optional
 //! fields left out, unknown fields added, unknown enum values ([`DRIFT_FIELD`]).
 
+mod accept;
 mod app;
 mod catalog;
 mod config;

@@ -9,22 +9,18 @@ use std::{
 };
 
 use artificial_studio_types::Plan;
-use hyper_util::{
-    rt::{TokioExecutor, TokioIo, TokioTimer},
-    server::{conn::auto, graceful::GracefulShutdown},
-    service::TowerToHyperService,
-};
 use tokio::{net::TcpListener, task::JoinHandle};
 use tokio_util::sync::CancellationToken;
 
 use crate::{
-    Error,
+    accept,
     app::{AdminAccess, App},
     catalog::Catalog,
     config::{AccountConfig, DEMO_EMPTY_KEY, DEMO_FREE_KEY, DEMO_PRO_KEY, MockConfig, RateLimits},
     deliveries::WebhookDelivery,
+    error::Error,
     faults::FaultRule,
-    http, idle,
+    http,
     instruments::Instruments,
     journal::JournalEntry,
     lifecycle::{Lifecycle, Schedule},
@@ -32,9 +28,6 @@ use crate::{
     store::{AccountPatch, MemoryStore, MemoryStoreOptions, MockAccount, SharedStore, Store},
     webhooks::WebhookSender,
 };
-
-/// How long shutdown waits for requests in flight before closing connections.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 /// The built-in demo keys (present unless accounts were configured).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -329,7 +322,12 @@ impl MockServerBuilder {
             crate::drift::Drift::builtin();
         }
         let router = http::service(app.clone());
-        let task = tokio::spawn(serve(listener, router, cancel.clone(), app.body_timeout));
+        let task = tokio::spawn(accept::serve(
+            listener,
+            router,
+            cancel.clone(),
+            app.body_timeout,
+        ));
         Ok(MockServer {
             addr: local,
             base_url,
@@ -360,58 +358,6 @@ fn base_url(addr: SocketAddr) -> String {
     match ip {
         IpAddr::V4(v4) => format!("http://{v4}:{}", addr.port()),
         IpAddr::V6(v6) => format!("http://[{v6}]:{}", addr.port()),
-    }
-}
-
-async fn serve(
-    listener: TcpListener,
-    router: http::Pipeline,
-    cancel: CancellationToken,
-    idle_timeout: Duration,
-) {
-    let graceful = GracefulShutdown::new();
-    let mut builder = auto::Builder::new(TokioExecutor::new());
-    // Slow and idle clients are cut off by each connection's watchdog (see
-    // `idle`), not by hyper's timer armed before every request head.
-    builder.http1().header_read_timeout(None);
-    builder.http2().timer(TokioTimer::new());
-    loop {
-        let accepted = tokio::select! {
-            accepted = listener.accept() => accepted,
-            () = cancel.cancelled() => break,
-        };
-        let stream = match accepted {
-            Ok((stream, _)) => stream,
-            Err(error) => {
-                // Out of file descriptors and the like: wait a little, keep serving.
-                tracing::warn!(%error, "accept failed");
-                tokio::time::sleep(Duration::from_millis(20)).await;
-                continue;
-            }
-        };
-        let _ = stream.set_nodelay(true);
-        let activity = Arc::new(idle::Activity::default());
-        let io = TokioIo::new(idle::Watched::new(stream, activity.clone()));
-        let service = TowerToHyperService::new(router.watched(activity.clone()));
-        let connection = builder.serve_connection(io, service).into_owned();
-        let connection = graceful.watch(connection);
-        let task = tokio::spawn(async move {
-            if let Err(error) = connection.await {
-                tracing::debug!(%error, "connection ended with an error");
-            }
-        });
-        tokio::spawn(idle::close_when_idle(
-            activity,
-            task.abort_handle(),
-            idle_timeout,
-        ));
-    }
-    drop(listener);
-    tokio::select! {
-        () = graceful.shutdown() => {}
-        () = tokio::time::sleep(SHUTDOWN_GRACE) => {
-            tracing::warn!("requests still running after the grace period; closing");
-        }
     }
 }
 

@@ -18,9 +18,9 @@ use super::{
     errors::{ApiError, json},
 };
 use crate::{
-    Error,
     app::{AdminAccess, App},
     config::AccountConfig,
+    error::Error,
     faults::FaultRule,
     outcomes::ScriptedOutcome,
     store::AccountPatch,

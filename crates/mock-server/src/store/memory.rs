@@ -20,8 +20,8 @@ use super::{
     NewGeneration, Outcome, OwnedGeneration, Store, StoreFuture, StoredUpload,
 };
 use crate::{
-    Error,
     config::{AccountConfig, Bucket, RateLimits},
+    error::Error,
     ids,
     outcomes::Outcomes,
     query::ListQuery,

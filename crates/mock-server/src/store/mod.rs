@@ -30,8 +30,8 @@ use serde::{Deserialize, Serialize};
 pub use memory::{MemoryStore, MemoryStoreOptions};
 
 use crate::{
-    Error,
     config::{AccountConfig, Bucket},
+    error::Error,
     outcomes::Outcomes,
     payload::PayloadJson,
     query::ListQuery,
