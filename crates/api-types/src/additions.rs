@@ -219,6 +219,23 @@ impl ValidationIssue {
     }
 }
 
+/// A JSON number as Zod prints it in a bound: `2`, not `2.0`; any other value
+/// as its JSON text.
+///
+/// ```
+/// use artificial_studio_types::zod_number;
+/// use serde_json::json;
+///
+/// assert_eq!(zod_number(&json!(2.0)), "2");
+/// assert_eq!(zod_number(&json!(0.5)), "0.5");
+/// ```
+pub fn zod_number(value: &Value) -> String {
+    match value.as_f64() {
+        Some(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", n as i64),
+        _ => value.to_string(),
+    }
+}
+
 /// A value as Zod quotes it in messages: strings in single quotes.
 fn zod_quote(value: &Value) -> String {
     match value {

@@ -32,4 +32,4 @@ mod additions;
 pub mod provider_schema;
 pub mod rules;
 
-pub use additions::{JsonKind, json_type_name};
+pub use additions::{JsonKind, json_type_name, zod_number};

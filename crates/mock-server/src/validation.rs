@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use crate::query::ListQuery;
 use artificial_studio_types::{
     COMPONENT_SCHEMAS_JSON, GenerationStatus, ValidationIssue, ValidationIssueCode, rules::page,
+    zod_number,
 };
 use jsonschema::{ValidationError, Validator, error::ValidationErrorKind};
 use serde_json::{Value, json};
@@ -108,24 +109,27 @@ fn push_issues(error: &ValidationError<'_>, prefix: &str, out: &mut Vec<Validati
             out.push(ValidationIssue::string_too_short(path.clone(), limit));
         }
         ValidationErrorKind::Maximum { limit } => {
-            out.push(ValidationIssue::number_too_big(path.clone(), number(limit)));
+            out.push(ValidationIssue::number_too_big(
+                path.clone(),
+                zod_number(limit),
+            ));
         }
         ValidationErrorKind::ExclusiveMaximum { limit } => {
             out.push(ValidationIssue::number_not_below(
                 path.clone(),
-                number(limit),
+                zod_number(limit),
             ));
         }
         ValidationErrorKind::Minimum { limit } => {
             out.push(ValidationIssue::number_too_small(
                 path.clone(),
-                number(limit),
+                zod_number(limit),
             ));
         }
         ValidationErrorKind::ExclusiveMinimum { limit } => {
             out.push(ValidationIssue::number_not_above(
                 path.clone(),
-                number(limit),
+                zod_number(limit),
             ));
         }
         ValidationErrorKind::MaxItems { limit } => {
@@ -161,14 +165,6 @@ fn join(path: &str, key: &str) -> String {
         key.to_string()
     } else {
         format!("{path}.{key}")
-    }
-}
-
-/// A JSON number as Zod prints it: `2`, not `2.0`.
-fn number(value: &Value) -> String {
-    match value.as_f64() {
-        Some(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", n as i64),
-        _ => value.to_string(),
     }
 }
 

@@ -15,7 +15,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::{InputSchema, JsonKind, ValidationIssue};
+use crate::{InputSchema, JsonKind, ValidationIssue, zod_number};
 
 /// The prefix of every issue's path.
 const PREFIX: &str = "input";
@@ -352,11 +352,7 @@ fn same_json(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// A bound as Zod prints it: `2`, not `2.0`.
+/// A bound (always finite: it came from JSON) as Zod prints it.
 fn bound(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        serde_json::Number::from_f64(n).map_or_else(|| n.to_string(), |n| n.to_string())
-    }
+    zod_number(&Value::from(n))
 }
