@@ -87,6 +87,11 @@ async fn a_method_the_route_does_not_serve_is_405_through_the_client_and_the_cli
         .await
         .unwrap_err();
     assert_api_error(&err, 405, "Method not allowed");
+    assert_eq!(
+        mock.journal_of("POST", "/api/tools/files").await.len(),
+        1,
+        "the client without retries reached the mock once"
+    );
 
     let (_dir, photo) = file_of(16);
     let output = astudio_at(&too_deep, PRO)
@@ -95,11 +100,13 @@ async fn a_method_the_route_does_not_serve_is_405_through_the_client_and_the_cli
         .await
         .unwrap();
     assert_cli_error(&output, "Method not allowed");
-    assert_eq!(
-        mock.journal_of("POST", "/api/tools/files").await.len(),
-        2,
-        "both reached the mock"
-    );
+    // The CLI retries: the mock answers 405 without reading the upload's
+    // body, so the CLI's write of that body can race the answer and fail as
+    // a transport error, which it retries. Seen once in five `cargo xtask ci`
+    // runs: three requests, not two. Every one of them is a 405.
+    let entries = mock.journal_of("POST", "/api/tools/files").await;
+    assert!(entries.len() >= 2, "the CLI reached the mock: {entries:?}");
+    assert!(entries.iter().all(|e| e.status == 405), "{entries:?}");
 }
 
 #[tokio::test]
