@@ -103,11 +103,15 @@ pub(crate) async fn answer(app: Arc<App>, request: Request, admin: Router) -> Re
 
 /// The handler's answer, or the contract's `500` if it panicked (the request's
 /// connection and the server go on).
-async fn unless_it_panics(answer: impl Future<Output = Response>) -> Response {
+///
+/// A combinator, not an `async fn`: an `async fn` would hold `answer` twice
+/// (as its argument and as the future it awaits), and this future is inside
+/// the one boxed, so copied, for every request (a run's was 6.6 KB, 2.9 KB of
+/// it the routed answer held twice).
+fn unless_it_panics(answer: impl Future<Output = Response>) -> impl Future<Output = Response> {
     AssertUnwindSafe(answer)
         .catch_unwind()
-        .await
-        .unwrap_or_else(super::panic_response)
+        .map(|caught| caught.unwrap_or_else(super::panic_response))
 }
 
 /// Step 1, the route: the table's endpoint, `405` with `Allow`, or (for paths
