@@ -369,13 +369,12 @@ impl InputField {
     /// The values the field allows, when restricted: its `enum`, else the
     /// `value`s of its labelled `options`; empty when any value of its type goes.
     pub fn allowed_values(&self) -> Vec<Value> {
-        if !self.enum_.is_empty() {
-            return self.enum_.clone();
-        }
-        self.options
-            .iter()
-            .filter_map(|option| option.value.clone())
-            .collect()
+        crate::provider_schema::allowed_of(
+            Some(self.enum_.as_slice()),
+            self.options
+                .iter()
+                .filter_map(|option| option.value.as_ref()),
+        )
     }
 
     /// The label a person sees for `value`: its option's label, else the value.

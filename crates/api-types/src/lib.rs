@@ -29,6 +29,7 @@ pub use generated::*;
 pub const OPENAPI_YAML: &str = include_str!("../../../spec/openapi.yaml");
 
 mod additions;
+pub mod lookup;
 pub mod provider_schema;
 pub mod rules;
 

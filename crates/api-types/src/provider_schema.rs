@@ -116,16 +116,30 @@ fn strict_field(field: &Value) -> Value {
 
 /// A field's allowed values: its `enum`, else the `value`s of its `options`.
 pub fn allowed_values(field: &Value) -> Vec<Value> {
-    if let Some(values) = field.get("enum").and_then(Value::as_array)
-        && !values.is_empty()
-    {
-        return values.clone();
+    let options = field.get("options").and_then(Value::as_array);
+    allowed_of(
+        field
+            .get("enum")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice),
+        options
+            .into_iter()
+            .flatten()
+            .filter_map(|option| option.get("value")),
+    )
+}
+
+/// The rule of [`allowed_values`] on a field's parts, so that a typed field
+/// ([`InputField::allowed_values`]) reads it the same way: the `enum` when it
+/// is not empty, else the `option_values`; empty when any value goes.
+///
+/// [`InputField::allowed_values`]: crate::InputField::allowed_values
+pub fn allowed_of<'v>(
+    enum_values: Option<&[Value]>,
+    option_values: impl IntoIterator<Item = &'v Value>,
+) -> Vec<Value> {
+    match enum_values {
+        Some(values) if !values.is_empty() => values.to_vec(),
+        _ => option_values.into_iter().cloned().collect(),
     }
-    field
-        .get("options")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|option| option.get("value").cloned())
-        .collect()
 }

@@ -125,7 +125,7 @@ impl Price {
         let unit = if self.by_resolution.is_empty() {
             self.unit
         } else {
-            match crate::lookup::field(input, "resolution") {
+            match artificial_studio_types::lookup::field(input, "resolution") {
                 Some(Value::String(r)) => self
                     .by_resolution
                     .iter()
@@ -137,7 +137,7 @@ impl Price {
         let Some(seconds) = self.seconds else {
             return unit;
         };
-        let seconds = match crate::lookup::field(input, "duration") {
+        let seconds = match artificial_studio_types::lookup::field(input, "duration") {
             None => seconds.absent,
             Some(value) => whole_seconds(value).unwrap_or(seconds.fallback),
         };

@@ -76,7 +76,6 @@ mod ids;
 mod instruments;
 mod journal;
 mod lifecycle;
-mod lookup;
 mod media;
 mod outcomes;
 mod payload;

@@ -4,7 +4,7 @@
 use artificial_studio_types::InputSchema;
 use serde_json::{Map, Value};
 
-use crate::lookup::field;
+use artificial_studio_types::lookup::field;
 
 /// A generation's `payload` as JSON text: always one JSON object, its fields
 /// in their order. Runs hand it to the store as text because text is what a

@@ -15,7 +15,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::{InputSchema, JsonKind, ValidationIssue, zod_number};
+use crate::{InputSchema, JsonKind, ValidationIssue, lookup::field, zod_number};
 
 /// The prefix of every issue's path.
 const PREFIX: &str = "input";
@@ -309,13 +309,6 @@ fn path(segments: &[&str]) -> String {
         out.push_str(segment);
     }
     out
-}
-
-/// The field `name` of an input, found by walking its few fields.
-fn field<'v>(object: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
-    object
-        .iter()
-        .find_map(|(key, value)| (key == name).then_some(value))
 }
 
 /// Whether `value` is among `allowed` (anything is, when `allowed` is empty),

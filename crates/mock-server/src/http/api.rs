@@ -230,7 +230,7 @@ fn pick_model<'a>(
         tool.default_model()
             .ok_or_else(|| ApiError::not_found(messages::MODEL_NOT_FOUND))
     };
-    match crate::lookup::field(input, "model") {
+    match artificial_studio_types::lookup::field(input, "model") {
         Some(Value::String(slug)) => tool
             .model(slug)
             .ok_or_else(|| ApiError::not_found(messages::MODEL_NOT_FOUND)),
