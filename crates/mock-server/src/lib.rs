@@ -65,6 +65,7 @@ mod accept;
 mod app;
 mod catalog;
 mod config;
+mod control;
 mod deliveries;
 mod drift;
 mod error;
@@ -83,6 +84,7 @@ mod payload;
 mod query;
 mod ratelimit;
 mod server;
+mod sessions;
 mod store;
 mod validation;
 mod webhooks;
@@ -93,6 +95,7 @@ pub use config::{
     AccountConfig, AccountsFile, Bucket, DEMO_EMPTY_KEY, DEMO_FREE_KEY, DEMO_PRO_KEY, MockConfig,
     PlanLimits, RateLimits, demo_accounts,
 };
+pub use control::MockSession;
 pub use deliveries::WebhookDelivery;
 pub use drift::{DRIFT_FIELD, DRIFT_NOTE};
 pub use error::Error;
