@@ -55,6 +55,18 @@
 //! The README of this crate documents the accounts file, the admin API and the
 //! `X-Mock-Fault` values.
 //!
+//! # Sessions
+//!
+//! A request with `X-Mock-Session: NAME`, or a path under `/s/NAME/`, lives
+//! in session `NAME`: its own accounts at their starting balances,
+//! generations, uploads, rate limits, journal, faults, scripted outcomes and
+//! webhooks, made on its first request and dropped once idle for
+//! [`MockServerBuilder::session_ttl`]. Without either, a request lives in
+//! the default session. [`MockServer::session`] gives a [`MockSession`]
+//! handle with the control methods of the server (which derefs to its
+//! default session's). The crate's README has the name rule, the limit and
+//! the admin API of sessions.
+//!
 //! # Drift mode
 //!
 //! `--drift` ([`MockServerBuilder::drift`]), or `X-Mock-Fault: drift` on one
