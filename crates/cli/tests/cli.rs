@@ -808,25 +808,22 @@ fn mock_session_runs_in_that_session_of_the_mock_only() {
 
 #[test]
 fn a_bad_mock_session_name_fails_before_sending() {
-    let out = Command::cargo_bin("astudio")
-        .unwrap()
-        .env_remove("ARTIFICIAL_STUDIO_API_KEY")
-        .env_remove("ARTIFICIAL_STUDIO_BASE_URL")
-        .args(["--mock", "--mock-session", "a/b", "account"])
-        .output()
-        .unwrap();
+    let in_session = |name: &str| {
+        Command::cargo_bin("astudio")
+            .unwrap()
+            .env_remove("ARTIFICIAL_STUDIO_API_KEY")
+            .env_remove("ARTIFICIAL_STUDIO_BASE_URL")
+            .args(["--mock", "--mock-session", name, "account"])
+            .output()
+            .unwrap()
+    };
+    let out = in_session("a/b");
     assert!(!out.status.success());
     assert!(
         stderr_of(&out).contains("Invalid mock session name"),
         "{}",
         stderr_of(&out)
     );
-    let out = Command::cargo_bin("astudio")
-        .unwrap()
-        .env_remove("ARTIFICIAL_STUDIO_API_KEY")
-        .env_remove("ARTIFICIAL_STUDIO_BASE_URL")
-        .args(["--mock", "--mock-session", "ci-1", "account"])
-        .output()
-        .unwrap();
+    let out = in_session("ci-1");
     assert!(out.status.success(), "{}", stderr_of(&out));
 }

@@ -242,7 +242,9 @@ impl MockServerBuilder {
     /// Keeps the state in this store instead of a new in-memory one (for a
     /// shared store behind several replicas). The store then owns accounts,
     /// rate limits and the generation cap: the matching
-    /// options of this builder are not used.
+    /// options of this builder are not used. It is the default session's
+    /// store; named sessions still get in-memory stores of the configured
+    /// accounts.
     pub fn store(mut self, store: SharedStore) -> Self {
         self.store = Some(store.into_inner());
         self

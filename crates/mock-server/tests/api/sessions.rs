@@ -361,6 +361,13 @@ async fn with_an_admin_token_listing_dropping_and_session_admin_need_it() {
     .await;
     let a = by_prefix(&server, "a");
     a.get("/api/tools", FREE).await;
+    let with_token = |method: Method, path: &str, token: &str| {
+        api.send(
+            api.http
+                .request(method, api.url(path))
+                .header("x-admin-token", token),
+        )
+    };
     for (method, path) in [
         (Method::GET, "/__mock/sessions"),
         (Method::DELETE, "/__mock/sessions/a"),
@@ -368,32 +375,15 @@ async fn with_an_admin_token_listing_dropping_and_session_admin_need_it() {
         admin(&api, method.clone(), path)
             .await
             .assert_error(401, "Invalid admin token");
-        let wrong = api
-            .send(
-                api.http
-                    .request(method, api.url(path))
-                    .header("x-admin-token", "s3cres"),
-            )
-            .await;
-        wrong.assert_error(401, "Invalid admin token");
+        with_token(method, path, "s3cres")
+            .await
+            .assert_error(401, "Invalid admin token");
     }
     admin(&a, Method::POST, "/__mock/reset")
         .await
         .assert_error(401, "Invalid admin token");
-    let listed = api
-        .send(
-            api.http
-                .get(api.url("/__mock/sessions"))
-                .header("x-admin-token", "s3cret"),
-        )
-        .await;
+    let listed = with_token(Method::GET, "/__mock/sessions", "s3cret").await;
     assert_eq!(listed.body["data"][0]["name"], "a");
-    let dropped = api
-        .send(
-            api.http
-                .delete(api.url("/__mock/sessions/a"))
-                .header("x-admin-token", "s3cret"),
-        )
-        .await;
+    let dropped = with_token(Method::DELETE, "/__mock/sessions/a", "s3cret").await;
     assert_eq!(dropped.status, 204);
 }
