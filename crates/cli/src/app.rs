@@ -131,6 +131,9 @@ impl App {
         if let Some(url) = base_url {
             builder = builder.base_url(url);
         }
+        if let Some(name) = global.mock_session.as_deref() {
+            builder = builder.mock_session(name);
+        }
         if let Some(n) = global.max_retries {
             builder = builder.retry_policy(RetryPolicy::default().with_max_retries(n));
         }

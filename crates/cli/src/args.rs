@@ -90,6 +90,13 @@ pub struct GlobalArgs {
     /// key: no account, no network, no credits spent.
     #[arg(long, global = true)]
     pub mock: bool,
+
+    /// Against the sandbox (`astudio-mock`, or `--mock`): live in this
+    /// session, with its own accounts, generations and journal (sends
+    /// `X-Mock-Session`; the real service ignores it). 1 to 64 characters of
+    /// `A-Z a-z 0-9 . _ -`.
+    #[arg(long, env = "ASTUDIO_MOCK_SESSION", value_name = "NAME", global = true)]
+    pub mock_session: Option<String>,
 }
 
 /// The commands.

@@ -771,3 +771,59 @@ fn webhook_confirm_help_has_an_example() {
         "{help}"
     );
 }
+
+#[test]
+fn mock_session_runs_in_that_session_of_the_mock_only() {
+    let mock = Mock::start();
+    let free = mock.server.demo_keys().free;
+    let out = mock
+        .astudio(free)
+        .args([
+            "--mock-session",
+            "job-7",
+            "run",
+            "create-image",
+            "prompt=a fox",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let url = stdout_of(&out);
+    let prefix = format!("{}/s/job-7/outputs/", mock.server.base_url());
+    assert!(url.trim().starts_with(&prefix), "{url}");
+    let session = mock.server.session("job-7").unwrap();
+    let in_session = mock.rt.block_on(session.credits(free)).unwrap();
+    assert!(in_session < 100, "{in_session}");
+    assert_eq!(mock.rt.block_on(mock.server.credits(free)).unwrap(), 100);
+    // From the environment too.
+    let out = mock
+        .astudio(free)
+        .env("ASTUDIO_MOCK_SESSION", "job-7")
+        .args(["--json", "account"])
+        .output()
+        .unwrap();
+    let account: Account = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(account.credits, in_session);
+}
+
+#[test]
+fn a_bad_mock_session_name_fails_before_sending() {
+    let in_session = |name: &str| {
+        Command::cargo_bin("astudio")
+            .unwrap()
+            .env_remove("ARTIFICIAL_STUDIO_API_KEY")
+            .env_remove("ARTIFICIAL_STUDIO_BASE_URL")
+            .args(["--mock", "--mock-session", name, "account"])
+            .output()
+            .unwrap()
+    };
+    let out = in_session("a/b");
+    assert!(!out.status.success());
+    assert!(
+        stderr_of(&out).contains("Invalid mock session name"),
+        "{}",
+        stderr_of(&out)
+    );
+    let out = in_session("ci-1");
+    assert!(out.status.success(), "{}", stderr_of(&out));
+}

@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use artificial_studio_types::rules::session;
 use reqwest::header::HeaderValue;
 use url::Url;
 
@@ -94,6 +95,7 @@ impl fmt::Debug for Client {
             .field("upload_timeout", &t.upload_timeout)
             .field("retry", &t.retry)
             .field("user_agent", &t.user_agent)
+            .field("mock_session", &t.mock_session)
             .field("observer", &t.observer.is_some())
             .finish()
     }
@@ -124,6 +126,7 @@ pub struct ClientBuilder {
     upload_timeout: Option<Duration>,
     retry: RetryPolicy,
     user_agent: Option<String>,
+    mock_session: Option<String>,
     http: Option<reqwest::Client>,
     observer: Option<Observer>,
     from_env: bool,
@@ -139,6 +142,7 @@ impl Default for ClientBuilder {
             upload_timeout: Some(DEFAULT_UPLOAD_TIMEOUT),
             retry: RetryPolicy::default(),
             user_agent: None,
+            mock_session: None,
             http: None,
             observer: None,
             from_env: false,
@@ -248,6 +252,29 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends `X-Mock-Session: NAME` with every request to the API, so that
+    /// against the sandbox (`astudio-mock`) it lives in session `name`: its
+    /// own accounts, generations, uploads and journal. The real service
+    /// ignores the header. A name is 1 to 64 characters of `A-Z a-z 0-9 . _ -`
+    /// not starting with `.`; [`build`](Self::build) refuses any other.
+    ///
+    /// ```
+    /// use artificial_studio::Client;
+    ///
+    /// let client = Client::builder()
+    ///     .api_key("demo-free-key")
+    ///     .base_url("http://127.0.0.1:8080")
+    ///     .mock_session("ci-4711")
+    ///     .build()?;
+    /// assert!(Client::builder().api_key("k").mock_session("a/b").build().is_err());
+    /// # Ok::<(), artificial_studio::Error>(())
+    /// ```
+    #[must_use]
+    pub fn mock_session(mut self, name: impl Into<String>) -> ClientBuilder {
+        self.mock_session = Some(name.into());
+        self
+    }
+
     /// Sends requests through this `reqwest` client (its proxy, TLS and pool
     /// settings); the timeouts above are still applied per request.
     #[must_use]
@@ -308,6 +335,12 @@ impl ClientBuilder {
         let user_agent = HeaderValue::from_str(&user_agent)
             .map_err(|_| Error::config("the user agent cannot be sent in a header"))?;
 
+        let mock_session = match self.mock_session {
+            None => None,
+            Some(name) if session::is_valid_name(&name) => HeaderValue::from_str(&name).ok(),
+            Some(_) => return Err(Error::config(session::INVALID_SESSION_NAME)),
+        };
+
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
@@ -322,6 +355,7 @@ impl ClientBuilder {
                 base_url,
                 api_key,
                 user_agent,
+                mock_session,
                 timeout: self.timeout,
                 upload_timeout: self.upload_timeout,
                 retry: self.retry,
@@ -341,6 +375,7 @@ impl fmt::Debug for ClientBuilder {
             .field("upload_timeout", &self.upload_timeout)
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
+            .field("mock_session", &self.mock_session)
             .field("http_client", &self.http.is_some())
             .field("observer", &self.observer.is_some())
             .finish()

@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use artificial_studio_types::rules::session::SESSION_HEADER;
 use bytes::{Bytes, BytesMut};
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use reqwest::{Method, Response};
@@ -24,6 +25,8 @@ pub(crate) struct Transport {
     pub(crate) base_url: Url,
     pub(crate) api_key: HeaderValue,
     pub(crate) user_agent: HeaderValue,
+    /// `X-Mock-Session`, sent with the key (see `ClientBuilder::mock_session`).
+    pub(crate) mock_session: Option<HeaderValue>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) upload_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
@@ -365,6 +368,9 @@ impl Transport {
             .header(ACCEPT, call.accept);
         if call.url.origin() == self.base_url.origin() {
             request = request.header(AUTHORIZATION, self.api_key.clone());
+            if let Some(session) = &self.mock_session {
+                request = request.header(SESSION_HEADER, session.clone());
+            }
         }
         if let Some(timeout) = call.timeout {
             request = request.timeout(timeout);

@@ -4,10 +4,15 @@
 use std::{sync::Arc, time::Duration};
 
 use axum::http::HeaderValue;
+use tokio_util::sync::CancellationToken;
 
 use crate::{
-    catalog::Catalog, config::RateLimits, instruments::Instruments, lifecycle::Lifecycle,
+    catalog::Catalog,
+    config::RateLimits,
+    instruments::Instruments,
+    lifecycle::{Lifecycle, Schedule},
     store::Store,
+    webhooks::WebhookSender,
 };
 
 /// Who may use the admin API (`/__mock/...`).
@@ -21,7 +26,9 @@ pub enum AdminAccess {
     Token(String),
 }
 
-/// The shared state of one running server.
+/// The state of one session of a running server (the default session's is
+/// the server's): its own store, instruments and lifecycle, beside the
+/// settings and catalog every session shares.
 pub struct App {
     /// The API's state.
     pub store: Arc<dyn Store>,
@@ -50,4 +57,76 @@ pub struct App {
     /// The `X-Poll-After-Ms` of every `202` of `POST /api/run`, which depends
     /// on the schedule only: made once, cloned per run (see `http::poll`).
     pub run_poll_after: HeaderValue,
+}
+
+impl App {
+    /// The state of a new session: these settings and this catalog, over
+    /// `store` and new instruments, with URLs under `public_url`; its
+    /// generations and webhooks stop when `cancel` fires.
+    pub fn session(
+        &self,
+        store: Arc<dyn Store>,
+        public_url: String,
+        parts: &Parts,
+        cancel: CancellationToken,
+    ) -> App {
+        let instruments = Arc::new(Instruments::new(parts.journal_capacity));
+        let lifecycle = lifecycle(
+            store.clone(),
+            instruments.clone(),
+            public_url.clone(),
+            parts,
+            cancel,
+        );
+        App {
+            store,
+            instruments,
+            catalog: self.catalog.clone(),
+            lifecycle,
+            public_url,
+            allow_private_webhooks: self.allow_private_webhooks,
+            max_body_bytes: self.max_body_bytes,
+            max_upload_bytes: self.max_upload_bytes,
+            body_timeout: self.body_timeout,
+            admin: self.admin.clone(),
+            rate_limits: self.rate_limits,
+            drift: self.drift,
+            run_poll_after: self.run_poll_after.clone(),
+        }
+    }
+}
+
+/// What a session's instruments and lifecycle are made with.
+#[derive(Debug, Clone, Copy)]
+pub struct Parts {
+    /// Most journal entries.
+    pub journal_capacity: usize,
+    /// The generations' schedule.
+    pub schedule: Schedule,
+    /// The time scale of webhook retries.
+    pub speed: f64,
+}
+
+/// The lifecycle of a session, with its webhook sender, writing into `store`
+/// and `instruments`.
+pub fn lifecycle(
+    store: Arc<dyn Store>,
+    instruments: Arc<Instruments>,
+    public_url: String,
+    parts: &Parts,
+    cancel: CancellationToken,
+) -> Arc<Lifecycle> {
+    let webhooks = Arc::new(WebhookSender::new(
+        instruments.clone(),
+        parts.speed,
+        cancel.clone(),
+    ));
+    Arc::new(Lifecycle::new(
+        store,
+        instruments,
+        parts.schedule,
+        public_url,
+        webhooks,
+        cancel,
+    ))
 }

@@ -25,6 +25,10 @@ const DEFAULT_JOURNAL_CAPACITY: usize = 10_000;
 const DEFAULT_MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 const DEFAULT_MAX_UPLOAD_BYTES: usize = 25 * 1024 * 1024;
 const DEFAULT_BODY_TIMEOUT_MS: u64 = 10_000;
+/// How long a session may stay idle before it is dropped.
+pub const DEFAULT_SESSION_TTL: Duration = Duration::from_secs(24 * 60 * 60);
+/// Most sessions alive at once.
+pub const DEFAULT_MAX_SESSIONS: usize = 256;
 
 /// Everything `astudio-mock` can be told, as flags or through [`crate::MockServerBuilder`].
 ///
@@ -115,6 +119,19 @@ pub struct MockConfig {
     #[arg(long)]
     pub drift: bool,
 
+    /// A session (`X-Mock-Session: NAME` or the path prefix `/s/NAME/`) idle
+    /// for this long is dropped with all it holds, such as `30s`, `15m` or
+    /// `1d`. The default session never expires.
+    #[arg(long, env = "ASTUDIO_MOCK_SESSION_TTL", default_value = "1d", value_parser = parse_ttl)]
+    pub session_ttl: Duration,
+
+    /// Most sessions alive at once; a request that would start one more is
+    /// answered `503` until one expires or is dropped. Each session keeps its
+    /// own journal, generations and uploads within the same bounds as the
+    /// default session.
+    #[arg(long, default_value_t = DEFAULT_MAX_SESSIONS)]
+    pub max_sessions: usize,
+
     /// Accounts given in code (library only); they replace `config` and the demo keys.
     #[arg(skip)]
     pub accounts: Option<Vec<AccountConfig>>,
@@ -141,6 +158,8 @@ impl Default for MockConfig {
             body_timeout_ms: DEFAULT_BODY_TIMEOUT_MS,
             public_url: None,
             drift: false,
+            session_ttl: DEFAULT_SESSION_TTL,
+            max_sessions: DEFAULT_MAX_SESSIONS,
             accounts: None,
         }
     }
@@ -182,6 +201,14 @@ fn parse_speed(text: &str) -> Result<f64, String> {
         Ok(speed)
     } else {
         Err("speed must be a finite number >= 0".to_string())
+    }
+}
+
+fn parse_ttl(text: &str) -> Result<Duration, String> {
+    match humantime::parse_duration(text) {
+        Ok(ttl) if !ttl.is_zero() => Ok(ttl),
+        Ok(_) => Err("a session TTL must be longer than 0".to_string()),
+        Err(e) => Err(format!("{e} (write a duration such as 30s, 15m or 1d)")),
     }
 }
 

@@ -196,6 +196,11 @@ impl Journal {
             .collect()
     }
 
+    /// How many entries are kept.
+    pub fn count(&self) -> usize {
+        self.inner.lock().entries.len()
+    }
+
     /// Empties the journal and restarts numbering from 1.
     pub fn clear(&self) {
         let mut ring = self.inner.lock();

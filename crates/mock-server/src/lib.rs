@@ -55,6 +55,18 @@
 //! The README of this crate documents the accounts file, the admin API and the
 //! `X-Mock-Fault` values.
 //!
+//! # Sessions
+//!
+//! A request with `X-Mock-Session: NAME`, or a path under `/s/NAME/`, lives
+//! in session `NAME`: its own accounts at their starting balances,
+//! generations, uploads, rate limits, journal, faults, scripted outcomes and
+//! webhooks, made on its first request and dropped once idle for
+//! [`MockServerBuilder::session_ttl`]. Without either, a request lives in
+//! the default session. [`MockServer::session`] gives a [`MockSession`]
+//! handle with the control methods of the server (which derefs to its
+//! default session's). The crate's README has the name rule, the limit and
+//! the admin API of sessions.
+//!
 //! # Drift mode
 //!
 //! `--drift` ([`MockServerBuilder::drift`]), or `X-Mock-Fault: drift` on one
@@ -65,6 +77,7 @@ mod accept;
 mod app;
 mod catalog;
 mod config;
+mod control;
 mod deliveries;
 mod drift;
 mod error;
@@ -82,6 +95,7 @@ mod payload;
 mod query;
 mod ratelimit;
 mod server;
+mod sessions;
 mod store;
 mod validation;
 mod webhooks;
@@ -92,6 +106,7 @@ pub use config::{
     AccountConfig, AccountsFile, Bucket, DEMO_EMPTY_KEY, DEMO_FREE_KEY, DEMO_PRO_KEY, MockConfig,
     PlanLimits, RateLimits, demo_accounts,
 };
+pub use control::MockSession;
 pub use deliveries::WebhookDelivery;
 pub use drift::{DRIFT_FIELD, DRIFT_NOTE};
 pub use error::Error;

@@ -1,5 +1,6 @@
-//! Starting and stopping a server: [`MockServerBuilder`], the [`MockServer`] handle
-//! with its control methods, and the accept loop with graceful shutdown.
+//! Starting and stopping a server: [`MockServerBuilder`], and the
+//! [`MockServer`] handle with its sessions (whose control methods are in
+//! `control.rs`) and graceful shutdown.
 
 use std::{
     net::{IpAddr, Ipv4Addr, SocketAddr},
@@ -8,25 +9,24 @@ use std::{
     time::Duration,
 };
 
-use artificial_studio_types::Plan;
+use artificial_studio_types::rules::session::{
+    INVALID_SESSION_NAME, SESSION_PATH_PREFIX, is_valid_name,
+};
 use tokio::{net::TcpListener, task::JoinHandle};
 use tokio_util::sync::CancellationToken;
 
 use crate::{
     accept,
-    app::{AdminAccess, App},
+    app::{AdminAccess, App, Parts, lifecycle},
     catalog::Catalog,
     config::{AccountConfig, DEMO_EMPTY_KEY, DEMO_FREE_KEY, DEMO_PRO_KEY, MockConfig, RateLimits},
-    deliveries::WebhookDelivery,
+    control::MockSession,
     error::Error,
-    faults::FaultRule,
     http,
     instruments::Instruments,
-    journal::JournalEntry,
-    lifecycle::{Lifecycle, Schedule},
-    outcomes::ScriptedOutcome,
-    store::{AccountPatch, MemoryStore, MemoryStoreOptions, MockAccount, SharedStore, Store},
-    webhooks::WebhookSender,
+    lifecycle::Schedule,
+    sessions::{Limits, MemoryStores, Sessions},
+    store::{MemoryStore, MemoryStoreOptions, SharedStore, Store},
 };
 
 /// The built-in demo keys (present unless accounts were configured).
@@ -226,10 +226,25 @@ impl MockServerBuilder {
         self
     }
 
+    /// How long a session may stay idle before it is dropped, as
+    /// `--session-ttl` (default one day; the default session never expires).
+    pub fn session_ttl(mut self, ttl: Duration) -> Self {
+        self.config.session_ttl = ttl;
+        self
+    }
+
+    /// Most sessions alive at once, as `--max-sessions` (default 256).
+    pub fn max_sessions(mut self, max: usize) -> Self {
+        self.config.max_sessions = max;
+        self
+    }
+
     /// Keeps the state in this store instead of a new in-memory one (for a
     /// shared store behind several replicas). The store then owns accounts,
     /// rate limits and the generation cap: the matching
-    /// options of this builder are not used.
+    /// options of this builder are not used. It is the default session's
+    /// store; named sessions still get in-memory stores of the configured
+    /// accounts.
     pub fn store(mut self, store: SharedStore) -> Self {
         self.store = Some(store.into_inner());
         self
@@ -271,37 +286,33 @@ impl MockServerBuilder {
             (None, false) => AdminAccess::Disabled,
         };
 
+        let accounts = config.initial_accounts()?;
+        let options = MemoryStoreOptions {
+            rate_limits: config.rate_limit,
+            max_generations: config.max_generations.max(1),
+        };
         let (store, client_key): (Arc<dyn Store>, String) = match self.store {
             Some(store) => (store, DEMO_PRO_KEY.to_string()),
             None => {
-                let accounts = config.initial_accounts()?;
-                let client_key = client_key(&accounts);
-                let store = MemoryStore::new(
-                    accounts,
-                    MemoryStoreOptions {
-                        rate_limits: config.rate_limit,
-                        max_generations: config.max_generations.max(1),
-                    },
-                );
-                (Arc::new(store), client_key)
+                let store = MemoryStore::new(accounts.clone(), options.clone());
+                (Arc::new(store), client_key(&accounts))
             }
         };
         let instruments = Arc::new(Instruments::new(config.journal_capacity));
         let cancel = CancellationToken::new();
-        let webhooks = Arc::new(WebhookSender::new(
-            instruments.clone(),
-            config.speed,
-            cancel.clone(),
-        ));
         let schedule = Schedule::from_config(&config);
-        let lifecycle = Arc::new(Lifecycle::new(
+        let parts = Parts {
+            journal_capacity: config.journal_capacity,
+            schedule,
+            speed: config.speed,
+        };
+        let lifecycle = lifecycle(
             store.clone(),
             instruments.clone(),
-            schedule,
             public_url.clone(),
-            webhooks,
+            &parts,
             cancel.clone(),
-        ));
+        );
         let app = Arc::new(App {
             store,
             instruments,
@@ -317,11 +328,22 @@ impl MockServerBuilder {
             drift: config.drift,
             run_poll_after: http::poll::value(schedule.first_change()),
         });
+        let sessions = Arc::new(Sessions::new(
+            app.clone(),
+            Box::new(MemoryStores { accounts, options }),
+            parts,
+            Limits {
+                ttl: config.session_ttl,
+                max: config.max_sessions,
+            },
+            cancel.clone(),
+        ));
+        sessions.spawn_sweeper();
         if config.drift {
             // Reads the spec now rather than on the first answer.
             crate::drift::Drift::builtin();
         }
-        let router = http::service(app.clone());
+        let router = http::service(app.clone(), sessions.clone());
         let task = tokio::spawn(accept::serve(
             listener,
             router,
@@ -330,9 +352,9 @@ impl MockServerBuilder {
         ));
         Ok(MockServer {
             addr: local,
+            default: MockSession::new(None, base_url.clone(), client_key, app),
             base_url,
-            client_key,
-            app,
+            sessions,
             cancel,
             task: Some(task),
         })
@@ -364,6 +386,11 @@ fn base_url(addr: SocketAddr) -> String {
 /// A running mock server. Dropping it shuts the server down; see
 /// [`MockServer::shutdown`] to wait for requests in flight.
 ///
+/// It derefs to its default session's [`MockSession`], whose control methods
+/// (accounts, credits, faults, scripted outcomes, journal, webhooks, reset,
+/// a client) are so the server's own; [`MockServer::session`] gives another
+/// session's.
+///
 /// ```no_run
 /// # async fn demo() -> Result<(), artificial_studio_mock::Error> {
 /// let server = artificial_studio_mock::MockServer::start().await?;
@@ -375,10 +402,9 @@ fn base_url(addr: SocketAddr) -> String {
 pub struct MockServer {
     addr: SocketAddr,
     base_url: String,
-    /// The key of [`MockServer::client`] (see `client_key`).
-    #[cfg_attr(not(feature = "client"), expect(dead_code))]
-    client_key: String,
-    app: Arc<App>,
+    /// The default session's controls.
+    default: MockSession,
+    sessions: Arc<Sessions>,
     cancel: CancellationToken,
     task: Option<JoinHandle<()>>,
 }
@@ -417,157 +443,37 @@ impl MockServer {
         DEMO_KEYS
     }
 
-    /// A client of the `artificial-studio` crate for this server: its base
-    /// URL, and the demo pro key (100 000 credits, the higher rate limits), or
-    /// the first account's key when the server was started with accounts of
-    /// its own (with a [`store`](MockServerBuilder::store) of your own, still
-    /// the demo pro key). Needs the `client` feature.
-    ///
-    /// The client is the one a program builds (default timeouts, retries and
-    /// wait intervals), and the server tells it when a generation will have
-    /// changed (`X-Poll-After-Ms`), so at speed 0 a `run_and_wait` takes
-    /// milliseconds rather than its 2 s first interval:
+    /// A handle on session `name` (made now if it is new): the same control
+    /// methods as this server's, on that session's accounts, journal, faults,
+    /// scripted outcomes and webhooks, and its own base URL
+    /// (`http://127.0.0.1:PORT/s/NAME`). The handle keeps the session's
+    /// state as it is now: once the session expires or is dropped, take a
+    /// new one.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// use artificial_studio::{ErrorKind, WaitOptions};
-    /// use artificial_studio_mock::MockServer;
-    /// use serde_json::json;
-    ///
-    /// let server = MockServer::builder().speed(0.0).start().await?;
-    /// let client = server.client()?;
-    /// let image = client
-    ///     .run_and_wait("create-image", json!({"prompt": "a fox"}), WaitOptions::default())
-    ///     .await?;
-    /// assert!(image.output.is_some());
-    ///
-    /// // Another key: the demo account without credits.
-    /// let broke = server.client_builder().api_key(server.demo_keys().empty).build()?;
-    /// let refused = broke.run("create-image", json!({"prompt": "a fox"}), None).await;
-    /// assert!(matches!(refused, Err(e) if e.kind() == Some(ErrorKind::PaymentRequired)));
+    /// # async fn main() -> Result<(), artificial_studio_mock::Error> {
+    /// let server = artificial_studio_mock::MockServer::start().await?;
+    /// let job = server.session("ci-4711")?;
+    /// assert!(job.base_url().ends_with("/s/ci-4711"));
+    /// job.set_credits(server.demo_keys().free, 0).await?;
+    /// assert_eq!(server.credits(server.demo_keys().free).await?, 100);
     /// # Ok(()) }
     /// ```
-    #[cfg(feature = "client")]
-    #[expect(
-        clippy::result_large_err,
-        reason = "the client crate's own error, which `ClientBuilder::build` returns as is"
-    )]
-    pub fn client(&self) -> artificial_studio::Result<artificial_studio::Client> {
-        self.client_builder().build()
-    }
-
-    /// A builder of [`client`](Self::client)'s client, to change its key or
-    /// any other setting before building it. Needs the `client` feature.
-    #[cfg(feature = "client")]
-    pub fn client_builder(&self) -> artificial_studio::ClientBuilder {
-        artificial_studio::Client::builder()
-            .base_url(&self.base_url)
-            .api_key(&self.client_key)
-    }
-
-    /// Every account, with its key and balance.
-    pub async fn accounts(&self) -> Vec<MockAccount> {
-        self.app.store.accounts().await
-    }
-
-    /// The balance of the account of `key`.
-    pub async fn credits(&self, key: &str) -> Result<u64, Error> {
-        self.accounts()
-            .await
-            .into_iter()
-            .find(|a| a.key == key)
-            .map(|a| a.account.credits)
-            .ok_or_else(|| Error::UnknownKey(key.to_string()))
-    }
-
-    /// Sets the balance of the account of `key`.
-    pub async fn set_credits(&self, key: &str, credits: u64) -> Result<MockAccount, Error> {
-        let patch = AccountPatch {
-            credits: Some(credits),
-            plan: None,
-        };
-        self.app.store.update_account(key, patch).await
-    }
-
-    /// Sets the plan (and so the rate limits) of the account of `key`.
-    pub async fn set_plan(&self, key: &str, plan: Plan) -> Result<MockAccount, Error> {
-        let patch = AccountPatch {
-            credits: None,
-            plan: Some(plan),
-        };
-        self.app.store.update_account(key, patch).await
-    }
-
-    /// Creates an account with a new random key; returns the key.
-    pub async fn create_key(&self, plan: Plan, credits: u64) -> Result<String, Error> {
-        let key = format!("mock-{}", crate::ids::object_id());
-        let account = AccountConfig::new(key, plan, credits);
-        Ok(self.create_account(account).await?.key)
-    }
-
-    /// Creates an account; its key must be new.
-    pub async fn create_account(&self, account: AccountConfig) -> Result<MockAccount, Error> {
-        self.app.store.create_account(account).await
-    }
-
-    /// Makes the next generation of `tool` (or of any tool, with `*`) end in
-    /// `error` with `message`; its credits are refunded.
-    pub async fn fail_next_generation(&self, tool: &str, message: &str) -> Result<(), Error> {
-        self.fail_generations(tool, message, 1).await
-    }
-
-    /// Makes the next `count` generations of `tool` end in `error` with `message`.
-    pub async fn fail_generations(
-        &self,
-        tool: &str,
-        message: &str,
-        count: u32,
-    ) -> Result<(), Error> {
-        if tool != "*" && self.app.catalog.tool(tool).is_none() {
-            return Err(Error::InvalidRequest(format!(
-                "no tool {tool:?} in the catalog"
-            )));
+    pub fn session(&self, name: &str) -> Result<MockSession, Error> {
+        if !is_valid_name(name) {
+            return Err(Error::InvalidRequest(INVALID_SESSION_NAME.to_string()));
         }
-        self.app.instruments.outcomes.add(ScriptedOutcome {
-            tool: tool.to_string(),
-            error: message.to_string(),
-            count,
-        });
-        Ok(())
-    }
-
-    /// Scripts a fault; returns the rule with its id.
-    pub async fn inject_fault(&self, rule: FaultRule) -> Result<FaultRule, Error> {
-        rule.check().map_err(Error::InvalidRequest)?;
-        Ok(self.app.instruments.faults.add(rule))
-    }
-
-    /// Removes every scripted fault.
-    pub async fn clear_faults(&self) {
-        self.app.instruments.faults.clear();
-    }
-
-    /// The requests received, oldest first (never with keys).
-    pub async fn journal(&self) -> Vec<JournalEntry> {
-        self.app.instruments.journal.entries()
-    }
-
-    /// Forgets the requests received.
-    pub async fn clear_journal(&self) {
-        self.app.instruments.journal.clear();
-    }
-
-    /// Every webhook delivery attempt, oldest first.
-    pub async fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
-        self.app.instruments.deliveries.list()
-    }
-
-    /// Back to the starting state (accounts, balances; no generations, uploads,
-    /// journal, faults or scripts; fresh rate limits).
-    pub async fn reset(&self) {
-        self.app.store.reset().await;
-        self.app.instruments.reset();
+        let app = self
+            .sessions
+            .get(name)
+            .map_err(|too_many| Error::InvalidRequest(too_many.message()))?;
+        Ok(MockSession::new(
+            Some(name),
+            format!("{}{SESSION_PATH_PREFIX}{name}", self.base_url),
+            self.default.client_key(),
+            app,
+        ))
     }
 
     /// Stops accepting connections, lets requests in flight finish (up to 10 s)
@@ -577,6 +483,14 @@ impl MockServer {
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
+    }
+}
+
+impl std::ops::Deref for MockServer {
+    type Target = MockSession;
+
+    fn deref(&self) -> &MockSession {
+        &self.default
     }
 }
 

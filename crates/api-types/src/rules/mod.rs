@@ -5,6 +5,7 @@
 //! - [`page`]: the bounds of `limit` and `offset` of `GET /api/generations`.
 //! - [`webhook`]: which webhook URLs `POST /api/run` accepts.
 //! - [`not_found`]: which thing a `404` says was not found.
+//! - [`session`]: the names of the mock server's sessions (`X-Mock-Session`).
 //!
 //! Every Zod-style message these rules report is worded by one constructor
 //! of [`ValidationIssue`](crate::ValidationIssue).
@@ -12,4 +13,5 @@
 pub mod input;
 pub mod not_found;
 pub mod page;
+pub mod session;
 pub mod webhook;

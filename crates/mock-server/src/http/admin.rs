@@ -1,17 +1,20 @@
 //! The admin API under `/__mock`: reset, accounts, scripted faults and outcomes, the
-//! request journal and webhook deliveries. Guarded by `X-Admin-Token` when a token is set.
+//! request journal and webhook deliveries, each of the session the request is
+//! in; and the list of sessions, for requests outside any. Guarded by
+//! `X-Admin-Token` when a token is set.
 
 use std::sync::Arc;
 
 use artificial_studio_types::{Plan, messages};
 use axum::{
     body::Body,
-    extract::{Request, State},
+    extract::{Path, Request, State, rejection::PathRejection},
     http::{HeaderMap, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use subtle::ConstantTimeEq;
 
 use super::{
     body::read_limited,
@@ -23,6 +26,7 @@ use crate::{
     error::Error,
     faults::FaultRule,
     outcomes::ScriptedOutcome,
+    sessions::Sessions,
     store::AccountPatch,
 };
 
@@ -30,6 +34,30 @@ use crate::{
 pub const ADMIN_TOKEN_HEADER: &str = "x-admin-token";
 
 type Answer = Result<Response, ApiError>;
+
+/// The state of an admin request: the session it is in.
+#[derive(Clone)]
+pub struct Scope {
+    /// The session's state.
+    pub app: Arc<App>,
+    /// Every session, for the list and the drop.
+    pub sessions: Arc<Sessions>,
+    /// The session's name; `None` for the default session.
+    pub session: Option<Arc<str>>,
+}
+
+impl Scope {
+    /// `403` inside a session: its admin requests reach that session only.
+    fn outside_sessions(&self) -> Result<(), ApiError> {
+        match self.session {
+            None => Ok(()),
+            Some(_) => Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "Admin requests inside a session can only read and reset that session",
+            )),
+        }
+    }
+}
 
 /// Refuses admin requests without the right token.
 pub async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
@@ -42,17 +70,15 @@ pub async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) ->
                 .headers()
                 .get(ADMIN_TOKEN_HEADER)
                 .and_then(|v| v.to_str().ok());
-            if given.is_some_and(|g| constant_time_eq(g.as_bytes(), token.as_bytes())) {
+            // In constant time: how long a wrong token takes to refuse tells
+            // nothing of the right one (but its length).
+            if given.is_some_and(|g| bool::from(g.as_bytes().ct_eq(token.as_bytes()))) {
                 next.run(request).await
             } else {
                 ApiError::new(StatusCode::UNAUTHORIZED, "Invalid admin token").into_response()
             }
         }
     }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// `{data: [...]}`, the admin API's list shape.
@@ -92,14 +118,14 @@ fn no_content() -> Response {
 }
 
 /// `POST /__mock/reset`: back to the starting state.
-pub async fn reset(State(app): State<Arc<App>>) -> Response {
+pub async fn reset(State(Scope { app, .. }): State<Scope>) -> Response {
     app.store.reset().await;
     app.instruments.reset();
     no_content()
 }
 
 /// `GET /__mock/accounts`: every account with its key.
-pub async fn accounts(State(app): State<Arc<App>>) -> Response {
+pub async fn accounts(State(Scope { app, .. }): State<Scope>) -> Response {
     json(
         StatusCode::OK,
         &List {
@@ -138,7 +164,11 @@ impl NewAccount {
 }
 
 /// `POST /__mock/accounts`: creates an account (a new key).
-pub async fn create_account(State(app): State<Arc<App>>, headers: HeaderMap, body: Body) -> Answer {
+pub async fn create_account(
+    State(Scope { app, .. }): State<Scope>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
     let new: NewAccount = parse(&app, &headers, body).await?;
     let config = new.into_config();
     if config.key.trim().is_empty() {
@@ -163,7 +193,11 @@ struct AccountUpdate {
 }
 
 /// `PATCH /__mock/accounts`: sets an account's credits or plan.
-pub async fn update_account(State(app): State<Arc<App>>, headers: HeaderMap, body: Body) -> Answer {
+pub async fn update_account(
+    State(Scope { app, .. }): State<Scope>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
     let update: AccountUpdate = parse(&app, &headers, body).await?;
     let updated = app
         .store
@@ -180,7 +214,7 @@ pub async fn update_account(State(app): State<Arc<App>>, headers: HeaderMap, bod
 }
 
 /// `GET /__mock/journal`: the requests received, oldest first, without keys.
-pub async fn journal(State(app): State<Arc<App>>) -> Response {
+pub async fn journal(State(Scope { app, .. }): State<Scope>) -> Response {
     json(
         StatusCode::OK,
         &List {
@@ -190,13 +224,13 @@ pub async fn journal(State(app): State<Arc<App>>) -> Response {
 }
 
 /// `DELETE /__mock/journal`: forgets the requests received.
-pub async fn clear_journal(State(app): State<Arc<App>>) -> Response {
+pub async fn clear_journal(State(Scope { app, .. }): State<Scope>) -> Response {
     app.instruments.journal.clear();
     no_content()
 }
 
 /// `GET /__mock/faults`: the scripted faults still active.
-pub async fn faults(State(app): State<Arc<App>>) -> Response {
+pub async fn faults(State(Scope { app, .. }): State<Scope>) -> Response {
     json(
         StatusCode::OK,
         &List {
@@ -206,7 +240,11 @@ pub async fn faults(State(app): State<Arc<App>>) -> Response {
 }
 
 /// `POST /__mock/faults`: scripts a fault.
-pub async fn add_fault(State(app): State<Arc<App>>, headers: HeaderMap, body: Body) -> Answer {
+pub async fn add_fault(
+    State(Scope { app, .. }): State<Scope>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
     let rule: FaultRule = parse(&app, &headers, body).await?;
     rule.check()
         .map_err(|message| ApiError::new(StatusCode::BAD_REQUEST, &message))?;
@@ -214,13 +252,17 @@ pub async fn add_fault(State(app): State<Arc<App>>, headers: HeaderMap, body: Bo
 }
 
 /// `DELETE /__mock/faults`: removes every scripted fault.
-pub async fn clear_faults(State(app): State<Arc<App>>) -> Response {
+pub async fn clear_faults(State(Scope { app, .. }): State<Scope>) -> Response {
     app.instruments.faults.clear();
     no_content()
 }
 
 /// `POST /__mock/outcomes`: the next generations of a tool end in `error`.
-pub async fn script_outcome(State(app): State<Arc<App>>, headers: HeaderMap, body: Body) -> Answer {
+pub async fn script_outcome(
+    State(Scope { app, .. }): State<Scope>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
     let outcome: ScriptedOutcome = parse(&app, &headers, body).await?;
     if outcome.tool != "*" && app.catalog.tool(&outcome.tool).is_none() {
         return Err(ApiError::not_found(messages::TOOL_NOT_FOUND));
@@ -230,11 +272,37 @@ pub async fn script_outcome(State(app): State<Arc<App>>, headers: HeaderMap, bod
 }
 
 /// `GET /__mock/webhooks`: every webhook delivery attempt, oldest first.
-pub async fn webhooks(State(app): State<Arc<App>>) -> Response {
+pub async fn webhooks(State(Scope { app, .. }): State<Scope>) -> Response {
     json(
         StatusCode::OK,
         &List {
             data: app.instruments.deliveries.list(),
         },
     )
+}
+
+/// `GET /__mock/sessions`: the named sessions alive.
+pub async fn sessions(State(scope): State<Scope>) -> Answer {
+    scope.outside_sessions()?;
+    Ok(json(
+        StatusCode::OK,
+        &List {
+            data: scope.sessions.list().await,
+        },
+    ))
+}
+
+/// `DELETE /__mock/sessions/{name}`: drops a session with all it holds.
+pub async fn drop_session(
+    State(scope): State<Scope>,
+    name: Result<Path<String>, PathRejection>,
+) -> Answer {
+    scope.outside_sessions()?;
+    let not_found = || ApiError::not_found("Session not found");
+    let Path(name) = name.map_err(|_| not_found())?;
+    if scope.sessions.remove(&name) {
+        Ok(no_content())
+    } else {
+        Err(not_found())
+    }
 }

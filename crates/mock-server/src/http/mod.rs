@@ -16,6 +16,7 @@ pub(crate) mod pipeline;
 pub(crate) mod poll;
 mod routes;
 mod service;
+mod session;
 
 pub use pipeline::REQUEST_LOG_TARGET;
 pub(crate) use service::Pipeline;
@@ -28,15 +29,29 @@ use axum::{
     http::StatusCode,
     middleware::from_fn_with_state,
     response::{IntoResponse, Response},
-    routing::{get, post},
+    routing::{delete, get, post},
 };
 
-use crate::app::{AdminAccess, App};
+use crate::{
+    app::{AdminAccess, App},
+    sessions::Sessions,
+};
 use errors::ApiError;
 
-/// The server's service: the pipeline, with the admin API (unless disabled)
-/// and the `404`/`405` answers for what the route table does not know.
-pub(crate) fn service(app: Arc<App>) -> Pipeline {
+/// What the pipeline reaches beyond the default session: the other sessions,
+/// and the admin router (its state, the session a request is in, is given per
+/// request) with the `404`/`405` answers for what the route table does not know.
+pub(crate) struct Hub {
+    /// The admin API and the answers outside the route table.
+    pub admin: Router<admin::Scope>,
+    /// The named sessions.
+    pub sessions: Arc<Sessions>,
+}
+
+/// The server's service: the pipeline of the default session `app` and of
+/// `sessions`, with the admin API (unless disabled) and the `404`/`405`
+/// answers for what the route table does not know.
+pub(crate) fn service(app: Arc<App>, sessions: Arc<Sessions>) -> Pipeline {
     let admin = Router::new()
         .route("/__mock/reset", post(admin::reset))
         .route(
@@ -57,17 +72,18 @@ pub(crate) fn service(app: Arc<App>) -> Pipeline {
         )
         .route("/__mock/outcomes", post(admin::script_outcome))
         .route("/__mock/webhooks", get(admin::webhooks))
+        .route("/__mock/sessions", get(admin::sessions))
+        .route("/__mock/sessions/{name}", delete(admin::drop_session))
         .route_layer(from_fn_with_state(app.clone(), admin::guard));
     let routes = if app.admin == AdminAccess::Disabled {
         Router::new()
     } else {
         admin
     };
-    let routes = routes
+    let admin = routes
         .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
-        .with_state(app.clone());
-    Pipeline::new(app, routes)
+        .method_not_allowed_fallback(method_not_allowed);
+    Pipeline::new(app, Arc::new(Hub { admin, sessions }))
 }
 
 async fn not_found() -> Response {

@@ -8,15 +8,15 @@
 //! ```
 //!
 //! The caller found by `auth` is an argument of the endpoint, and what the
-//! journal keeps of the request ([`Notes`]) is a local of [`answer`]. The admin
-//! API (`/__mock/...`) and the `404` of paths outside the table are axum's
-//! router, called where the table finds nothing.
+//! journal keeps of the request ([`Notes`]) is a local of [`answer`], and so
+//! is the request's session (its state, an `App`, is what every step is
+//! given). The admin API (`/__mock/...`) and the `404` of paths outside the
+//! table are axum's router, called where the table finds nothing.
 
 use std::{panic::AssertUnwindSafe, sync::Arc, time::Instant};
 
 use artificial_studio_types::{ErrorKind, messages};
 use axum::{
-    Router,
     body::Body,
     extract::Request,
     http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header},
@@ -26,11 +26,14 @@ use futures::FutureExt;
 use tower::ServiceExt;
 
 use super::{
+    Hub,
+    admin::Scope,
     api,
     errors::ApiError,
     faulted, files,
     headers::rate_headers,
     routes::{self, Api, Endpoint, Lookup, Open, Params},
+    session::{self, Picked},
 };
 use crate::{
     app::App,
@@ -63,16 +66,32 @@ struct Notes {
     fault: Option<String>,
 }
 
-/// The answer to `request`, with its request id, log line and journal entry.
-/// `admin` answers what the route table does not know.
-pub(crate) async fn answer(app: Arc<App>, request: Request, admin: Router) -> Response {
+/// The answer to `request`, with its request id, log line and journal entry,
+/// in the session it names (see [`super::session`]). `hub`'s admin router
+/// answers what the route table does not know.
+pub(crate) async fn answer(app: Arc<App>, request: Request, hub: Arc<Hub>) -> Response {
     let started = Instant::now();
     let time = ids::now();
     let request_id = ids::RequestId::random();
     let method = request.method().clone();
     let uri = request.uri().clone();
     let mut notes = Notes::default();
-    let mut response = unless_it_panics(route(&app, request, &uri, admin, &mut notes)).await;
+    let (mut response, journal) = match session::pick(app, request, &hub.sessions) {
+        Ok(Picked {
+            app,
+            request,
+            session,
+        }) => {
+            // A session's prefix is not routed (nor journaled).
+            let stripped = session.is_some().then(|| request.uri().clone());
+            let routed = stripped.as_ref().unwrap_or(&uri);
+            let journal = !routed.path().starts_with("/__mock");
+            let routing = route(&app, request, routed, &hub, session, &mut notes);
+            let response = unless_it_panics(routing).await;
+            (response, journal.then_some((app, stripped)))
+        }
+        Err(refused) => (refused.into_response(), None),
+    };
     if let Ok(value) = HeaderValue::from_bytes(request_id.as_bytes()) {
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
     }
@@ -86,12 +105,13 @@ pub(crate) async fn answer(app: Arc<App>, request: Request, admin: Router) -> Re
         latency_ms = %Millis(elapsed),
         request_id = %request_id,
     );
-    if !uri.path().starts_with("/__mock") {
+    if let Some((app, stripped)) = journal {
+        let routed = stripped.as_ref().unwrap_or(&uri);
         app.instruments.journal.push(RequestRecord {
             time,
             request_id,
             method,
-            target: Target::new(uri.path(), uri.query()),
+            target: Target::new(routed.path(), routed.query()),
             status,
             account_id: notes.caller,
             fault: notes.fault,
@@ -115,13 +135,15 @@ fn unless_it_panics(answer: impl Future<Output = Response>) -> impl Future<Outpu
 }
 
 /// Step 1, the route: the table's endpoint, `405` with `Allow`, or (for paths
-/// the table does not know) the admin router and its `404`. A `HEAD` answer
-/// keeps its `Content-Length` and loses its body, as axum's routes do.
+/// the table does not know) the admin router, scoped to the `session`, and
+/// its `404`. A `HEAD` answer keeps its `Content-Length` and loses its body,
+/// as axum's routes do.
 async fn route(
     app: &Arc<App>,
     request: Request,
     uri: &Uri,
-    admin: Router,
+    hub: &Hub,
+    session: Option<Arc<str>>,
     notes: &mut Notes,
 ) -> Response {
     let head = request.method() == Method::HEAD;
@@ -142,7 +164,12 @@ async fn route(
             response
         }
         Lookup::Unknown => {
-            return match admin.oneshot(request).await {
+            let scope = Scope {
+                app: app.clone(),
+                sessions: hub.sessions.clone(),
+                session,
+            };
+            return match hub.admin.clone().with_state(scope).oneshot(request).await {
                 Ok(response) => response,
                 Err(never) => match never {},
             };

@@ -10,7 +10,6 @@ use std::{
 };
 
 use axum::{
-    Router,
     body::Body,
     http,
     response::{IntoResponse, Response},
@@ -19,7 +18,7 @@ use hyper::body::Incoming;
 use tokio::task::JoinHandle;
 use tower::Service;
 
-use super::errors::ApiError;
+use super::{Hub, errors::ApiError};
 use crate::{
     app::App,
     idle::{Activity, InFlight},
@@ -39,19 +38,19 @@ use crate::{
 #[derive(Clone)]
 pub(crate) struct Pipeline {
     app: Arc<App>,
-    /// The admin API and the `404` of unknown paths.
-    admin: Router,
+    /// The admin API, the `404` of unknown paths, and the sessions.
+    hub: Arc<Hub>,
     /// The connection's activity, which its idle watchdog reads.
     activity: Option<Arc<Activity>>,
 }
 
 impl Pipeline {
-    /// The pipeline of `app`, with `admin` (with its state) for what the
-    /// route table does not know.
-    pub(crate) fn new(app: Arc<App>, admin: Router) -> Self {
+    /// The pipeline of `app` (the default session's state), with `hub` for
+    /// the other sessions and what the route table does not know.
+    pub(crate) fn new(app: Arc<App>, hub: Arc<Hub>) -> Self {
         Pipeline {
             app,
-            admin,
+            hub,
             activity: None,
         }
     }
@@ -80,7 +79,7 @@ impl Service<http::Request<Incoming>> for Pipeline {
         let mut detached = Detached::new(Box::pin(super::pipeline::answer(
             self.app.clone(),
             request,
-            self.admin.clone(),
+            self.hub.clone(),
         )));
         detached.in_flight = self.activity.as_ref().map(Activity::request);
         detached

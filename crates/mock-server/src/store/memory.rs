@@ -449,6 +449,10 @@ impl Store for MemoryStore {
         self.restart();
         StoreFuture::ready(())
     }
+
+    fn generation_count(&self) -> StoreFuture<'_, Option<usize>> {
+        StoreFuture::ready(Some(self.generations.read().by_id.len()))
+    }
 }
 
 #[cfg(test)]

@@ -371,4 +371,10 @@ pub trait Store: Send + Sync + 'static {
     /// Back to the starting state: initial accounts and balances, and no
     /// generations, uploads or rate-limit state.
     fn reset(&self) -> StoreFuture<'_, ()>;
+
+    /// How many generations are kept, for the sessions list; `None` from a
+    /// store that cannot tell cheaply.
+    fn generation_count(&self) -> StoreFuture<'_, Option<usize>> {
+        StoreFuture::ready(None)
+    }
 }

@@ -1,0 +1,103 @@
+//! Which session a request lives in: the one `X-Mock-Session: NAME` or the
+//! path prefix `/s/NAME/` names (the prefix is stripped before routing), else
+//! the default session. Without either, this is one header lookup and one
+//! prefix check.
+
+use std::sync::Arc;
+
+use artificial_studio_types::rules::session::{
+    INVALID_SESSION_NAME, SESSION_HEADER, SESSION_PATH_PREFIX, is_valid_name,
+};
+use axum::{
+    extract::Request,
+    http::{HeaderName, StatusCode, Uri, uri::PathAndQuery},
+};
+
+use super::errors::ApiError;
+use crate::{app::App, sessions::Sessions};
+
+/// [`SESSION_HEADER`] as a header name, made once.
+const SESSION_HEADER_NAME: HeaderName = HeaderName::from_static(SESSION_HEADER);
+
+/// A request with the state of its session.
+pub(crate) struct Picked {
+    /// The session's state (`app` itself for the default session).
+    pub app: Arc<App>,
+    /// The request, its path without the session prefix.
+    pub request: Request,
+    /// The session's name; `None` for the default session.
+    pub session: Option<Arc<str>>,
+}
+
+/// The session of `request`: `400` for a bad name (or a header and a prefix
+/// naming two sessions), `503` past the limit of sessions.
+pub(crate) fn pick(
+    app: Arc<App>,
+    request: Request,
+    sessions: &Sessions,
+) -> Result<Picked, ApiError> {
+    if !request.headers().contains_key(SESSION_HEADER_NAME)
+        && !request.uri().path().starts_with(SESSION_PATH_PREFIX)
+    {
+        return Ok(Picked {
+            app,
+            request,
+            session: None,
+        });
+    }
+    named(request, sessions)
+}
+
+fn named(mut request: Request, sessions: &Sessions) -> Result<Picked, ApiError> {
+    let bad_name = || ApiError::new(StatusCode::BAD_REQUEST, INVALID_SESSION_NAME);
+    let from_header = match request.headers().get(SESSION_HEADER_NAME) {
+        None => None,
+        Some(value) => {
+            let name = value.to_str().ok().filter(|n| is_valid_name(n));
+            Some(name.ok_or_else(bad_name)?.to_owned())
+        }
+    };
+    let from_path = match request.uri().path().strip_prefix(SESSION_PATH_PREFIX) {
+        None => None,
+        Some(rest) => {
+            let (name, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            if !is_valid_name(name) {
+                return Err(bad_name());
+            }
+            let name = name.to_owned();
+            let path = if path.is_empty() { "/" } else { path };
+            *request.uri_mut() = with_path(request.uri(), path)?;
+            Some(name)
+        }
+    };
+    let name = match (from_header, from_path) {
+        (Some(header), Some(path)) if header != path => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "X-Mock-Session names another session than the path's /s/NAME/ prefix",
+            ));
+        }
+        (Some(name), _) | (None, Some(name)) => name,
+        (None, None) => return Err(bad_name()),
+    };
+    let app = sessions
+        .get(&name)
+        .map_err(|too_many| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, &too_many.message()))?;
+    Ok(Picked {
+        app,
+        request,
+        session: Some(Arc::from(name)),
+    })
+}
+
+/// `uri` with its path replaced by `path` (its query kept).
+fn with_path(uri: &Uri, path: &str) -> Result<Uri, ApiError> {
+    let path_and_query = match uri.query() {
+        Some(query) => format!("{path}?{query}"),
+        None => path.to_owned(),
+    };
+    let mut parts = uri.clone().into_parts();
+    parts.path_and_query = PathAndQuery::try_from(path_and_query).ok();
+    Uri::from_parts(parts)
+        .map_err(|_| ApiError::not_found(artificial_studio_types::messages::NOT_FOUND))
+}

@@ -1,0 +1,248 @@
+//! Sessions: named, isolated copies of the sandbox on one server. A request
+//! names one with `X-Mock-Session: NAME` or the path prefix `/s/NAME/`; its
+//! state ([`App`]: a store with the configured accounts at their starting
+//! balances, and instruments of its own) is made on first use by a
+//! [`StoreFactory`], and dropped once idle for longer than the TTL. Requests
+//! without a name live in the default session, which never expires.
+
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use artificial_studio_types::rules::session::SESSION_PATH_PREFIX;
+use chrono::{DateTime, Utc};
+use foldhash::HashMap;
+use parking_lot::Mutex;
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
+
+use crate::{
+    app::{App, Parts},
+    config::AccountConfig,
+    store::{MemoryStore, MemoryStoreOptions, Store},
+};
+
+/// Makes the API state of a new session. A store over the network gives each
+/// session its own key space from its name; the in-memory one a new store.
+pub trait StoreFactory: Send + Sync + 'static {
+    /// A store in its starting state for the session `name`.
+    fn store(&self, name: &str) -> Arc<dyn Store>;
+}
+
+/// New in-memory stores, each with the configured accounts.
+pub struct MemoryStores {
+    /// The accounts every session starts with.
+    pub accounts: Vec<AccountConfig>,
+    /// The limits of each session's store.
+    pub options: MemoryStoreOptions,
+}
+
+impl StoreFactory for MemoryStores {
+    fn store(&self, _name: &str) -> Arc<dyn Store> {
+        Arc::new(MemoryStore::new(
+            self.accounts.clone(),
+            self.options.clone(),
+        ))
+    }
+}
+
+/// How long sessions live and how many may.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Idle time after which a session is dropped.
+    pub ttl: Duration,
+    /// Most sessions alive at once.
+    pub max: usize,
+}
+
+/// A session could not be started: as many are alive as the limit allows.
+#[derive(Debug, Clone, Copy)]
+pub struct TooMany(pub usize);
+
+impl TooMany {
+    /// The `503`'s message.
+    pub fn message(self) -> String {
+        format!(
+            "Too many mock sessions (limit {}): drop one with DELETE /__mock/sessions/NAME \
+             or wait for an idle one to expire",
+            self.0
+        )
+    }
+}
+
+/// One session in the list of `GET /__mock/sessions`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    /// Its name.
+    pub name: String,
+    /// When its first request came.
+    pub created_at: DateTime<Utc>,
+    /// When its last request came.
+    pub last_used_at: DateTime<Utc>,
+    /// Generations kept (absent when the store cannot tell).
+    pub generations: Option<usize>,
+    /// Journal entries kept.
+    pub journal_entries: usize,
+}
+
+struct Live {
+    app: Arc<App>,
+    created_at: DateTime<Utc>,
+    last_used: Instant,
+    /// Stops the session's generations and webhooks.
+    cancel: CancellationToken,
+}
+
+impl Live {
+    fn idle_longer_than(&self, ttl: Duration, now: Instant) -> bool {
+        now.saturating_duration_since(self.last_used) > ttl
+    }
+}
+
+/// The named sessions of one server.
+pub struct Sessions {
+    /// The default session: the template of every other.
+    default: Arc<App>,
+    factory: Box<dyn StoreFactory>,
+    parts: Parts,
+    limits: Limits,
+    /// The server's: a session's own token is a child of it.
+    cancel: CancellationToken,
+    live: Mutex<HashMap<Arc<str>, Live>>,
+}
+
+impl Sessions {
+    /// No named session yet; new ones copy `default`'s settings, with stores
+    /// from `factory`.
+    pub fn new(
+        default: Arc<App>,
+        factory: Box<dyn StoreFactory>,
+        parts: Parts,
+        limits: Limits,
+        cancel: CancellationToken,
+    ) -> Self {
+        Sessions {
+            default,
+            factory,
+            parts,
+            limits,
+            cancel,
+            live: Mutex::new(HashMap::default()),
+        }
+    }
+
+    /// The state of session `name` (a valid name), made now if it is new or
+    /// has expired; marks it used.
+    pub fn get(&self, name: &str) -> Result<Arc<App>, TooMany> {
+        let now = Instant::now();
+        let mut live = self.live.lock();
+        if let Some(session) = live.get_mut(name) {
+            if !session.idle_longer_than(self.limits.ttl, now) {
+                session.last_used = now;
+                return Ok(session.app.clone());
+            }
+            if let Some(expired) = live.remove(name) {
+                expired.cancel.cancel();
+            }
+        }
+        if live.len() >= self.limits.max {
+            self.drop_expired(&mut live, now);
+            if live.len() >= self.limits.max {
+                return Err(TooMany(self.limits.max));
+            }
+        }
+        let cancel = self.cancel.child_token();
+        let public_url = [&self.default.public_url, SESSION_PATH_PREFIX, name].concat();
+        let app = Arc::new(self.default.session(
+            self.factory.store(name),
+            public_url,
+            &self.parts,
+            cancel.clone(),
+        ));
+        live.insert(
+            Arc::from(name),
+            Live {
+                app: app.clone(),
+                created_at: Utc::now(),
+                last_used: now,
+                cancel,
+            },
+        );
+        Ok(app)
+    }
+
+    /// Drops session `name` and stops its generations and webhooks; whether
+    /// it was alive.
+    pub fn remove(&self, name: &str) -> bool {
+        let removed = self.live.lock().remove(name);
+        removed.inspect(|s| s.cancel.cancel()).is_some()
+    }
+
+    /// Drops the sessions idle for longer than the TTL.
+    pub fn sweep(&self) {
+        let mut live = self.live.lock();
+        self.drop_expired(&mut live, Instant::now());
+    }
+
+    fn drop_expired(&self, live: &mut HashMap<Arc<str>, Live>, now: Instant) {
+        live.retain(|_, session| {
+            let expired = session.idle_longer_than(self.limits.ttl, now);
+            if expired {
+                session.cancel.cancel();
+            }
+            !expired
+        });
+    }
+
+    /// The sessions alive, by name.
+    pub async fn list(&self) -> Vec<SessionInfo> {
+        self.sweep();
+        let now = Instant::now();
+        let utc_now = Utc::now();
+        let alive: Vec<_> = self
+            .live
+            .lock()
+            .iter()
+            .map(|(name, s)| {
+                let idle = chrono::Duration::from_std(now.saturating_duration_since(s.last_used))
+                    .unwrap_or_default();
+                (name.clone(), s.app.clone(), s.created_at, utc_now - idle)
+            })
+            .collect();
+        let mut list = Vec::with_capacity(alive.len());
+        for (name, app, created_at, last_used_at) in alive {
+            list.push(SessionInfo {
+                name: name.to_string(),
+                created_at,
+                last_used_at,
+                generations: app.store.generation_count().await,
+                journal_entries: app.instruments.journal.count(),
+            });
+        }
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+        list
+    }
+
+    /// Sweeps expired sessions in the background until the server stops.
+    pub fn spawn_sweeper(self: &Arc<Self>) {
+        let sessions = Arc::downgrade(self);
+        let every = (self.limits.ttl / 4).clamp(Duration::from_millis(10), Duration::from_secs(60));
+        let cancel = self.cancel.clone();
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(every);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    () = cancel.cancelled() => return,
+                    _ = ticks.tick() => {}
+                }
+                match sessions.upgrade() {
+                    Some(sessions) => sessions.sweep(),
+                    None => return,
+                }
+            }
+        });
+    }
+}
