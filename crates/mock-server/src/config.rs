@@ -115,6 +115,13 @@ pub struct MockConfig {
     #[arg(long)]
     pub drift: bool,
 
+    /// Where the state lives: `memory` (this process only), or
+    /// `redis://HOST:PORT[/DB]`, a Redis (or Valkey) server that replicas
+    /// given the same URL, `--config` and `--catalog` share, acting as one
+    /// service. Keys go under the namespace `astudio-mock`.
+    #[arg(long, env = "ASTUDIO_MOCK_STORE", default_value = "memory")]
+    pub store: String,
+
     /// Accounts given in code (library only); they replace `config` and the demo keys.
     #[arg(skip)]
     pub accounts: Option<Vec<AccountConfig>>,
@@ -141,6 +148,7 @@ impl Default for MockConfig {
             body_timeout_ms: DEFAULT_BODY_TIMEOUT_MS,
             public_url: None,
             drift: false,
+            store: "memory".to_string(),
             accounts: None,
         }
     }

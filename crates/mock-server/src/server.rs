@@ -25,7 +25,10 @@ use crate::{
     journal::JournalEntry,
     lifecycle::{Lifecycle, Schedule},
     outcomes::ScriptedOutcome,
-    store::{AccountPatch, MemoryStore, MemoryStoreOptions, MockAccount, SharedStore, Store},
+    store::{
+        AccountPatch, DEFAULT_NAMESPACE, MemoryStore, MemoryStoreOptions, MockAccount, RedisStore,
+        RedisStoreOptions, SharedStore, Store,
+    },
     webhooks::WebhookSender,
 };
 
@@ -273,6 +276,20 @@ impl MockServerBuilder {
 
         let (store, client_key): (Arc<dyn Store>, String) = match self.store {
             Some(store) => (store, DEMO_PRO_KEY.to_string()),
+            None if config.store != "memory" => {
+                let accounts = config.initial_accounts()?;
+                let client_key = client_key(&accounts);
+                let store = RedisStore::new(
+                    &config.store,
+                    DEFAULT_NAMESPACE,
+                    accounts,
+                    RedisStoreOptions {
+                        rate_limits: config.rate_limit,
+                        max_generations: config.max_generations.max(1),
+                    },
+                )?;
+                (Arc::new(store), client_key)
+            }
             None => {
                 let accounts = config.initial_accounts()?;
                 let client_key = client_key(&accounts);
@@ -321,6 +338,7 @@ impl MockServerBuilder {
             // Reads the spec now rather than on the first answer.
             crate::drift::Drift::builtin();
         }
+        app.lifecycle.spawn_sweeper();
         let router = http::service(app.clone());
         let task = tokio::spawn(accept::serve(
             listener,
@@ -467,14 +485,18 @@ impl MockServer {
     }
 
     /// Every account, with its key and balance.
+    /// None while a shared store is out of reach.
     pub async fn accounts(&self) -> Vec<MockAccount> {
-        self.app.store.accounts().await
+        self.app.store.accounts().await.unwrap_or_default()
     }
 
     /// The balance of the account of `key`.
     pub async fn credits(&self, key: &str) -> Result<u64, Error> {
-        self.accounts()
+        self.app
+            .store
+            .accounts()
             .await
+            .map_err(|_| Error::StoreUnavailable)?
             .into_iter()
             .find(|a| a.key == key)
             .map(|a| a.account.credits)
@@ -565,8 +587,10 @@ impl MockServer {
 
     /// Back to the starting state (accounts, balances; no generations, uploads,
     /// journal, faults or scripts; fresh rate limits).
+    /// A shared store out of reach is left as it is (the instruments are
+    /// reset all the same).
     pub async fn reset(&self) {
-        self.app.store.reset().await;
+        let _ = self.app.store.reset().await;
         self.app.instruments.reset();
     }
 
