@@ -171,7 +171,8 @@ impl RedisStore {
                 ConnectionManager::new_lazy_with_config(self.client.clone(), config)
             })
             .await;
-        self.observe(connection.cloned())
+        // Made without I/O: only the answers of Redis tell that it is back.
+        connection.cloned().map_err(|error| self.failed(&error))
     }
 
     /// `result` as a store answer, logging the first failure of a burst and
@@ -185,17 +186,20 @@ impl RedisStore {
                 }
                 Ok(value)
             }
-            Err(error) => {
-                if !self.down.swap(true, Ordering::AcqRel) {
-                    tracing::warn!(
-                        namespace = %self.namespace,
-                        %error,
-                        "the Redis store is out of reach; the API answers 503 until it returns"
-                    );
-                }
-                Err(Unavailable)
-            }
+            Err(error) => Err(self.failed(&error)),
         }
+    }
+
+    /// A failure to reach Redis, logged if it starts a burst.
+    fn failed(&self, error: &redis::RedisError) -> Unavailable {
+        if !self.down.swap(true, Ordering::AcqRel) {
+            tracing::warn!(
+                namespace = %self.namespace,
+                %error,
+                "the Redis store is out of reach; the API answers 503 until it returns"
+            );
+        }
+        Unavailable
     }
 
     /// Runs `script` with the namespace and the arguments `fill` adds, once
