@@ -8,7 +8,8 @@ use crate::{ids, outcomes::ScriptedOutcome, payload::PayloadJson};
 
 use super::*;
 
-fn generation(owner: &Arc<str>) -> NewGeneration {
+/// A new generation of `owner`, running, without webhook.
+pub fn generation(owner: &Arc<str>) -> NewGeneration {
     NewGeneration {
         owner: owner.clone(),
         id: ids::object_id(),
@@ -19,6 +20,11 @@ fn generation(owner: &Arc<str>) -> NewGeneration {
         created_at: ids::now(),
         webhook: None,
     }
+}
+
+/// The balance of account `id`.
+async fn credits(store: &dyn Store, id: &str) -> u64 {
+    store.account(id).await.unwrap().unwrap().credits
 }
 
 /// The JSON the polling endpoint would send.
@@ -135,29 +141,13 @@ pub async fn debit_refuses_to_go_below_zero_and_error_refunds(
             .await,
         Err(CreateError::InsufficientCredits)
     );
-    assert_eq!(
-        store
-            .account(&caller.account_id)
-            .await
-            .unwrap()
-            .unwrap()
-            .credits,
-        4
-    );
+    assert_eq!(credits(&*store, &caller.account_id).await, 4);
     store
         .finish_generation(&id, Outcome::Error("no".into()))
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(
-        store
-            .account(&caller.account_id)
-            .await
-            .unwrap()
-            .unwrap()
-            .credits,
-        10
-    );
+    assert_eq!(credits(&*store, &caller.account_id).await, 10);
     // A final generation is never finished twice (no double refund).
     assert!(
         store
@@ -166,15 +156,7 @@ pub async fn debit_refuses_to_go_below_zero_and_error_refunds(
             .unwrap()
             .is_none()
     );
-    assert_eq!(
-        store
-            .account(&caller.account_id)
-            .await
-            .unwrap()
-            .unwrap()
-            .credits,
-        10
-    );
+    assert_eq!(credits(&*store, &caller.account_id).await, 10);
 }
 
 pub async fn eviction_drops_the_oldest_finished_generation_and_never_a_running_one(
@@ -331,16 +313,57 @@ pub async fn accounts_uploads_listing_and_reset(make: impl Fn(usize) -> Arc<dyn 
     store.reset().await.unwrap();
     let after = store.authenticate("k").await.unwrap().unwrap();
     assert_eq!(after.account_id, caller.account_id, "a seed keeps its id");
-    assert_eq!(
-        store
-            .account(&after.account_id)
-            .await
-            .unwrap()
-            .unwrap()
-            .credits,
-        10
-    );
+    assert_eq!(credits(&*store, &after.account_id).await, 10);
     assert!(store.authenticate("k2").await.unwrap().is_none());
     assert!(store.generation(&made[0]).await.unwrap().is_none());
     assert!(store.upload(&file.id).await.unwrap().is_none());
 }
+
+/// The tests of the contract, for a store: `$env` is made first and kept
+/// (a Redis server, say), `$maker(&env)` makes the stores.
+macro_rules! for_store {
+    ($env:expr, $maker:path) => {
+        #[tokio::test]
+        async fn an_instant_run_ends_alike_in_one_step_or_in_steps() {
+            let env = $env;
+            $crate::store::contract_tests::an_instant_run_ends_alike_in_one_step_or_in_steps(
+                $maker(&env),
+            )
+            .await;
+        }
+
+        #[tokio::test]
+        async fn the_json_of_a_generation_follows_every_change() {
+            let env = $env;
+            $crate::store::contract_tests::the_json_of_a_generation_follows_every_change(
+                $maker(&env),
+            )
+            .await;
+        }
+
+        #[tokio::test]
+        async fn debit_refuses_to_go_below_zero_and_error_refunds() {
+            let env = $env;
+            $crate::store::contract_tests::debit_refuses_to_go_below_zero_and_error_refunds(
+                $maker(&env),
+            )
+            .await;
+        }
+
+        #[tokio::test]
+        async fn eviction_drops_the_oldest_finished_generation_and_never_a_running_one() {
+            let env = $env;
+            $crate::store::contract_tests::eviction_drops_the_oldest_finished_generation_and_never_a_running_one(
+                $maker(&env),
+            )
+            .await;
+        }
+
+        #[tokio::test]
+        async fn accounts_uploads_listing_and_reset() {
+            let env = $env;
+            $crate::store::contract_tests::accounts_uploads_listing_and_reset($maker(&env)).await;
+        }
+    };
+}
+pub(crate) use for_store;

@@ -1,10 +1,11 @@
 //! Tests of the in-memory store.
 
-use artificial_studio_types::{Generation, GenerationType};
+use artificial_studio_types::Generation;
 
 use crate::payload::PayloadJson;
 
 use super::*;
+use crate::store::contract_tests::generation;
 
 fn store(max_generations: usize) -> MemoryStore {
     MemoryStore::new(
@@ -14,19 +15,6 @@ fn store(max_generations: usize) -> MemoryStore {
             max_generations,
         },
     )
-}
-
-fn generation(owner: &Arc<str>) -> NewGeneration {
-    NewGeneration {
-        owner: owner.clone(),
-        id: ids::object_id(),
-        status: GenerationStatus::Processing,
-        tool: "create-image".into(),
-        type_: GenerationType::Image,
-        payload: PayloadJson::of(&Default::default()),
-        created_at: Utc::now(),
-        webhook: None,
-    }
 }
 
 /// What a new generation reads back as before it ends.
@@ -194,32 +182,9 @@ async fn the_id_table_stops_growing_at_the_cap() {
 mod contract {
     use super::*;
 
-    fn make(max_generations: usize) -> Arc<dyn Store> {
-        Arc::new(store(max_generations))
+    fn maker(_: &()) -> impl Fn(usize) -> Arc<dyn Store> {
+        |max_generations| Arc::new(store(max_generations))
     }
 
-    #[tokio::test]
-    async fn an_instant_run_ends_alike_in_one_step_or_in_steps() {
-        crate::store::contract_tests::an_instant_run_ends_alike_in_one_step_or_in_steps(make).await;
-    }
-
-    #[tokio::test]
-    async fn the_json_of_a_generation_follows_every_change() {
-        crate::store::contract_tests::the_json_of_a_generation_follows_every_change(make).await;
-    }
-
-    #[tokio::test]
-    async fn debit_refuses_to_go_below_zero_and_error_refunds() {
-        crate::store::contract_tests::debit_refuses_to_go_below_zero_and_error_refunds(make).await;
-    }
-
-    #[tokio::test]
-    async fn eviction_drops_the_oldest_finished_generation_and_never_a_running_one() {
-        crate::store::contract_tests::eviction_drops_the_oldest_finished_generation_and_never_a_running_one(make).await;
-    }
-
-    #[tokio::test]
-    async fn accounts_uploads_listing_and_reset() {
-        crate::store::contract_tests::accounts_uploads_listing_and_reset(make).await;
-    }
+    crate::store::contract_tests::for_store!((), maker);
 }

@@ -26,9 +26,9 @@ use tokio::sync::OnceCell;
 
 use self::decode::{Fields, account_of, finished_of, generation_of, text_of, upload_meta};
 use super::{
-    AccountPatch, Caller, CreateError, Finished, GenerationJson, GenerationPage, MockAccount,
-    NewGeneration, Outcome, OwnedGeneration, Store, StoreFuture, StoreResult, StoredUpload,
-    Unavailable, create_finished_in_steps, memory::MAX_UPLOAD_BYTES_TOTAL,
+    AccountPatch, Caller, CreateError, Finished, GenerationPage, MockAccount, NewGeneration,
+    Outcome, OwnedGeneration, Store, StoreFuture, StoreResult, StoredUpload, Unavailable,
+    create_finished_in_steps, memory::MAX_UPLOAD_BYTES_TOTAL,
 };
 use crate::{
     config::{AccountConfig, Bucket, RateLimits},
@@ -549,15 +549,6 @@ impl Store for RedisStore {
                 .await?;
             Ok(Fields::of(&answer).and_then(|f| generation_of(&f)))
         })
-    }
-
-    fn generation_json<'a>(
-        &'a self,
-        id: &'a str,
-    ) -> StoreFuture<'a, StoreResult<Option<GenerationJson>>> {
-        StoreFuture::new(
-            async move { Ok(self.generation(id).await?.map(|g| GenerationJson::of(&g))) },
-        )
     }
 
     fn list_generations<'a>(

@@ -4,9 +4,9 @@
 
 use std::sync::Arc;
 
-use super::super::contract_tests as contract;
 use super::*;
 use crate::config::{PlanLimits, RateLimits};
+use crate::store::contract_tests::generation;
 
 #[path = "../../../tests/api/redis_server.rs"]
 mod redis_server;
@@ -38,52 +38,14 @@ fn on(server: &RedisServer, namespace: &str, max: usize, limits: RateLimits) -> 
     .unwrap()
 }
 
-#[tokio::test]
-async fn an_instant_run_ends_alike_in_one_step_or_in_steps() {
-    let server = RedisServer::start();
-    contract::an_instant_run_ends_alike_in_one_step_or_in_steps(maker(&server)).await;
-}
-
-#[tokio::test]
-async fn the_json_of_a_generation_follows_every_change() {
-    let server = RedisServer::start();
-    contract::the_json_of_a_generation_follows_every_change(maker(&server)).await;
-}
-
-#[tokio::test]
-async fn debit_refuses_to_go_below_zero_and_error_refunds() {
-    let server = RedisServer::start();
-    contract::debit_refuses_to_go_below_zero_and_error_refunds(maker(&server)).await;
-}
-
-#[tokio::test]
-async fn eviction_drops_the_oldest_finished_generation_and_never_a_running_one() {
-    let server = RedisServer::start();
-    contract::eviction_drops_the_oldest_finished_generation_and_never_a_running_one(maker(&server))
-        .await;
-}
-
-#[tokio::test]
-async fn accounts_uploads_listing_and_reset() {
-    let server = RedisServer::start();
-    contract::accounts_uploads_listing_and_reset(maker(&server)).await;
-}
+super::super::contract_tests::for_store!(RedisServer::start(), maker);
 
 #[tokio::test]
 async fn a_second_handle_finds_the_balances_as_they_are_not_reseeded() {
     let server = RedisServer::start();
     let first = on(&server, "ns", 10, RateLimits::Off);
     let caller = first.authenticate("k").await.unwrap().unwrap();
-    let g = NewGeneration {
-        owner: caller.account_id.clone(),
-        id: ids::object_id(),
-        status: GenerationStatus::Processing,
-        tool: "t".into(),
-        type_: artificial_studio_types::GenerationType::Image,
-        payload: crate::payload::PayloadJson::of(&Default::default()),
-        created_at: ids::now(),
-        webhook: None,
-    };
+    let g = generation(&caller.account_id);
     first.create_generation(g, 4).await.unwrap();
     // A replica that starts (or restarts) later: same ids, balance as left.
     let second = on(&server, "ns", 10, RateLimits::Off);
@@ -146,14 +108,9 @@ async fn a_timed_generation_moves_with_the_clock_and_one_sweep_claims_its_end() 
     let b = on(&server, "ns", 10, RateLimits::Off);
     let caller = a.authenticate("k").await.unwrap().unwrap();
     let mut g = NewGeneration {
-        owner: caller.account_id.clone(),
-        id: ids::object_id(),
         status: GenerationStatus::Pending,
-        tool: "t".into(),
-        type_: artificial_studio_types::GenerationType::Image,
-        payload: crate::payload::PayloadJson::of(&Default::default()),
-        created_at: ids::now(),
         webhook: Some("https://hooks.example.com/x".into()),
+        ..generation(&caller.account_id)
     };
     let id = g.id.clone();
     let ms = Duration::from_millis;
@@ -187,7 +144,7 @@ async fn a_timed_generation_moves_with_the_clock_and_one_sweep_claims_its_end() 
     let failing = g.id.clone();
     let scripted = Outcomes::default();
     scripted.add(crate::outcomes::ScriptedOutcome {
-        tool: "t".into(),
+        tool: "create-image".into(),
         error: "boom".into(),
         count: 1,
     });
