@@ -1,8 +1,10 @@
 //! `cargo xtask ci`: every check CI runs, in order, stopping at the first failure.
 //!
 //! This is the README's test command and what `.ci/run` calls. It installs
-//! `cargo-nextest` from crates.io first when Cargo cannot find it, so a
-//! machine with only Rust, Python and Node runs it unaided.
+//! `cargo-nextest` from crates.io first when Cargo cannot find it, and
+//! Debian's `redis-server` (the mock's Redis store's tests start one) when it
+//! is not on PATH, so a machine with only Rust, Python and Node runs it
+//! unaided.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -14,6 +16,7 @@ use crate::{codegen, conformance, process::run as sh};
 /// Runs formatting, lints, the codegen check and the whole test suite.
 pub fn run(root: &Path) -> Result<()> {
     ensure_nextest(root)?;
+    ensure_redis(root)?;
     sh(root, "cargo", &["fmt", "--all", "--check"])?;
     sh(
         root,
@@ -75,6 +78,44 @@ fn ensure_nextest(root: &Path) -> Result<()> {
     }
     println!("ci: installed {}", found.unwrap_or_default());
     Ok(())
+}
+
+/// Installs Debian's `redis-server` (`apt-get install -y redis-server`, with
+/// `sudo -n` unless CI runs as root) unless `redis-server --version` runs.
+fn ensure_redis(root: &Path) -> Result<()> {
+    println!("$ redis-server --version");
+    if answers(root, "redis-server", &["--version"]) {
+        return Ok(());
+    }
+    println!("ci: redis-server is missing; installing Debian's redis-server");
+    let root_user = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0");
+    let (program, prefix): (&str, &[&str]) = if root_user {
+        ("apt-get", &[])
+    } else {
+        ("sudo", &["-n", "apt-get"])
+    };
+    let with = |args: &[&'static str]| [prefix, args].concat();
+    sh(root, program, &with(&["update"]))?;
+    sh(root, program, &with(&["install", "-y", "redis-server"]))?;
+    if !answers(root, "redis-server", &["--version"]) {
+        bail!("redis-server was installed but does not run: is /usr/bin on PATH?");
+    }
+    Ok(())
+}
+
+/// Whether `program args` runs and succeeds.
+fn answers(root: &Path, program: &str, args: &[&str]) -> bool {
+    Command::new(program)
+        .args(args)
+        .current_dir(root)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
 }
 
 /// The first line `cargo nextest --version` prints, when it succeeds.

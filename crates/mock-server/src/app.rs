@@ -78,6 +78,7 @@ impl App {
             parts,
             cancel,
         );
+        lifecycle.spawn_sweeper();
         App {
             store,
             instruments,

@@ -131,6 +131,12 @@ pub struct MockConfig {
     /// default session.
     #[arg(long, default_value_t = DEFAULT_MAX_SESSIONS)]
     pub max_sessions: usize,
+    /// Where the state lives: `memory` (this process only), or
+    /// `redis://HOST:PORT[/DB]`, a Redis (or Valkey) server that replicas
+    /// given the same URL, `--config` and `--catalog` share, acting as one
+    /// service. Keys go under the namespace `astudio-mock`.
+    #[arg(long, env = "ASTUDIO_MOCK_STORE", default_value = "memory")]
+    pub store: String,
 
     /// Accounts given in code (library only); they replace `config` and the demo keys.
     #[arg(skip)]
@@ -160,6 +166,7 @@ impl Default for MockConfig {
             drift: false,
             session_ttl: DEFAULT_SESSION_TTL,
             max_sessions: DEFAULT_MAX_SESSIONS,
+            store: "memory".to_string(),
             accounts: None,
         }
     }

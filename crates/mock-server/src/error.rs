@@ -45,4 +45,7 @@ pub enum Error {
     /// A control request was not valid.
     #[error("invalid control request: {0}")]
     InvalidRequest(String),
+    /// The store could not be reached (a shared store whose server is down).
+    #[error("the store is unavailable")]
+    StoreUnavailable,
 }

@@ -114,4 +114,4 @@ pub use faults::{Fault, FaultRule};
 pub use http::REQUEST_LOG_TARGET;
 pub use journal::JournalEntry;
 pub use server::{DEMO_KEYS, DemoKeys, MockServer, MockServerBuilder};
-pub use store::{MemoryStoreOptions, MockAccount, SharedStore};
+pub use store::{MemoryStoreOptions, MockAccount, RedisStoreOptions, SharedStore};

@@ -13,7 +13,7 @@ use crate::{
     config::MockConfig,
     instruments::Instruments,
     media,
-    store::{CreateError, Finished, NewGeneration, Outcome, Store},
+    store::{CreateError, Finished, NewGeneration, Outcome, Store, StoreFuture},
     webhooks::WebhookSender,
 };
 
@@ -88,6 +88,9 @@ pub const HINT_SLACK: Duration = Duration::from_millis(2);
 /// The least hint for a generation still running: one whose status should
 /// already have changed is polled again this soon.
 pub const OVERDUE_HINT: Duration = Duration::from_millis(1);
+
+/// How often each replica sweeps a store that runs schedules.
+const SWEEP_EVERY: Duration = Duration::from_millis(20);
 
 /// What the lifecycle needs of a generation it runs.
 #[derive(Debug, Clone)]
@@ -185,9 +188,54 @@ impl Lifecycle {
                     .create_finished_generation(stored, cost, success, &self.instruments.outcomes)
                     .map(move |created| created.map(|finished| self.notify(finished))),
             )
+        } else if self.store.runs_schedules() {
+            let success = self.success(&stored.id, &stored.type_);
+            let s = self.schedule;
+            Either::Right(self.store.create_scheduled_generation(
+                stored,
+                cost,
+                [s.pending, s.processing, s.uploading],
+                success,
+                &self.instruments.outcomes,
+            ))
         } else {
-            Either::Right(Box::pin(self.create_scheduled(stored, cost)))
+            Either::Right(StoreFuture::new(self.create_scheduled(stored, cost)))
         }
+    }
+
+    /// On a store that [runs schedules](Store::runs_schedules), a task that
+    /// ends the generations whose time is up (each claimed by one replica)
+    /// and sends their webhooks, until the server stops: so a generation
+    /// ends, and its webhook goes out, whichever replica is alive and whether
+    /// or not anyone polls it. Nothing on other stores.
+    pub fn spawn_sweeper(self: &Arc<Self>) {
+        if !self.store.runs_schedules() {
+            return;
+        }
+        // Outside a runtime (a session made from synchronous code) reads
+        // still move its generations; the sweeper only sends their webhooks
+        // when nobody reads.
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let lifecycle = self.clone();
+        runtime.spawn(async move {
+            let cancel = lifecycle.cancel.clone();
+            let mut tick = tokio::time::interval(SWEEP_EVERY);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    () = cancel.cancelled() => return,
+                }
+                // Unreachable: the store has logged it; the next tick tries again.
+                if let Ok(ended) = lifecycle.store.sweep().await {
+                    for finished in ended {
+                        lifecycle.notify(Some(finished));
+                    }
+                }
+            }
+        });
     }
 
     /// [`Lifecycle::create`] on a schedule that takes time.
@@ -222,15 +270,18 @@ impl Lifecycle {
 
     async fn run(&self, generation: Running, failure: Option<String>) {
         let id = generation.id.as_str();
+        // These timers run on stores that do not run schedules (the
+        // in-memory one), which are never unavailable.
         if !self.schedule.pending.is_zero() {
             tokio::time::sleep(self.schedule.pending).await;
-            self.store
+            let _ = self
+                .store
                 .set_status(id, GenerationStatus::Processing)
                 .await;
         }
         tokio::time::sleep(self.schedule.processing).await;
         if failure.is_none() {
-            self.store.set_status(id, GenerationStatus::Uploading).await;
+            let _ = self.store.set_status(id, GenerationStatus::Uploading).await;
             tokio::time::sleep(self.schedule.uploading).await;
         }
         self.finish(&generation, failure).await;
@@ -240,7 +291,7 @@ impl Lifecycle {
         let outcome =
             Outcome::scripted_or(failure, || self.success(&generation.id, &generation.kind));
         let finished = self.store.finish_generation(&generation.id, outcome).await;
-        self.notify(finished);
+        self.notify(finished.ok().flatten());
     }
 
     /// A successful end of generation `id`: the output, and a thumbnail for

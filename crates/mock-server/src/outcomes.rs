@@ -60,6 +60,11 @@ impl Outcomes {
         Some(message)
     }
 
+    /// Whether any scripted outcome is waiting.
+    pub fn any(&self) -> bool {
+        self.any.load(Ordering::Acquire)
+    }
+
     /// Forgets every scripted outcome.
     pub fn clear(&self) {
         self.list.lock().clear();

@@ -90,34 +90,56 @@ impl RateLimiters {
             (Plan::Free | Plan::Unknown(_), Bucket::Get) => 1,
         };
         let PlanBuckets { limit, limiter } = &buckets[index];
-        let interval = Duration::from_secs(60) / *limit;
-        let now_unix = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default();
+        let now_unix = now_unix();
         Some(match limiter.check_key(key) {
             Ok(snapshot) => {
-                let remaining = snapshot.remaining_burst_capacity();
-                let refill = interval * limit.saturating_sub(remaining);
-                RateDecision {
-                    allowed: true,
-                    limit: *limit,
-                    remaining,
-                    reset_unix: ceil_secs(now_unix + refill),
-                    retry_after_secs: None,
-                }
+                RateDecision::allowed(*limit, snapshot.remaining_burst_capacity(), now_unix)
             }
             Err(not_until) => {
                 let wait = not_until.wait_time_from(limiter.clock().now());
-                RateDecision {
-                    allowed: false,
-                    limit: *limit,
-                    remaining: 0,
-                    reset_unix: ceil_secs(now_unix + interval * *limit),
-                    retry_after_secs: Some(ceil_secs(wait).max(1)),
-                }
+                RateDecision::refused(*limit, wait, now_unix)
             }
         })
     }
+}
+
+impl RateDecision {
+    /// A request admitted with `remaining` requests left in a bucket of
+    /// `limit` per minute, at `now_unix` (since the Unix epoch).
+    pub fn allowed(limit: u32, remaining: u32, now_unix: Duration) -> Self {
+        let refill = interval(limit) * limit.saturating_sub(remaining);
+        RateDecision {
+            allowed: true,
+            limit,
+            remaining,
+            reset_unix: ceil_secs(now_unix + refill),
+            retry_after_secs: None,
+        }
+    }
+
+    /// A request refused in a bucket of `limit` per minute, one being
+    /// allowed again after `wait`.
+    pub fn refused(limit: u32, wait: Duration, now_unix: Duration) -> Self {
+        RateDecision {
+            allowed: false,
+            limit,
+            remaining: 0,
+            reset_unix: ceil_secs(now_unix + interval(limit) * limit),
+            retry_after_secs: Some(ceil_secs(wait).max(1)),
+        }
+    }
+}
+
+/// The time between two requests at the steady rate of `limit` per minute.
+pub fn interval(limit: u32) -> Duration {
+    Duration::from_secs(60) / limit.max(1)
+}
+
+/// The time since the Unix epoch.
+pub fn now_unix() -> Duration {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
 }
 
 fn ceil_secs(duration: Duration) -> u64 {

@@ -25,8 +25,11 @@ use crate::{
     http,
     instruments::Instruments,
     lifecycle::Schedule,
-    sessions::{Limits, MemoryStores, Sessions},
-    store::{MemoryStore, MemoryStoreOptions, SharedStore, Store},
+    sessions::{Limits, MemoryStores, RedisStores, Sessions, StoreFactory},
+    store::{
+        DEFAULT_NAMESPACE, MemoryStore, MemoryStoreOptions, RedisStore, RedisStoreOptions,
+        SharedStore, Store,
+    },
 };
 
 /// The built-in demo keys (present unless accounts were configured).
@@ -291,13 +294,33 @@ impl MockServerBuilder {
             rate_limits: config.rate_limit,
             max_generations: config.max_generations.max(1),
         };
-        let (store, client_key): (Arc<dyn Store>, String) = match self.store {
-            Some(store) => (store, DEMO_PRO_KEY.to_string()),
-            None => {
-                let store = MemoryStore::new(accounts.clone(), options.clone());
-                (Arc::new(store), client_key(&accounts))
-            }
+        let memory = || MemoryStores {
+            accounts: accounts.clone(),
+            options: options.clone(),
         };
+        let (store, client_key, factory): (Arc<dyn Store>, String, Box<dyn StoreFactory>) =
+            match self.store {
+                Some(store) => (store, DEMO_PRO_KEY.to_string(), Box::new(memory())),
+                None if config.store != "memory" => {
+                    let store = RedisStore::new(
+                        &config.store,
+                        DEFAULT_NAMESPACE,
+                        accounts.clone(),
+                        RedisStoreOptions {
+                            rate_limits: config.rate_limit,
+                            max_generations: config.max_generations.max(1),
+                        },
+                    )?;
+                    let sessions = RedisStores {
+                        default: store.in_namespace(DEFAULT_NAMESPACE),
+                    };
+                    (Arc::new(store), client_key(&accounts), Box::new(sessions))
+                }
+                None => {
+                    let store = MemoryStore::new(accounts.clone(), options.clone());
+                    (Arc::new(store), client_key(&accounts), Box::new(memory()))
+                }
+            };
         let instruments = Arc::new(Instruments::new(config.journal_capacity));
         let cancel = CancellationToken::new();
         let schedule = Schedule::from_config(&config);
@@ -330,7 +353,7 @@ impl MockServerBuilder {
         });
         let sessions = Arc::new(Sessions::new(
             app.clone(),
-            Box::new(MemoryStores { accounts, options }),
+            factory,
             parts,
             Limits {
                 ttl: config.session_ttl,
@@ -343,6 +366,7 @@ impl MockServerBuilder {
             // Reads the spec now rather than on the first answer.
             crate::drift::Drift::builtin();
         }
+        app.lifecycle.spawn_sweeper();
         let router = http::service(app.clone(), sessions.clone());
         let task = tokio::spawn(accept::serve(
             listener,

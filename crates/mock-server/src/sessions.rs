@@ -20,7 +20,7 @@ use tokio_util::sync::CancellationToken;
 use crate::{
     app::{App, Parts},
     config::AccountConfig,
-    store::{MemoryStore, MemoryStoreOptions, Store},
+    store::{MemoryStore, MemoryStoreOptions, RedisStore, Store},
 };
 
 /// Makes the API state of a new session. A store over the network gives each
@@ -44,6 +44,22 @@ impl StoreFactory for MemoryStores {
             self.accounts.clone(),
             self.options.clone(),
         ))
+    }
+}
+
+/// Stores on the Redis server of the default session's store, one namespace
+/// per session (beside the default one's), sharing its connection. Replicas
+/// on the same Redis give a session the same namespace, so a session is one
+/// across them.
+pub struct RedisStores {
+    /// The default session's store: its server, accounts and options.
+    pub default: RedisStore,
+}
+
+impl StoreFactory for RedisStores {
+    fn store(&self, name: &str) -> Arc<dyn Store> {
+        let namespace = self.default.session_namespace(name);
+        Arc::new(self.default.in_namespace(&namespace))
     }
 }
 

@@ -109,6 +109,7 @@ fn from_error(error: Error) -> ApiError {
     match error {
         Error::UnknownKey(_) => ApiError::new(StatusCode::NOT_FOUND, &message),
         Error::DuplicateKey(_) => ApiError::new(StatusCode::CONFLICT, &message),
+        Error::StoreUnavailable => ApiError::from(crate::store::Unavailable),
         _ => ApiError::new(StatusCode::BAD_REQUEST, &message),
     }
 }
@@ -119,19 +120,21 @@ fn no_content() -> Response {
 
 /// `POST /__mock/reset`: back to the starting state.
 pub async fn reset(State(Scope { app, .. }): State<Scope>) -> Response {
-    app.store.reset().await;
+    if let Err(unavailable) = app.store.reset().await {
+        return ApiError::from(unavailable).into_response();
+    }
     app.instruments.reset();
     no_content()
 }
 
 /// `GET /__mock/accounts`: every account with its key.
-pub async fn accounts(State(Scope { app, .. }): State<Scope>) -> Response {
-    json(
+pub async fn accounts(State(Scope { app, .. }): State<Scope>) -> Answer {
+    Ok(json(
         StatusCode::OK,
         &List {
-            data: app.store.accounts().await,
+            data: app.store.accounts().await?,
         },
-    )
+    ))
 }
 
 /// The body of `POST /__mock/accounts`; every field is optional.

@@ -61,6 +61,9 @@ pub(crate) fn run(
                     messages::INVALID_API_KEY,
                 ));
             }
+            Err(CreateError::Unavailable) => {
+                return Err(ApiError::from(crate::store::Unavailable));
+            }
         }
         let mut response = match encode::run_response(&answer) {
             Some(bytes) => json_bytes(StatusCode::ACCEPTED, bytes.into()),
@@ -244,7 +247,7 @@ pub(crate) async fn get_generation(app: &App, caller: &Caller, id: &str) -> Answ
     let found = app
         .store
         .generation_json(id)
-        .await
+        .await?
         .ok_or_else(|| ApiError::not_found(messages::GENERATION_NOT_FOUND))?;
     if found.owner != caller.account_id {
         return Err(ApiError::new(StatusCode::FORBIDDEN, messages::NO_ACCESS));
@@ -271,7 +274,7 @@ pub(crate) async fn list_generations(app: &App, caller: &Caller, query: Option<&
     let page = app
         .store
         .list_generations(&caller.account_id, query.clone())
-        .await;
+        .await?;
     let shown = page.data.len() as u64;
     Ok(json(
         StatusCode::OK,
@@ -312,7 +315,7 @@ pub(crate) async fn account(app: &App, caller: &Caller) -> Answer {
     let account = app
         .store
         .account(&caller.account_id)
-        .await
+        .await?
         .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, messages::INVALID_API_KEY))?;
     Ok(json(StatusCode::OK, &account))
 }

@@ -68,6 +68,13 @@ impl ApiError {
     }
 }
 
+impl From<crate::store::Unavailable> for ApiError {
+    /// `503 Service temporarily unavailable`: the store is out of reach.
+    fn from(_: crate::store::Unavailable) -> Self {
+        ApiError::kind(ErrorKind::ServiceUnavailable)
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let Inner {

@@ -87,7 +87,7 @@ pub(crate) async fn upload(app: Arc<App>, caller: Caller, request: Request) -> A
             bytes: file.bytes,
             transient: false,
         })
-        .await;
+        .await?;
     Ok(json(StatusCode::CREATED, &uploaded))
 }
 
@@ -147,7 +147,7 @@ pub(crate) async fn upload_raw(app: Arc<App>, caller: Caller, request: Request) 
             bytes,
             transient,
         })
-        .await;
+        .await?;
     Ok(json(StatusCode::CREATED, &uploaded))
 }
 
@@ -347,7 +347,7 @@ pub(crate) async fn download_upload(app: &App, id: &str, name: &str) -> Answer {
     let upload = app
         .store
         .upload(id)
-        .await
+        .await?
         .filter(|u| u.filename == name)
         .ok_or_else(|| ApiError::not_found(messages::NOT_FOUND))?;
     Ok(file_response(upload.bytes, &upload.content_type))
@@ -396,7 +396,7 @@ async fn made(make: impl FnOnce() -> media::Media + Send + 'static) -> Answer {
 async fn finished(app: &App, id: &str) -> Result<artificial_studio_types::Generation, ApiError> {
     app.store
         .generation(id)
-        .await
+        .await?
         .map(|owned| owned.generation)
         .filter(|g| g.status == GenerationStatus::Success)
         .ok_or_else(|| ApiError::not_found(messages::NOT_FOUND))

@@ -297,10 +297,14 @@ async fn endpoint_behind_auth(app: &Arc<App>, matched: Matched<'_>, notes: &mut 
         Ok(caller) => caller,
         Err(refused) => return refused.into_response(),
     };
-    let decision = app
+    let decision = match app
         .store
         .check_rate(&caller, bucket_of(request.method()))
-        .await;
+        .await
+    {
+        Ok(decision) => decision,
+        Err(unavailable) => return ApiError::from(unavailable).into_response(),
+    };
     notes.caller = Some(caller.account_id.clone());
     let mut response = match &decision {
         Some(d) if !d.allowed => ApiError::kind(ErrorKind::TooManyRequests).into_response(),
@@ -361,7 +365,7 @@ async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Caller, ApiError
     };
     let invalid = || ApiError::new(StatusCode::UNAUTHORIZED, messages::INVALID_API_KEY);
     let key = value.to_str().map_err(|_| invalid())?;
-    app.store.authenticate(key).await.ok_or_else(invalid)
+    app.store.authenticate(key).await?.ok_or_else(invalid)
 }
 
 /// The rate-limit bucket of a request: runs and uploads, or reads.

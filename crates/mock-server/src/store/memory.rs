@@ -17,7 +17,7 @@ use parking_lot::RwLock;
 use super::generations::{Entry, Generations, Key};
 use super::{
     AccountPatch, Caller, CreateError, Finished, GenerationJson, GenerationPage, MockAccount,
-    NewGeneration, Outcome, OwnedGeneration, Store, StoreFuture, StoredUpload,
+    NewGeneration, Outcome, OwnedGeneration, Store, StoreFuture, StoreResult, StoredUpload,
 };
 use crate::{
     config::{AccountConfig, Bucket, RateLimits},
@@ -29,7 +29,7 @@ use crate::{
 };
 
 /// Most bytes of uploads kept; the oldest go first.
-const MAX_UPLOAD_BYTES_TOTAL: usize = 512 * 1024 * 1024;
+pub(super) const MAX_UPLOAD_BYTES_TOTAL: usize = 512 * 1024 * 1024;
 
 /// Sizes and limits of a [`MemoryStore`].
 #[derive(Debug, Clone)]
@@ -250,31 +250,31 @@ impl MemoryStore {
 }
 
 impl Store for MemoryStore {
-    fn authenticate<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<Caller>> {
+    fn authenticate<'a>(&'a self, key: &'a str) -> StoreFuture<'a, StoreResult<Option<Caller>>> {
         // Read under the lock, without taking a count of the account's `Arc`:
         // every request of every worker would write that count.
         let caller = self.accounts.read().by_key.get(key).map(|state| Caller {
             account_id: state.id.clone(),
             plan: state.plan(),
         });
-        StoreFuture::ready(caller)
+        StoreFuture::ready(Ok(caller))
     }
 
-    fn account<'a>(&'a self, account_id: &'a str) -> StoreFuture<'a, Option<Account>> {
+    fn account<'a>(&'a self, account_id: &'a str) -> StoreFuture<'a, StoreResult<Option<Account>>> {
         let account = self
             .accounts
             .read()
             .by_id
             .get(account_id)
             .map(|state| state.view().account);
-        StoreFuture::ready(account)
+        StoreFuture::ready(Ok(account))
     }
 
-    fn accounts(&self) -> StoreFuture<'_, Vec<MockAccount>> {
+    fn accounts(&self) -> StoreFuture<'_, StoreResult<Vec<MockAccount>>> {
         let accounts = self.accounts.read();
         let mut all: Vec<_> = accounts.by_key.values().map(|s| s.view()).collect();
         all.sort_by(|a, b| a.key.cmp(&b.key));
-        StoreFuture::ready(all)
+        StoreFuture::ready(Ok(all))
     }
 
     fn create_account(&self, config: AccountConfig) -> StoreFuture<'_, Result<MockAccount, Error>> {
@@ -313,9 +313,13 @@ impl Store for MemoryStore {
         &'a self,
         caller: &'a Caller,
         bucket: Bucket,
-    ) -> StoreFuture<'a, Option<RateDecision>> {
+    ) -> StoreFuture<'a, StoreResult<Option<RateDecision>>> {
         let limiters = self.limiters.read().clone();
-        StoreFuture::ready(limiters.check(&caller.account_id, caller.plan.clone(), bucket))
+        StoreFuture::ready(Ok(limiters.check(
+            &caller.account_id,
+            caller.plan.clone(),
+            bucket,
+        )))
     }
 
     fn create_generation(
@@ -342,30 +346,36 @@ impl Store for MemoryStore {
         )
     }
 
-    fn generation<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<OwnedGeneration>> {
-        StoreFuture::ready(self.with_entry(id, |e| e.owned(id)))
+    fn generation<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> StoreFuture<'a, StoreResult<Option<OwnedGeneration>>> {
+        StoreFuture::ready(Ok(self.with_entry(id, |e| e.owned(id))))
     }
 
-    fn generation_json<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<GenerationJson>> {
+    fn generation_json<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> StoreFuture<'a, StoreResult<Option<GenerationJson>>> {
         let json = |e: &Entry| {
             e.json
                 .get_or_init(|| GenerationJson::of(&e.owned(id)))
                 .clone()
         };
-        StoreFuture::ready(self.with_entry(id, json))
+        StoreFuture::ready(Ok(self.with_entry(id, json)))
     }
 
     fn list_generations<'a>(
         &'a self,
         owner: &'a str,
         query: ListQuery,
-    ) -> StoreFuture<'a, GenerationPage> {
+    ) -> StoreFuture<'a, StoreResult<GenerationPage>> {
         let generations = self.generations.read();
         let Some(ids) = generations.by_owner.get(owner) else {
-            return StoreFuture::ready(GenerationPage {
+            return StoreFuture::ready(Ok(GenerationPage {
                 data: Vec::new(),
                 total: 0,
-            });
+            }));
         };
         let offset = usize::try_from(query.offset).unwrap_or(usize::MAX);
         let limit = query.limit as usize;
@@ -394,10 +404,14 @@ impl Store for MemoryStore {
                 GenerationPage { data, total }
             }
         };
-        StoreFuture::ready(page)
+        StoreFuture::ready(Ok(page))
     }
 
-    fn set_status<'a>(&'a self, id: &'a str, status: GenerationStatus) -> StoreFuture<'a, ()> {
+    fn set_status<'a>(
+        &'a self,
+        id: &'a str,
+        status: GenerationStatus,
+    ) -> StoreFuture<'a, StoreResult<()>> {
         if let Some(entry) = self.generations.write().by_id.get_mut(&Key::of(id))
             && !entry.status.is_final()
             && !status.is_final()
@@ -405,14 +419,14 @@ impl Store for MemoryStore {
             entry.json = OnceLock::new();
             entry.status = status;
         }
-        StoreFuture::ready(())
+        StoreFuture::ready(Ok(()))
     }
 
     fn finish_generation<'a>(
         &'a self,
         id: &'a str,
         outcome: Outcome,
-    ) -> StoreFuture<'a, Option<Finished>> {
+    ) -> StoreFuture<'a, StoreResult<Option<Finished>>> {
         let mut generations = self.generations.write();
         let finished = generations
             .by_id
@@ -426,10 +440,10 @@ impl Store for MemoryStore {
                 }
                 finished
             });
-        StoreFuture::ready(finished)
+        StoreFuture::ready(Ok(finished))
     }
 
-    fn put_upload(&self, upload: StoredUpload) -> StoreFuture<'_, ()> {
+    fn put_upload(&self, upload: StoredUpload) -> StoreFuture<'_, StoreResult<()>> {
         let mut uploads = self.uploads.write();
         uploads.bytes += upload.bytes.len();
         uploads.files.insert(upload.file.id.clone(), upload);
@@ -438,16 +452,16 @@ impl Store for MemoryStore {
                 uploads.bytes -= oldest.bytes.len();
             }
         }
-        StoreFuture::ready(())
+        StoreFuture::ready(Ok(()))
     }
 
-    fn upload<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<StoredUpload>> {
-        StoreFuture::ready(self.uploads.read().files.get(id).cloned())
+    fn upload<'a>(&'a self, id: &'a str) -> StoreFuture<'a, StoreResult<Option<StoredUpload>>> {
+        StoreFuture::ready(Ok(self.uploads.read().files.get(id).cloned()))
     }
 
-    fn reset(&self) -> StoreFuture<'_, ()> {
+    fn reset(&self) -> StoreFuture<'_, StoreResult<()>> {
         self.restart();
-        StoreFuture::ready(())
+        StoreFuture::ready(Ok(()))
     }
 
     fn generation_count(&self) -> StoreFuture<'_, Option<usize>> {

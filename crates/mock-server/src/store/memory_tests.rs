@@ -1,10 +1,11 @@
 //! Tests of the in-memory store.
 
-use artificial_studio_types::{Generation, GenerationType};
+use artificial_studio_types::Generation;
 
-use crate::{outcomes::ScriptedOutcome, payload::PayloadJson};
+use crate::payload::PayloadJson;
 
 use super::*;
+use crate::store::contract_tests::generation;
 
 fn store(max_generations: usize) -> MemoryStore {
     MemoryStore::new(
@@ -14,19 +15,6 @@ fn store(max_generations: usize) -> MemoryStore {
             max_generations,
         },
     )
-}
-
-fn generation(owner: &Arc<str>) -> NewGeneration {
-    NewGeneration {
-        owner: owner.clone(),
-        id: ids::object_id(),
-        status: GenerationStatus::Processing,
-        tool: "create-image".into(),
-        type_: GenerationType::Image,
-        payload: PayloadJson::of(&Default::default()),
-        created_at: Utc::now(),
-        webhook: None,
-    }
 }
 
 /// What a new generation reads back as before it ends.
@@ -148,7 +136,7 @@ async fn the_id_table_stops_growing_at_the_cap() {
             max_generations: cap,
         },
     );
-    let caller = store.authenticate("k").await.unwrap();
+    let caller = store.authenticate("k").await.unwrap().unwrap();
     let success = || Outcome::Success {
         output: "o".into(),
         thumbnail: None,
@@ -187,162 +175,16 @@ async fn the_id_table_stops_growing_at_the_cap() {
         assert_eq!(owned.len(), cap, "the owner's list follows evictions");
         assert!(owned.iter().eq(generations.order.iter()));
     }
-    assert!(store.generation(&last).await.is_some());
+    assert!(store.generation(&last).await.unwrap().is_some());
 }
 
-/// The JSON the polling endpoint would send.
-async fn polled(store: &MemoryStore, id: &str) -> serde_json::Value {
-    let found = store.generation_json(id).await.unwrap();
-    serde_json::from_slice(&found.body.unwrap()).unwrap()
-}
+/// The contract every store keeps, on the in-memory one.
+mod contract {
+    use super::*;
 
-/// A run at speed 0 through the in-memory store's one step, or through
-/// the trait's default made of the other methods: the same ends.
-#[tokio::test]
-async fn an_instant_run_ends_alike_in_one_step_or_in_steps() {
-    for in_steps in [false, true] {
-        let owned = store(10);
-        let store = &owned;
-        let caller = store.authenticate("k").await.unwrap();
-        let scripted = &Outcomes::default();
-        let success = || Outcome::Success {
-            output: "http://x/outputs/a.png".to_string(),
-            thumbnail: None,
-        };
-        let run = |stored, cost| async move {
-            if in_steps {
-                super::super::create_finished_in_steps(store, stored, cost, success(), scripted)
-                    .await
-            } else {
-                store
-                    .create_finished_generation(stored, cost, success(), scripted)
-                    .await
-            }
-        };
-        let credits = || async { store.account(&caller.account_id).await.unwrap().credits };
-        // Success: paid, stored ended, with its output.
-        let stored = generation(&caller.account_id);
-        let id = stored.id.clone();
-        let finished = run(stored, 4).await.unwrap().unwrap();
-        assert_eq!(finished.status, GenerationStatus::Success, "{in_steps}");
-        assert_eq!(polled(store, &id).await["output"], "http://x/outputs/a.png");
-        assert_eq!(credits().await, 6);
-        // A scripted failure: refused runs leave it, the next run uses it up.
-        scripted.add(ScriptedOutcome {
-            tool: "create-image".into(),
-            error: "boom".into(),
-            count: 1,
-        });
-        let refused = run(generation(&caller.account_id), 99).await;
-        assert!(matches!(refused, Err(CreateError::InsufficientCredits)));
-        let stored = generation(&caller.account_id);
-        let id = stored.id.clone();
-        let finished = run(stored, 4).await.unwrap().unwrap();
-        assert_eq!(finished.status, GenerationStatus::Error, "{in_steps}");
-        assert_eq!(polled(store, &id).await["error"], "boom");
-        assert_eq!(credits().await, 6, "refunded");
+    fn maker(_: &()) -> impl Fn(usize) -> Arc<dyn Store> {
+        |max_generations| Arc::new(store(max_generations))
     }
-}
 
-#[tokio::test]
-async fn the_kept_json_of_a_generation_follows_every_change() {
-    let store = store(10);
-    let caller = store.authenticate("k").await.unwrap();
-    let stored = generation(&caller.account_id);
-    let id = stored.id.clone();
-    store.create_generation(stored, 1).await.unwrap();
-    assert_eq!(polled(&store, &id).await["status"], "processing");
-    assert_eq!(polled(&store, &id).await["status"], "processing");
-    store.set_status(&id, GenerationStatus::Uploading).await;
-    assert_eq!(polled(&store, &id).await["status"], "uploading");
-    let output = "http://x/outputs/a.png".to_string();
-    store
-        .finish_generation(
-            &id,
-            Outcome::Success {
-                output: output.clone(),
-                thumbnail: None,
-            },
-        )
-        .await
-        .unwrap();
-    let body = polled(&store, &id).await;
-    assert_eq!(
-        (body["status"].as_str(), body["output"].as_str()),
-        (Some("success"), Some(output.as_str()))
-    );
-    let found = store.generation_json(&id).await.unwrap();
-    assert_eq!(found.owner, caller.account_id);
-    // The same bytes as serializing the generation itself.
-    let direct = store.generation(&id).await.unwrap();
-    assert_eq!(body, serde_json::to_value(&direct.generation).unwrap());
-    assert!(store.generation_json("nope").await.is_none());
-}
-
-#[tokio::test]
-async fn debit_refuses_to_go_below_zero_and_error_refunds() {
-    let store = store(10);
-    let caller = store.authenticate("k").await.unwrap();
-    let first = generation(&caller.account_id);
-    let id = first.id.clone();
-    assert_eq!(store.create_generation(first, 6).await, Ok(()));
-    assert_eq!(
-        store
-            .create_generation(generation(&caller.account_id), 6)
-            .await,
-        Err(CreateError::InsufficientCredits)
-    );
-    assert_eq!(store.account(&caller.account_id).await.unwrap().credits, 4);
-    store
-        .finish_generation(&id, Outcome::Error("no".into()))
-        .await
-        .unwrap();
-    assert_eq!(store.account(&caller.account_id).await.unwrap().credits, 10);
-    // A final generation is never finished twice (no double refund).
-    assert!(
-        store
-            .finish_generation(&id, Outcome::Error("no".into()))
-            .await
-            .is_none()
-    );
-    assert_eq!(store.account(&caller.account_id).await.unwrap().credits, 10);
-}
-
-#[tokio::test]
-async fn eviction_drops_the_oldest_finished_generation_and_never_a_running_one() {
-    let store = store(2);
-    let caller = store.authenticate("k").await.unwrap();
-    let ids: Vec<String> = (0..3).map(|_| ids::object_id()).collect();
-    for id in &ids[..2] {
-        let mut g = generation(&caller.account_id);
-        g.id = id.clone();
-        store.create_generation(g, 0).await.unwrap();
-    }
-    let success = Outcome::Success {
-        output: "o".into(),
-        thumbnail: None,
-    };
-    store.finish_generation(&ids[1], success).await.unwrap();
-    let mut third = generation(&caller.account_id);
-    third.id = ids[2].clone();
-    store.create_generation(third, 0).await.unwrap();
-    assert!(
-        store.generation(&ids[0]).await.is_some(),
-        "running one kept"
-    );
-    assert!(
-        store.generation(&ids[1]).await.is_none(),
-        "finished one evicted"
-    );
-    let page = store
-        .list_generations(
-            &caller.account_id,
-            ListQuery {
-                limit: 10,
-                offset: 0,
-                status: None,
-            },
-        )
-        .await;
-    assert_eq!(page.total, 2);
+    crate::store::contract_tests::for_store!((), maker);
 }

@@ -8,14 +8,18 @@
 //! the handlers do not change. Every method returns a [`StoreFuture`], which
 //! such a store fills with its I/O; the in-memory one answers at once.
 
+#[cfg(test)]
+mod contract_tests;
 mod generations;
 mod memory;
+mod redis;
 
 use std::{
     future::Future,
     pin::Pin,
     sync::Arc,
     task::{Context, Poll},
+    time::Duration,
 };
 
 use futures::future::{Either, Ready, ready};
@@ -27,6 +31,7 @@ use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use self::redis::{DEFAULT_NAMESPACE, RedisStore, RedisStoreOptions};
 pub use memory::{MemoryStore, MemoryStoreOptions};
 
 use crate::{
@@ -88,6 +93,21 @@ impl SharedStore {
         SharedStore(Arc::new(MemoryStore::new(accounts, options)))
     }
 
+    /// A store on the Redis server at `url` (`redis://HOST:PORT[/DB]`), with
+    /// every key under `namespace`: replicas given the same URL and
+    /// namespace act as one service. Connects lazily; fails only on a URL
+    /// that is not valid.
+    pub fn redis(
+        url: &str,
+        namespace: &str,
+        accounts: Vec<AccountConfig>,
+        options: RedisStoreOptions,
+    ) -> Result<Self, Error> {
+        Ok(SharedStore(Arc::new(RedisStore::new(
+            url, namespace, accounts, options,
+        )?)))
+    }
+
     /// The store behind the handle.
     pub(crate) fn into_inner(self) -> Arc<dyn Store> {
         self.0
@@ -131,6 +151,15 @@ pub struct AccountPatch {
     pub plan: Option<Plan>,
 }
 
+/// The store could not be reached (a shared store whose server is down or
+/// slow): the API answers the contract's `503`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the store is unavailable")]
+pub struct Unavailable;
+
+/// What a [`Store`] method answers: its value, or [`Unavailable`].
+pub type StoreResult<T> = Result<T, Unavailable>;
+
 /// Why a generation could not be created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CreateError {
@@ -138,6 +167,14 @@ pub enum CreateError {
     InsufficientCredits,
     /// The owner's account no longer exists (after a reset).
     UnknownAccount,
+    /// The store could not be reached; nothing is known to have been taken.
+    Unavailable,
+}
+
+impl From<Unavailable> for CreateError {
+    fn from(_: Unavailable) -> Self {
+        CreateError::Unavailable
+    }
 }
 
 /// A generation with its owner.
@@ -148,11 +185,7 @@ pub struct OwnedGeneration {
     /// The generation as the API shows it.
     pub generation: Generation,
     /// Where `success` should send the webhook, if anywhere (the lifecycle
-    /// reads it from [`Finished`]; the store's tests read it back here).
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "read back by the store's tests only")
-    )]
+    /// reads it from [`Finished`]; the Redis store keeps it with the rest).
     pub webhook: Option<String>,
 }
 
@@ -254,10 +287,6 @@ pub struct StoredUpload {
     pub file: UploadedFile,
     /// The account that uploaded it (kept as the service keeps it; no
     /// answer of the mock reads it yet).
-    #[expect(
-        dead_code,
-        reason = "stored for the service's parity; nothing reads it yet"
-    )]
     pub owner: Arc<str>,
     /// The part's content type.
     pub content_type: String,
@@ -267,10 +296,6 @@ pub struct StoredUpload {
     pub bytes: Bytes,
     /// Whether it was uploaded with `transient=true` (kept out of the
     /// account's library on the real service; the mock serves it the same).
-    #[expect(
-        dead_code,
-        reason = "stored for the service's parity; nothing reads it yet"
-    )]
     pub transient: bool,
 }
 
@@ -287,17 +312,17 @@ pub async fn create_finished_in_steps<S: Store + ?Sized>(
     let tool = generation.tool.clone();
     store.create_generation(generation, cost).await?;
     let outcome = Outcome::scripted_or(scripted.take(&tool), || success);
-    Ok(store.finish_generation(&id, outcome).await)
+    Ok(store.finish_generation(&id, outcome).await?)
 }
 
 /// The state of a mock server. See the module docs.
 pub trait Store: Send + Sync + 'static {
     /// The account of an API key, if the key is known.
-    fn authenticate<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<Caller>>;
+    fn authenticate<'a>(&'a self, key: &'a str) -> StoreFuture<'a, StoreResult<Option<Caller>>>;
     /// An account as `GET /api/account` shows it.
-    fn account<'a>(&'a self, account_id: &'a str) -> StoreFuture<'a, Option<Account>>;
+    fn account<'a>(&'a self, account_id: &'a str) -> StoreFuture<'a, StoreResult<Option<Account>>>;
     /// Every account, with keys (admin only).
-    fn accounts(&self) -> StoreFuture<'_, Vec<MockAccount>>;
+    fn accounts(&self) -> StoreFuture<'_, StoreResult<Vec<MockAccount>>>;
     /// Creates an account; the key must be new.
     fn create_account(&self, account: AccountConfig)
     -> StoreFuture<'_, Result<MockAccount, Error>>;
@@ -313,7 +338,7 @@ pub trait Store: Send + Sync + 'static {
         &'a self,
         caller: &'a Caller,
         bucket: Bucket,
-    ) -> StoreFuture<'a, Option<RateDecision>>;
+    ) -> StoreFuture<'a, StoreResult<Option<RateDecision>>>;
 
     /// Takes `cost` credits from the owner and stores the generation, atomically:
     /// either both happen or neither.
@@ -340,37 +365,84 @@ pub trait Store: Send + Sync + 'static {
         ))
     }
     /// A generation by id.
-    fn generation<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<OwnedGeneration>>;
+    fn generation<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> StoreFuture<'a, StoreResult<Option<OwnedGeneration>>>;
     /// A generation by id, serialized, for the endpoint clients poll while they
     /// wait. This default serializes [`Store::generation`] on every call; the
     /// in-memory store keeps the bytes until the generation changes, since a
     /// waiting client asks many times between two changes.
-    fn generation_json<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<GenerationJson>> {
-        StoreFuture::new(async move { self.generation(id).await.map(|g| GenerationJson::of(&g)) })
+    fn generation_json<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> StoreFuture<'a, StoreResult<Option<GenerationJson>>> {
+        StoreFuture::new(
+            async move { Ok(self.generation(id).await?.map(|g| GenerationJson::of(&g))) },
+        )
     }
     /// One page of an account's generations, newest first.
     fn list_generations<'a>(
         &'a self,
         owner: &'a str,
         query: ListQuery,
-    ) -> StoreFuture<'a, GenerationPage>;
+    ) -> StoreFuture<'a, StoreResult<GenerationPage>>;
     /// Moves a running generation to a non-final status.
-    fn set_status<'a>(&'a self, id: &'a str, status: GenerationStatus) -> StoreFuture<'a, ()>;
+    fn set_status<'a>(
+        &'a self,
+        id: &'a str,
+        status: GenerationStatus,
+    ) -> StoreFuture<'a, StoreResult<()>>;
     /// Ends a generation (refunding its cost on error); `None` if it is gone or
     /// already final.
     fn finish_generation<'a>(
         &'a self,
         id: &'a str,
         outcome: Outcome,
-    ) -> StoreFuture<'a, Option<Finished>>;
+    ) -> StoreFuture<'a, StoreResult<Option<Finished>>>;
     /// Stores an upload.
-    fn put_upload(&self, upload: StoredUpload) -> StoreFuture<'_, ()>;
+    fn put_upload(&self, upload: StoredUpload) -> StoreFuture<'_, StoreResult<()>>;
     /// An upload by id.
-    fn upload<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<StoredUpload>>;
+    fn upload<'a>(&'a self, id: &'a str) -> StoreFuture<'a, StoreResult<Option<StoredUpload>>>;
 
     /// Back to the starting state: initial accounts and balances, and no
     /// generations, uploads or rate-limit state.
-    fn reset(&self) -> StoreFuture<'_, ()>;
+    fn reset(&self) -> StoreFuture<'_, StoreResult<()>>;
+
+    /// Whether the store runs each generation's schedule itself (a store
+    /// shared by replicas, where no replica's timer may own a generation):
+    /// then runs on a schedule that takes time go through
+    /// [`Store::create_scheduled_generation`], and each replica calls
+    /// [`Store::sweep`] now and then. The in-memory store does not; the
+    /// lifecycle's timers move its generations.
+    fn runs_schedules(&self) -> bool {
+        false
+    }
+
+    /// A run on a schedule that takes time, on a store that
+    /// [runs schedules](Store::runs_schedules): the debit and the generation,
+    /// with its `durations` (`pending`, `processing`, `uploading`) and how it
+    /// ends (`success`, or the scripted `error` of its tool from `scripted`,
+    /// used up only once the run is paid). Its status is then a function of
+    /// time. This default stores it as [`Store::create_generation`] does.
+    fn create_scheduled_generation<'a>(
+        &'a self,
+        generation: NewGeneration,
+        cost: u64,
+        durations: [Duration; 3],
+        success: Outcome,
+        scripted: &'a Outcomes,
+    ) -> StoreFuture<'a, Result<(), CreateError>> {
+        let _ = (durations, success, scripted);
+        self.create_generation(generation, cost)
+    }
+
+    /// Ends the generations whose time is up, each claimed by one caller
+    /// only, and hands back those that just ended, for their webhooks. Only
+    /// stores that [run schedules](Store::runs_schedules) have any.
+    fn sweep(&self) -> StoreFuture<'_, StoreResult<Vec<Finished>>> {
+        StoreFuture::ready(Ok(Vec::new()))
+    }
 
     /// How many generations are kept, for the sessions list; `None` from a
     /// store that cannot tell cheaply.

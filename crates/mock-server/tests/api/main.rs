@@ -16,6 +16,8 @@ mod generations;
 mod library;
 mod poll_hint;
 mod pricing;
+mod redis;
+mod redis_server;
 mod robustness;
 mod seed;
 mod sessions;

@@ -1,0 +1,688 @@
+//! The [`Store`] on Redis (or Valkey): mock replicas pointed at one server
+//! act as one service. Every operation is one Lua script (`*.lua` beside
+//! this file, each after `lib.lua`), so it is atomic and costs one round
+//! trip; every key sits under the store's namespace (see the crate README
+//! for the layout).
+//!
+//! Generations on a schedule that takes time are timed here, not by a
+//! replica's timer: their status is a function of Redis' clock, brought up
+//! to date by each read and by every replica's sweeper (`sweep.lua`), which
+//! claims each due generation once.
+
+mod decode;
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
+};
+
+use artificial_studio_types::{Account, GenerationStatus, Plan};
+use bytes::Bytes;
+use redis::{
+    Client, RedisResult, Script, ScriptInvocation, Value,
+    aio::{ConnectionManager, ConnectionManagerConfig},
+};
+use tokio::sync::OnceCell;
+
+use self::decode::{Fields, account_of, finished_of, generation_of, text_of, upload_meta};
+use super::{
+    AccountPatch, Caller, CreateError, Finished, GenerationPage, MockAccount, NewGeneration,
+    Outcome, OwnedGeneration, Store, StoreFuture, StoreResult, StoredUpload, Unavailable,
+    create_finished_in_steps, memory::MAX_UPLOAD_BYTES_TOTAL,
+};
+use crate::{
+    config::{AccountConfig, Bucket, RateLimits},
+    error::Error,
+    ids,
+    outcomes::Outcomes,
+    query::ListQuery,
+    ratelimit::{RateDecision, interval, now_unix},
+};
+
+/// The namespace of the binary's `--store redis://...`.
+pub const DEFAULT_NAMESPACE: &str = "astudio-mock";
+
+/// Most generations one sweep claims.
+const SWEEP_BATCH: u32 = 200;
+
+/// How long a connection attempt, and an answer, may take before the request
+/// is answered `503`: short, so that a Redis that is down never holds a
+/// request.
+const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
+const RESPONSE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Sizes and limits of a [`RedisStore`] (the same as a memory store's; every
+/// replica of one namespace should be given the same).
+#[derive(Debug, Clone)]
+pub struct RedisStoreOptions {
+    /// Rate limits per plan and bucket.
+    pub rate_limits: RateLimits,
+    /// Most generations kept before the oldest finished ones are evicted.
+    pub max_generations: usize,
+}
+
+/// The scripts, each `lib.lua` followed by its body.
+struct Scripts {
+    seed: Script,
+    reset: Script,
+    auth: Script,
+    accounts: Script,
+    create_account: Script,
+    update_account: Script,
+    rate: Script,
+    create: Script,
+    scripted: Script,
+    get: Script,
+    list: Script,
+    set_status: Script,
+    finish: Script,
+    sweep: Script,
+    put_upload: Script,
+}
+
+impl Scripts {
+    fn new() -> Self {
+        let lib = include_str!("lib.lua");
+        let script = |body: &str| Script::new(&[lib, "\n", body].concat());
+        Scripts {
+            seed: script(include_str!("seed.lua")),
+            reset: script(include_str!("reset.lua")),
+            auth: script(include_str!("auth.lua")),
+            accounts: script(include_str!("accounts.lua")),
+            create_account: script(include_str!("create_account.lua")),
+            update_account: script(include_str!("update_account.lua")),
+            rate: script(include_str!("rate.lua")),
+            create: script(include_str!("create.lua")),
+            scripted: script(include_str!("scripted.lua")),
+            get: script(include_str!("get.lua")),
+            list: script(include_str!("list.lua")),
+            set_status: script(include_str!("set_status.lua")),
+            finish: script(include_str!("finish.lua")),
+            sweep: script(include_str!("sweep.lua")),
+            put_upload: script(include_str!("put_upload.lua")),
+        }
+    }
+}
+
+/// The [`Store`] on a Redis server shared by replicas. See the module docs.
+pub struct RedisStore {
+    client: Client,
+    /// Shared by the stores of every namespace made from this one.
+    connection: Arc<OnceCell<ConnectionManager>>,
+    namespace: String,
+    /// The configured accounts as `seed.lua` takes them.
+    seeds: Vec<String>,
+    options: RedisStoreOptions,
+    scripts: Scripts,
+    /// Whether this replica has seen the namespace seeded (checked again
+    /// after Redis was out of reach, which may have lost it).
+    seeded: AtomicBool,
+    /// Whether the last request failed: one log line per failure burst.
+    down: AtomicBool,
+}
+
+impl RedisStore {
+    /// A store on the Redis server at `url` (`redis://HOST:PORT[/DB]`), every
+    /// key under `namespace`, starting with `accounts` (seeded once per
+    /// namespace: a replica that starts later or restarts finds them as they
+    /// are). Connects on first use, and again whenever Redis comes back.
+    pub fn new(
+        url: &str,
+        namespace: &str,
+        accounts: Vec<AccountConfig>,
+        options: RedisStoreOptions,
+    ) -> Result<Self, Error> {
+        let client = Client::open(url)
+            .map_err(|e| Error::InvalidConfig(format!("store URL {url:?}: {e}")))?;
+        let created = text_of(&ids::now());
+        let seeds = accounts
+            .into_iter()
+            .flat_map(|a| {
+                [
+                    a.key,
+                    a.email,
+                    a.credits.to_string(),
+                    text_of(&a.plan),
+                    created.clone(),
+                    ids::object_id(),
+                ]
+            })
+            .collect();
+        Ok(RedisStore {
+            client,
+            connection: Arc::new(OnceCell::new()),
+            namespace: namespace.to_string(),
+            seeds,
+            options,
+            scripts: Scripts::new(),
+            seeded: AtomicBool::new(false),
+            down: AtomicBool::new(false),
+        })
+    }
+
+    /// The same server, accounts and options under `namespace` (a
+    /// session's), sharing this store's connection.
+    pub fn in_namespace(&self, namespace: &str) -> RedisStore {
+        RedisStore {
+            client: self.client.clone(),
+            connection: self.connection.clone(),
+            namespace: namespace.to_string(),
+            seeds: self.seeds.clone(),
+            options: self.options.clone(),
+            scripts: Scripts::new(),
+            seeded: AtomicBool::new(false),
+            down: AtomicBool::new(false),
+        }
+    }
+
+    /// The namespace of session `name` beside this store's: outside it, so
+    /// that resetting this store's namespace leaves the sessions' alone
+    /// (session names have no `:` and no glob characters).
+    pub fn session_namespace(&self, name: &str) -> String {
+        format!("{}-session:{name}", self.namespace)
+    }
+
+    async fn connection(&self) -> StoreResult<ConnectionManager> {
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(CONNECT_TIMEOUT))
+            .set_response_timeout(Some(RESPONSE_TIMEOUT))
+            .set_number_of_retries(1)
+            .set_max_delay(Duration::from_millis(500));
+        let connection = self
+            .connection
+            .get_or_try_init(|| async {
+                ConnectionManager::new_lazy_with_config(self.client.clone(), config)
+            })
+            .await;
+        // Made without I/O: only the answers of Redis tell that it is back.
+        connection.cloned().map_err(|error| self.failed(&error))
+    }
+
+    /// `result` as a store answer, logging the first failure of a burst and
+    /// the recovery after it.
+    fn observe<T>(&self, result: redis::RedisResult<T>) -> StoreResult<T> {
+        match result {
+            Ok(value) => {
+                if self.down.swap(false, Ordering::AcqRel) {
+                    tracing::info!(namespace = %self.namespace, "the Redis store is reachable again");
+                    self.seeded.store(false, Ordering::Release);
+                }
+                Ok(value)
+            }
+            Err(error) => Err(self.failed(&error)),
+        }
+    }
+
+    /// A failure to reach Redis, logged if it starts a burst.
+    fn failed(&self, error: &redis::RedisError) -> Unavailable {
+        if !self.down.swap(true, Ordering::AcqRel) {
+            tracing::warn!(
+                namespace = %self.namespace,
+                %error,
+                "the Redis store is out of reach; the API answers 503 until it returns"
+            );
+        }
+        Unavailable
+    }
+
+    /// Runs `script` with the namespace and the arguments `fill` adds, once
+    /// the namespace is seeded.
+    async fn eval(
+        &self,
+        script: &Script,
+        fill: impl FnOnce(&mut ScriptInvocation<'_>),
+    ) -> StoreResult<Value> {
+        if !self.seeded.load(Ordering::Acquire) {
+            self.run(&self.scripts.seed, |s| {
+                s.arg(&self.seeds);
+            })
+            .await?;
+            self.seeded.store(true, Ordering::Release);
+        }
+        self.run(script, fill).await
+    }
+
+    /// Runs `script` with the namespace and the arguments `fill` adds.
+    async fn run(
+        &self,
+        script: &Script,
+        fill: impl FnOnce(&mut ScriptInvocation<'_>),
+    ) -> StoreResult<Value> {
+        let mut connection = self.connection().await?;
+        let mut invocation = script.prepare_invoke();
+        invocation.arg(&self.namespace);
+        fill(&mut invocation);
+        let answer = in_time(invocation.invoke_async::<Value>(&mut connection)).await;
+        self.observe(answer)
+    }
+
+    /// The generation with the fields of `create.lua`, or a refusal.
+    async fn create(
+        &self,
+        generation: NewGeneration,
+        cost: u64,
+        mode: Mode,
+    ) -> Result<Fields, CreateError> {
+        let (mode, durations, outcome) = match mode {
+            Mode::Untimed => ("none", [Duration::ZERO; 3], None),
+            Mode::Instant(outcome) => ("instant", [Duration::ZERO; 3], Some(outcome)),
+            Mode::Timed(durations, outcome) => ("timed", durations, Some(outcome)),
+        };
+        let (end, output, thumbnail, message) = outcome_args(outcome.as_ref());
+        let answer = self
+            .eval(&self.scripts.create, |s| {
+                s.arg(&*generation.owner)
+                    .arg(&generation.id)
+                    .arg(cost)
+                    .arg(self.options.max_generations)
+                    .arg(text_of(&generation.status))
+                    .arg(&generation.tool)
+                    .arg(text_of(&generation.type_))
+                    .arg(generation.payload.as_str())
+                    .arg(text_of(&generation.created_at))
+                    .arg(generation.webhook.as_deref().unwrap_or(""));
+                s.arg(mode);
+                for duration in durations {
+                    s.arg(u64::try_from(duration.as_millis()).unwrap_or(u64::MAX));
+                }
+                s.arg(end).arg(output).arg(thumbnail).arg(message);
+            })
+            .await?;
+        match decode::list(&answer).as_deref() {
+            Some([verdict, fields]) if decode::is(verdict, "ok") => {
+                Fields::of(fields).ok_or(CreateError::Unavailable)
+            }
+            Some([verdict]) if decode::is(verdict, "credits") => {
+                Err(CreateError::InsufficientCredits)
+            }
+            Some([verdict]) if decode::is(verdict, "account") => Err(CreateError::UnknownAccount),
+            _ => Err(self.malformed("create")),
+        }
+    }
+
+    /// An answer this code does not read: a bug, answered `503` like a
+    /// failure of Redis rather than with a panic.
+    fn malformed<E: From<Unavailable>>(&self, script: &str) -> E {
+        tracing::error!(namespace = %self.namespace, script, "unexpected answer of a Redis store script");
+        E::from(Unavailable)
+    }
+
+    async fn account_answer(&self, answer: Value, script: &str) -> Result<MockAccount, Error> {
+        Fields::of(&answer)
+            .and_then(|f| account_of(&f))
+            .ok_or_else(|| self.malformed::<Unavailable>(script))
+            .map_err(|_| Error::StoreUnavailable)
+    }
+}
+
+/// `answer`, or an I/O error if it takes longer than a connection attempt
+/// and an answer may: a request never waits on Redis for longer.
+async fn in_time<T>(answer: impl Future<Output = RedisResult<T>>) -> RedisResult<T> {
+    tokio::time::timeout(RESPONSE_TIMEOUT + CONNECT_TIMEOUT, answer)
+        .await
+        .unwrap_or_else(|_| {
+            Err(redis::RedisError::from((
+                redis::ErrorKind::Io,
+                "no answer in time",
+            )))
+        })
+}
+
+/// How `create.lua` stores a generation.
+enum Mode {
+    /// Running until [`Store::finish_generation`] ends it.
+    Untimed,
+    /// Ended at once, as the outcome says.
+    Instant(Outcome),
+    /// On a schedule (`pending`, `processing`, `uploading`), then ended.
+    Timed([Duration; 3], Outcome),
+}
+
+/// The end, output, thumbnail and error message of an outcome, as the scripts
+/// take them.
+fn outcome_args(outcome: Option<&Outcome>) -> (&str, &str, &str, &str) {
+    match outcome {
+        None => ("", "", "", ""),
+        Some(Outcome::Success { output, thumbnail }) => {
+            ("success", output, thumbnail.as_deref().unwrap_or(""), "")
+        }
+        Some(Outcome::Error(message)) => ("error", "", "", message),
+    }
+}
+
+impl Store for RedisStore {
+    fn authenticate<'a>(&'a self, key: &'a str) -> StoreFuture<'a, StoreResult<Option<Caller>>> {
+        StoreFuture::new(async move {
+            let answer = self.eval(&self.scripts.auth, |s| {
+                s.arg(key);
+            });
+            let answer = answer.await?;
+            if answer == Value::Nil {
+                return Ok(None);
+            }
+            match decode::list(&answer).as_deref() {
+                Some([id, plan]) => Ok(decode::string(id).map(|id| Caller {
+                    account_id: id.into(),
+                    plan: decode::string(plan)
+                        .and_then(|p| decode::parse_text(&p))
+                        .unwrap_or(Plan::Free),
+                })),
+                _ => Err(self.malformed("auth")),
+            }
+        })
+    }
+
+    fn account<'a>(&'a self, account_id: &'a str) -> StoreFuture<'a, StoreResult<Option<Account>>> {
+        StoreFuture::new(async move {
+            let answer = self.accounts().await?;
+            Ok(answer
+                .into_iter()
+                .map(|a| a.account)
+                .find(|a| a.id == account_id))
+        })
+    }
+
+    fn accounts(&self) -> StoreFuture<'_, StoreResult<Vec<MockAccount>>> {
+        StoreFuture::new(async move {
+            let answer = self.eval(&self.scripts.accounts, |_| {}).await?;
+            let mut all: Vec<MockAccount> = decode::list(&answer)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|v| Fields::of(v).and_then(|f| account_of(&f)))
+                .collect();
+            all.sort_by(|a, b| a.key.cmp(&b.key));
+            Ok(all)
+        })
+    }
+
+    fn create_account(&self, config: AccountConfig) -> StoreFuture<'_, Result<MockAccount, Error>> {
+        StoreFuture::new(async move {
+            let answer = self
+                .eval(&self.scripts.create_account, |s| {
+                    s.arg(&config.key)
+                        .arg(&config.email)
+                        .arg(config.credits)
+                        .arg(text_of(&config.plan))
+                        .arg(text_of(&ids::now()))
+                        .arg(ids::object_id());
+                })
+                .await
+                .map_err(|_| Error::StoreUnavailable)?;
+            if decode::is(&answer, "duplicate") {
+                return Err(Error::DuplicateKey(config.key));
+            }
+            self.account_answer(answer, "create_account").await
+        })
+    }
+
+    fn update_account<'a>(
+        &'a self,
+        key: &'a str,
+        patch: AccountPatch,
+    ) -> StoreFuture<'a, Result<MockAccount, Error>> {
+        StoreFuture::new(async move {
+            let answer = self
+                .eval(&self.scripts.update_account, |s| {
+                    s.arg(key)
+                        .arg(patch.credits.map(|c| c.to_string()).unwrap_or_default())
+                        .arg(patch.plan.as_ref().map(text_of).unwrap_or_default());
+                })
+                .await
+                .map_err(|_| Error::StoreUnavailable)?;
+            if decode::is(&answer, "unknown") {
+                return Err(Error::UnknownKey(key.to_string()));
+            }
+            self.account_answer(answer, "update_account").await
+        })
+    }
+
+    fn check_rate<'a>(
+        &'a self,
+        caller: &'a Caller,
+        bucket: Bucket,
+    ) -> StoreFuture<'a, StoreResult<Option<RateDecision>>> {
+        let Some(limit) = self.options.rate_limits.limit(caller.plan.clone(), bucket) else {
+            return StoreFuture::ready(Ok(None));
+        };
+        let limit = limit.max(1);
+        StoreFuture::new(async move {
+            // A plan the mock does not know counts as free, as in memory.
+            let plan = if caller.plan == Plan::Pro {
+                "pro"
+            } else {
+                "free"
+            };
+            let bucket = match bucket {
+                Bucket::Run => "run",
+                Bucket::Get => "get",
+            };
+            let t = interval(limit);
+            let tau = t * (limit - 1);
+            let answer = self
+                .eval(&self.scripts.rate, |s| {
+                    s.arg(format!("{plan}.{bucket}:{}", caller.account_id))
+                        .arg(u64::try_from(t.as_micros()).unwrap_or(u64::MAX))
+                        .arg(u64::try_from(tau.as_micros()).unwrap_or(u64::MAX));
+                })
+                .await?;
+            let now = now_unix();
+            match decode::list(&answer).as_deref() {
+                Some([allowed, n]) => {
+                    let n = decode::number(n).unwrap_or(0);
+                    Ok(Some(if decode::number(allowed) == Some(1) {
+                        RateDecision::allowed(limit, u32::try_from(n).unwrap_or(0), now)
+                    } else {
+                        RateDecision::refused(limit, Duration::from_micros(n), now)
+                    }))
+                }
+                _ => Err(self.malformed("rate")),
+            }
+        })
+    }
+
+    fn create_generation(
+        &self,
+        generation: NewGeneration,
+        cost: u64,
+    ) -> StoreFuture<'_, Result<(), CreateError>> {
+        StoreFuture::new(async move {
+            self.create(generation, cost, Mode::Untimed).await?;
+            Ok(())
+        })
+    }
+
+    fn create_finished_generation<'a>(
+        &'a self,
+        generation: NewGeneration,
+        cost: u64,
+        success: Outcome,
+        scripted: &'a Outcomes,
+    ) -> StoreFuture<'a, Result<Option<Finished>, CreateError>> {
+        if scripted.any() {
+            // A scripted outcome is used up only once the run is paid: two
+            // round trips, in the rare runs of a test that scripts one.
+            return StoreFuture::new(create_finished_in_steps(
+                self, generation, cost, success, scripted,
+            ));
+        }
+        StoreFuture::new(async move {
+            let fields = self
+                .create(generation, cost, Mode::Instant(success))
+                .await?;
+            Ok(finished_of(&fields))
+        })
+    }
+
+    fn runs_schedules(&self) -> bool {
+        true
+    }
+
+    fn create_scheduled_generation<'a>(
+        &'a self,
+        generation: NewGeneration,
+        cost: u64,
+        durations: [Duration; 3],
+        success: Outcome,
+        scripted: &'a Outcomes,
+    ) -> StoreFuture<'a, Result<(), CreateError>> {
+        StoreFuture::new(async move {
+            let id = generation.id.clone();
+            let tool = generation.tool.clone();
+            self.create(generation, cost, Mode::Timed(durations, success))
+                .await?;
+            if let Some(message) = scripted.take(&tool) {
+                // The run is paid and stored: its answer stays `202` even if
+                // Redis is lost right here (the outcome is then not applied,
+                // and the failure logged).
+                let _ = self
+                    .eval(&self.scripts.scripted, |s| {
+                        s.arg(&id).arg(&message);
+                    })
+                    .await;
+            }
+            Ok(())
+        })
+    }
+
+    fn sweep(&self) -> StoreFuture<'_, StoreResult<Vec<Finished>>> {
+        StoreFuture::new(async move {
+            let answer = self
+                .eval(&self.scripts.sweep, |s| {
+                    s.arg(SWEEP_BATCH);
+                })
+                .await?;
+            Ok(decode::list(&answer)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(Fields::of)
+                .filter_map(|f| finished_of(&f))
+                .collect())
+        })
+    }
+
+    fn generation<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> StoreFuture<'a, StoreResult<Option<OwnedGeneration>>> {
+        StoreFuture::new(async move {
+            let answer = self
+                .eval(&self.scripts.get, |s| {
+                    s.arg(id);
+                })
+                .await?;
+            Ok(Fields::of(&answer).and_then(|f| generation_of(&f)))
+        })
+    }
+
+    fn list_generations<'a>(
+        &'a self,
+        owner: &'a str,
+        query: ListQuery,
+    ) -> StoreFuture<'a, StoreResult<GenerationPage>> {
+        StoreFuture::new(async move {
+            let answer = self
+                .eval(&self.scripts.list, |s| {
+                    s.arg(owner)
+                        .arg(query.offset)
+                        .arg(query.limit)
+                        .arg(query.status.as_ref().map(text_of).unwrap_or_default());
+                })
+                .await?;
+            let Some((total, page)) = decode::list(&answer).and_then(|all| {
+                let (total, page) = all.split_first()?;
+                Some((decode::number(total)?, page.to_vec()))
+            }) else {
+                return Err(self.malformed("list"));
+            };
+            Ok(GenerationPage {
+                total,
+                data: page
+                    .iter()
+                    .filter_map(Fields::of)
+                    .filter_map(|f| generation_of(&f))
+                    .map(|g| g.generation)
+                    .collect(),
+            })
+        })
+    }
+
+    fn set_status<'a>(
+        &'a self,
+        id: &'a str,
+        status: GenerationStatus,
+    ) -> StoreFuture<'a, StoreResult<()>> {
+        StoreFuture::new(async move {
+            self.eval(&self.scripts.set_status, |s| {
+                s.arg(id).arg(text_of(&status));
+            })
+            .await?;
+            Ok(())
+        })
+    }
+
+    fn finish_generation<'a>(
+        &'a self,
+        id: &'a str,
+        outcome: Outcome,
+    ) -> StoreFuture<'a, StoreResult<Option<Finished>>> {
+        StoreFuture::new(async move {
+            let (end, output, thumbnail, message) = outcome_args(Some(&outcome));
+            let answer = self
+                .eval(&self.scripts.finish, |s| {
+                    s.arg(id).arg(end).arg(output).arg(thumbnail).arg(message);
+                })
+                .await?;
+            Ok(Fields::of(&answer).and_then(|f| finished_of(&f)))
+        })
+    }
+
+    fn put_upload(&self, upload: StoredUpload) -> StoreFuture<'_, StoreResult<()>> {
+        StoreFuture::new(async move {
+            let meta = upload_meta::encode(&upload);
+            self.eval(&self.scripts.put_upload, |s| {
+                s.arg(&upload.file.id)
+                    .arg(meta)
+                    .arg(upload.bytes.as_ref())
+                    .arg(MAX_UPLOAD_BYTES_TOTAL);
+            })
+            .await?;
+            Ok(())
+        })
+    }
+
+    fn upload<'a>(&'a self, id: &'a str) -> StoreFuture<'a, StoreResult<Option<StoredUpload>>> {
+        StoreFuture::new(async move {
+            let mut connection = self.connection().await?;
+            let key = format!("{}:upload:{id}", self.namespace);
+            let answer = in_time(
+                redis::cmd("HMGET")
+                    .arg(key)
+                    .arg("meta")
+                    .arg("bytes")
+                    .query_async::<(Option<String>, Option<Vec<u8>>)>(&mut connection),
+            )
+            .await;
+            let (meta, bytes) = self.observe(answer)?;
+            Ok(meta
+                .zip(bytes)
+                .and_then(|(meta, bytes)| upload_meta::decode(&meta, Bytes::from(bytes))))
+        })
+    }
+
+    fn reset(&self) -> StoreFuture<'_, StoreResult<()>> {
+        StoreFuture::new(async move {
+            self.run(&self.scripts.reset, |s| {
+                s.arg(&self.seeds);
+            })
+            .await?;
+            self.seeded.store(true, Ordering::Release);
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,251 @@
+//! Replicas on one Redis act as one service: three `MockServer`s share a
+//! real `redis-server` (started by the test), and requests are spread
+//! across them.
+
+use std::{
+    collections::HashSet,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use artificial_studio_mock::{
+    AccountConfig, MockServer, PlanLimits, RateLimits, RedisStoreOptions, SharedStore,
+};
+use artificial_studio_types::Plan;
+use axum::{Router, routing::post};
+use parking_lot::Mutex;
+use serde_json::{Value, json};
+
+use crate::redis_server::RedisServer;
+use crate::support::*;
+
+const KEY: &str = "team-key";
+
+fn accounts(credits: u64) -> Vec<AccountConfig> {
+    vec![AccountConfig::new(KEY, Plan::Free, credits)]
+}
+
+/// Three replicas on `redis`, namespace `ns`, with these schedules and limits.
+async fn replicas(
+    redis: &RedisServer,
+    credits: u64,
+    stages_ms: (u64, u64, u64),
+    limits: RateLimits,
+) -> Vec<(MockServer, Api)> {
+    let mut all = Vec::new();
+    for _ in 0..3 {
+        all.push(replica(redis, credits, stages_ms, limits).await);
+    }
+    all
+}
+
+async fn replica(
+    redis: &RedisServer,
+    credits: u64,
+    (pending, processing, uploading): (u64, u64, u64),
+    limits: RateLimits,
+) -> (MockServer, Api) {
+    let store = SharedStore::redis(
+        &redis.url(),
+        "ns",
+        accounts(credits),
+        RedisStoreOptions {
+            rate_limits: limits,
+            max_generations: 1000,
+        },
+    )
+    .unwrap();
+    start(
+        MockServer::builder()
+            .speed(1.0)
+            .stage_ms(pending, processing, uploading)
+            .allow_private_webhooks(true)
+            .store(store),
+    )
+    .await
+}
+
+fn image() -> Value {
+    json!({"tool": "create-image", "input": {"prompt": "a fox"}})
+}
+
+#[tokio::test]
+async fn forty_runs_across_three_replicas_on_credits_for_ten_create_exactly_ten() {
+    let redis = RedisServer::start();
+    let servers = replicas(&redis, 1_000_000, (0, 0, 0), RateLimits::Off).await;
+    // The price of one run, measured, then credits for exactly ten.
+    let api = &servers[0].1;
+    api.create_image(KEY).await;
+    let price = 1_000_000 - api.credits(KEY).await;
+    assert!(price > 0);
+    servers[1].0.set_credits(KEY, 10 * price).await.unwrap();
+    let runs = (0..40).map(|i| {
+        let api = servers[i % 3].1.clone();
+        async move { api.run(KEY, image()).await.status.as_u16() }
+    });
+    let statuses = futures::future::join_all(runs).await;
+    let created = statuses.iter().filter(|s| **s == 202).count();
+    let refused = statuses.iter().filter(|s| **s == 402).count();
+    assert_eq!((created, refused), (10, 30), "{statuses:?}");
+    for (_, api) in &servers {
+        assert_eq!(api.credits(KEY).await, 0);
+    }
+    let listed = servers[2].1.get("/api/generations?limit=100", KEY).await;
+    assert_eq!(listed.body["pagination"]["total"], 11);
+}
+
+#[tokio::test]
+async fn a_limit_of_five_per_minute_admits_exactly_five_across_the_replicas() {
+    let redis = RedisServer::start();
+    let limits = RateLimits::PerMinute {
+        free: PlanLimits { run: 60, get: 5 },
+        pro: PlanLimits { run: 60, get: 200 },
+    };
+    let servers = replicas(&redis, 100, (0, 0, 0), limits).await;
+    let reads = (0..12).map(|i| {
+        let api = servers[i % 3].1.clone();
+        async move { api.get("/api/account", KEY).await }
+    });
+    let answers = futures::future::join_all(reads).await;
+    let admitted = answers.iter().filter(|a| a.status == 200).count();
+    assert_eq!(admitted, 5);
+    for refused in answers.iter().filter(|a| a.status != 200) {
+        refused.assert_error(429, artificial_studio_types::messages::RATE_LIMITED);
+        assert_eq!(refused.header("x-ratelimit-limit"), Some("5"));
+        assert_eq!(refused.header("x-ratelimit-remaining"), Some("0"));
+        assert!(refused.header("retry-after").is_some());
+    }
+}
+
+#[tokio::test]
+async fn a_generation_made_on_one_replica_is_read_listed_and_downloaded_on_the_others() {
+    let redis = RedisServer::start();
+    let servers = replicas(&redis, 100, (0, 0, 0), RateLimits::Off).await;
+    let id = servers[0].1.create_image(KEY).await;
+    let read = servers[1]
+        .1
+        .get(&format!("/api/generations/{id}"), KEY)
+        .await;
+    assert_eq!(read.status, 200);
+    assert_eq!(read.body["status"], "success");
+    let listed = servers[2].1.get("/api/generations", KEY).await;
+    assert_eq!(listed.body["data"][0]["id"], id.as_str());
+    let output = read.body["output"].as_str().unwrap();
+    let path = &output[output.find("/outputs/").unwrap()..];
+    let file = servers[2]
+        .1
+        .send(servers[2].1.request(reqwest::Method::GET, path, None))
+        .await;
+    assert_eq!(file.status, 200);
+    assert_eq!(file.header("content-type"), Some("image/png"));
+    // An upload too.
+    let uploaded = servers[0]
+        .1
+        .send(
+            servers[0]
+                .1
+                .request(reqwest::Method::POST, "/api/files", Some(KEY))
+                .header("content-type", "text/plain")
+                .header("x-filename", "note.txt")
+                .body("hello"),
+        )
+        .await;
+    assert_eq!(uploaded.status, 201, "{}", uploaded.body);
+    let url = uploaded.body["url"].as_str().unwrap();
+    let path = &url[url.find("/files/").unwrap()..];
+    let bytes = servers[1]
+        .1
+        .send(servers[1].1.request(reqwest::Method::GET, path, None))
+        .await;
+    assert_eq!(
+        (bytes.status.as_u16(), &bytes.bytes[..]),
+        (200, &b"hello"[..])
+    );
+}
+
+/// A local webhook receiver keeping the ids it was sent.
+async fn receiver() -> (String, Arc<Mutex<Vec<String>>>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let kept = seen.clone();
+    let app = Router::new().route(
+        "/hook",
+        post(move |body: String| {
+            let kept = kept.clone();
+            async move {
+                let body: Value = serde_json::from_str(&body).unwrap_or_default();
+                kept.lock()
+                    .push(body["id"].as_str().unwrap_or_default().to_string());
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, seen)
+}
+
+#[tokio::test]
+async fn a_replica_shut_down_mid_run_leaves_no_generation_stuck_and_each_webhook_goes_once() {
+    let redis = RedisServer::start();
+    let (hook, seen) = receiver().await;
+    let mut servers = replicas(&redis, 1000, (0, 300, 100), RateLimits::Off).await;
+    let mut ids = Vec::new();
+    for i in 0..6 {
+        let answer = servers[i % 3]
+            .1
+            .run(
+                KEY,
+                json!({"tool": "create-image", "input": {"prompt": "a fox"}, "webhook": hook}),
+            )
+            .await;
+        assert_eq!(answer.status, 202, "{}", answer.body);
+        ids.push(answer.body["id"].as_str().unwrap().to_string());
+    }
+    // The first replica goes away with two generations of its own running.
+    let (first, _) = servers.remove(0);
+    first.shutdown().await;
+    // Nobody polls: the others' sweepers end every generation and send
+    // each webhook, once.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while seen.lock().len() < ids.len() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let delivered = seen.lock().clone();
+    assert_eq!(delivered.len(), ids.len(), "{delivered:?}");
+    let distinct: HashSet<&String> = delivered.iter().collect();
+    assert_eq!(distinct, ids.iter().collect::<HashSet<_>>());
+    for id in &ids {
+        let read = servers[0]
+            .1
+            .get(&format!("/api/generations/{id}"), KEY)
+            .await;
+        assert_eq!(read.body["status"], "success");
+    }
+}
+
+#[tokio::test]
+async fn redis_down_is_a_503_contract_answer_and_the_replica_recovers_when_it_returns() {
+    let mut redis = RedisServer::start();
+    let (_server, api) = replica(&redis, 100, (0, 0, 0), RateLimits::Off).await;
+    let id = api.create_image(KEY).await;
+    let before = api.credits(KEY).await;
+    redis.kill();
+    let started = Instant::now();
+    api.get("/api/account", KEY)
+        .await
+        .assert_error(503, "Service temporarily unavailable");
+    api.run(KEY, image())
+        .await
+        .assert_error(503, "Service temporarily unavailable");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    // With the append-only file, what Redis acknowledged comes back with it.
+    redis.restart();
+    eventually(10, || async {
+        api.get(&format!("/api/generations/{id}"), KEY).await.status == 200
+    })
+    .await;
+    assert_eq!(api.credits(KEY).await, before);
+    assert_eq!(api.run(KEY, image()).await.status, 202);
+}
