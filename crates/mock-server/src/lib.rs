@@ -83,6 +83,7 @@ mod payload;
 mod query;
 mod ratelimit;
 mod server;
+mod state_file;
 mod store;
 mod validation;
 mod webhooks;

@@ -25,7 +25,10 @@ use crate::{
     journal::JournalEntry,
     lifecycle::{Lifecycle, Schedule},
     outcomes::ScriptedOutcome,
-    store::{AccountPatch, MemoryStore, MemoryStoreOptions, MockAccount, SharedStore, Store},
+    state_file::{self, StateWriter},
+    store::{
+        AccountPatch, MemoryStore, MemoryStoreOptions, MockAccount, Resumable, SharedStore, Store,
+    },
     webhooks::WebhookSender,
 };
 
@@ -226,6 +229,32 @@ impl MockServerBuilder {
         self
     }
 
+    /// Keeps the state in `path`, as `--state`: loaded at start when the file
+    /// exists, written every [`state_interval`](Self::state_interval) while
+    /// something changed and when the server stops (by
+    /// [`MockServer::shutdown`] or by a drop), always whole. For the built-in
+    /// memory store only: with [`store`](Self::store) too, `start` fails.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), artificial_studio_mock::Error> {
+    /// use artificial_studio_mock::MockServer;
+    ///
+    /// let server = MockServer::builder().state_file("sandbox.json").start().await?;
+    /// // ... generations made now are there after the next start too.
+    /// server.shutdown().await;
+    /// # Ok(()) }
+    /// ```
+    pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.config.state = Some(path.into());
+        self
+    }
+
+    /// How often the state file is written while something changed (default 2 s).
+    pub fn state_interval(mut self, interval: Duration) -> Self {
+        self.config.state_interval = interval;
+        self
+    }
+
     /// Keeps the state in this store instead of a new in-memory one (for a
     /// shared store behind several replicas). The store then owns accounts,
     /// rate limits and the generation cap: the matching
@@ -271,19 +300,45 @@ impl MockServerBuilder {
             (None, false) => AdminAccess::Disabled,
         };
 
+        let mut resumable: Vec<Resumable> = Vec::new();
+        let mut state = None;
         let (store, client_key): (Arc<dyn Store>, String) = match self.store {
+            Some(_) if config.state.is_some() => {
+                return Err(Error::InvalidConfig(
+                    "a state file is for the built-in memory store, not a store of your own"
+                        .to_string(),
+                ));
+            }
             Some(store) => (store, DEMO_PRO_KEY.to_string()),
             None => {
                 let accounts = config.initial_accounts()?;
                 let client_key = client_key(&accounts);
-                let store = MemoryStore::new(
-                    accounts,
-                    MemoryStoreOptions {
-                        rate_limits: config.rate_limit,
-                        max_generations: config.max_generations.max(1),
-                    },
-                );
-                (Arc::new(store), client_key)
+                let options = MemoryStoreOptions {
+                    rate_limits: config.rate_limit,
+                    max_generations: config.max_generations.max(1),
+                };
+                let snapshot = match &config.state {
+                    Some(path) => state_file::load(path)?,
+                    None => None,
+                };
+                let store = match (snapshot, &config.state) {
+                    (Some(snapshot), Some(path)) => {
+                        let (store, running) = MemoryStore::restored(accounts, options, snapshot)
+                            .map_err(|message| Error::State {
+                            path: path.clone(),
+                            message,
+                        })?;
+                        resumable = running;
+                        store
+                    }
+                    _ => MemoryStore::new(accounts, options),
+                };
+                let store = Arc::new(store);
+                state = config
+                    .state
+                    .clone()
+                    .map(|path| Arc::new(StateWriter::new(store.clone(), path)));
+                (store, client_key)
             }
         };
         let instruments = Arc::new(Instruments::new(config.journal_capacity));
@@ -291,6 +346,7 @@ impl MockServerBuilder {
         let webhooks = Arc::new(WebhookSender::new(
             instruments.clone(),
             config.speed,
+            config.allow_private_webhooks,
             cancel.clone(),
         ));
         let schedule = Schedule::from_config(&config);
@@ -321,6 +377,10 @@ impl MockServerBuilder {
             // Reads the spec now rather than on the first answer.
             crate::drift::Drift::builtin();
         }
+        app.lifecycle.resume(resumable);
+        if let Some(writer) = &state {
+            tokio::spawn(writer.clone().run(config.state_interval, cancel.clone()));
+        }
         let router = http::service(app.clone());
         let task = tokio::spawn(accept::serve(
             listener,
@@ -335,6 +395,7 @@ impl MockServerBuilder {
             app,
             cancel,
             task: Some(task),
+            state,
         })
     }
 }
@@ -381,6 +442,8 @@ pub struct MockServer {
     app: Arc<App>,
     cancel: CancellationToken,
     task: Option<JoinHandle<()>>,
+    /// The state file's writer, with `--state`.
+    state: Option<Arc<StateWriter>>,
 }
 
 impl std::fmt::Debug for MockServer {
@@ -571,17 +634,26 @@ impl MockServer {
     }
 
     /// Stops accepting connections, lets requests in flight finish (up to 10 s)
-    /// and returns when the server has stopped.
+    /// and returns when the server has stopped, its state file (if any)
+    /// written.
     pub async fn shutdown(mut self) {
         self.cancel.cancel();
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
+        if let Some(writer) = self.state.take() {
+            let _ = tokio::task::spawn_blocking(move || writer.close()).await;
+        }
     }
 }
 
 impl Drop for MockServer {
+    /// Stops the server; with a state file, writes it one last time (here,
+    /// blocking: a drop cannot wait).
     fn drop(&mut self) {
         self.cancel.cancel();
+        if let Some(writer) = self.state.take() {
+            writer.close();
+        }
     }
 }

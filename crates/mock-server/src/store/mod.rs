@@ -10,6 +10,7 @@
 
 mod generations;
 mod memory;
+mod snapshot;
 
 use std::{
     future::Future,
@@ -28,6 +29,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use memory::{MemoryStore, MemoryStoreOptions};
+pub use snapshot::{Resumable, Snapshot};
 
 use crate::{
     config::{AccountConfig, Bucket},
@@ -253,11 +255,7 @@ pub struct StoredUpload {
     /// What the upload answered (`POST /files` or `POST /api/files`).
     pub file: UploadedFile,
     /// The account that uploaded it (kept as the service keeps it; no
-    /// answer of the mock reads it yet).
-    #[expect(
-        dead_code,
-        reason = "stored for the service's parity; nothing reads it yet"
-    )]
+    /// answer of the mock reads it, a state file keeps it).
     pub owner: Arc<str>,
     /// The part's content type.
     pub content_type: String,
@@ -267,10 +265,6 @@ pub struct StoredUpload {
     pub bytes: Bytes,
     /// Whether it was uploaded with `transient=true` (kept out of the
     /// account's library on the real service; the mock serves it the same).
-    #[expect(
-        dead_code,
-        reason = "stored for the service's parity; nothing reads it yet"
-    )]
     pub transient: bool,
 }
 
