@@ -322,7 +322,8 @@ impl MockServerBuilder {
                     None => None,
                 };
                 let store = match (snapshot, &config.state) {
-                    (Some(snapshot), Some(path)) => {
+                    (Some(mut snapshot), Some(path)) => {
+                        snapshot.rebase(&public_url);
                         let (store, running) = MemoryStore::restored(accounts, options, snapshot)
                             .map_err(|message| Error::State {
                             path: path.clone(),
@@ -334,10 +335,9 @@ impl MockServerBuilder {
                     _ => MemoryStore::new(accounts, options),
                 };
                 let store = Arc::new(store);
-                state = config
-                    .state
-                    .clone()
-                    .map(|path| Arc::new(StateWriter::new(store.clone(), path)));
+                state = config.state.clone().map(|path| {
+                    Arc::new(StateWriter::new(store.clone(), path, public_url.clone()))
+                });
                 (store, client_key)
             }
         };

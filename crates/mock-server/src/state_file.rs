@@ -90,16 +90,19 @@ fn sync_dir(dir: &Path) -> std::io::Result<()> {
 pub struct StateWriter {
     store: Arc<MemoryStore>,
     path: PathBuf,
+    public_url: String,
     /// Set once the last snapshot (at shutdown) is written: no more after it.
     closed: AtomicBool,
 }
 
 impl StateWriter {
-    /// A writer of `store`'s snapshots to `path`.
-    pub fn new(store: Arc<MemoryStore>, path: PathBuf) -> Self {
+    /// A writer of `store`'s snapshots to `path`, for a server whose URLs
+    /// start with `public_url`.
+    pub fn new(store: Arc<MemoryStore>, path: PathBuf, public_url: String) -> Self {
         StateWriter {
             store,
             path,
+            public_url,
             closed: AtomicBool::new(false),
         }
     }
@@ -108,7 +111,8 @@ impl StateWriter {
     /// workers). On failure the store stays marked changed, so the next
     /// interval tries again.
     fn save(&self) -> Result<(), Error> {
-        let snapshot = self.store.snapshot();
+        let mut snapshot = self.store.snapshot();
+        snapshot.public_url = Some(self.public_url.clone());
         let written = snapshot
             .to_bytes()
             .map_err(|e| std::io::Error::other(e.to_string()))

@@ -272,6 +272,7 @@ impl MemoryStore {
             format: snapshot::FORMAT.to_string(),
             version: snapshot::VERSION,
             saved_at: Utc::now(),
+            public_url: None,
             accounts,
             generations: generations
                 .into_iter()

@@ -32,6 +32,10 @@ pub struct Snapshot {
     pub version: u32,
     /// When it was taken.
     pub saved_at: DateTime<Utc>,
+    /// The base of the URLs it holds (outputs, thumbnails, uploads): a
+    /// server started on another address serves them under its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
     /// Every account with its balance.
     pub accounts: Vec<SavedAccount>,
     /// Every generation kept, oldest first.
@@ -199,6 +203,28 @@ impl Snapshot {
         serde_json::from_slice(text).map_err(|e| format!("damaged: {e}"))
     }
 
+    /// Moves every URL it holds from under its `public_url` to under `base`.
+    pub fn rebase(&mut self, base: &str) {
+        let Some(old) = self.public_url.take() else {
+            return;
+        };
+        let moved = |url: &mut String| {
+            if let Some(rest) = url.strip_prefix(old.as_str())
+                && (rest.is_empty() || rest.starts_with('/'))
+            {
+                *url = format!("{base}{rest}");
+            }
+        };
+        for generation in &mut self.generations {
+            generation.output.as_mut().map(moved);
+            generation.thumbnail.as_mut().map(moved);
+        }
+        for upload in &mut self.uploads {
+            moved(&mut upload.file.url);
+        }
+        self.public_url = Some(base.to_string());
+    }
+
     /// The snapshot as the bytes of a state file.
     pub fn to_bytes(&self) -> Result<Vec<u8>, String> {
         serde_json::to_vec(self).map_err(|e| e.to_string())
@@ -222,6 +248,29 @@ mod tests {
         assert!(torn.contains("cut short"), "{torn}");
         let damaged = Snapshot::parse(br#"{"format": "astudio-mock-state", "version": 1}"#);
         assert!(damaged.unwrap_err().contains("damaged"));
+    }
+
+    #[test]
+    fn rebasing_moves_the_urls_under_the_old_base_only() {
+        let mut snapshot = Snapshot::parse(
+            br#"{"format": "astudio-mock-state", "version": 1, "savedAt": "2026-01-01T00:00:00Z",
+                "publicUrl": "http://127.0.0.1:1", "accounts": [], "uploads": [],
+                "generations": [{"id": "g", "owner": "a", "status": "success", "type": "image",
+                  "tool": "t", "createdAt": "2026-01-01T00:00:00Z", "cost": 1, "payload": {},
+                  "output": "http://127.0.0.1:1/outputs/g.png",
+                  "thumbnail": "https://cdn.example.com/t.png"}]}"#,
+        )
+        .unwrap();
+        snapshot.rebase("http://127.0.0.1:2");
+        let g = &snapshot.generations[0];
+        assert_eq!(
+            g.output.as_deref(),
+            Some("http://127.0.0.1:2/outputs/g.png")
+        );
+        assert_eq!(
+            g.thumbnail.as_deref(),
+            Some("https://cdn.example.com/t.png")
+        );
     }
 
     #[test]

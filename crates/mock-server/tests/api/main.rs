@@ -18,6 +18,7 @@ mod poll_hint;
 mod pricing;
 mod robustness;
 mod seed;
+mod state;
 mod support;
 mod validation;
 mod webhooks;
