@@ -150,9 +150,10 @@ impl StateWriter {
         }
     }
 
-    /// Writes the last snapshot, once (later calls do nothing). Blocking.
+    /// Writes the last snapshot, once, if anything changed since the one
+    /// before (later calls do nothing). Blocking.
     pub fn close(&self) {
-        if !self.closed.swap(true, Ordering::AcqRel) {
+        if !self.closed.swap(true, Ordering::AcqRel) && self.store.has_changed() {
             self.save_logged();
         }
     }
