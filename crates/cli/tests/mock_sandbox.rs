@@ -25,9 +25,11 @@ fn astudio(state: &Path) -> Command {
     cmd
 }
 
-fn list(state: &Path) -> GenerationList {
+/// `astudio --mock --json ARGS`, which must succeed, and its JSON.
+fn mock_json<T: serde::de::DeserializeOwned>(state: &Path, args: &[&str]) -> T {
     let out = astudio(state)
-        .args(["--mock", "--json", "generations", "list"])
+        .args(["--mock", "--json"])
+        .args(args)
         .output()
         .unwrap();
     assert!(
@@ -38,35 +40,21 @@ fn list(state: &Path) -> GenerationList {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+fn list(state: &Path) -> GenerationList {
+    mock_json(state, &["generations", "list"])
+}
+
 #[test]
 fn a_generation_made_with_mock_is_listed_and_read_by_the_next_command() {
     let state = tempfile::tempdir().unwrap();
-    let out = astudio(state.path())
-        .args(["--mock", "--json", "run", "create-image", "prompt=a fox"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let made: Generation = serde_json::from_slice(&out.stdout).unwrap();
+    let made: Generation = mock_json(state.path(), &["run", "create-image", "prompt=a fox"]);
     assert!(state.path().join("mock-state.json").is_file());
 
     let listed = list(state.path());
     let ids: Vec<&str> = listed.data.iter().map(|g| g.id.as_str()).collect();
     assert_eq!(ids, [made.id.as_str()]);
 
-    let out = astudio(state.path())
-        .args(["--mock", "--json", "generations", "get", &made.id])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let read: Generation = serde_json::from_slice(&out.stdout).unwrap();
+    let read: Generation = mock_json(state.path(), &["generations", "get", &made.id]);
     assert_eq!(read.status, made.status);
     assert_eq!(read.payload, made.payload);
 }
