@@ -147,3 +147,27 @@ fn mock_serve_answers_a_client_keeps_what_it_did_and_stops_cleanly() {
     let ids: Vec<String> = list(state.path()).data.into_iter().map(|g| g.id).collect();
     assert_eq!(ids, [id]);
 }
+
+#[test]
+fn two_mock_commands_at_once_leave_a_whole_sandbox() {
+    let state = tempfile::tempdir().unwrap();
+    let children: Vec<_> = (0..2)
+        .map(|_| {
+            Process::new(assert_cmd::cargo::cargo_bin("astudio"))
+                .args(["--mock", "--quiet", "run", "create-image", "prompt=a fox"])
+                .env("ASTUDIO_STATE_DIR", state.path())
+                .env_remove("ARTIFICIAL_STUDIO_API_KEY")
+                .env_remove("ARTIFICIAL_STUDIO_BASE_URL")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    // The last writer wins: one or both runs are there, and the file reads.
+    let kept = list(state.path()).data.len();
+    assert!((1..=2).contains(&kept), "{kept}");
+}

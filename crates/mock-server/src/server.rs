@@ -332,6 +332,7 @@ impl MockServerBuilder {
                         resumable = running;
                         store
                     }
+                    (None, Some(_)) => MemoryStore::new(accounts, options).with_snapshots(),
                     _ => MemoryStore::new(accounts, options),
                 };
                 let store = Arc::new(store);

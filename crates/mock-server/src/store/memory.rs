@@ -129,6 +129,10 @@ pub struct MemoryStore {
     gate: RwLock<()>,
     /// Whether anything changed since the last snapshot.
     changed: AtomicBool,
+    /// Whether changes take the gate and mark the store changed: only for a
+    /// store whose snapshots are written (`--state`), so that a store
+    /// without one pays nothing for them.
+    snapshots: bool,
     accounts: RwLock<Accounts>,
     limiters: RwLock<Arc<RateLimiters>>,
     generations: RwLock<Generations>,
@@ -172,6 +176,7 @@ impl MemoryStore {
             options,
             gate: RwLock::new(()),
             changed: AtomicBool::new(false),
+            snapshots: false,
             accounts: RwLock::default(),
             generations: RwLock::default(),
             uploads: RwLock::default(),
@@ -189,7 +194,7 @@ impl MemoryStore {
         options: MemoryStoreOptions,
         snapshot: Snapshot,
     ) -> Result<(Self, Vec<Resumable>), String> {
-        let store = MemoryStore::seeded(accounts, options, &snapshot.accounts);
+        let store = MemoryStore::seeded(accounts, options, &snapshot.accounts).with_snapshots();
         {
             let mut accounts = store.accounts.write();
             for saved in snapshot.accounts {
@@ -282,6 +287,13 @@ impl MemoryStore {
         }
     }
 
+    /// The store, with its changes tracked for [`MemoryStore::snapshot`]
+    /// (without it, [`MemoryStore::has_changed`] stays false).
+    pub fn with_snapshots(mut self) -> Self {
+        self.snapshots = true;
+        self
+    }
+
     /// Whether anything changed since the last [`MemoryStore::snapshot`].
     pub fn has_changed(&self) -> bool {
         self.changed.load(Ordering::Relaxed)
@@ -295,12 +307,15 @@ impl MemoryStore {
     /// Enters a change: holds off a snapshot until the guard drops, and marks
     /// the store changed (written only when it was not, so that a run on a
     /// changed store reads a cache line but writes none).
-    fn change(&self) -> RwLockReadGuard<'_, ()> {
+    fn change(&self) -> Option<RwLockReadGuard<'_, ()>> {
+        if !self.snapshots {
+            return None;
+        }
         let gate = self.gate.read();
         if !self.changed.load(Ordering::Relaxed) {
             self.changed.store(true, Ordering::Relaxed);
         }
-        gate
+        Some(gate)
     }
 
     /// Keeps an upload, dropping the oldest beyond the bytes bound.
