@@ -39,6 +39,11 @@ pub async fn run(cli: Cli, key_from_command_line: bool, jq: Option<Jq>) -> Outco
             .await
             .map_err(|f| (f, ctx));
     }
+    if let Command::Mock(cmd) = cli.command {
+        return crate::commands::mock(cmd, &cli.global)
+            .await
+            .map_err(|f| (f, ctx));
+    }
     if let Command::Doctor = cli.command {
         return doctor(&cli.global, key_from_command_line)
             .await
@@ -72,7 +77,9 @@ pub async fn run(cli: Cli, key_from_command_line: bool, jq: Option<Jq>) -> Outco
             follow,
             admin_token,
         } => app.logs(follow, admin_token.as_deref()).await,
-        Command::Completions { .. } | Command::Auth(_) | Command::Doctor => Ok(()),
+        Command::Completions { .. } | Command::Auth(_) | Command::Mock(_) | Command::Doctor => {
+            Ok(())
+        }
     };
     match result {
         Ok(()) => Ok(()),

@@ -22,6 +22,7 @@ Environment:
   ASTUDIO_PROFILE             the saved login to use (same as --profile)
   ASTUDIO_CONFIG_DIR          where profiles are saved (default: ~/.config/astudio)
   ASTUDIO_NO_KEYRING          set to keep keys in a 0600 file, never the OS keyring
+  ASTUDIO_STATE_DIR           where the --mock sandbox is kept (default: the user's state directory)
 A flag wins over the environment, which wins over the profile.
 
 Try it with no account and no network:
@@ -87,7 +88,8 @@ pub struct GlobalArgs {
     pub max_retries: Option<u32>,
 
     /// Run against a mock server started inside this command, with a demo
-    /// key: no account, no network, no credits spent.
+    /// key: no account, no network, no credits spent. The sandbox is kept
+    /// between commands (`astudio mock reset` starts over).
     #[arg(long, global = true)]
     pub mock: bool,
 
@@ -130,6 +132,9 @@ pub enum Command {
     /// Save, show and remove logins (a key and a base URL per profile).
     #[command(subcommand)]
     Auth(AuthCommand),
+    /// The `--mock` sandbox: start it over, or serve it to other programs.
+    #[command(subcommand)]
+    Mock(MockCommand),
     /// Show a mock server's request journal, one line per request (as
     /// `stripe logs tail`).
     #[command(after_help = "\
@@ -248,6 +253,42 @@ Examples:
   astudio auth logout
   astudio auth logout --profile sandbox")]
     Logout,
+}
+
+/// `astudio mock ...`.
+#[derive(Debug, Subcommand)]
+pub enum MockCommand {
+    /// Forget the `--mock` sandbox (its generations, uploads and balances):
+    /// the next `--mock` command starts from the demo accounts.
+    #[command(after_help = "\
+The sandbox is a file under the user's state directory (ASTUDIO_STATE_DIR
+replaces it): `$XDG_STATE_HOME/astudio/mock-state.json` on Linux.
+
+Examples:
+  astudio mock reset
+  astudio --mock account     # 100 000 credits again")]
+    Reset,
+    /// Run the `--mock` sandbox in the foreground for other programs, until
+    /// Ctrl-C: prints its base URL and the demo keys; what they do is kept,
+    /// as with `--mock`.
+    #[command(after_help = "\
+The first line on stdout is the base URL alone. Ctrl-C (or SIGTERM) stops the
+server and writes the sandbox. Two programs writing the sandbox at once (this
+server and an `astudio --mock` command, say) do not corrupt it: each write
+replaces the file whole, and the last one wins.
+
+Examples:
+  astudio mock serve
+  astudio mock serve --port 8080
+  ARTIFICIAL_STUDIO_BASE_URL=http://127.0.0.1:8080 ARTIFICIAL_STUDIO_API_KEY=demo-pro-key my-app")]
+    Serve {
+        /// The port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// The address to listen on (its admin API is served on loopback only).
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        host: std::net::IpAddr,
+    },
 }
 
 /// `astudio api`.

@@ -131,6 +131,7 @@ fn mock_run_downloads_a_valid_png() {
         .unwrap()
         .env_remove("ARTIFICIAL_STUDIO_API_KEY")
         .env_remove("ARTIFICIAL_STUDIO_BASE_URL")
+        .env("ASTUDIO_STATE_DIR", dir.path())
         .args([
             "--mock",
             "run",
@@ -152,8 +153,10 @@ fn mock_run_downloads_a_valid_png() {
 
 #[test]
 fn mock_ignores_a_real_key_from_the_environment() {
+    let state = tempfile::tempdir().unwrap();
     let out = Command::cargo_bin("astudio")
         .unwrap()
+        .env("ASTUDIO_STATE_DIR", state.path())
         .env("ARTIFICIAL_STUDIO_API_KEY", "sk-real-key-of-the-user")
         .args(["--mock", "account"])
         .output()

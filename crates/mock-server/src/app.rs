@@ -106,6 +106,8 @@ pub struct Parts {
     pub schedule: Schedule,
     /// The time scale of webhook retries.
     pub speed: f64,
+    /// Whether webhooks may go to hosts that resolve to private addresses.
+    pub allow_private_webhooks: bool,
 }
 
 /// The lifecycle of a session, with its webhook sender, writing into `store`
@@ -120,6 +122,7 @@ pub fn lifecycle(
     let webhooks = Arc::new(WebhookSender::new(
         instruments.clone(),
         parts.speed,
+        parts.allow_private_webhooks,
         cancel.clone(),
     ));
     Arc::new(Lifecycle::new(

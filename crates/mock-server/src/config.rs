@@ -29,6 +29,7 @@ const DEFAULT_BODY_TIMEOUT_MS: u64 = 10_000;
 pub const DEFAULT_SESSION_TTL: Duration = Duration::from_secs(24 * 60 * 60);
 /// Most sessions alive at once.
 pub const DEFAULT_MAX_SESSIONS: usize = 256;
+const DEFAULT_STATE_INTERVAL: Duration = Duration::from_secs(2);
 
 /// Everything `astudio-mock` can be told, as flags or through [`crate::MockServerBuilder`].
 ///
@@ -138,6 +139,20 @@ pub struct MockConfig {
     #[arg(long, env = "ASTUDIO_MOCK_STORE", default_value = "memory")]
     pub store: String,
 
+    /// Keep the state in this file: loaded at start when it exists (a file
+    /// that is not a state file is an error), written every
+    /// `--state-interval` while something changed and at shutdown, each time
+    /// whole (a temporary file renamed over it). Holds accounts and
+    /// balances, generations (a running one resumes its schedule) and
+    /// uploads; not the journal, faults, scripted outcomes or deliveries.
+    #[arg(long, value_name = "FILE", env = "ASTUDIO_MOCK_STATE")]
+    pub state: Option<PathBuf>,
+
+    /// How often the state file is written while something changed, such as
+    /// `2s` or `500ms`: a crash loses at most this much.
+    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = humantime::parse_duration)]
+    pub state_interval: Duration,
+
     /// Accounts given in code (library only); they replace `config` and the demo keys.
     #[arg(skip)]
     pub accounts: Option<Vec<AccountConfig>>,
@@ -167,6 +182,8 @@ impl Default for MockConfig {
             session_ttl: DEFAULT_SESSION_TTL,
             max_sessions: DEFAULT_MAX_SESSIONS,
             store: "memory".to_string(),
+            state: None,
+            state_interval: DEFAULT_STATE_INTERVAL,
             accounts: None,
         }
     }

@@ -22,6 +22,22 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The state file (`--state`) is not a snapshot this build can read.
+    #[error("cannot load the state file {path}: {message}")]
+    State {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The state file could not be written.
+    #[error("cannot write the state file {path}: {source}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
     /// The catalog is not valid.
     #[error("invalid catalog: {0}")]
     Catalog(String),

@@ -96,6 +96,7 @@ mod query;
 mod ratelimit;
 mod server;
 mod sessions;
+mod state_file;
 mod store;
 mod validation;
 mod webhooks;

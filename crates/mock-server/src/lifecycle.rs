@@ -13,7 +13,7 @@ use crate::{
     config::MockConfig,
     instruments::Instruments,
     media,
-    store::{CreateError, Finished, NewGeneration, Outcome, Store, StoreFuture},
+    store::{CreateError, Finished, NewGeneration, Outcome, Resumable, Store, StoreFuture},
     webhooks::WebhookSender,
 };
 
@@ -258,31 +258,75 @@ impl Lifecycle {
     /// Runs a stored generation to its end on the schedule, in a task of its
     /// own; `failure` makes it end in `error`.
     fn start(self: &Arc<Self>, generation: Running, failure: Option<String>) {
+        let from = self.initial_status();
+        self.spawn_run(generation, failure, from, Duration::ZERO);
+    }
+
+    /// Takes up generations that were running when a state file's snapshot
+    /// was taken: each goes on from its status where its schedule, counted
+    /// from its creation, says it should be (ending at once if its time is
+    /// up). A failure scripted for it before the restart is not kept: it ends
+    /// in `success`.
+    pub fn resume(self: &Arc<Self>, generations: Vec<Resumable>) {
+        let now = chrono::Utc::now();
+        for resumable in generations {
+            let elapsed = (now - resumable.created_at).to_std().unwrap_or_default();
+            let running = Running {
+                id: resumable.id,
+                kind: resumable.type_,
+            };
+            self.spawn_run(running, None, resumable.status, elapsed);
+        }
+    }
+
+    fn spawn_run(
+        self: &Arc<Self>,
+        generation: Running,
+        failure: Option<String>,
+        from: GenerationStatus,
+        elapsed: Duration,
+    ) {
         let lifecycle = self.clone();
         tokio::spawn(async move {
             let cancel = lifecycle.cancel.clone();
             tokio::select! {
-                () = lifecycle.run(generation, failure) => {}
+                () = lifecycle.run(generation, failure, from, elapsed) => {}
                 () = cancel.cancelled() => {}
             }
         });
     }
 
-    async fn run(&self, generation: Running, failure: Option<String>) {
+    /// Moves a generation in status `from`, created `elapsed` ago, through
+    /// the rest of its schedule (never back to a status it has passed).
+    async fn run(
+        &self,
+        generation: Running,
+        failure: Option<String>,
+        from: GenerationStatus,
+        elapsed: Duration,
+    ) {
         let id = generation.id.as_str();
         // These timers run on stores that do not run schedules (the
         // in-memory one), which are never unavailable.
-        if !self.schedule.pending.is_zero() {
-            tokio::time::sleep(self.schedule.pending).await;
-            let _ = self
-                .store
-                .set_status(id, GenerationStatus::Processing)
-                .await;
+        let now = tokio::time::Instant::now();
+        let created = now.checked_sub(elapsed).unwrap_or(now);
+        let s = self.schedule;
+        let pending = from == GenerationStatus::Pending;
+        if !s.pending.is_zero() || pending {
+            tokio::time::sleep_until(created + s.pending).await;
+            if pending {
+                let _ = self
+                    .store
+                    .set_status(id, GenerationStatus::Processing)
+                    .await;
+            }
         }
-        tokio::time::sleep(self.schedule.processing).await;
+        tokio::time::sleep_until(created + s.pending + s.processing).await;
         if failure.is_none() {
-            let _ = self.store.set_status(id, GenerationStatus::Uploading).await;
-            tokio::time::sleep(self.schedule.uploading).await;
+            if from != GenerationStatus::Uploading {
+                let _ = self.store.set_status(id, GenerationStatus::Uploading).await;
+            }
+            tokio::time::sleep_until(created + s.pending + s.processing + s.uploading).await;
         }
         self.finish(&generation, failure).await;
     }

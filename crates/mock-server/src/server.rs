@@ -26,9 +26,10 @@ use crate::{
     instruments::Instruments,
     lifecycle::Schedule,
     sessions::{Limits, MemoryStores, RedisStores, Sessions, StoreFactory},
+    state_file::{self, StateWriter},
     store::{
         DEFAULT_NAMESPACE, MemoryStore, MemoryStoreOptions, RedisStore, RedisStoreOptions,
-        SharedStore, Store,
+        Resumable, SharedStore, Store,
     },
 };
 
@@ -242,6 +243,32 @@ impl MockServerBuilder {
         self
     }
 
+    /// Keeps the state in `path`, as `--state`: loaded at start when the file
+    /// exists, written every [`state_interval`](Self::state_interval) while
+    /// something changed and when the server stops (by
+    /// [`MockServer::shutdown`] or by a drop), always whole. For the built-in
+    /// memory store only: with [`store`](Self::store) too, `start` fails.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), artificial_studio_mock::Error> {
+    /// use artificial_studio_mock::MockServer;
+    ///
+    /// let server = MockServer::builder().state_file("sandbox.json").start().await?;
+    /// // ... generations made now are there after the next start too.
+    /// server.shutdown().await;
+    /// # Ok(()) }
+    /// ```
+    pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.config.state = Some(path.into());
+        self
+    }
+
+    /// How often the state file is written while something changed (default 2 s).
+    pub fn state_interval(mut self, interval: Duration) -> Self {
+        self.config.state_interval = interval;
+        self
+    }
+
     /// Keeps the state in this store instead of a new in-memory one (for a
     /// shared store behind several replicas). The store then owns accounts,
     /// rate limits and the generation cap: the matching
@@ -298,10 +325,25 @@ impl MockServerBuilder {
             accounts: accounts.clone(),
             options: options.clone(),
         };
+        let mut resumable: Vec<Resumable> = Vec::new();
+        let mut state = None;
         let (store, client_key, factory): (Arc<dyn Store>, String, Box<dyn StoreFactory>) =
             match self.store {
+                Some(_) if config.state.is_some() => {
+                    return Err(Error::InvalidConfig(
+                        "a state file is for the built-in memory store, not a store of your own"
+                            .to_string(),
+                    ));
+                }
                 Some(store) => (store, DEMO_PRO_KEY.to_string(), Box::new(memory())),
                 None if config.store != "memory" => {
+                    if config.state.is_some() {
+                        return Err(Error::InvalidConfig(
+                            "a state file is for the memory store; a Redis store keeps its state \
+                             in Redis (see its persistence settings)"
+                                .to_string(),
+                        ));
+                    }
                     let store = RedisStore::new(
                         &config.store,
                         DEFAULT_NAMESPACE,
@@ -317,8 +359,32 @@ impl MockServerBuilder {
                     (Arc::new(store), client_key(&accounts), Box::new(sessions))
                 }
                 None => {
-                    let store = MemoryStore::new(accounts.clone(), options.clone());
-                    (Arc::new(store), client_key(&accounts), Box::new(memory()))
+                    let snapshot = match &config.state {
+                        Some(path) => state_file::load(path)?,
+                        None => None,
+                    };
+                    let store = match (snapshot, &config.state) {
+                        (Some(mut snapshot), Some(path)) => {
+                            snapshot.rebase(&public_url);
+                            let (store, running) =
+                                MemoryStore::restored(accounts.clone(), options.clone(), snapshot)
+                                    .map_err(|message| Error::State {
+                                        path: path.clone(),
+                                        message,
+                                    })?;
+                            resumable = running;
+                            store
+                        }
+                        (None, Some(_)) => {
+                            MemoryStore::new(accounts.clone(), options.clone()).with_snapshots()
+                        }
+                        _ => MemoryStore::new(accounts.clone(), options.clone()),
+                    };
+                    let store = Arc::new(store);
+                    state = config.state.clone().map(|path| {
+                        Arc::new(StateWriter::new(store.clone(), path, public_url.clone()))
+                    });
+                    (store, client_key(&accounts), Box::new(memory()))
                 }
             };
         let instruments = Arc::new(Instruments::new(config.journal_capacity));
@@ -328,6 +394,7 @@ impl MockServerBuilder {
             journal_capacity: config.journal_capacity,
             schedule,
             speed: config.speed,
+            allow_private_webhooks: config.allow_private_webhooks,
         };
         let lifecycle = lifecycle(
             store.clone(),
@@ -367,6 +434,10 @@ impl MockServerBuilder {
             crate::drift::Drift::builtin();
         }
         app.lifecycle.spawn_sweeper();
+        app.lifecycle.resume(resumable);
+        if let Some(writer) = &state {
+            tokio::spawn(writer.clone().run(config.state_interval, cancel.clone()));
+        }
         let router = http::service(app.clone(), sessions.clone());
         let task = tokio::spawn(accept::serve(
             listener,
@@ -381,6 +452,7 @@ impl MockServerBuilder {
             sessions,
             cancel,
             task: Some(task),
+            state,
         })
     }
 }
@@ -431,6 +503,8 @@ pub struct MockServer {
     sessions: Arc<Sessions>,
     cancel: CancellationToken,
     task: Option<JoinHandle<()>>,
+    /// The state file's writer, with `--state`.
+    state: Option<Arc<StateWriter>>,
 }
 
 impl std::fmt::Debug for MockServer {
@@ -501,11 +575,15 @@ impl MockServer {
     }
 
     /// Stops accepting connections, lets requests in flight finish (up to 10 s)
-    /// and returns when the server has stopped.
+    /// and returns when the server has stopped, its state file (if any)
+    /// written.
     pub async fn shutdown(mut self) {
         self.cancel.cancel();
         if let Some(task) = self.task.take() {
             let _ = task.await;
+        }
+        if let Some(writer) = self.state.take() {
+            let _ = tokio::task::spawn_blocking(move || writer.close()).await;
         }
     }
 }
@@ -519,7 +597,12 @@ impl std::ops::Deref for MockServer {
 }
 
 impl Drop for MockServer {
+    /// Stops the server; with a state file, writes it one last time (here,
+    /// blocking: a drop cannot wait).
     fn drop(&mut self) {
         self.cancel.cancel();
+        if let Some(writer) = self.state.take() {
+            writer.close();
+        }
     }
 }

@@ -8,12 +8,14 @@ mod auth;
 mod doctor;
 mod generations;
 mod logs;
+mod mock;
 mod run;
 mod tools;
 mod webhook;
 
 pub use auth::auth;
 pub use doctor::doctor;
+pub use mock::mock;
 
 use std::path::{Path, PathBuf};
 

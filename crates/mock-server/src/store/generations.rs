@@ -12,8 +12,13 @@ use chrono::{DateTime, Utc};
 // still seeded per process.
 use foldhash::HashMap;
 
-use super::{Finished, GenerationJson, NewGeneration, Outcome, OwnedGeneration};
-use crate::{ids, payload::read_payload};
+use super::{
+    Finished, GenerationJson, NewGeneration, Outcome, OwnedGeneration, snapshot::SavedGeneration,
+};
+use crate::{
+    ids,
+    payload::{PayloadJson, read_payload},
+};
 
 /// A generation as the store keeps it.
 ///
@@ -49,6 +54,7 @@ pub(super) const PIECES: usize = 6;
 
 /// Strings kept end to end in one allocation: piece `i` is
 /// `all[ends[i - 1]..ends[i]]`, absent if `present[i]` is false.
+#[derive(Clone)]
 pub(super) struct Text {
     pub(super) all: Box<str>,
     pub(super) ends: [usize; PIECES],
@@ -182,6 +188,75 @@ impl Entry {
             owner: self.owner.clone(),
             generation: self.generation(id.to_string()),
             webhook: self.text.string(Piece::Webhook),
+        }
+    }
+}
+
+/// An [`Entry`]'s fields, copied under the store's lock for a snapshot and
+/// turned into a [`SavedGeneration`] after it is released.
+pub(super) struct EntryCopy {
+    owner: Arc<str>,
+    status: GenerationStatus,
+    type_: GenerationType,
+    created_at: DateTime<Utc>,
+    cost: u64,
+    text: Text,
+}
+
+impl Entry {
+    /// A copy of the fields, for a snapshot.
+    pub(super) fn copy(&self) -> EntryCopy {
+        EntryCopy {
+            owner: self.owner.clone(),
+            status: self.status.clone(),
+            type_: self.type_.clone(),
+            created_at: self.created_at,
+            cost: self.cost,
+            text: self.text.clone(),
+        }
+    }
+
+    /// A generation of a snapshot as an entry again.
+    pub(super) fn restore(saved: SavedGeneration) -> Entry {
+        let outcome = match saved.status {
+            GenerationStatus::Success => Some(Outcome::Success {
+                output: saved.output.unwrap_or_default(),
+                thumbnail: saved.thumbnail,
+            }),
+            GenerationStatus::Error => Some(Outcome::Error(saved.error.unwrap_or_default())),
+            _ => None,
+        };
+        let new = NewGeneration {
+            owner: Arc::from(saved.owner),
+            id: saved.id,
+            status: saved.status,
+            tool: saved.tool,
+            type_: saved.type_,
+            payload: PayloadJson::of(&saved.payload),
+            created_at: saved.created_at,
+            webhook: saved.webhook,
+        };
+        Entry::new(new, saved.cost, outcome.as_ref())
+    }
+}
+
+impl EntryCopy {
+    /// The copy as a snapshot keeps it.
+    pub(super) fn saved(self, id: String) -> SavedGeneration {
+        let text = &self.text;
+        SavedGeneration {
+            id,
+            owner: self.owner.to_string(),
+            status: self.status,
+            type_: self.type_,
+            tool: text.string(Piece::Tool).unwrap_or_default(),
+            created_at: self.created_at,
+            cost: self.cost,
+            payload: read_payload(text.get(Piece::Payload).unwrap_or("{}")),
+            output: text.string(Piece::Output),
+            thumbnail: text.string(Piece::Thumbnail),
+            error: text.string(Piece::Error),
+            webhook: text.string(Piece::Webhook),
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use std::sync::{
     Arc, OnceLock,
-    atomic::{AtomicU8, AtomicU64, Ordering},
+    atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering},
 };
 
 use artificial_studio_types::{Account, GenerationStatus, Plan};
@@ -12,9 +12,10 @@ use chrono::{DateTime, Utc};
 // still seeded per process.
 use foldhash::HashMap;
 use indexmap::IndexMap;
-use parking_lot::RwLock;
+use parking_lot::{RwLock, RwLockReadGuard};
 
 use super::generations::{Entry, Generations, Key};
+use super::snapshot::{self, Resumable, SavedAccount, SavedUpload, Snapshot};
 use super::{
     AccountPatch, Caller, CreateError, Finished, GenerationJson, GenerationPage, MockAccount,
     NewGeneration, Outcome, OwnedGeneration, Store, StoreFuture, StoreResult, StoredUpload,
@@ -122,6 +123,16 @@ struct Uploads {
 pub struct MemoryStore {
     seeds: Vec<Seed>,
     options: MemoryStoreOptions,
+    /// Held shared by every change (a run's debit and its generation are one
+    /// change) and alone by [`MemoryStore::snapshot`], which so never sees a
+    /// change half made.
+    gate: RwLock<()>,
+    /// Whether anything changed since the last snapshot.
+    changed: AtomicBool,
+    /// Whether changes take the gate and mark the store changed: only for a
+    /// store whose snapshots are written (`--state`), so that a store
+    /// without one pays nothing for them.
+    snapshots: bool,
     accounts: RwLock<Accounts>,
     limiters: RwLock<Arc<RateLimiters>>,
     generations: RwLock<Generations>,
@@ -131,13 +142,31 @@ pub struct MemoryStore {
 impl MemoryStore {
     /// A store holding `accounts`, with the given limits.
     pub fn new(accounts: Vec<AccountConfig>, options: MemoryStoreOptions) -> Self {
+        MemoryStore::seeded(accounts, options, &[])
+    }
+
+    /// A store with the starting `accounts`, whose ids and creation times are
+    /// taken from `known` where a key matches (so a reset after a restart
+    /// gives the accounts their ids again).
+    fn seeded(
+        accounts: Vec<AccountConfig>,
+        options: MemoryStoreOptions,
+        known: &[SavedAccount],
+    ) -> Self {
         let now = Utc::now();
         let seeds = accounts
             .into_iter()
-            .map(|config| Seed {
-                config,
-                id: Arc::from(ids::object_id()),
-                created_at: now,
+            .map(|config| match known.iter().find(|a| a.key == config.key) {
+                Some(saved) => Seed {
+                    config,
+                    id: Arc::from(saved.id.as_str()),
+                    created_at: saved.created_at,
+                },
+                None => Seed {
+                    config,
+                    id: Arc::from(ids::object_id()),
+                    created_at: now,
+                },
             })
             .collect();
         let store = MemoryStore {
@@ -145,12 +174,160 @@ impl MemoryStore {
             // Built for real by restart below, once.
             limiters: RwLock::new(Arc::new(RateLimiters::new(RateLimits::Off))),
             options,
+            gate: RwLock::new(()),
+            changed: AtomicBool::new(false),
+            snapshots: false,
             accounts: RwLock::default(),
             generations: RwLock::default(),
             uploads: RwLock::default(),
         };
         store.restart();
         store
+    }
+
+    /// A store in the state `snapshot` holds: its accounts with their
+    /// balances (and the starting `accounts` it lacks), generations and
+    /// uploads; with the generations still running then, for the lifecycle
+    /// to resume. The error says what in the snapshot is wrong.
+    pub fn restored(
+        accounts: Vec<AccountConfig>,
+        options: MemoryStoreOptions,
+        snapshot: Snapshot,
+    ) -> Result<(Self, Vec<Resumable>), String> {
+        let store = MemoryStore::seeded(accounts, options, &snapshot.accounts).with_snapshots();
+        {
+            let mut accounts = store.accounts.write();
+            for saved in snapshot.accounts {
+                if let Some(old) = accounts.by_key.get(&saved.key).cloned() {
+                    accounts.by_id.remove(&old.id);
+                }
+                let config = AccountConfig {
+                    key: saved.key,
+                    email: saved.email,
+                    plan: saved.plan,
+                    credits: saved.credits,
+                };
+                accounts.insert(AccountState::new(
+                    Arc::from(saved.id),
+                    config,
+                    saved.created_at,
+                ));
+            }
+        }
+        let mut running = Vec::new();
+        {
+            let mut generations = store.generations.write();
+            for saved in snapshot.generations {
+                let key = Key::of(&saved.id);
+                if generations.by_id.contains_key(&key) {
+                    return Err(format!("generation {} is there twice", saved.id));
+                }
+                if !saved.status.is_final() {
+                    running.push(Resumable {
+                        id: saved.id.clone(),
+                        type_: saved.type_.clone(),
+                        status: saved.status.clone(),
+                        created_at: saved.created_at,
+                    });
+                }
+                let entry = Box::new(Entry::restore(saved));
+                generations.order.push_back(key.clone());
+                generations
+                    .by_owner
+                    .entry(entry.owner.clone())
+                    .or_default()
+                    .push_back(key.clone());
+                generations.by_id.insert(key, entry);
+            }
+            generations.evict_beyond(store.options.max_generations);
+        }
+        for saved in snapshot.uploads {
+            store.keep_upload(saved.restore()?);
+        }
+        Ok((store, running))
+    }
+
+    /// The whole state, taken in one pass with every change held off (the
+    /// copy under the lock, the conversion after it), and marked unchanged
+    /// since.
+    pub fn snapshot(&self) -> Snapshot {
+        let gate = self.gate.write();
+        self.changed.store(false, Ordering::Relaxed);
+        let accounts: Vec<MockAccount> = self
+            .accounts
+            .read()
+            .by_id
+            .values()
+            .map(|s| s.view())
+            .collect();
+        let generations: Vec<_> = {
+            let generations = self.generations.read();
+            generations
+                .order
+                .iter()
+                .filter_map(|key| generations.by_id.get(key).map(|e| (key.clone(), e.copy())))
+                .collect()
+        };
+        let uploads: Vec<StoredUpload> = self.uploads.read().files.values().cloned().collect();
+        drop(gate);
+        let mut accounts: Vec<SavedAccount> =
+            accounts.into_iter().map(SavedAccount::from).collect();
+        accounts.sort_by(|a, b| a.key.cmp(&b.key));
+        Snapshot {
+            format: snapshot::FORMAT.to_string(),
+            version: snapshot::VERSION,
+            saved_at: Utc::now(),
+            public_url: None,
+            accounts,
+            generations: generations
+                .into_iter()
+                .map(|(key, copy)| copy.saved(key.id()))
+                .collect(),
+            uploads: uploads.iter().map(SavedUpload::of).collect(),
+        }
+    }
+
+    /// The store, with its changes tracked for [`MemoryStore::snapshot`]
+    /// (without it, [`MemoryStore::has_changed`] stays false).
+    pub fn with_snapshots(mut self) -> Self {
+        self.snapshots = true;
+        self
+    }
+
+    /// Whether anything changed since the last [`MemoryStore::snapshot`].
+    pub fn has_changed(&self) -> bool {
+        self.changed.load(Ordering::Relaxed)
+    }
+
+    /// Marks the store changed again (a snapshot that could not be written).
+    pub fn mark_changed(&self) {
+        self.changed.store(true, Ordering::Relaxed);
+    }
+
+    /// Enters a change: holds off a snapshot until the guard drops, and marks
+    /// the store changed (written only when it was not, so that a run on a
+    /// changed store reads a cache line but writes none).
+    fn change(&self) -> Option<RwLockReadGuard<'_, ()>> {
+        if !self.snapshots {
+            return None;
+        }
+        let gate = self.gate.read();
+        if !self.changed.load(Ordering::Relaxed) {
+            self.changed.store(true, Ordering::Relaxed);
+        }
+        Some(gate)
+    }
+
+    /// Keeps an upload, dropping the oldest beyond the bytes bound.
+    fn keep_upload(&self, upload: StoredUpload) {
+        let mut uploads = self.uploads.write();
+        uploads.bytes += upload.bytes.len();
+        uploads.files.insert(upload.file.id.clone(), upload);
+        while uploads.bytes > MAX_UPLOAD_BYTES_TOTAL && uploads.files.len() > 1 {
+            if let Some((_, oldest)) = uploads.files.shift_remove_index(0) {
+                uploads.bytes -= oldest.bytes.len();
+            }
+        }
     }
 
     fn restart(&self) {
@@ -278,6 +455,7 @@ impl Store for MemoryStore {
     }
 
     fn create_account(&self, config: AccountConfig) -> StoreFuture<'_, Result<MockAccount, Error>> {
+        let _change = self.change();
         let mut accounts = self.accounts.write();
         let result = if accounts.by_key.contains_key(&config.key) {
             Err(Error::DuplicateKey(config.key))
@@ -294,6 +472,7 @@ impl Store for MemoryStore {
         key: &'a str,
         patch: AccountPatch,
     ) -> StoreFuture<'a, Result<MockAccount, Error>> {
+        let _change = self.change();
         let result = match self.state_by_key(key) {
             None => Err(Error::UnknownKey(key.to_string())),
             Some(state) => {
@@ -327,6 +506,7 @@ impl Store for MemoryStore {
         generation: NewGeneration,
         cost: u64,
     ) -> StoreFuture<'_, Result<(), CreateError>> {
+        let _change = self.change();
         let debited = self.debit(&generation.owner, cost);
         StoreFuture::ready(debited.map(|()| {
             self.insert(generation, cost, None);
@@ -340,6 +520,7 @@ impl Store for MemoryStore {
         success: Outcome,
         scripted: &'a Outcomes,
     ) -> StoreFuture<'a, Result<Option<Finished>, CreateError>> {
+        let _change = self.change();
         StoreFuture::ready(
             self.create_finished(generation, cost, success, scripted)
                 .map(Some),
@@ -412,6 +593,7 @@ impl Store for MemoryStore {
         id: &'a str,
         status: GenerationStatus,
     ) -> StoreFuture<'a, StoreResult<()>> {
+        let _change = self.change();
         if let Some(entry) = self.generations.write().by_id.get_mut(&Key::of(id))
             && !entry.status.is_final()
             && !status.is_final()
@@ -427,6 +609,7 @@ impl Store for MemoryStore {
         id: &'a str,
         outcome: Outcome,
     ) -> StoreFuture<'a, StoreResult<Option<Finished>>> {
+        let _change = self.change();
         let mut generations = self.generations.write();
         let finished = generations
             .by_id
@@ -444,14 +627,8 @@ impl Store for MemoryStore {
     }
 
     fn put_upload(&self, upload: StoredUpload) -> StoreFuture<'_, StoreResult<()>> {
-        let mut uploads = self.uploads.write();
-        uploads.bytes += upload.bytes.len();
-        uploads.files.insert(upload.file.id.clone(), upload);
-        while uploads.bytes > MAX_UPLOAD_BYTES_TOTAL && uploads.files.len() > 1 {
-            if let Some((_, oldest)) = uploads.files.shift_remove_index(0) {
-                uploads.bytes -= oldest.bytes.len();
-            }
-        }
+        let _change = self.change();
+        self.keep_upload(upload);
         StoreFuture::ready(Ok(()))
     }
 
@@ -460,6 +637,7 @@ impl Store for MemoryStore {
     }
 
     fn reset(&self) -> StoreFuture<'_, StoreResult<()>> {
+        let _change = self.change();
         self.restart();
         StoreFuture::ready(Ok(()))
     }

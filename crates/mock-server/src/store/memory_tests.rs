@@ -4,6 +4,8 @@ use artificial_studio_types::Generation;
 
 use crate::payload::PayloadJson;
 
+use futures::executor::block_on;
+
 use super::*;
 use crate::store::contract_tests::generation;
 
@@ -187,4 +189,55 @@ mod contract {
     }
 
     crate::store::contract_tests::for_store!((), maker);
+}
+
+fn owner_of(store: &MemoryStore) -> Arc<str> {
+    let accounts = block_on(store.accounts()).unwrap();
+    Arc::from(accounts[0].account.id.as_str())
+}
+
+/// A snapshot read back into a new store gives the same accounts (ids and
+/// balances), the same generations in the same order, and the running ones
+/// to resume.
+#[test]
+fn a_restored_snapshot_is_the_same_store_with_its_running_generations() {
+    let store = store(10).with_snapshots();
+    let owner = owner_of(&store);
+    let ended = generation(&owner);
+    let running = generation(&owner);
+    block_on(store.create_generation(ended.clone(), 3)).unwrap();
+    block_on(store.finish_generation(&ended.id, Outcome::Error("no".into()))).unwrap();
+    block_on(store.create_generation(running.clone(), 4)).unwrap();
+    assert!(store.has_changed());
+    let snapshot = store.snapshot();
+    assert!(!store.has_changed(), "a snapshot marks the store unchanged");
+
+    let (back, resumable) = MemoryStore::restored(
+        vec![AccountConfig::new("k", Plan::Free, 10)],
+        MemoryStoreOptions {
+            rate_limits: RateLimits::Off,
+            max_generations: 10,
+        },
+        snapshot.clone(),
+    )
+    .unwrap();
+    assert_eq!(block_on(back.accounts()), block_on(store.accounts()));
+    assert_eq!(
+        block_on(back.accounts()).unwrap()[0].account.credits,
+        10 - 4
+    );
+    assert_eq!(back.snapshot().generations, snapshot.generations);
+    let ids: Vec<&str> = resumable.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, [running.id.as_str()]);
+    // A reset after the restart keeps the account's id.
+    block_on(back.reset()).unwrap();
+    assert_eq!(block_on(back.accounts()).unwrap()[0].account.id, &*owner);
+}
+
+#[test]
+fn a_store_without_snapshots_never_counts_itself_changed() {
+    let store = store(10);
+    let owner = owner_of(&store);
+    block_on(store.create_generation(generation(&owner), 1)).unwrap();
+    assert!(!store.has_changed());
 }

@@ -13,6 +13,7 @@ mod contract_tests;
 mod generations;
 mod memory;
 mod redis;
+mod snapshot;
 
 use std::{
     future::Future,
@@ -33,6 +34,7 @@ use serde::{Deserialize, Serialize};
 
 pub use self::redis::{DEFAULT_NAMESPACE, RedisStore, RedisStoreOptions};
 pub use memory::{MemoryStore, MemoryStoreOptions};
+pub use snapshot::{Resumable, Snapshot};
 
 use crate::{
     config::{AccountConfig, Bucket},
@@ -286,7 +288,7 @@ pub struct StoredUpload {
     /// What the upload answered (`POST /files` or `POST /api/files`).
     pub file: UploadedFile,
     /// The account that uploaded it (kept as the service keeps it; no
-    /// answer of the mock reads it yet).
+    /// answer of the mock reads it, a state file keeps it).
     pub owner: Arc<str>,
     /// The part's content type.
     pub content_type: String,

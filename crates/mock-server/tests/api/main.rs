@@ -21,6 +21,7 @@ mod redis_server;
 mod robustness;
 mod seed;
 mod sessions;
+mod state;
 mod support;
 mod validation;
 mod webhooks;

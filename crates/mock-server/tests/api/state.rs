@@ -1,0 +1,282 @@
+//! `--state FILE`: the real binary killed (`kill -9`) after a snapshot and
+//! between snapshots, stopped gracefully, and given a file that is not a
+//! snapshot; and the library's `state_file`, with a generation running across
+//! a restart.
+
+use std::{
+    io::{BufRead, BufReader},
+    path::Path,
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::support::{Api, FREE, PRO, eventually};
+
+/// A running `astudio-mock` with its client.
+struct Running {
+    child: Child,
+    api: Api,
+}
+
+fn spawn(state: &Path, extra: &[&str]) -> Running {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_astudio-mock"))
+        .args(["--port", "0", "--speed", "0", "--rate-limit", "off"])
+        .args(["--state", state.to_str().unwrap()])
+        .args(extra)
+        .env_remove("RUST_LOG")
+        .env_remove("ASTUDIO_MOCK_STATE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut base = String::new();
+    stdout.read_line(&mut base).unwrap();
+    assert!(base.starts_with("http://"), "no base URL: {base:?}");
+    // The demo key lines that follow are not read: stdout is left to drop.
+    Running {
+        child,
+        api: Api {
+            base: base.trim_end().to_string(),
+            http: reqwest::Client::new(),
+        },
+    }
+}
+
+fn signal(running: &mut Running, signal: &str) {
+    let pid = running.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args([signal, &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = running.child.wait().unwrap();
+    if signal == "-TERM" {
+        assert!(status.success(), "a graceful stop exits 0: {status:?}");
+    }
+}
+
+/// What a client can see of the sandbox: accounts with balances, every
+/// account's generations (all pages), and the bytes of each upload.
+async fn observe(api: &Api, uploads: &[String]) -> Value {
+    let accounts = api.get("/__mock/accounts", FREE).await.body;
+    let mut pages = Vec::new();
+    for key in [FREE, PRO] {
+        for offset in [0, 2, 4] {
+            let page = api
+                .get(&format!("/api/generations?limit=2&offset={offset}"), key)
+                .await;
+            assert_eq!(page.status, 200, "{}", page.body);
+            pages.push(page.body);
+        }
+    }
+    let mut files = Vec::new();
+    for id in uploads {
+        let served = api
+            .send(api.request(Method::GET, &format!("/files/{id}/a.bin"), None))
+            .await;
+        assert_eq!(served.status, 200);
+        files.push(served.bytes.to_vec());
+    }
+    let seen = json!({"accounts": accounts, "pages": pages, "files": files}).to_string();
+    // A restarted server serves the same things under its own address.
+    serde_json::from_str(&seen.replace(&api.base, "{base}")).unwrap()
+}
+
+/// Makes generations on two accounts (spending credits) and an upload;
+/// returns the generation ids and the upload's id.
+async fn make_things(api: &Api) -> (Vec<String>, String) {
+    let mut ids = Vec::new();
+    for key in [FREE, FREE, PRO] {
+        ids.push(api.create_image(key).await);
+    }
+    let upload = api
+        .send(
+            api.request(Method::POST, "/api/files", Some(FREE))
+                .header("content-type", "application/octet-stream")
+                .header("x-filename", "a.bin")
+                .body(vec![1u8, 2, 3, 250]),
+        )
+        .await;
+    assert_eq!(upload.status, 201, "{}", upload.body);
+    (ids, upload.body["id"].as_str().unwrap().to_string())
+}
+
+fn read_state(path: &Path) -> Option<Value> {
+    serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+}
+
+/// Whether the file holds every generation of `ids` and the upload.
+fn holds(path: &Path, ids: &[String], upload: &str) -> bool {
+    let Some(state) = read_state(path) else {
+        return false;
+    };
+    let saved: Vec<&str> = state["generations"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|g| g["id"].as_str()).collect())
+        .unwrap_or_default();
+    let uploads = state["uploads"].to_string();
+    ids.iter().all(|id| saved.contains(&id.as_str())) && uploads.contains(upload)
+}
+
+#[tokio::test]
+async fn kill_9_after_a_snapshot_loses_nothing_it_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    let mut first = spawn(&path, &["--state-interval", "100ms"]);
+    let (ids, upload) = make_things(&first.api).await;
+    let before = observe(&first.api, std::slice::from_ref(&upload)).await;
+    eventually(10, || async { holds(&path, &ids, &upload) }).await;
+    signal(&mut first, "-KILL");
+
+    let mut second = spawn(&path, &[]);
+    let after = observe(&second.api, std::slice::from_ref(&upload)).await;
+    assert_eq!(after, before);
+    assert!(
+        second.api.credits(FREE).await < 100,
+        "the credits spent stay spent"
+    );
+    signal(&mut second, "-TERM");
+}
+
+#[tokio::test]
+async fn kill_9_between_snapshots_leaves_a_whole_earlier_snapshot_that_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    let mut first = spawn(&path, &["--state-interval", "50ms"]);
+    // Acknowledged runs go on while snapshots are written, and the process
+    // is killed in the middle of it.
+    let api = first.api.clone();
+    let runs = tokio::spawn(async move {
+        let mut acknowledged = Vec::new();
+        for _ in 0..2000 {
+            let sent = api
+                .request(Method::POST, "/api/run", Some(PRO))
+                .json(&json!({"tool": "create-image", "input": {"prompt": "a fox"}}))
+                .send()
+                .await;
+            let Ok(answer) = sent else {
+                break; // the server is gone
+            };
+            assert_eq!(answer.status(), 202);
+            let body: Value = answer.json().await.unwrap();
+            acknowledged.push(body["id"].as_str().unwrap().to_string());
+        }
+        acknowledged
+    });
+    eventually(10, || async {
+        read_state(&path).is_some_and(|s| s["generations"].as_array().is_some_and(|g| g.len() > 5))
+    })
+    .await;
+    signal(&mut first, "-KILL");
+    let acknowledged = runs.await.unwrap();
+
+    let state = read_state(&path).expect("the file is one whole JSON snapshot");
+    let saved: Vec<String> = state["generations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!saved.is_empty());
+    // Runs go one at a time: at most the one whose answer the kill cut off
+    // is in the snapshot without having been acknowledged.
+    let unacknowledged = saved.iter().filter(|id| !acknowledged.contains(id)).count();
+    assert!(unacknowledged <= 1, "{unacknowledged} runs never answered");
+    let mut second = spawn(&path, &[]);
+    let listed = second.api.get("/api/generations?limit=1", PRO).await;
+    assert_eq!(listed.body["pagination"]["total"], saved.len() as u64);
+    // The books of the snapshot balance: every run it holds was paid for.
+    let cost = 100_000 - second.api.credits(PRO).await;
+    assert_eq!(cost % saved.len() as u64, 0, "{cost} for {}", saved.len());
+    assert!(cost > 0);
+    signal(&mut second, "-TERM");
+}
+
+#[tokio::test]
+async fn a_graceful_stop_and_restart_shows_exactly_the_same_sandbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    // An interval far longer than the test: only the shutdown writes.
+    let mut first = spawn(&path, &["--state-interval", "1h"]);
+    let (_, upload) = make_things(&first.api).await;
+    let before = observe(&first.api, std::slice::from_ref(&upload)).await;
+    assert!(
+        read_state(&path).is_none(),
+        "nothing written before the stop"
+    );
+    signal(&mut first, "-TERM");
+
+    let mut second = spawn(&path, &[]);
+    assert_eq!(observe(&second.api, &[upload]).await, before);
+    signal(&mut second, "-TERM");
+}
+
+#[test]
+fn a_file_that_is_not_a_snapshot_is_a_clear_error_and_a_non_zero_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    for (text, says) in [
+        ("{\"format\": \"astudio-mock-state\", \"vers", "cut short"),
+        ("{\"accounts\": []}", "not an astudio-mock state file"),
+    ] {
+        std::fs::write(&path, text).unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_astudio-mock"))
+            .args(["--port", "0", "--state", path.to_str().unwrap()])
+            .env_remove("ASTUDIO_MOCK_STATE")
+            .output()
+            .unwrap();
+        assert!(!output.status.success());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("state.json") && stderr.contains(says),
+            "{stderr}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            text,
+            "left as it was"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_generation_running_at_the_snapshot_resumes_its_schedule_after_a_restart() {
+    use artificial_studio_mock::MockServer;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    let builder = || {
+        MockServer::builder()
+            .stage_ms(0, 400, 100)
+            .state_file(&path)
+            .state_interval(Duration::from_secs(3600))
+    };
+    let server = builder().start().await.unwrap();
+    let api = Api::new(&server);
+    let id = api.create_image(FREE).await;
+    server.shutdown().await;
+
+    let server = builder().start().await.unwrap();
+    let api = Api::new(&server);
+    let path_of = format!("/api/generations/{id}");
+    let status = api.get(&path_of, FREE).await.body["status"].clone();
+    assert!(
+        status == "processing" || status == "uploading",
+        "still running after the restart: {status}"
+    );
+    eventually(10, || async {
+        api.get(&path_of, FREE).await.body["status"] == "success"
+    })
+    .await;
+    let output = api.get(&path_of, FREE).await.body["output"].clone();
+    assert!(
+        output.as_str().unwrap().starts_with(&api.base),
+        "its output is served by the new server: {output}"
+    );
+}
