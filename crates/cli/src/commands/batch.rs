@@ -206,7 +206,7 @@ impl App {
         let results_path = args
             .results
             .clone()
-            .unwrap_or_else(|| args.out.join(default_results_name(&args.file)));
+            .unwrap_or_else(|| in_dir(&args.out, &default_results_name(&args.file)));
         let mut records = results::load(&results_path)?;
         let concurrency = match args.concurrency {
             Some(n) => n as usize,
@@ -287,6 +287,19 @@ impl App {
         }
 
         records = results::load(&results_path)?;
+        for line in &not_started {
+            records.insert(
+                line.number,
+                Record {
+                    line: line.number,
+                    tool: line.tool.clone(),
+                    generation_id: None,
+                    status: Status::NotStarted,
+                    output: None,
+                    error: Some("not enough credits".into()),
+                },
+            );
+        }
         shared.results.compact(&records)?;
         summary.not_started = not_started.len();
         summary.credits_needed = not_started.iter().filter_map(|l| l.credits).sum();
@@ -471,7 +484,7 @@ impl App {
         line: &Line,
         dir: &Path,
     ) -> Result<PathBuf, String> {
-        let path = dir.join(format!("{}.{}", line.stem, extension(generation)));
+        let path = in_dir(dir, &format!("{}.{}", line.stem, extension(generation)));
         loop {
             let mut file = tokio::fs::File::create(&path)
                 .await
@@ -523,6 +536,15 @@ fn format_of(file: &Path) -> BatchFormat {
     match file.extension().and_then(|e| e.to_str()) {
         Some(ext) if ext.eq_ignore_ascii_case("csv") => BatchFormat::Csv,
         _ => BatchFormat::Jsonl,
+    }
+}
+
+/// `name` in `dir`; `name` alone in the current directory (not `./name`).
+fn in_dir(dir: &Path, name: &str) -> PathBuf {
+    if dir == Path::new(".") {
+        PathBuf::from(name)
+    } else {
+        dir.join(name)
     }
 }
 
