@@ -21,6 +21,11 @@ struct Sandbox {
 
 impl Sandbox {
     fn start() -> Sandbox {
+        Sandbox::at_speed(0.0)
+    }
+
+    /// A mock whose generations take `speed` times their usual seconds.
+    fn at_speed(speed: f64) -> Sandbox {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -29,7 +34,7 @@ impl Sandbox {
         let server = rt
             .block_on(
                 MockServer::builder()
-                    .speed(0.0)
+                    .speed(speed)
                     .rate_limits(RateLimits::Off)
                     .start(),
             )
@@ -54,7 +59,12 @@ impl Sandbox {
 
     /// `astudio --base-url <mock> batch ...` with `key`, run in the batch directory.
     fn batch(&self, key: &str) -> Command {
-        let mut cmd = Command::cargo_bin("astudio").unwrap();
+        Command::from_std(self.std_batch(key))
+    }
+
+    /// [`batch`](Self::batch) as a process to spawn.
+    fn std_batch(&self, key: &str) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("astudio"));
         cmd.env_remove("ARTIFICIAL_STUDIO_BASE_URL")
             .env_remove("ASTUDIO_PROFILE")
             .env("ARTIFICIAL_STUDIO_API_KEY", key)
@@ -359,4 +369,84 @@ fn dry_run_prints_the_credits_by_tool_with_per_second_prices_and_runs_nothing() 
         .unwrap();
     assert_eq!(text(&json.stdout), "623\n");
     assert_eq!(sandbox.runs_created(), 0);
+}
+
+#[test]
+fn a_generation_that_ends_in_error_fails_its_line_and_runs_again_on_resume() {
+    let sandbox = Sandbox::start();
+    sandbox
+        .rt
+        .block_on(
+            sandbox
+                .server
+                .fail_next_generation("text-to-speech", "voice unavailable"),
+        )
+        .unwrap();
+    let file = sandbox.file("prompts.jsonl", FOUR_IMAGES);
+    let out = sandbox.pro().arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).starts_with("3 done, 1 failed; 18 credits spent"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        text(&out.stderr).contains("line 5: voice unavailable"),
+        "{}",
+        text(&out.stderr)
+    );
+    let records = results(&sandbox.path("prompts.results.jsonl"));
+    assert_eq!(records[2]["status"], "error");
+    assert_eq!(records[2]["error"], "voice unavailable");
+
+    let again = sandbox.pro().arg(&file).output().unwrap();
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert_eq!(sandbox.runs_created(), 5, "only the failed line runs again");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_batch_interrupted_with_ctrl_c_resumes_without_running_any_line_twice() {
+    // Generations of about a second each: the interrupt comes while they run.
+    let sandbox = Sandbox::at_speed(0.4);
+    let file = sandbox.file("prompts.jsonl", FOUR_IMAGES);
+    let results_path = sandbox.path("prompts.results.jsonl");
+    let child = sandbox
+        .std_batch(sandbox.server.demo_keys().pro)
+        .arg(&file)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !std::fs::read_to_string(&results_path).is_ok_and(|t| t.contains("\"running\"")) {
+        assert!(std::time::Instant::now() < deadline, "no run started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let stopped = child.wait_with_output().unwrap();
+    assert_eq!(stopped.status.code(), Some(1));
+    assert!(
+        text(&stopped.stderr).contains("interrupted"),
+        "{}",
+        text(&stopped.stderr)
+    );
+    let started_before = sandbox.runs_created();
+    assert!(
+        started_before < 4
+            || !results(&results_path)
+                .iter()
+                .all(|r| r["status"] == "success")
+    );
+
+    let resumed = sandbox.pro().arg(&file).output().unwrap();
+    assert!(resumed.status.success(), "{}", text(&resumed.stderr));
+    assert_eq!(sandbox.runs_created(), 4, "a line ran twice");
+    let records = results(&results_path);
+    assert_eq!(records.len(), 4);
+    assert!(records.iter().all(|r| r["status"] == "success"));
 }

@@ -20,6 +20,7 @@ use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use serde_json::Value;
+use tokio::sync::watch;
 
 use self::lines::{BadLine, Fetched, Line};
 use self::results::{Record, Results, Status};
@@ -171,6 +172,8 @@ enum Outcome {
     /// Not started: credits ran out (this line's run was refused with a
     /// `402`, or an earlier one was).
     NotStarted,
+    /// Ctrl-C: not started, or left `running` for the next run to wait for.
+    Interrupted,
 }
 
 /// What every line's task shares.
@@ -179,7 +182,22 @@ struct Shared {
     results: Results,
     /// Set on the first `402`: start no more runs.
     out_of_credits: AtomicBool,
+    /// Set on Ctrl-C: start no more runs, stop waiting, but let a run being
+    /// sent get its answer and its `running` result.
+    interrupted: watch::Sender<bool>,
     bar: ProgressBar,
+}
+
+impl Shared {
+    fn is_interrupted(&self) -> bool {
+        *self.interrupted.borrow()
+    }
+
+    /// Ready once Ctrl-C was pressed.
+    async fn interrupt(&self) {
+        let mut interrupted = self.interrupted.subscribe();
+        let _ = interrupted.wait_for(|i| *i).await;
+    }
 }
 
 impl App {
@@ -242,6 +260,7 @@ impl App {
             out: args.out.clone(),
             results: Results::open(&results_path)?,
             out_of_credits: AtomicBool::new(false),
+            interrupted: watch::Sender::new(false),
             bar: self.batch_bar(jobs.len()),
         });
         let mut not_started = Vec::new();
@@ -254,28 +273,43 @@ impl App {
             }
         }))
         .buffer_unordered(concurrency);
-        let interrupted = loop {
+        // The first Ctrl-C lets the runs being sent record their ids (a run
+        // cut off in flight would be created, unrecorded, and run again on
+        // resume); a second one stops at once.
+        let ctrl_c = tokio::signal::ctrl_c();
+        tokio::pin!(ctrl_c);
+        loop {
             tokio::select! {
                 next = tasks.next() => match next {
-                    None => break false,
+                    None => break,
                     Some((line, Ok(Outcome::Done))) => {
                         summary.done += 1;
                         summary.credits_spent += line.credits.unwrap_or(0.0);
                     }
                     Some((_, Ok(Outcome::Failed))) => summary.failed += 1,
                     Some((line, Ok(Outcome::NotStarted))) => not_started.push(line),
+                    Some((_, Ok(Outcome::Interrupted))) => {}
                     Some((_, Err(failure))) => {
                         // The results file cannot be written: start nothing more.
                         shared.out_of_credits.store(true, Ordering::SeqCst);
                         fatal.get_or_insert(failure);
                     }
                 },
-                _ = tokio::signal::ctrl_c() => break true,
+                _ = &mut ctrl_c => {
+                    if shared.is_interrupted() {
+                        break;
+                    }
+                    shared.interrupted.send_replace(true);
+                    shared.bar.suspend(|| {
+                        self.note("interrupted: saving the ids of the runs being sent (Ctrl-C again to stop at once)");
+                    });
+                    ctrl_c.set(tokio::signal::ctrl_c());
+                }
             }
-        };
+        }
         drop(tasks);
         shared.bar.finish_and_clear();
-        if interrupted {
+        if shared.is_interrupted() {
             return Err(Failure::Local(format!(
                 "interrupted: {} done so far; run the same command again to resume from {}",
                 plural(summary.done, "line"),
@@ -404,8 +438,9 @@ impl App {
                 if shared.out_of_credits.load(Ordering::SeqCst) {
                     return Ok(Outcome::NotStarted);
                 }
-                match self.start(line).await {
-                    Ok(id) => {
+                match self.start(line, shared).await {
+                    Ok(None) => return Ok(Outcome::Interrupted),
+                    Ok(Some(id)) => {
                         shared.results.append(&record(Status::Running, Some(&id)))?;
                         id
                     }
@@ -419,9 +454,22 @@ impl App {
                 }
             }
         };
-        let saved = match self.wait_out_limits(&id).await {
-            Ok(generation) => self.save_output(&generation, line, &shared.out).await,
-            Err(e) => Err(message_of(&e)),
+        // Only a generation that ended in `error` is run again on resume;
+        // after any other failure (a timeout, the network, a download) it
+        // stays `running`, so that a resumed batch waits for it instead.
+        let finished = async {
+            match self.wait_out_limits(&id).await {
+                Ok(generation) => self
+                    .save_output(&generation, line, &shared.out)
+                    .await
+                    .map_err(|message| (Status::Running, message)),
+                Err(e @ Error::GenerationFailed { .. }) => Err((Status::Error, message_of(&e))),
+                Err(e) => Err((Status::Running, message_of(&e))),
+            }
+        };
+        let saved = tokio::select! {
+            saved = finished => saved,
+            () = shared.interrupt() => return Ok(Outcome::Interrupted),
         };
         match saved {
             Ok(path) => {
@@ -432,7 +480,7 @@ impl App {
                 shared.bar.inc(1);
                 Ok(Outcome::Done)
             }
-            Err(message) => self.failed(shared, record(Status::Error, Some(&id)), message),
+            Err((status, message)) => self.failed(shared, record(status, Some(&id)), message),
         }
     }
 
@@ -448,15 +496,24 @@ impl App {
         Ok(Outcome::Failed)
     }
 
-    /// Starts a line's generation; a `429` is waited out and the run sent
-    /// again (a `429` means the run was not taken), however many come.
-    async fn start(&self, line: &Line) -> Result<String, Error> {
+    /// Starts a line's generation and returns its id; a `429` is waited out
+    /// and the run sent again (a `429` means the run was not taken), however
+    /// many come. `None` when Ctrl-C came first: a run being sent is never
+    /// cut off, as it may have been created.
+    async fn start(&self, line: &Line, shared: &Shared) -> Result<Option<String>, Error> {
         let input = Value::Object(line.input.clone());
         loop {
+            if shared.is_interrupted() {
+                return Ok(None);
+            }
             match self.client.run(&line.tool, &input, None).await {
-                Ok(started) => return Ok(started.id),
+                Ok(started) => return Ok(Some(started.id)),
                 Err(e) if e.kind() == Some(ErrorKind::TooManyRequests) => {
-                    tokio::time::sleep(e.retry_after().unwrap_or(RATE_LIMIT_PAUSE)).await;
+                    let pause = tokio::time::sleep(e.retry_after().unwrap_or(RATE_LIMIT_PAUSE));
+                    tokio::select! {
+                        () = pause => {}
+                        () = shared.interrupt() => return Ok(None),
+                    }
                 }
                 Err(e) => return Err(e),
             }

@@ -15,12 +15,14 @@ use crate::report::Failure;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
-    /// The generation was created (`generation_id`) and has not ended yet:
-    /// a resumed batch waits for it instead of running the line again.
+    /// The generation was created (`generation_id`) and is not saved yet
+    /// (it is still running, or waiting for it or saving it failed, with
+    /// `error`): a resumed batch waits for it instead of running the line again.
     Running,
     /// The output is saved (`output`).
     Success,
-    /// The line failed (`error`); a resumed batch runs it again.
+    /// The run was refused, or the generation ended in `error` (`error`);
+    /// a resumed batch runs the line again.
     Error,
     /// The line was not started (credits ran out); a resumed batch runs it.
     NotStarted,
