@@ -5,10 +5,12 @@
 // Test helpers may unwrap: a panic there is a failed test.
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
 use artificial_studio_mock::types::Plan;
-use artificial_studio_mock::{Fault, FaultRule, MockServer, RateLimits};
+use artificial_studio_mock::{Fault, FaultRule, MockServer};
 use assert_cmd::Command;
 use serde_json::Value;
 
@@ -26,19 +28,7 @@ impl Sandbox {
 
     /// A mock whose generations take `speed` times their usual seconds.
     fn at_speed(speed: f64) -> Sandbox {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let server = rt
-            .block_on(
-                MockServer::builder()
-                    .speed(speed)
-                    .rate_limits(RateLimits::Off)
-                    .start(),
-            )
-            .unwrap();
+        let (rt, server) = support::mock_server(speed);
         Sandbox {
             rt,
             server,
