@@ -4,7 +4,6 @@
 //! second run resumes from.
 
 mod lines;
-mod price;
 mod results;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -19,7 +18,6 @@ use artificial_studio_types::{Generation, GenerationType, Plan};
 use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
-use serde_json::Value;
 use tokio::sync::watch;
 
 use self::lines::{BadLine, Fetched, Line};
@@ -501,12 +499,11 @@ impl App {
     /// many come. `None` when Ctrl-C came first: a run being sent is never
     /// cut off, as it may have been created.
     async fn start(&self, line: &Line, shared: &Shared) -> Result<Option<String>, Error> {
-        let input = Value::Object(line.input.clone());
         loop {
             if shared.is_interrupted() {
                 return Ok(None);
             }
-            match self.client.run(&line.tool, &input, None).await {
+            match self.client.run(&line.tool, &line.input, None).await {
                 Ok(started) => return Ok(Some(started.id)),
                 Err(e) if e.kind() == Some(ErrorKind::TooManyRequests) => {
                     let pause = tokio::time::sleep(e.retry_after().unwrap_or(RATE_LIMIT_PAUSE));

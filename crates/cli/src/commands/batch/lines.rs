@@ -43,8 +43,8 @@ pub struct Line {
     /// The output file's name without extension: the line's `id`/`name`,
     /// else its line number.
     pub stem: String,
-    /// The input to send.
-    pub input: Map<String, Value>,
+    /// The input to send: a JSON object.
+    pub input: Value,
     /// The credits the run costs, when the model's price is published.
     pub credits: Option<f64>,
 }
@@ -272,7 +272,8 @@ pub fn resolve(raw: RawLine, default_tool: Option<&str>, tools: &Fetched) -> Res
         Some(name) => file_stem(&name).map_err(|why| BadLine::one(number, why))?,
         None => String::new(),
     };
-    if let Err(err) = tool.validate_input(None, &Value::Object(input.clone())) {
+    let input = Value::Object(input);
+    if let Err(err) = tool.validate_input(None, &input) {
         let issues = err.validation_errors();
         let errors = if issues.is_empty() {
             vec![err.to_string()]
@@ -284,7 +285,7 @@ pub fn resolve(raw: RawLine, default_tool: Option<&str>, tools: &Fetched) -> Res
             errors,
         });
     }
-    let credits = super::price::credits(tool, &input);
+    let credits = artificial_studio::run_cost(tool, &input);
     Ok(Line {
         number,
         tool: tool.slug.clone(),
@@ -454,10 +455,7 @@ mod tests {
             ]),
         };
         let line = resolve(raw, Some("create-image"), &fetched()).unwrap();
-        assert_eq!(
-            Value::Object(line.input),
-            json!({"prompt": "a fox", "seed": 3})
-        );
+        assert_eq!(line.input, json!({"prompt": "a fox", "seed": 3}));
         assert_eq!(line.stem, "a_fox_1");
         assert_eq!(line.credits, Some(6.0));
     }
@@ -487,7 +485,7 @@ mod tests {
             number,
             tool: "t".into(),
             stem: stem.into(),
-            input: Map::new(),
+            input: json!({}),
             credits: None,
         };
         let mut lines = vec![line(7, ""), line(8, "fox"), line(9, "fox")];

@@ -1,18 +1,50 @@
-//! What a run costs, from the model's published price: `cost` per
-//! `costUnit`, by resolution where `costByResolution` says, times the run's
-//! seconds for a per-second model (the rule the mock's README documents).
+//! What a run costs before it is sent, from the model's published price:
+//! `cost` per `costUnit`, by resolution where `costByResolution` says, times
+//! the run's seconds for a per-second model (the rule the mock server
+//! charges by, in its README).
 
-use artificial_studio::ToolExt;
-use artificial_studio_types::{CostUnit, InputField, Tool};
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use crate::types::{CostUnit, InputField, Tool};
+use crate::validate::ToolExt;
 
 /// The seconds charged when neither the input, nor the `duration` field's
 /// default, nor its listed values give a positive duration.
 pub const FALLBACK_SECONDS: u64 = 5;
 
-/// The credits a run of `tool` with `input` costs; `None` when the model
-/// publishes no price, or a unit this version does not know.
-pub fn credits(tool: &Tool, input: &Map<String, Value>) -> Option<f64> {
+/// The credits a run of `tool` with `input` costs, for the model the input
+/// picks (`input.model`, else the tool's default): the per-unit price (the
+/// `resolution`'s from `costByResolution`, else the price of that field's
+/// default, else `cost`), times the run's `duration` in whole seconds,
+/// rounded up, for a per-second model (the input's, else the field's
+/// default; when that is not a positive number, the smallest duration the
+/// field lists, else [`FALLBACK_SECONDS`]).
+///
+/// `None` when the model is not found, publishes no price, or counts a unit
+/// this version does not know. An estimate: the service charges what it
+/// charges, and the input is assumed checked
+/// ([`ToolExt::validate_input`]).
+///
+/// ```
+/// use artificial_studio::run_cost;
+/// use artificial_studio::types::Tool;
+/// use serde_json::json;
+///
+/// let video: Tool = serde_json::from_value(json!({
+///     "slug": "create-video", "name": "Create Video", "description": "Video.",
+///     "models": [{"slug": "seedance", "name": "Seedance", "cost": 27, "costUnit": "second",
+///         "costByResolution": {"480p": 27, "720p": 61},
+///         "inputSchema": {"type": "object", "properties": {
+///             "prompt": {"type": "string"},
+///             "resolution": {"type": "string", "enum": ["480p", "720p"], "default": "480p"},
+///             "duration": {"type": "string", "default": "5"}}}}]
+/// }))?;
+///
+/// assert_eq!(run_cost(&video, &json!({"prompt": "waves"})), Some(135.0));
+/// assert_eq!(run_cost(&video, &json!({"prompt": "surf", "resolution": "720p", "duration": "8"})), Some(488.0));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn run_cost(tool: &Tool, input: &Value) -> Option<f64> {
     let model = tool.model(input.get("model").and_then(Value::as_str))?;
     let cost = model.cost?;
     let schema = tool.input_schema_of(model);
@@ -36,7 +68,7 @@ pub fn credits(tool: &Tool, input: &Map<String, Value>) -> Option<f64> {
 /// The seconds a per-second run is charged for: the input's `duration`, else
 /// the field's default; when that is not a positive number, the smallest
 /// duration the field lists, else [`FALLBACK_SECONDS`].
-fn seconds(field: Option<&InputField>, input: &Map<String, Value>) -> u64 {
+fn seconds(field: Option<&InputField>, input: &Value) -> u64 {
     let fallback = field
         .and_then(|f| f.allowed_values().iter().filter_map(whole_seconds).min())
         .unwrap_or(FALLBACK_SECONDS);
@@ -77,10 +109,7 @@ mod tests {
     }
 
     fn price(input: Value) -> Option<f64> {
-        let Value::Object(input) = input else {
-            unreachable!()
-        };
-        credits(&video(), &input)
+        run_cost(&video(), &input)
     }
 
     #[test]
