@@ -73,6 +73,7 @@ pub async fn run(cli: Cli, key_from_command_line: bool, jq: Option<Jq>) -> Outco
             download,
         }) => app.confirm_webhook(&body, &headers, &download).await,
         Command::Api(args) => app.api(args).await,
+        Command::Batch(args) => app.batch(args).await,
         Command::Logs {
             follow,
             admin_token,

@@ -172,6 +172,9 @@ Examples:
     /// Send any request to the API with the configured key, retries and
     /// error reporting, and print the answer's JSON.
     Api(ApiArgs),
+    /// Run many generations from a JSONL or CSV file: checked and priced
+    /// first, then run a few at a time, saved, and resumable.
+    Batch(BatchArgs),
     /// Print a shell completion script: `astudio completions bash > ~/.local/share/bash-completion/completions/astudio`.
     Completions {
         /// The shell.
@@ -332,6 +335,76 @@ pub struct ApiArgs {
     /// A request header, `Name: value`; repeat for each.
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
     pub headers: Vec<String>,
+}
+
+/// `astudio batch`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Input:
+  JSONL  one object per line, {\"tool\": ..., \"input\": {...}} (a \"name\" or \"id\" key names
+         the output), or only the input objects with --tool; blank lines and lines
+         starting with # are skipped
+  CSV    (a .csv file, or --format csv) a header row of input fields, one run per row,
+         values typed by the model's schema; a `tool` column picks the tool (else
+         --tool), an `id` or `name` column names the output and is not sent, an
+         empty cell leaves the field out
+
+Before anything runs, every line is checked against its model's input schema and
+the batch is priced; bad lines are all reported and nothing runs. Then up to
+--concurrency generations run at once (default: the plan's runs per minute / 6,
+so free 3, pro 10): a 429 waits its Retry-After and tries again; a 402 starts no
+more runs, lets the running ones finish, and says what the rest would cost.
+
+Each output is saved in --out as NAME.EXT (the line's id or name, else its line
+number: 0007.png). Each line's result is appended to the results file as it
+ends: {\"line\", \"generation_id\", \"status\", \"output\" | \"error\"}. Run the same
+command again to resume: lines already `success` are skipped, a generation that
+was started but not finished is waited for, not run again.
+
+Exit 0 when every line succeeded; 1 when some failed or were not started; 2 when
+the file has bad lines.
+
+Examples:
+  astudio batch prompts.jsonl --out renders/
+  astudio batch prompts.csv --tool create-image --dry-run
+  astudio batch prompts.jsonl --concurrency 2 --results runs.jsonl --json")]
+pub struct BatchArgs {
+    /// The JSONL or CSV file of inputs.
+    pub file: PathBuf,
+
+    /// The tool of every line that does not name one (needed for bare input objects and CSV).
+    #[arg(long)]
+    pub tool: Option<String>,
+
+    /// The file's format (default: csv for a `.csv` file, else jsonl).
+    #[arg(long, value_enum)]
+    pub format: Option<BatchFormat>,
+
+    /// Where to save the outputs (created when missing).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub out: PathBuf,
+
+    /// The results file, read to resume and appended to (default: FILE's stem
+    /// + `.results.jsonl`, in --out).
+    #[arg(long, value_name = "FILE")]
+    pub results: Option<PathBuf>,
+
+    /// How many generations run at once (default: from the plan's rate limit).
+    #[arg(long, short = 'c', value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub concurrency: Option<u32>,
+
+    /// Check and price the batch, print the credits it needs, and run nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// The format of a batch file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BatchFormat {
+    /// One JSON object per line.
+    Jsonl,
+    /// A header row, then one row per run.
+    Csv,
 }
 
 /// Where to save a finished generation's output.

@@ -83,7 +83,8 @@
 //! refuse anyway: an empty tool slug, an input that is not a JSON object, and
 //! a webhook that is not an `https` URL. With a tool's details at hand,
 //! [`ToolExt::validate_input`] checks an input against the model's
-//! `inputSchema` and reports the issues the API would.
+//! `inputSchema` and reports the issues the API would, and [`run_cost`] says
+//! what a run of it will cost.
 //!
 //! # Webhooks
 //!
@@ -102,6 +103,7 @@ mod endpoints;
 mod error;
 mod events;
 mod pagination;
+mod price;
 mod raw;
 mod retry;
 mod transport;
@@ -117,6 +119,7 @@ pub use client::{
 pub use endpoints::ListParams;
 pub use error::{ERROR_BODY_LIMIT, Error, Result, SNIPPET_LIMIT};
 pub use events::{Observer, RequestEvent};
+pub use price::{FALLBACK_SECONDS, run_cost};
 pub use raw::{RawRequest, RawResponse};
 pub use retry::{RetryPolicy, parse_retry_after};
 pub use upload::FileUpload;

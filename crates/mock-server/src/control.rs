@@ -25,7 +25,6 @@ pub struct MockSession {
     name: Option<String>,
     base_url: String,
     /// The key of [`MockSession::client`].
-    #[cfg_attr(not(feature = "client"), expect(dead_code))]
     client_key: String,
     app: Arc<App>,
 }

@@ -5,6 +5,7 @@
 mod account;
 mod api;
 mod auth;
+mod batch;
 mod doctor;
 mod generations;
 mod logs;
