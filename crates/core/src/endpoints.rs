@@ -425,7 +425,8 @@ mod tests {
 
     #[test]
     fn a_sandbox_policy_lets_a_loopback_http_webhook_through_and_still_refuses_ftp() {
-        let local = run_request("create-image", json!({}), Some("http://127.0.0.1:9/hook")).unwrap();
+        let local =
+            run_request("create-image", json!({}), Some("http://127.0.0.1:9/hook")).unwrap();
         check_run_request(&local, WebhookPolicy::AllowPrivate).unwrap();
         assert!(check_run_request(&local, WebhookPolicy::Contract).is_err());
         let ftp = run_request("create-image", json!({}), Some("ftp://127.0.0.1/hook")).unwrap();

@@ -7,6 +7,8 @@ mod api;
 mod auth;
 mod doctor;
 mod generations;
+#[cfg(feature = "listen")]
+mod listen;
 mod logs;
 mod run;
 mod tools;
