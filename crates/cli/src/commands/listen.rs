@@ -374,7 +374,7 @@ mod tests {
             true,
         );
         assert!(
-            text.contains("\u{1b}[31mnot verified: the X-Media-Id header is missing\u{1b}[0m"),
+            text.contains("\u{1b}[38;5;1mnot verified: the X-Media-Id header is missing\u{1b}[0m"),
             "{text:?}"
         );
         assert!(!line(&delivery(Some("x"), None), false).contains('\u{1b}'));

@@ -146,7 +146,7 @@ mod tests {
             fault: Some("unavailable".into()),
             duration_ms: Some(0.25),
         };
-        assert!(line(&e, true).contains("\u{1b}[31m503\u{1b}[0m"));
+        assert!(line(&e, true).contains("\u{1b}[38;5;1m503\u{1b}[0m"));
         assert_eq!(
             line(&e, false),
             "2026-12-03T12:00:00Z  GET    /api/generations?limit=5  503  0.2ms  req_1  fault=unavailable\n"

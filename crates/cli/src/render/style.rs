@@ -11,7 +11,7 @@
 use std::io::IsTerminal;
 use std::sync::OnceLock;
 
-use anstyle::{AnsiColor, Effects, Style};
+use anstyle::{Ansi256Color, Color, Effects, Style};
 
 use crate::args::ColorChoice;
 
@@ -100,12 +100,16 @@ impl Paint {
         }
     }
 
+    /// The style of lines: the same escapes as comfy-table writes for its
+    /// cells (the terminal's own green, red and yellow, as 256-colour
+    /// indices), so a line and a table look alike.
     fn style(self) -> Style {
+        let fg = |index| Style::new().fg_color(Some(Color::Ansi256(Ansi256Color(index))));
         match self {
             Paint::Id => Style::new().effects(Effects::DIMMED),
-            Paint::Good => AnsiColor::Green.on_default(),
-            Paint::Bad => AnsiColor::Red.on_default(),
-            Paint::Pending => AnsiColor::Yellow.on_default(),
+            Paint::Good => fg(2),
+            Paint::Bad => fg(1),
+            Paint::Pending => fg(3),
         }
     }
 
@@ -125,9 +129,9 @@ impl Paint {
         let cell = Cell::new(text);
         match self {
             Paint::Id => cell.add_attribute(Attribute::Dim),
-            Paint::Good => cell.fg(Color::Green),
-            Paint::Bad => cell.fg(Color::Red),
-            Paint::Pending => cell.fg(Color::Yellow),
+            Paint::Good => cell.fg(Color::DarkGreen),
+            Paint::Bad => cell.fg(Color::DarkRed),
+            Paint::Pending => cell.fg(Color::DarkYellow),
         }
     }
 }

@@ -197,10 +197,7 @@ mod tests {
             width: Some(60),
             color: true,
         });
-        assert!(
-            out.contains("\u{1b}[32msuccess") || out.contains("\u{1b}[38;5;10msuccess"),
-            "{out:?}"
-        );
+        assert!(out.contains("\u{1b}[38;5;2msuccess"), "{out:?}");
         let plain = statuses().render(PLAIN);
         assert!(!plain.contains('\u{1b}'), "{plain:?}");
         let strip = |s: &str| {
@@ -216,7 +213,13 @@ mod tests {
             }
             text
         };
-        assert_eq!(strip(&out), plain);
+        // The same text in the same places once the escapes are gone (a
+        // coloured last cell keeps its padding inside its escapes).
+        let stripped: String = strip(&out)
+            .lines()
+            .map(|l| format!("{}\n", l.trim_end()))
+            .collect();
+        assert_eq!(stripped, plain);
     }
 
     #[test]
@@ -224,7 +227,7 @@ mod tests {
         let piped = |color| statuses().render(Terminal { width: None, color });
         assert_eq!(piped(false), "a1\tsuccess\nb2\terror\nc3\tprocessing\n");
         assert!(
-            piped(true).contains("\u{1b}[31merror\u{1b}[0m"),
+            piped(true).contains("\u{1b}[38;5;1merror\u{1b}[0m"),
             "{:?}",
             piped(true)
         );
