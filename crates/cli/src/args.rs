@@ -332,9 +332,9 @@ delivery does not check out (wrong headers, ids, or a generation still running);
 exit 3 when the generation ended in `error`.
 
 Examples:
-  astudio webhook confirm delivery.json -H 'X-Webhook-Source: artificial-studio' \\
+  astudio webhooks confirm delivery.json -H 'X-Webhook-Source: artificial-studio' \\
     -H 'X-Media-Id: 65f1c0ffee0123456789abcd'
-  cat body.json | astudio webhook confirm - -H 'X-Webhook-Source: artificial-studio' \\
+  cat body.json | astudio webhooks confirm - -H 'X-Webhook-Source: artificial-studio' \\
     --json --download out.png")]
     Confirm {
         /// The delivery's body: a file, or `-` for stdin.

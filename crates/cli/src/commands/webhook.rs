@@ -10,7 +10,7 @@ use crate::render::{generation_block, out};
 use crate::report::Failure;
 
 impl App {
-    /// `webhook confirm`: one received delivery, confirmed with the API.
+    /// `webhooks confirm`: one received delivery, confirmed with the API.
     pub(crate) async fn confirm_webhook(
         &self,
         body: &str,
