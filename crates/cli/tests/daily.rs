@@ -4,7 +4,9 @@
 // Test helpers may unwrap: a panic there is a failed test.
 #![allow(clippy::unwrap_used)]
 
-use artificial_studio_mock::{MockServer, RateLimits};
+mod common;
+
+use artificial_studio_mock::MockServer;
 use assert_cmd::Command;
 
 /// A mock server on its own runtime, alive for the test.
@@ -17,19 +19,7 @@ struct Sandbox {
 
 impl Sandbox {
     fn start() -> Sandbox {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let server = rt
-            .block_on(
-                MockServer::builder()
-                    .speed(0.0)
-                    .rate_limits(RateLimits::Off)
-                    .start(),
-            )
-            .unwrap();
+        let (rt, server) = common::start_mock(|b| b);
         Sandbox {
             _rt: rt,
             server,

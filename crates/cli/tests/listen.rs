@@ -9,7 +9,9 @@ use std::process::{Child, ChildStdout, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use artificial_studio_mock::{MockServer, RateLimits};
+mod common;
+
+use artificial_studio_mock::MockServer;
 use assert_cmd::Command;
 use assert_cmd::cargo::CommandCargoExt;
 use axum::body::Bytes;
@@ -30,20 +32,7 @@ struct Loop {
 
 impl Loop {
     fn start() -> Loop {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let server = rt
-            .block_on(
-                MockServer::builder()
-                    .speed(0.0)
-                    .rate_limits(RateLimits::Off)
-                    .allow_private_webhooks(true)
-                    .start(),
-            )
-            .unwrap();
+        let (rt, server) = common::start_mock(|b| b.allow_private_webhooks(true));
         let (tx, forwarded) = tokio::sync::mpsc::unbounded_channel();
         let receiver_url = rt.block_on(receiver(tx));
         Loop {

@@ -4,7 +4,9 @@
 // Test helpers may unwrap: a panic there is a failed test.
 #![allow(clippy::unwrap_used)]
 
-use artificial_studio_mock::{MockServer, RateLimits};
+mod common;
+
+use artificial_studio_mock::MockServer;
 use assert_cmd::Command;
 
 /// A mock with two generations that succeeded and one that failed.
@@ -15,19 +17,7 @@ struct Sandbox {
 
 impl Sandbox {
     fn start() -> Sandbox {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let server = rt
-            .block_on(
-                MockServer::builder()
-                    .speed(0.0)
-                    .rate_limits(RateLimits::Off)
-                    .start(),
-            )
-            .unwrap();
+        let (rt, server) = common::start_mock(|b| b);
         let sandbox = Sandbox { _rt: rt, server };
         for prompt in ["a fox", "an owl"] {
             sandbox
