@@ -2,9 +2,12 @@
 //! command to its module in [`crate::commands`], and gathers the facts that
 //! make a failure's report useful. Printing lives in [`crate::render`].
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use artificial_studio::{Client, ClientBuilder, Error, NotFound, RetryPolicy, ToolExt};
+use artificial_studio::{
+    BASE_URL_ENV, Client, ClientBuilder, Error, NotFound, RetryPolicy, ToolExt, WebhookPolicy,
+};
 
 use crate::args::{Cli, Command, GlobalArgs, ToolsCommand, WebhookCommand};
 use crate::auth::{self, KeySource};
@@ -51,6 +54,7 @@ pub async fn run(cli: Cli, key_from_command_line: bool, jq: Option<Jq>) -> Outco
     }
     let app = App::new(cli.global, key_from_command_line, jq)
         .await
+        .map(Arc::new)
         .map_err(|f| (f, ctx.clone()))?;
     let result = match cli.command {
         Command::Run(args) => {
@@ -72,6 +76,7 @@ pub async fn run(cli: Cli, key_from_command_line: bool, jq: Option<Jq>) -> Outco
             headers,
             download,
         }) => app.confirm_webhook(&body, &headers, &download).await,
+        Command::Webhook(WebhookCommand::Listen(args)) => app.clone().listen(args).await,
         Command::Api(args) => app.api(args).await,
         Command::Batch(args) => app.batch(args).await,
         Command::Logs {
@@ -135,6 +140,15 @@ impl App {
             ClientBuilder::from_env().user_agent(concat!("astudio/", env!("CARGO_PKG_VERSION")));
         if let Some(key) = api_key {
             builder = builder.api_key(key);
+        }
+        let on_loopback = base_url
+            .clone()
+            .or_else(|| std::env::var(BASE_URL_ENV).ok())
+            .is_some_and(|url| is_loopback(&url));
+        if on_loopback {
+            // A local sandbox: let a run name a receiver on this machine
+            // (`webhooks listen`); the server still judges it by its rule.
+            builder = builder.webhook_policy(WebhookPolicy::AllowPrivate);
         }
         if let Some(url) = base_url {
             builder = builder.base_url(url);
@@ -208,5 +222,39 @@ impl App {
         if !self.global.quiet {
             eprintln!("{}", text.as_ref());
         }
+    }
+}
+
+/// Whether a base URL is on this machine (`localhost`, `127.0.0.0/8`, `::1`):
+/// never the real service, so a local sandbox.
+fn is_loopback(base_url: &str) -> bool {
+    match url::Url::parse(base_url.trim())
+        .ok()
+        .and_then(|u| u.host().map(|h| h.to_owned()))
+    {
+        Some(url::Host::Domain(d)) => {
+            let d = d.trim_end_matches('.').to_ascii_lowercase();
+            d == "localhost" || d.ends_with(".localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback;
+
+    #[test]
+    fn only_a_base_url_on_this_machine_counts_as_loopback() {
+        assert!(is_loopback("http://127.0.0.1:8080"));
+        assert!(is_loopback("http://127.1.2.3"));
+        assert!(is_loopback("http://[::1]:9/"));
+        assert!(is_loopback("http://localhost:8080/"));
+        assert!(!is_loopback("https://api.artificialstudio.ai"));
+        assert!(!is_loopback("http://10.0.0.5:8080"));
+        assert!(!is_loopback("http://localhost.example.com"));
+        assert!(!is_loopback("not a url"));
     }
 }

@@ -99,6 +99,23 @@ pub struct GlobalArgs {
     /// `A-Z a-z 0-9 . _ -`.
     #[arg(long, env = "ASTUDIO_MOCK_SESSION", value_name = "NAME", global = true)]
     pub mock_session: Option<String>,
+
+    /// Colour in lists and tables: `auto` (on a terminal, unless NO_COLOR is
+    /// set; CLICOLOR_FORCE turns it on anywhere), `always` or `never`.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+}
+
+/// When to colour the output (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` says otherwise.
+    #[default]
+    Auto,
+    /// Always, even into a pipe or a file.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// The commands.
@@ -126,8 +143,9 @@ pub enum Command {
         /// The file to upload.
         file: PathBuf,
     },
-    /// Check a received webhook delivery with the API, as the provider's n8n node does.
-    #[command(subcommand)]
+    /// Receive webhooks on this machine, or check one received delivery with
+    /// the API, as the provider's n8n node does.
+    #[command(subcommand, name = "webhooks", visible_alias = "webhook")]
     Webhook(WebhookCommand),
     /// Save, show and remove logins (a key and a base URL per profile).
     #[command(subcommand)]
@@ -210,7 +228,9 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE|-")]
     pub input_json: Option<String>,
 
-    /// HTTPS URL the service calls when the generation succeeds.
+    /// HTTPS URL the service calls when the generation succeeds. With a
+    /// loopback base URL (a local astudio-mock), `http://127.0.0.1:PORT` too
+    /// (see `astudio webhooks listen`).
     #[arg(long, value_name = "URL")]
     pub webhook: Option<String>,
 
@@ -433,9 +453,9 @@ delivery does not check out (wrong headers, ids, or a generation still running);
 exit 3 when the generation ended in `error`.
 
 Examples:
-  astudio webhook confirm delivery.json -H 'X-Webhook-Source: artificial-studio' \\
+  astudio webhooks confirm delivery.json -H 'X-Webhook-Source: artificial-studio' \\
     -H 'X-Media-Id: 65f1c0ffee0123456789abcd'
-  cat body.json | astudio webhook confirm - -H 'X-Webhook-Source: artificial-studio' \\
+  cat body.json | astudio webhooks confirm - -H 'X-Webhook-Source: artificial-studio' \\
     --json --download out.png")]
     Confirm {
         /// The delivery's body: a file, or `-` for stdin.
@@ -448,6 +468,39 @@ Examples:
         #[command(flatten)]
         download: DownloadArgs,
     },
+    /// Receive webhook deliveries on this machine: print each as it arrives,
+    /// confirm it with the API, and forward the verified ones.
+    #[command(after_help = "\
+The URL to give as a run's webhook is printed first; then one line per delivery:
+time, generation id, status, and whether it checked out (headers
+Content-Type: application/json, X-Webhook-Source: artificial-studio and
+X-Media-Id; a WebhookPayload body; GET /api/generations/{id} says `success`).
+Verified deliveries are answered 200 and forwarded, same body and headers, to
+--forward-to; others are answered 400 (the sender retries them). --json prints
+each delivery as one JSON line.
+
+The real service calls only public HTTPS URLs: put a tunnel in front of this
+port. With astudio-mock --allow-private-webhooks the whole loop is local, and
+astudio lets a run name an http://127.0.0.1 webhook when the base URL is on
+loopback:
+
+  astudio-mock --port 8080 --allow-private-webhooks &
+  astudio webhooks listen --port 9000 --forward-to http://127.0.0.1:3000/hooks &
+  astudio --base-url http://127.0.0.1:8080 run create-image prompt=\"a fox\" \\
+    --webhook http://127.0.0.1:9000/ --no-wait")]
+    Listen(ListenArgs),
+}
+
+/// `astudio webhooks listen`.
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    /// The port to listen on, on 127.0.0.1 (default: a free one).
+    #[arg(long)]
+    pub port: Option<u16>,
+
+    /// Forward each verified delivery, same body and headers, to this URL.
+    #[arg(long, value_name = "URL")]
+    pub forward_to: Option<url::Url>,
 }
 
 /// `astudio generations ...`.

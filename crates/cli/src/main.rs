@@ -48,6 +48,7 @@ fn main() -> ExitCode {
             )
             .exit(),
     };
+    render::configure(cli.global.color);
     // A filter reads JSON: --jq implies --json.
     cli.global.json |= jq.is_some();
     let json = cli.global.json;

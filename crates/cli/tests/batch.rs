@@ -5,7 +5,7 @@
 // Test helpers may unwrap: a panic there is a failed test.
 #![allow(clippy::unwrap_used)]
 
-mod support;
+mod common;
 
 use std::path::{Path, PathBuf};
 
@@ -28,7 +28,7 @@ impl Sandbox {
 
     /// A mock whose generations take `speed` times their usual seconds.
     fn at_speed(speed: f64) -> Sandbox {
-        let (rt, server) = support::mock_server(speed);
+        let (rt, server) = common::start_mock(|b| b.speed(speed));
         Sandbox {
             rt,
             server,

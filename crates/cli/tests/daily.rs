@@ -4,7 +4,7 @@
 // Test helpers may unwrap: a panic there is a failed test.
 #![allow(clippy::unwrap_used)]
 
-mod support;
+mod common;
 
 use artificial_studio_mock::MockServer;
 use assert_cmd::Command;
@@ -19,7 +19,7 @@ struct Sandbox {
 
 impl Sandbox {
     fn start() -> Sandbox {
-        let (rt, server) = support::mock_server(0.0);
+        let (rt, server) = common::start_mock(|b| b);
         Sandbox {
             _rt: rt,
             server,

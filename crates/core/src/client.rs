@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::events::{Observer, RequestEvent};
 use crate::retry::RetryPolicy;
 use crate::transport::Transport;
+use crate::types::rules::webhook::WebhookPolicy;
 
 /// The real service.
 pub const DEFAULT_BASE_URL: &str = "https://api.artificialstudio.ai";
@@ -83,6 +84,12 @@ impl Client {
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.transport.retry
     }
+
+    /// Which webhook URLs [`run`](Self::run) accepts before sending (see
+    /// [`ClientBuilder::webhook_policy`]).
+    pub fn webhook_policy(&self) -> WebhookPolicy {
+        self.transport.webhook_policy
+    }
 }
 
 impl fmt::Debug for Client {
@@ -97,6 +104,7 @@ impl fmt::Debug for Client {
             .field("user_agent", &t.user_agent)
             .field("mock_session", &t.mock_session)
             .field("observer", &t.observer.is_some())
+            .field("webhook_policy", &t.webhook_policy)
             .finish()
     }
 }
@@ -129,6 +137,7 @@ pub struct ClientBuilder {
     mock_session: Option<String>,
     http: Option<reqwest::Client>,
     observer: Option<Observer>,
+    webhook_policy: WebhookPolicy,
     from_env: bool,
 }
 
@@ -145,6 +154,7 @@ impl Default for ClientBuilder {
             mock_session: None,
             http: None,
             observer: None,
+            webhook_policy: WebhookPolicy::Contract,
             from_env: false,
         }
     }
@@ -304,6 +314,30 @@ impl ClientBuilder {
         self
     }
 
+    /// Which webhook URLs [`Client::run`] accepts before sending. The default,
+    /// [`WebhookPolicy::Contract`], is the real service's rule: an `https`
+    /// URL on a public host. [`WebhookPolicy::AllowPrivate`] also lets
+    /// `http` and loopback or private hosts through, for a sandbox started
+    /// with `--allow-private-webhooks` and a receiver on this machine; the
+    /// server still judges the URL with its own rule.
+    ///
+    /// ```
+    /// use artificial_studio::{Client, WebhookPolicy};
+    ///
+    /// let client = Client::builder()
+    ///     .api_key("sandbox-key")
+    ///     .base_url("http://127.0.0.1:8080")
+    ///     .webhook_policy(WebhookPolicy::AllowPrivate)
+    ///     .build()?;
+    /// assert_eq!(client.webhook_policy(), WebhookPolicy::AllowPrivate);
+    /// # Ok::<(), artificial_studio::Error>(())
+    /// ```
+    #[must_use]
+    pub fn webhook_policy(mut self, policy: WebhookPolicy) -> ClientBuilder {
+        self.webhook_policy = policy;
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client> {
         let api_key = match self.api_key.as_deref().map(str::trim) {
@@ -360,6 +394,7 @@ impl ClientBuilder {
                 upload_timeout: self.upload_timeout,
                 retry: self.retry,
                 observer: self.observer,
+                webhook_policy: self.webhook_policy,
             }),
         })
     }
@@ -378,6 +413,7 @@ impl fmt::Debug for ClientBuilder {
             .field("mock_session", &self.mock_session)
             .field("http_client", &self.http.is_some())
             .field("observer", &self.observer.is_some())
+            .field("webhook_policy", &self.webhook_policy)
             .finish()
     }
 }

@@ -90,7 +90,9 @@ impl Client {
     /// literal, a map, your own struct); its `model` field picks one of the
     /// tool's models. `webhook`, when given, must be an `https` URL on a
     /// public host (not localhost or a private address), as the service
-    /// requires.
+    /// requires, unless the client's
+    /// [`webhook_policy`](crate::ClientBuilder::webhook_policy) allows
+    /// private hosts for a sandbox.
     ///
     /// Checked before sending ([`Error::InvalidRequest`]): an empty tool slug,
     /// an input that is not an object, a webhook the service would refuse.
@@ -141,7 +143,7 @@ impl Client {
         &self,
         request: &RunRequest,
     ) -> Result<(RunResponse, Option<Duration>)> {
-        check_run_request(request)?;
+        check_run_request(request, self.transport.webhook_policy)?;
         let body = serde_json::to_vec(request)
             .map_err(|e| Error::invalid(format!("the request cannot be serialized: {e}")))?;
         let call = Call::api(&self.transport, Method::POST, &["api", "run"])?
@@ -333,17 +335,17 @@ fn run_request(tool: &str, input: impl Serialize, webhook: Option<&str>) -> Resu
 }
 
 /// What `POST /api/run` would refuse anyway, found without a round trip.
-fn check_run_request(request: &RunRequest) -> Result<()> {
+fn check_run_request(request: &RunRequest, policy: WebhookPolicy) -> Result<()> {
     let mut errors = Vec::new();
     if request.tool.trim().is_empty() {
         errors.push(ValidationIssue::string_too_short("tool", 1));
     }
-    // The contract's rule, as the real service applies it: a sandbox that
-    // also takes `http` or private hosts is reached without this client.
+    // The contract's rule, as the real service applies it, unless the
+    // client was built for a sandbox that also takes `http` or private hosts.
     if let Some(issue) = request
         .webhook
         .as_deref()
-        .and_then(|url| webhook_issue(url, WebhookPolicy::Contract))
+        .and_then(|url| webhook_issue(url, policy))
     {
         errors.push(issue);
     }
@@ -381,7 +383,7 @@ mod tests {
     #[test]
     fn run_refuses_an_empty_tool_and_a_plain_http_webhook_before_sending() {
         let err = run_request("", json!({}), Some("http://example.com/hook"))
-            .and_then(|r| check_run_request(&r))
+            .and_then(|r| check_run_request(&r, WebhookPolicy::Contract))
             .unwrap_err();
         let fields: Vec<_> = err
             .validation_errors()
@@ -399,7 +401,7 @@ mod tests {
             Some("https://example.com/h"),
         )
         .unwrap();
-        check_run_request(&request).unwrap();
+        check_run_request(&request, WebhookPolicy::Contract).unwrap();
         assert_eq!(request.input["prompt"], "a fox");
     }
 
@@ -411,7 +413,7 @@ mod tests {
             "https://[::1]/hook",
         ] {
             let err = run_request("create-image", json!({}), Some(url))
-                .and_then(|r| check_run_request(&r))
+                .and_then(|r| check_run_request(&r, WebhookPolicy::Contract))
                 .unwrap_err();
             assert_eq!(
                 err.validation_errors()[0].to_string(),
@@ -419,6 +421,16 @@ mod tests {
                 "{url}"
             );
         }
+    }
+
+    #[test]
+    fn a_sandbox_policy_lets_a_loopback_http_webhook_through_and_still_refuses_ftp() {
+        let local =
+            run_request("create-image", json!({}), Some("http://127.0.0.1:9/hook")).unwrap();
+        check_run_request(&local, WebhookPolicy::AllowPrivate).unwrap();
+        assert!(check_run_request(&local, WebhookPolicy::Contract).is_err());
+        let ftp = run_request("create-image", json!({}), Some("ftp://127.0.0.1/hook")).unwrap();
+        assert!(check_run_request(&ftp, WebhookPolicy::AllowPrivate).is_err());
     }
 
     #[test]

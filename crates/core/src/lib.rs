@@ -81,7 +81,9 @@
 //!
 //! [`Client::run`] refuses, as [`Error::InvalidRequest`], what the API would
 //! refuse anyway: an empty tool slug, an input that is not a JSON object, and
-//! a webhook that is not an `https` URL. With a tool's details at hand,
+//! a webhook that is not an `https` URL on a public host (a sandbox's
+//! client may allow private ones: [`ClientBuilder::webhook_policy`]). With a
+//! tool's details at hand,
 //! [`ToolExt::validate_input`] checks an input against the model's
 //! `inputSchema` and reports the issues the API would, and [`run_cost`] says
 //! what a run of it will cost.
@@ -96,6 +98,7 @@
 
 pub use artificial_studio_types as types;
 pub use artificial_studio_types::rules::not_found::NotFound;
+pub use artificial_studio_types::rules::webhook::WebhookPolicy;
 pub use artificial_studio_types::{ErrorKind, ValidationIssue};
 
 mod client;

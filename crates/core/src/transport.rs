@@ -14,6 +14,7 @@ use url::Url;
 use crate::error::{ERROR_BODY_LIMIT, Error, Result, request_id, snippet};
 use crate::events::{Observer, RequestEvent};
 use crate::retry::{Decision, Failure, RetryPolicy, Safety};
+use crate::types::rules::webhook::WebhookPolicy;
 use crate::upload::FileUpload;
 
 /// The largest 2xx body read into memory: far above any page the spec allows.
@@ -31,6 +32,8 @@ pub(crate) struct Transport {
     pub(crate) upload_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
     pub(crate) observer: Option<Observer>,
+    /// Which webhook URLs `run` sends (checked before sending, not here).
+    pub(crate) webhook_policy: WebhookPolicy,
 }
 
 /// What a request carries.

@@ -1,6 +1,7 @@
 //! Measurement 4: how long `astudio` takes to start (`--help` and `--mock tools
-//! list`) with hyperfine, beside `python3 -c "import requests"`, what a Python
-//! script pays before its first request.
+//! list`) with hyperfine, beside `/bin/true` (what starting any process costs
+//! on this machine, for the ratio) and `python3 -c "import requests"`, what a
+//! Python script pays before its first request.
 
 use std::process::Command;
 
@@ -16,7 +17,10 @@ pub const TITLE: &str = "4. CLI start-up";
 /// The target for `astudio --help`: under 10 ms median.
 const TARGET_MS: f64 = 10.0;
 
-/// Runs hyperfine rounds over the three commands.
+/// The trivial reference binary: its start-up is the floor of any command's.
+const TRUE: &str = "/bin/true";
+
+/// Runs hyperfine rounds over the four commands.
 pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
     let plan = ctx.plan.clone();
     let hyperfine = ctx.installer.hyperfine()?;
@@ -28,6 +32,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
             "astudio --mock tools list",
             format!("{astudio} --mock tools list"),
         ),
+        ("/bin/true", TRUE.to_string()),
         (
             "python3 -c \"import requests\"",
             format!(
@@ -38,10 +43,12 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
     ];
     let mut section = Section::new(TITLE);
     section.method = format!(
-        "hyperfine (no shell: `-N`, {w} warm-up runs) runs the three commands in {r} rounds of \
+        "hyperfine (no shell: `-N`, {w} warm-up runs) runs the four commands in {r} rounds of \
          {n} runs each, so the commands take turns; the values are over all {total} runs of \
          each. `astudio --mock tools list` starts an in-process mock server, lists the tools \
-         through the client and prints the table. `ARTIFICIAL_STUDIO_API_KEY` is unset.",
+         through the client and prints the table. `/bin/true` is the floor: what starting \
+         any process costs here, measured in the same rounds, so `÷ /bin/true` is a ratio \
+         that a busy machine moves less than the times. `ARTIFICIAL_STUDIO_API_KEY` is unset.",
         w = 3,
         r = plan.cli_rounds,
         n = plan.cli_runs,
@@ -78,11 +85,13 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
         .iter()
         .map(|t| Summary::of(t).context("no runs"))
         .collect::<Result<_>>()?;
-    let python_ms = summaries[2].median;
+    let true_ms = summaries[2].median;
+    let python_ms = summaries[3].median;
     let mut table = Table::new(&[
         "command",
         "wall time",
         "runs",
+        "this ÷ /bin/true",
         "python3 import requests ÷ this",
     ]);
     for ((name, _), s) in commands.iter().zip(&summaries) {
@@ -90,6 +99,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
             format!("`{name}`"),
             s.show(stats::ms),
             s.n.to_string(),
+            stats::times(s.median / true_ms),
             stats::times(python_ms / s.median),
         ]);
     }
@@ -102,6 +112,13 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
             measured: help.show(stats::ms),
             target: "< 10 ms median".to_string(),
             verdict: Verdict::from(met),
+            section: TITLE.to_string(),
+        },
+        Headline {
+            what: "`astudio --help` ÷ `/bin/true` (start-up over the floor)".to_string(),
+            measured: stats::times(help.median / true_ms),
+            target: "(none)".to_string(),
+            verdict: Verdict::Reference,
             section: TITLE.to_string(),
         },
         Headline {

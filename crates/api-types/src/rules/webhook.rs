@@ -7,8 +7,9 @@
 //! The sandbox may relax this for tests, whose receivers listen on loopback
 //! over plain HTTP: that is [`WebhookPolicy::AllowPrivate`], the mock
 //! server's `--allow-private-webhooks`. It is the only place where two
-//! callers of the rule may answer differently. The client always checks
-//! [`WebhookPolicy::Contract`], the rule of the real service.
+//! callers of the rule may answer differently. The client checks
+//! [`WebhookPolicy::Contract`], the rule of the real service, unless it was
+//! built for such a sandbox (its builder's `webhook_policy`).
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 

@@ -6,7 +6,7 @@ use futures::TryStreamExt;
 
 use crate::app::App;
 use crate::args::GenerationsCommand;
-use crate::render::{generation_block, generations_table, out, term_width};
+use crate::render::{generation_block, generations_table, out, terminal};
 use crate::report::Failure;
 
 impl App {
@@ -40,7 +40,7 @@ impl App {
                     if self.global.json {
                         return self.print_json(&every);
                     }
-                    out(generations_table(&every).render(term_width()));
+                    out(generations_table(&every).render(terminal()));
                     return Ok(());
                 }
                 let page = self
@@ -50,7 +50,7 @@ impl App {
                 if self.global.json {
                     return self.print_json(&page);
                 }
-                out(generations_table(&page.data).render(term_width()));
+                out(generations_table(&page.data).render(terminal()));
                 let p = page.pagination.clone().unwrap_or_default();
                 let first = p.offset.unwrap_or(offset);
                 let last = first + page.data.len() as u64;

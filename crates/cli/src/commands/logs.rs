@@ -9,7 +9,7 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use serde::Deserialize;
 
 use crate::app::App;
-use crate::render::out;
+use crate::render::{Paint, out, terminal};
 use crate::report::Failure;
 
 /// How often `--follow` asks for new entries.
@@ -56,7 +56,7 @@ impl App {
                 if self.global.json {
                     self.print_json(&raw)?;
                 } else {
-                    out(line(&entry));
+                    out(line(&entry, terminal().color));
                 }
             }
             if !follow {
@@ -103,8 +103,9 @@ impl App {
 }
 
 /// One entry as a line: time, method, path and query, status, duration,
-/// request id, and the fault that answered, if any.
-fn line(e: &Entry) -> String {
+/// request id, and the fault that answered, if any; the status coloured by
+/// its class and the request id dim when `color`.
+fn line(e: &Entry, color: bool) -> String {
     let target = match e.query.as_deref().filter(|q| !q.is_empty()) {
         Some(q) => format!("{}?{q}", e.path),
         None => e.path.clone(),
@@ -118,8 +119,8 @@ fn line(e: &Entry) -> String {
         e.time,
         e.method,
         target,
-        e.status,
-        e.request_id.as_deref().unwrap_or("-")
+        Paint::of_http(e.status).paint(&e.status.to_string(), color),
+        Paint::Id.paint(e.request_id.as_deref().unwrap_or("-"), color)
     );
     if let Some(fault) = &e.fault {
         text.push_str(&format!("  fault={fault}"));
@@ -145,8 +146,9 @@ mod tests {
             fault: Some("unavailable".into()),
             duration_ms: Some(0.25),
         };
+        assert!(line(&e, true).contains("\u{1b}[38;5;1m503\u{1b}[0m"));
         assert_eq!(
-            line(&e),
+            line(&e, false),
             "2026-12-03T12:00:00Z  GET    /api/generations?limit=5  503  0.2ms  req_1  fault=unavailable\n"
         );
     }

@@ -8,6 +8,8 @@ mod auth;
 mod batch;
 mod doctor;
 mod generations;
+#[cfg(feature = "listen")]
+mod listen;
 mod logs;
 mod mock;
 mod run;

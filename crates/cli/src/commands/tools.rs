@@ -3,7 +3,7 @@
 use artificial_studio_types::GenerationType;
 
 use crate::app::App;
-use crate::render::{Table, out, shown, term_width, tool_details};
+use crate::render::{Table, out, shown, terminal, tool_details};
 use crate::report::Failure;
 
 impl App {
@@ -26,7 +26,7 @@ impl App {
                 t.description.clone().unwrap_or_default(),
             ]);
         }
-        out(table.render(term_width()));
+        out(table.render(terminal()));
         Ok(())
     }
 
@@ -36,7 +36,7 @@ impl App {
         if self.global.json {
             return self.print_json(&tool);
         }
-        out(tool_details(&tool, term_width()));
+        out(tool_details(&tool, terminal()));
         Ok(())
     }
 
@@ -62,7 +62,7 @@ impl App {
                 t.description.clone().unwrap_or_default(),
             ]);
         }
-        out(table.render(term_width()));
+        out(table.render(terminal()));
         Ok(())
     }
 }

@@ -1,13 +1,16 @@
-//! `astudio webhook confirm`.
+//! `astudio webhooks confirm` (and, without the `listen` feature, the
+//! refusal of `webhooks listen`).
 
 use super::{download_path, parse_headers};
 use crate::app::App;
 use crate::args::DownloadArgs;
+#[cfg(not(feature = "listen"))]
+use crate::args::ListenArgs;
 use crate::render::{generation_block, out};
 use crate::report::Failure;
 
 impl App {
-    /// `webhook confirm`: one received delivery, confirmed with the API.
+    /// `webhooks confirm`: one received delivery, confirmed with the API.
     pub(crate) async fn confirm_webhook(
         &self,
         body: &str,
@@ -34,5 +37,18 @@ impl App {
         }
         out(generation_block(&generation));
         Ok(())
+    }
+
+    /// Without the `listen` feature there is no HTTP server to listen with.
+    #[cfg(not(feature = "listen"))]
+    pub(crate) async fn listen(
+        self: std::sync::Arc<Self>,
+        _args: ListenArgs,
+    ) -> Result<(), Failure> {
+        Err(Failure::Usage(
+            "webhooks listen is not available: this astudio was built without the `listen` feature"
+                .into(),
+            Some("install astudio with its default features".into()),
+        ))
     }
 }

@@ -3,11 +3,13 @@
 use artificial_studio_types::Generation;
 use serde_json::Value;
 
-use super::{Table, key_values, shown};
+use super::{Paint, Table, key_values, shown};
 
 /// Generations as a table, one row each.
 pub fn generations_table(generations: &[Generation]) -> Table {
-    let mut table = Table::new(["id", "status", "tool", "type", "created", "output"]);
+    let mut table = Table::new(["id", "status", "tool", "type", "created", "output"])
+        .paint("id", |_| Some(Paint::Id))
+        .paint("status", Paint::of_status);
     for g in generations {
         table.row([
             g.id.clone(),

@@ -2,10 +2,11 @@
 //! key/value blocks for people. Nothing here talks to the API.
 
 mod generation;
+mod style;
 mod table;
 mod tool;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -14,6 +15,7 @@ use crate::jq::Jq;
 use crate::report::Failure;
 
 pub use generation::{generation_block, generations_table};
+pub use style::{Paint, Terminal, configure, terminal};
 pub use table::{Table, key_values};
 pub use tool::{price, tool_details};
 
@@ -37,18 +39,6 @@ pub fn print_json<T: Serialize>(value: &T, jq: Option<&Jq>) -> Result<(), Failur
 /// (which `print!` would raise).
 pub(crate) fn out(text: impl AsRef<[u8]>) {
     let _ = std::io::stdout().lock().write_all(text.as_ref());
-}
-
-/// The terminal's width when stdout is a terminal; `None` for pipes and files.
-pub fn term_width() -> Option<u16> {
-    if !std::io::stdout().is_terminal() {
-        return None;
-    }
-    Some(
-        terminal_size::terminal_size()
-            .map(|(w, _)| w.0)
-            .unwrap_or(100),
-    )
 }
 
 /// A byte count as a person reads it: `512 B`, `1.5 KiB`, `2.0 MiB`.

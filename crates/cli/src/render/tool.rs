@@ -3,7 +3,7 @@
 use artificial_studio::ToolExt;
 use artificial_studio_types::{CostUnit, InputField, InputSchema, Tool, ToolModel};
 
-use super::{Table, compact, key_values, shown};
+use super::{Table, Terminal, compact, key_values, shown};
 
 /// A model's price as a person reads it: `6 credits/generation`,
 /// `30 credits/second`, with the prices by resolution where they vary.
@@ -34,7 +34,12 @@ fn number(n: f64) -> String {
 }
 
 /// A tool's description, then for each model its price and input fields.
-pub fn tool_details(tool: &Tool, width: Option<u16>) -> String {
+pub fn tool_details(tool: &Tool, terminal: Terminal) -> String {
+    // The fields stay aligned into a pipe: they are read, not cut.
+    let fields = Terminal {
+        width: terminal.width.or(Some(120)),
+        ..terminal
+    };
     let mut pairs = vec![("tool", tool.slug.clone()), ("name", tool.name.clone())];
     if tool.type_.is_some() || tool.output_type.is_some() {
         pairs.push((
@@ -58,13 +63,13 @@ pub fn tool_details(tool: &Tool, width: Option<u16>) -> String {
             out.push_str("  (no input schema published)\n");
             continue;
         };
-        out.push_str(&fields_table(schema).render(width.or(Some(120))));
+        out.push_str(&fields_table(schema).render(fields));
     }
     if tool.models.is_empty()
         && let Some(schema) = &tool.input_schema
     {
         out.push_str("\ninput\n");
-        out.push_str(&fields_table(schema).render(width.or(Some(120))));
+        out.push_str(&fields_table(schema).render(fields));
     }
     out
 }
