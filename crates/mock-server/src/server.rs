@@ -25,7 +25,7 @@ use crate::{
     http,
     instruments::Instruments,
     lifecycle::Schedule,
-    sessions::{Limits, MemoryStores, RedisStores, Sessions, StoreFactory},
+    sessions::{Limits, MemoryStores, SessionStores, Sessions},
     state_file::{self, StateWriter},
     store::{
         DEFAULT_NAMESPACE, MemoryStore, MemoryStoreOptions, RedisStore, RedisStoreOptions,
@@ -321,72 +321,64 @@ impl MockServerBuilder {
             rate_limits: config.rate_limit,
             max_generations: config.max_generations.max(1),
         };
-        let memory = || MemoryStores {
-            accounts: accounts.clone(),
-            options: options.clone(),
-        };
         let mut resumable: Vec<Resumable> = Vec::new();
         let mut state = None;
-        let (store, client_key, factory): (Arc<dyn Store>, String, Box<dyn StoreFactory>) =
-            match self.store {
-                Some(_) if config.state.is_some() => {
+        let (store, client_key): (Arc<dyn Store>, String) = match self.store {
+            Some(_) if config.state.is_some() => {
+                return Err(Error::InvalidConfig(
+                    "a state file is for the built-in memory store, not a store of your own"
+                        .to_string(),
+                ));
+            }
+            Some(store) => (store, DEMO_PRO_KEY.to_string()),
+            None if config.store != "memory" => {
+                if config.state.is_some() {
                     return Err(Error::InvalidConfig(
-                        "a state file is for the built-in memory store, not a store of your own"
+                        "a state file is for the memory store; a Redis store keeps its state \
+                             in Redis (see its persistence settings)"
                             .to_string(),
                     ));
                 }
-                Some(store) => (store, DEMO_PRO_KEY.to_string(), Box::new(memory())),
-                None if config.store != "memory" => {
-                    if config.state.is_some() {
-                        return Err(Error::InvalidConfig(
-                            "a state file is for the memory store; a Redis store keeps its state \
-                             in Redis (see its persistence settings)"
-                                .to_string(),
-                        ));
+                let store = RedisStore::new(
+                    &config.store,
+                    DEFAULT_NAMESPACE,
+                    accounts.clone(),
+                    RedisStoreOptions {
+                        rate_limits: config.rate_limit,
+                        max_generations: config.max_generations.max(1),
+                    },
+                )?;
+                (Arc::new(store), client_key(&accounts))
+            }
+            None => {
+                let snapshot = match &config.state {
+                    Some(path) => state_file::load(path)?,
+                    None => None,
+                };
+                let store = match (snapshot, &config.state) {
+                    (Some(mut snapshot), Some(path)) => {
+                        snapshot.rebase(&public_url);
+                        let (store, running) =
+                            MemoryStore::restored(accounts.clone(), options.clone(), snapshot)
+                                .map_err(|message| Error::State {
+                                    path: path.clone(),
+                                    message,
+                                })?;
+                        resumable = running;
+                        store
                     }
-                    let store = RedisStore::new(
-                        &config.store,
-                        DEFAULT_NAMESPACE,
-                        accounts.clone(),
-                        RedisStoreOptions {
-                            rate_limits: config.rate_limit,
-                            max_generations: config.max_generations.max(1),
-                        },
-                    )?;
-                    let sessions = RedisStores {
-                        default: store.in_namespace(DEFAULT_NAMESPACE),
-                    };
-                    (Arc::new(store), client_key(&accounts), Box::new(sessions))
-                }
-                None => {
-                    let snapshot = match &config.state {
-                        Some(path) => state_file::load(path)?,
-                        None => None,
-                    };
-                    let store = match (snapshot, &config.state) {
-                        (Some(mut snapshot), Some(path)) => {
-                            snapshot.rebase(&public_url);
-                            let (store, running) =
-                                MemoryStore::restored(accounts.clone(), options.clone(), snapshot)
-                                    .map_err(|message| Error::State {
-                                        path: path.clone(),
-                                        message,
-                                    })?;
-                            resumable = running;
-                            store
-                        }
-                        (None, Some(_)) => {
-                            MemoryStore::new(accounts.clone(), options.clone()).with_snapshots()
-                        }
-                        _ => MemoryStore::new(accounts.clone(), options.clone()),
-                    };
-                    let store = Arc::new(store);
-                    state = config.state.clone().map(|path| {
-                        Arc::new(StateWriter::new(store.clone(), path, public_url.clone()))
-                    });
-                    (store, client_key(&accounts), Box::new(memory()))
-                }
-            };
+                    (None, Some(_)) => {
+                        MemoryStore::new(accounts.clone(), options.clone()).with_snapshots()
+                    }
+                    _ => MemoryStore::new(accounts.clone(), options.clone()),
+                };
+                let store = Arc::new(store);
+                state = config.state.clone().map(|path| {
+                    Arc::new(StateWriter::new(store.clone(), path, public_url.clone()))
+                });
+                (store, client_key(&accounts))
+            }
+        };
         let instruments = Arc::new(Instruments::new(config.journal_capacity));
         let cancel = CancellationToken::new();
         let schedule = Schedule::from_config(&config);
@@ -420,7 +412,10 @@ impl MockServerBuilder {
         });
         let sessions = Arc::new(Sessions::new(
             app.clone(),
-            factory,
+            Box::new(SessionStores {
+                default: app.store.clone(),
+                memory: MemoryStores { accounts, options },
+            }),
             parts,
             Limits {
                 ttl: config.session_ttl,

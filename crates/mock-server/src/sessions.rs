@@ -20,7 +20,7 @@ use tokio_util::sync::CancellationToken;
 use crate::{
     app::{App, Parts},
     config::AccountConfig,
-    store::{MemoryStore, MemoryStoreOptions, RedisStore, Store},
+    store::{MemoryStore, MemoryStoreOptions, Store},
 };
 
 /// Makes the API state of a new session. A store over the network gives each
@@ -47,19 +47,22 @@ impl StoreFactory for MemoryStores {
     }
 }
 
-/// Stores on the Redis server of the default session's store, one namespace
-/// per session (beside the default one's), sharing its connection. Replicas
-/// on the same Redis give a session the same namespace, so a session is one
-/// across them.
-pub struct RedisStores {
-    /// The default session's store: its server, accounts and options.
-    pub default: RedisStore,
+/// The stores of a server's sessions: each from the default session's store
+/// when that store can make one for a session (a Redis store: the same server,
+/// a namespace of the session's own, so that replicas on one Redis share each
+/// session too), else a new in-memory store.
+pub struct SessionStores {
+    /// The default session's store.
+    pub default: Arc<dyn Store>,
+    /// Where sessions live when `default` cannot hold them.
+    pub memory: MemoryStores,
 }
 
-impl StoreFactory for RedisStores {
+impl StoreFactory for SessionStores {
     fn store(&self, name: &str) -> Arc<dyn Store> {
-        let namespace = self.default.session_namespace(name);
-        Arc::new(self.default.in_namespace(&namespace))
+        self.default
+            .session_store(name)
+            .unwrap_or_else(|| self.memory.store(name))
     }
 }
 

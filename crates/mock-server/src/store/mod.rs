@@ -446,6 +446,14 @@ pub trait Store: Send + Sync + 'static {
         StoreFuture::ready(Ok(Vec::new()))
     }
 
+    /// The store of session `name` on the same backend, for a store shared by
+    /// replicas (each replica then finds the session's state there); `None`
+    /// from a store whose sessions are kept in this process instead.
+    fn session_store(&self, name: &str) -> Option<Arc<dyn Store>> {
+        let _ = name;
+        None
+    }
+
     /// How many generations are kept, for the sessions list; `None` from a
     /// store that cannot tell cheaply.
     fn generation_count(&self) -> StoreFuture<'_, Option<usize>> {

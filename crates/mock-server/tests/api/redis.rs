@@ -249,3 +249,45 @@ async fn redis_down_is_a_503_contract_answer_and_the_replica_recovers_when_it_re
     assert_eq!(api.credits(KEY).await, before);
     assert_eq!(api.run(KEY, image()).await.status, 202);
 }
+
+/// A session on replicas that share a Redis is one session: what it does
+/// through one replica is there through another, and never in another
+/// session or in the default one; a reset of one session leaves the rest.
+#[tokio::test]
+async fn a_session_is_shared_by_the_replicas_and_kept_apart_from_other_sessions() {
+    let redis = RedisServer::start();
+    let servers = replicas(&redis, 100, (0, 0, 0), RateLimits::Off).await;
+    let in_session = |replica: usize, name: &str| Api {
+        base: format!("{}/s/{name}", servers[replica].0.base_url()),
+        ..Api::new(&servers[replica].0)
+    };
+    let id = in_session(0, "ci-1").create_image(KEY).await;
+    let spent = 100 - in_session(1, "ci-1").credits(KEY).await;
+    assert!(
+        spent > 0,
+        "the session's balance is read on another replica"
+    );
+    let read = in_session(2, "ci-1")
+        .get(&format!("/api/generations/{id}"), KEY)
+        .await;
+    assert_eq!(read.status, 200);
+    assert_eq!(read.body["id"], id.as_str());
+
+    // Another session and the default one start full and do not know it.
+    assert_eq!(in_session(1, "ci-2").credits(KEY).await, 100);
+    assert_eq!(servers[2].1.credits(KEY).await, 100);
+    for other in [in_session(2, "ci-2"), Api::new(&servers[0].0)] {
+        let missing = other.get(&format!("/api/generations/{id}"), KEY).await;
+        assert_eq!(missing.status, 404);
+        assert_eq!(missing.body["message"], "Generation not found");
+    }
+
+    // A reset of ci-2 through one replica leaves ci-1 as it was.
+    in_session(2, "ci-2").create_image(KEY).await;
+    let reset = in_session(0, "ci-2")
+        .send(in_session(0, "ci-2").request(reqwest::Method::POST, "/__mock/reset", None))
+        .await;
+    assert_eq!(reset.status, 204);
+    assert_eq!(in_session(1, "ci-2").credits(KEY).await, 100);
+    assert_eq!(in_session(2, "ci-1").credits(KEY).await, 100 - spent);
+}

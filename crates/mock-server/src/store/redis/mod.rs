@@ -165,7 +165,7 @@ impl RedisStore {
 
     /// The same server, accounts and options under `namespace` (a
     /// session's), sharing this store's connection.
-    pub fn in_namespace(&self, namespace: &str) -> RedisStore {
+    fn in_namespace(&self, namespace: &str) -> RedisStore {
         RedisStore {
             client: self.client.clone(),
             connection: self.connection.clone(),
@@ -181,7 +181,7 @@ impl RedisStore {
     /// The namespace of session `name` beside this store's: outside it, so
     /// that resetting this store's namespace leaves the sessions' alone
     /// (session names have no `:` and no glob characters).
-    pub fn session_namespace(&self, name: &str) -> String {
+    fn session_namespace(&self, name: &str) -> String {
         format!("{}-session:{name}", self.namespace)
     }
 
@@ -518,6 +518,10 @@ impl Store for RedisStore {
 
     fn runs_schedules(&self) -> bool {
         true
+    }
+
+    fn session_store(&self, name: &str) -> Option<Arc<dyn Store>> {
+        Some(Arc::new(self.in_namespace(&self.session_namespace(name))))
     }
 
     fn create_scheduled_generation<'a>(
