@@ -15,6 +15,7 @@ Exit codes:
   3  the generation ended in `error`
   4  timeout: the generation or a request took too long
   5  network failure: the API could not be reached
+  130  stopped by Ctrl-C (batch: after saving what was started, so it resumes)
 
 Environment:
   ARTIFICIAL_STUDIO_API_KEY   the API key (same as --api-key)

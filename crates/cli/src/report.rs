@@ -26,6 +26,8 @@ pub enum Exit {
     Timeout = 4,
     /// 5: the API could not be reached.
     Network = 5,
+    /// 130: stopped by Ctrl-C (SIGINT), as shells report a process it ended.
+    Interrupted = 130,
 }
 
 impl From<Exit> for ExitCode {
@@ -43,6 +45,8 @@ pub enum Failure {
     Usage(String, Option<String>),
     /// A local file could not be read or written.
     Local(String),
+    /// Ctrl-C stopped the command after it saved what it must; what to do next.
+    Interrupted(String),
 }
 
 impl From<Error> for Failure {
@@ -114,6 +118,13 @@ pub fn report(failure: &Failure, ctx: &Context) -> Report {
             details: Vec::new(),
             hints: Vec::new(),
             exit: Exit::Api,
+            json: json!({ "message": message }),
+        },
+        Failure::Interrupted(message) => Report {
+            headline: message.clone(),
+            details: Vec::new(),
+            hints: Vec::new(),
+            exit: Exit::Interrupted,
             json: json!({ "message": message }),
         },
     }
@@ -407,6 +418,10 @@ mod tests {
             Exit::GenerationFailed
         );
         assert_eq!(report(&Failure::from(api(503, "x")), &ctx).exit, Exit::Api);
+        assert_eq!(
+            report(&Failure::Interrupted("interrupted".into()), &ctx).exit as u8,
+            130
+        );
         assert_eq!(
             report(&Failure::Usage("x".into(), None), &ctx).exit,
             Exit::Usage

@@ -419,7 +419,11 @@ fn a_batch_interrupted_with_ctrl_c_resumes_without_running_any_line_twice() {
         .unwrap();
     assert!(kill.success());
     let stopped = child.wait_with_output().unwrap();
-    assert_eq!(stopped.status.code(), Some(1));
+    assert_eq!(
+        stopped.status.code(),
+        Some(130),
+        "SIGINT's conventional code"
+    );
     assert!(
         text(&stopped.stderr).contains("interrupted"),
         "{}",

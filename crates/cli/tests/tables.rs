@@ -214,3 +214,31 @@ fn clicolor_force_or_color_always_colour_a_pipe_and_never_wins_on_a_terminal() {
     assert!(never.starts_with("ID "), "{never}");
     assert!(!never.contains('\u{1b}'), "{never:?}");
 }
+
+#[test]
+fn logs_have_a_header_row_on_a_terminal_and_none_in_a_pipe() {
+    let sandbox = Sandbox::start();
+    let shown = stdout(sandbox.on_terminal().env("NO_COLOR", "1").args(["logs"]));
+    let mut lines = shown.lines();
+    let header = lines.next().unwrap();
+    assert!(
+        header.starts_with("TIME ") && header.contains(" METHOD PATH  STATUS  TOOK  REQUEST ID"),
+        "{shown}"
+    );
+    let first = lines.next().unwrap();
+    let at = header.find("METHOD").unwrap();
+    assert!(
+        first[at..].starts_with(|c: char| c.is_ascii_uppercase()) && first[..at].ends_with("  "),
+        "the method under its name: {shown}"
+    );
+    assert_eq!(shown.matches("METHOD").count(), 1, "one header: {shown}");
+
+    let piped = stdout(sandbox.astudio().args(["logs"]));
+    assert!(!piped.contains("METHOD"), "{piped}");
+    assert!(piped.starts_with(char::is_numeric), "a line first: {piped}");
+    assert_eq!(
+        piped.lines().count(),
+        shown.lines().count() - 1,
+        "the same entries, without the header (admin reads are not journaled)"
+    );
+}

@@ -308,7 +308,7 @@ impl App {
         drop(tasks);
         shared.bar.finish_and_clear();
         if shared.is_interrupted() {
-            return Err(Failure::Local(format!(
+            return Err(Failure::Interrupted(format!(
                 "interrupted: {} done so far; run the same command again to resume from {}",
                 plural(summary.done, "line"),
                 results_path.display()

@@ -45,6 +45,9 @@ impl App {
         admin_token: Option<&str>,
     ) -> Result<(), Failure> {
         let mut last = None;
+        // On a terminal, a header row above the first line, as the tables
+        // have; into a pipe, lines only.
+        let mut header = !self.global.json && terminal().width.is_some();
         loop {
             let entries = self.journal(admin_token).await?;
             for raw in entries {
@@ -56,6 +59,9 @@ impl App {
                 if self.global.json {
                     self.print_json(&raw)?;
                 } else {
+                    if std::mem::take(&mut header) {
+                        out(header_row(entry.time.chars().count()));
+                    }
                     out(line(&entry, terminal().color));
                 }
             }
@@ -100,6 +106,15 @@ impl App {
             .ok_or_else(not_a_mock)?;
         Ok(journal.data)
     }
+}
+
+/// The names of [`line`]'s columns, the time's padded to `time_width` so
+/// that the method's column lines up under its name.
+fn header_row(time_width: usize) -> String {
+    format!(
+        "{:<time_width$}  {:<6} PATH  STATUS  TOOK  REQUEST ID\n",
+        "TIME", "METHOD"
+    )
 }
 
 /// One entry as a line: time, method, path and query, status, duration,
@@ -151,5 +166,20 @@ mod tests {
             line(&e, false),
             "2026-12-03T12:00:00Z  GET    /api/generations?limit=5  503  0.2ms  req_1  fault=unavailable\n"
         );
+    }
+
+    #[test]
+    fn the_header_names_the_columns_above_the_method_column() {
+        let header = header_row("2026-12-03T12:00:00Z".len());
+        assert_eq!(
+            header,
+            "TIME                  METHOD PATH  STATUS  TOOK  REQUEST ID\n"
+        );
+        let e = Entry {
+            time: "2026-12-03T12:00:00Z".into(),
+            method: "GET".into(),
+            ..Entry::default()
+        };
+        assert_eq!(header.find("METHOD"), line(&e, false).find("GET"));
     }
 }
