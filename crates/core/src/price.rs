@@ -1,16 +1,16 @@
 //! What a run costs before it is sent, from the model's published price:
 //! `cost` per `costUnit`, by resolution where `costByResolution` says, times
-//! the run's seconds for a per-second model (the rule the mock server
-//! charges by, in its README).
+//! the run's seconds for a per-second model. The rule itself is
+//! `artificial_studio_types::rules::price`, the one the mock server charges
+//! by; this is the client's door to it for a [`Tool`].
 
-use serde_json::Value;
+use artificial_studio_types::rules::price::Price;
+use serde_json::{Map, Value};
 
-use crate::types::{CostUnit, InputField, Tool};
+use crate::types::{CostUnit, Tool};
 use crate::validate::ToolExt;
 
-/// The seconds charged when neither the input, nor the `duration` field's
-/// default, nor its listed values give a positive duration.
-pub const FALLBACK_SECONDS: u64 = 5;
+pub use artificial_studio_types::rules::price::FALLBACK_SECONDS;
 
 /// The credits a run of `tool` with `input` costs, for the model the input
 /// picks (`input.model`, else the tool's default): the per-unit price (the
@@ -46,47 +46,17 @@ pub const FALLBACK_SECONDS: u64 = 5;
 /// ```
 pub fn run_cost(tool: &Tool, input: &Value) -> Option<f64> {
     let model = tool.model(input.get("model").and_then(Value::as_str))?;
-    let cost = model.cost?;
-    let schema = tool.input_schema_of(model);
-    let field = |name: &str| schema.and_then(|s| s.properties.get(name));
-    let priced = |resolution: Option<&Value>| {
-        resolution
-            .and_then(Value::as_str)
-            .and_then(|r| model.cost_by_resolution.get(r))
-            .copied()
-    };
-    let unit_price = priced(input.get("resolution"))
-        .or_else(|| priced(field("resolution").and_then(|f| f.default.as_ref())))
-        .unwrap_or(cost);
-    match model.cost_unit.clone().unwrap_or(CostUnit::DEFAULT) {
-        CostUnit::Generation => Some(unit_price),
-        CostUnit::Second => Some(unit_price * seconds(field("duration"), input) as f64),
-        CostUnit::Unknown(_) => None,
-    }
-}
-
-/// The seconds a per-second run is charged for: the input's `duration`, else
-/// the field's default; when that is not a positive number, the smallest
-/// duration the field lists, else [`FALLBACK_SECONDS`].
-fn seconds(field: Option<&InputField>, input: &Value) -> u64 {
-    let fallback = field
-        .and_then(|f| f.allowed_values().iter().filter_map(whole_seconds).min())
-        .unwrap_or(FALLBACK_SECONDS);
-    let given = input
-        .get("duration")
-        .or_else(|| field.and_then(|f| f.default.as_ref()));
-    given.and_then(whole_seconds).unwrap_or(fallback)
-}
-
-/// A positive number of seconds, rounded up: a number or a string holding
-/// one (`"8"`, `"2.5s"`).
-fn whole_seconds(value: &Value) -> Option<u64> {
-    let seconds = match value {
-        Value::Number(n) => n.as_f64()?,
-        Value::String(s) => s.trim().trim_end_matches('s').parse().ok()?,
-        _ => return None,
-    };
-    (seconds.is_finite() && seconds > 0.0).then(|| seconds.ceil() as u64)
+    let price = Price::new(
+        model.cost?,
+        &model.cost_unit.clone().unwrap_or(CostUnit::DEFAULT),
+        model
+            .cost_by_resolution
+            .iter()
+            .map(|(resolution, price)| (resolution.clone(), *price)),
+        tool.input_schema_of(model),
+    )?;
+    let no_fields = Map::new();
+    Some(price.charge(input.as_object().unwrap_or(&no_fields)))
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use bytes::Bytes;
 use foldhash::fast::RandomState;
 use indexmap::IndexMap;
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::{error::Error, payload::PayloadTemplate};
 
@@ -30,10 +30,9 @@ struct CatalogFile {
     tools: Vec<Tool>,
 }
 
-/// The run duration charged for a per-second model when the input gives no
-/// positive number of seconds and the `duration` field lists no value to fall
-/// back on (or the model has no `duration` field at all).
-pub const FALLBACK_SECONDS: u64 = 5;
+/// How the runs of a model are charged, in whole credits: the contract's
+/// rule (`rules::price`), worked out once at load.
+pub type Price = artificial_studio_types::rules::price::Price<u64>;
 
 /// A model with the checks of its input.
 pub struct ModelEntry {
@@ -51,107 +50,6 @@ pub struct ModelEntry {
     pub rules: InputRules,
     /// The fixed text of its generations' payloads.
     pub payload: PayloadTemplate,
-}
-
-/// How the runs of a model are charged: the per-unit price, by resolution
-/// where it varies, times the run's seconds for a per-second model. Worked
-/// out once at load, so that [`Price::charge`] reads at most two fields of the
-/// input and allocates nothing.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Price {
-    /// Credits per unit when the input names no priced resolution: the price
-    /// of the `resolution` field's default, else the model's `cost`.
-    unit: u64,
-    /// `costByResolution` in whole credits, in catalog order (a few entries:
-    /// a scan beats hashing).
-    by_resolution: Box<[(Box<str>, u64)]>,
-    /// For a per-second model, how many seconds a run lasts.
-    seconds: Option<Seconds>,
-}
-
-/// The seconds a run of a per-second model is charged for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Seconds {
-    /// When the input gives no `duration`: the field's default, read.
-    absent: u64,
-    /// When the duration is not a positive number (`auto`, no default, no
-    /// field): the smallest duration the field lists, else [`FALLBACK_SECONDS`].
-    fallback: u64,
-}
-
-impl Price {
-    /// The price of a model with this `cost` per `unit` and these prices by
-    /// resolution, read against its input schema.
-    fn new(
-        cost: u64,
-        unit: &CostUnit,
-        by_resolution: Vec<(String, u64)>,
-        schema: &InputSchema,
-    ) -> Self {
-        let default_resolution = schema
-            .properties
-            .get("resolution")
-            .and_then(|field| field.default.as_ref())
-            .and_then(Value::as_str);
-        let unit_price = default_resolution
-            .and_then(|r| by_resolution.iter().find(|(name, _)| name == r))
-            .map_or(cost, |(_, price)| *price);
-        let seconds = (*unit == CostUnit::Second).then(|| {
-            let field = schema.properties.get("duration");
-            let fallback = field
-                .and_then(|f| f.allowed_values().iter().filter_map(whole_seconds).min())
-                .unwrap_or(FALLBACK_SECONDS);
-            let absent = field
-                .and_then(|f| f.default.as_ref())
-                .and_then(whole_seconds)
-                .unwrap_or(fallback);
-            Seconds { absent, fallback }
-        });
-        Price {
-            unit: unit_price,
-            by_resolution: by_resolution
-                .into_iter()
-                .map(|(name, price)| (name.into_boxed_str(), price))
-                .collect(),
-            seconds,
-        }
-    }
-
-    /// The credits a run with this `input` (already checked against the
-    /// model's schema) costs: the per-unit price (the `resolution`'s, else
-    /// the default's), times the run's seconds for a per-second model.
-    /// Saturates rather than overflows: a run no account can pay is a `402`.
-    pub fn charge(&self, input: &Map<String, Value>) -> u64 {
-        let unit = if self.by_resolution.is_empty() {
-            self.unit
-        } else {
-            match artificial_studio_types::lookup::field(input, "resolution") {
-                Some(Value::String(r)) => self
-                    .by_resolution
-                    .iter()
-                    .find(|(name, _)| **name == **r)
-                    .map_or(self.unit, |(_, price)| *price),
-                _ => self.unit,
-            }
-        };
-        let Some(seconds) = self.seconds else {
-            return unit;
-        };
-        let seconds = match artificial_studio_types::lookup::field(input, "duration") {
-            None => seconds.absent,
-            Some(value) => whole_seconds(value).unwrap_or(seconds.fallback),
-        };
-        unit.saturating_mul(seconds)
-    }
-}
-
-/// A duration as whole seconds, rounded up: a number, or a string holding
-/// one (`"8"`); `None` unless it is positive (`auto`, `0`, text).
-fn whole_seconds(value: &Value) -> Option<u64> {
-    // The duration the output lasts (`media::input::seconds`), so a run is
-    // charged for the file it makes. `as` saturates: an absurdly long run
-    // costs more than any balance.
-    crate::media::input::seconds(value).map(|seconds| seconds.ceil() as u64)
 }
 
 /// A tool with its models, ready to answer requests.
@@ -389,10 +287,8 @@ fn model_price(
         }
     }
     let unit = model.cost_unit.clone().unwrap_or(CostUnit::DEFAULT);
-    if unit.is_unknown() {
-        return Err(at(format!("costUnit {unit} is not one the mock knows")));
-    }
-    let price = Price::new(cost, &unit, by_resolution, schema);
+    let price = Price::new(cost, &unit, by_resolution, Some(schema))
+        .ok_or_else(|| at(format!("costUnit {unit} is not one the mock knows")))?;
     Ok((cost, unit, price))
 }
 

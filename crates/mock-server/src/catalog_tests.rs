@@ -1,6 +1,7 @@
 //! Tests of `catalog`.
 
-use serde_json::json;
+use artificial_studio_types::rules::price::FALLBACK_SECONDS;
+use serde_json::{Map, json};
 
 use super::*;
 
@@ -265,4 +266,63 @@ fn catalog_with_a_required_field_that_is_not_a_property_is_refused() {
     let yaml = DEFAULT_CATALOG_YAML.replacen("required: [prompt]", "required: [promt]", 1);
     let err = Catalog::from_yaml(&yaml).unwrap_err().to_string();
     assert!(err.contains("promt"), "{err}");
+}
+
+/// One value of an input field for the price test: one the field lists
+/// (`pick` of them), one it does not, or none.
+#[cfg(feature = "client")]
+fn field_value(
+    field: Option<&artificial_studio_types::InputField>,
+    pick: usize,
+    other: Value,
+) -> Option<Value> {
+    let listed = field.map(|f| f.allowed_values()).unwrap_or_default();
+    match pick % 3 {
+        0 => None,
+        1 if !listed.is_empty() => Some(listed[pick / 3 % listed.len()].clone()),
+        _ => Some(other),
+    }
+}
+
+#[cfg(feature = "client")]
+proptest::proptest! {
+    /// The price the mock worked out at load charges what the client's
+    /// `run_cost` (the same rule, read from the tool as the API serves it)
+    /// says, for every model of the catalog and inputs with listed,
+    /// unlisted and missing resolutions and durations.
+    #[test]
+    fn the_precomputed_price_of_every_model_is_the_clients_run_cost(
+        resolution_pick in 0_usize..64,
+        duration_pick in 0_usize..64,
+        other_resolution in proptest::sample::select(vec!["480p", "4k", "", "1080P"]),
+        seconds in 0.0_f64..120.0,
+        as_text in proptest::bool::ANY,
+    ) {
+        let catalog = Catalog::builtin().unwrap();
+        for entry in catalog.tools() {
+            for slug in entry.model_slugs() {
+                let model = entry.model(slug).unwrap();
+                let field = |name: &str| model.schema.properties.get(name);
+                let duration = if as_text { json!(format!("{seconds}")) } else { json!(seconds) };
+                let mut input = Map::new();
+                input.insert("model".into(), json!(slug));
+                if let Some(r) = field_value(field("resolution"), resolution_pick, json!(other_resolution)) {
+                    input.insert("resolution".into(), r);
+                }
+                if let Some(d) = field_value(field("duration"), duration_pick, duration) {
+                    input.insert("duration".into(), d);
+                }
+                let charged = model.price.charge(&input);
+                let estimated = artificial_studio::run_cost(&entry.tool, &Value::Object(input.clone()));
+                proptest::prop_assert_eq!(
+                    Some(charged as f64),
+                    estimated,
+                    "{}/{} with {:?}",
+                    entry.tool.slug,
+                    slug,
+                    input
+                );
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! sends) and by the mock server (when it answers), so the two cannot drift.
 //!
 //! - [`input`]: a run's `input` against its model's `inputSchema`.
+//! - [`price`]: what a run costs from its model's published price.
 //! - [`page`]: the bounds of `limit` and `offset` of `GET /api/generations`.
 //! - [`webhook`]: which webhook URLs `POST /api/run` accepts.
 //! - [`not_found`]: which thing a `404` says was not found.
@@ -13,5 +14,6 @@
 pub mod input;
 pub mod not_found;
 pub mod page;
+pub mod price;
 pub mod session;
 pub mod webhook;

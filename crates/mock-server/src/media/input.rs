@@ -103,15 +103,9 @@ fn fit(ratio: f64, long: u32) -> (u32, u32) {
 }
 
 /// A positive, finite number of seconds: a JSON number or a numeric string
-/// such as `"8"` or `"2.5"`.
-pub fn seconds(value: &Value) -> Option<f64> {
-    let seconds = match value {
-        Value::Number(n) => n.as_f64()?,
-        Value::String(s) => s.trim().trim_end_matches('s').parse().ok()?,
-        _ => return None,
-    };
-    (seconds.is_finite() && seconds > 0.0).then_some(seconds)
-}
+/// such as `"8"` or `"2.5"` (the pricing rule's reading, so a run is charged
+/// for the file it makes).
+pub use artificial_studio_types::rules::price::seconds;
 
 /// The text of the input: `prompt`, else `text`, else `lyrics`.
 pub fn text(payload: &Map<String, Value>) -> Option<&str> {
