@@ -135,7 +135,9 @@ pub struct MockConfig {
     /// Where the state lives: `memory` (this process only), or
     /// `redis://HOST:PORT[/DB]`, a Redis (or Valkey) server that replicas
     /// given the same URL, `--config` and `--catalog` share, acting as one
-    /// service. Keys go under the namespace `astudio-mock`.
+    /// service. Keys go under the namespace `astudio-mock`. Redis needs a
+    /// build with the `redis` cargo feature (the default); without it, such
+    /// a URL is refused at start.
     #[arg(long, env = "ASTUDIO_MOCK_STORE", default_value = "memory")]
     pub store: String,
 

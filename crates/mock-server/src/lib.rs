@@ -115,4 +115,6 @@ pub use faults::{Fault, FaultRule};
 pub use http::REQUEST_LOG_TARGET;
 pub use journal::JournalEntry;
 pub use server::{DEMO_KEYS, DemoKeys, MockServer, MockServerBuilder};
-pub use store::{MemoryStoreOptions, MockAccount, RedisStoreOptions, SharedStore};
+#[cfg(feature = "redis")]
+pub use store::RedisStoreOptions;
+pub use store::{MemoryStoreOptions, MockAccount, SharedStore};

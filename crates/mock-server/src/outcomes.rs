@@ -60,7 +60,8 @@ impl Outcomes {
         Some(message)
     }
 
-    /// Whether any scripted outcome is waiting.
+    /// Whether any scripted outcome is waiting (asked by the Redis store only).
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
     pub fn any(&self) -> bool {
         self.any.load(Ordering::Acquire)
     }

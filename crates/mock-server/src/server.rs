@@ -27,10 +27,7 @@ use crate::{
     lifecycle::Schedule,
     sessions::{Limits, MemoryStores, SessionStores, Sessions},
     state_file::{self, StateWriter},
-    store::{
-        DEFAULT_NAMESPACE, MemoryStore, MemoryStoreOptions, RedisStore, RedisStoreOptions,
-        Resumable, SharedStore, Store,
-    },
+    store::{MemoryStore, MemoryStoreOptions, Resumable, SharedStore, Store},
 };
 
 /// The built-in demo keys (present unless accounts were configured).
@@ -339,16 +336,8 @@ impl MockServerBuilder {
                             .to_string(),
                     ));
                 }
-                let store = RedisStore::new(
-                    &config.store,
-                    DEFAULT_NAMESPACE,
-                    accounts.clone(),
-                    RedisStoreOptions {
-                        rate_limits: config.rate_limit,
-                        max_generations: config.max_generations.max(1),
-                    },
-                )?;
-                (Arc::new(store), client_key(&accounts))
+                let store = SharedStore::of_url(&config.store, accounts.clone(), options.clone())?;
+                (store.into_inner(), client_key(&accounts))
             }
             None => {
                 let snapshot = match &config.state {

@@ -12,6 +12,7 @@
 mod contract_tests;
 mod generations;
 mod memory;
+#[cfg(feature = "redis")]
 mod redis;
 mod snapshot;
 
@@ -32,6 +33,7 @@ use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "redis")]
 pub use self::redis::{DEFAULT_NAMESPACE, RedisStore, RedisStoreOptions};
 pub use memory::{MemoryStore, MemoryStoreOptions};
 pub use snapshot::{Resumable, Snapshot};
@@ -98,7 +100,8 @@ impl SharedStore {
     /// A store on the Redis server at `url` (`redis://HOST:PORT[/DB]`), with
     /// every key under `namespace`: replicas given the same URL and
     /// namespace act as one service. Connects lazily; fails only on a URL
-    /// that is not valid.
+    /// that is not valid. (With the default `redis` feature.)
+    #[cfg(feature = "redis")]
     pub fn redis(
         url: &str,
         namespace: &str,
@@ -108,6 +111,37 @@ impl SharedStore {
         Ok(SharedStore(Arc::new(RedisStore::new(
             url, namespace, accounts, options,
         )?)))
+    }
+
+    /// The store a `--store` other than `memory` names (`redis://...`), under
+    /// the default namespace; without the `redis` feature, an error saying
+    /// this build has no Redis support.
+    pub(crate) fn of_url(
+        url: &str,
+        accounts: Vec<AccountConfig>,
+        options: MemoryStoreOptions,
+    ) -> Result<Self, Error> {
+        #[cfg(feature = "redis")]
+        {
+            let MemoryStoreOptions {
+                rate_limits,
+                max_generations,
+            } = options;
+            let options = RedisStoreOptions {
+                rate_limits,
+                max_generations,
+            };
+            SharedStore::redis(url, DEFAULT_NAMESPACE, accounts, options)
+        }
+        #[cfg(not(feature = "redis"))]
+        {
+            let _ = (accounts, options);
+            Err(Error::InvalidConfig(format!(
+                "--store {url}: this astudio-mock was built without Redis support (its \
+                 `redis` cargo feature, on by default); use --store memory, or a build \
+                 with the feature"
+            )))
+        }
     }
 
     /// The store behind the handle.
@@ -188,6 +222,7 @@ pub struct OwnedGeneration {
     pub generation: Generation,
     /// Where `success` should send the webhook, if anywhere (the lifecycle
     /// reads it from [`Finished`]; the Redis store keeps it with the rest).
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
     pub webhook: Option<String>,
 }
 

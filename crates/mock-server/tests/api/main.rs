@@ -16,7 +16,10 @@ mod generations;
 mod library;
 mod poll_hint;
 mod pricing;
+// The Redis store's tests: with the `redis` feature (the default).
+#[cfg(feature = "redis")]
 mod redis;
+#[cfg(feature = "redis")]
 mod redis_server;
 mod robustness;
 mod seed;
