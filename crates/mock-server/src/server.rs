@@ -25,8 +25,8 @@ use crate::{
     http,
     instruments::Instruments,
     lifecycle::Schedule,
-    sessions::{Limits, MemoryStores, SessionStores, Sessions},
-    state_file::{self, StateWriter},
+    sessions::{Limits, MemoryStores, SessionStores, Sessions, StoreFactory},
+    state_file::{self, SessionStates, StateWriter},
     store::{MemoryStore, MemoryStoreOptions, Resumable, SharedStore, Store},
 };
 
@@ -319,7 +319,8 @@ impl MockServerBuilder {
             max_generations: config.max_generations.max(1),
         };
         let mut resumable: Vec<Resumable> = Vec::new();
-        let mut state = None;
+        let mut saved_sessions = Vec::new();
+        let mut state: Option<Arc<StateWriter>> = None;
         let (store, client_key): (Arc<dyn Store>, String) = match self.store {
             Some(_) if config.state.is_some() => {
                 return Err(Error::InvalidConfig(
@@ -347,6 +348,7 @@ impl MockServerBuilder {
                 let store = match (snapshot, &config.state) {
                     (Some(mut snapshot), Some(path)) => {
                         snapshot.rebase(&public_url);
+                        saved_sessions = std::mem::take(&mut snapshot.sessions);
                         let (store, running) =
                             MemoryStore::restored(accounts.clone(), options.clone(), snapshot)
                                 .map_err(|message| Error::State {
@@ -399,12 +401,18 @@ impl MockServerBuilder {
             drift: config.drift,
             run_poll_after: http::poll::value(schedule.first_change()),
         });
+        let memory = MemoryStores { accounts, options };
+        let states = state.as_ref().map(|_| SessionStates::new(memory.clone()));
+        let factory: Box<dyn StoreFactory> = match &states {
+            Some(states) => Box::new(states.clone()),
+            None => Box::new(SessionStores {
+                default: app.store.clone(),
+                memory,
+            }),
+        };
         let sessions = Arc::new(Sessions::new(
             app.clone(),
-            Box::new(SessionStores {
-                default: app.store.clone(),
-                memory: MemoryStores { accounts, options },
-            }),
+            factory,
             parts,
             Limits {
                 ttl: config.session_ttl,
@@ -412,6 +420,9 @@ impl MockServerBuilder {
             },
             cancel.clone(),
         ));
+        if let (Some(writer), Some(states)) = (&state, states) {
+            writer.keep_sessions(&sessions, states, saved_sessions)?;
+        }
         sessions.spawn_sweeper();
         if config.drift {
             // Reads the spec now rather than on the first answer.

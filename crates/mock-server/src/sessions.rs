@@ -31,6 +31,7 @@ pub trait StoreFactory: Send + Sync + 'static {
 }
 
 /// New in-memory stores, each with the configured accounts.
+#[derive(Clone)]
 pub struct MemoryStores {
     /// The accounts every session starts with.
     pub accounts: Vec<AccountConfig>,
@@ -172,24 +173,67 @@ impl Sessions {
                 return Err(TooMany(self.limits.max));
             }
         }
+        let session = self.start(name, self.factory.store(name), Utc::now(), now);
+        let app = session.app.clone();
+        live.insert(Arc::from(name), session);
+        Ok(app)
+    }
+
+    fn start(
+        &self,
+        name: &str,
+        store: Arc<dyn Store>,
+        created_at: DateTime<Utc>,
+        last_used: Instant,
+    ) -> Live {
         let cancel = self.cancel.child_token();
         let public_url = [&self.default.public_url, SESSION_PATH_PREFIX, name].concat();
-        let app = Arc::new(self.default.session(
-            self.factory.store(name),
-            public_url,
-            &self.parts,
-            cancel.clone(),
-        ));
-        live.insert(
-            Arc::from(name),
-            Live {
-                app: app.clone(),
-                created_at: Utc::now(),
-                last_used: now,
-                cancel,
-            },
+        let app = Arc::new(
+            self.default
+                .session(store, public_url, &self.parts, cancel.clone()),
         );
-        Ok(app)
+        Live {
+            app,
+            created_at,
+            last_used,
+            cancel,
+        }
+    }
+
+    /// Puts session `name` back with `store`, as a state file kept it: made
+    /// at `created_at` and idle for `idle`, so that its TTL runs on. `None`
+    /// (and nothing put back) when it has expired, or as many sessions are
+    /// alive as the limit allows.
+    pub fn restore(
+        &self,
+        name: &str,
+        store: Arc<dyn Store>,
+        created_at: DateTime<Utc>,
+        idle: Duration,
+    ) -> Option<Arc<App>> {
+        let mut live = self.live.lock();
+        if idle > self.limits.ttl || live.len() >= self.limits.max || live.contains_key(name) {
+            return None;
+        }
+        let now = Instant::now();
+        let session = self.start(
+            name,
+            store,
+            created_at,
+            now.checked_sub(idle).unwrap_or(now),
+        );
+        let app = session.app.clone();
+        live.insert(Arc::from(name), session);
+        Some(app)
+    }
+
+    /// The sessions alive, in no order: name, when made, when last used.
+    pub fn alive(&self) -> Vec<(Arc<str>, DateTime<Utc>, Instant)> {
+        self.live
+            .lock()
+            .iter()
+            .map(|(name, s)| (name.clone(), s.created_at, s.last_used))
+            .collect()
     }
 
     /// Drops session `name` and stops its generations and webhooks; whether

@@ -4,22 +4,30 @@
 //! and the directory synced. A crash loses at most one interval and never
 //! leaves a torn file; of two processes writing the same file, the last
 //! rename wins.
+//!
+//! The named sessions are in it too: their stores come from
+//! [`SessionStates`], which keeps a handle on each for the writer, and each
+//! is put back at start with its idle time, unless it expired meanwhile.
 
 use std::{
     io::Write,
     path::{Path, PathBuf},
     sync::{
-        Arc,
+        Arc, OnceLock,
         atomic::{AtomicBool, Ordering},
     },
-    time::Duration,
+    time::{Duration, Instant},
 };
 
+use chrono::Utc;
+use foldhash::HashMap;
+use parking_lot::Mutex;
 use tokio_util::sync::CancellationToken;
 
 use crate::{
     error::Error,
-    store::{MemoryStore, Snapshot},
+    sessions::{MemoryStores, Sessions, StoreFactory},
+    store::{MemoryStore, SavedSession, Snapshot, Store},
 };
 
 /// The snapshot in `path`; `None` when there is no such file yet.
@@ -86,9 +94,136 @@ fn sync_dir(dir: &Path) -> std::io::Result<()> {
     }
 }
 
-/// Writes one store's snapshots to one file.
+/// The in-memory stores of the named sessions, made with their changes
+/// tracked, and kept by name for the [`StateWriter`].
+#[derive(Clone)]
+pub struct SessionStates(Arc<Tracked>);
+
+struct Tracked {
+    memory: MemoryStores,
+    stores: Mutex<HashMap<Arc<str>, Arc<MemoryStore>>>,
+}
+
+impl SessionStates {
+    /// New sessions get stores of `memory`'s accounts and limits.
+    pub fn new(memory: MemoryStores) -> Self {
+        SessionStates(Arc::new(Tracked {
+            memory,
+            stores: Mutex::default(),
+        }))
+    }
+
+    /// Puts back the sessions of a state file into `sessions` (those idle
+    /// for less than the TTL, up to the limit), each with its generations
+    /// still running resumed. The error says which session is damaged.
+    pub fn restore(&self, saved: Vec<SavedSession>, sessions: &Sessions) -> Result<(), String> {
+        let now = Utc::now();
+        for session in saved {
+            let (store, running) = MemoryStore::restored(
+                self.0.memory.accounts.clone(),
+                self.0.memory.options.clone(),
+                session.state(),
+            )
+            .map_err(|message| format!("session {}: {message}", session.name))?;
+            let store = Arc::new(store);
+            let idle = (now - session.last_used_at).to_std().unwrap_or_default();
+            if let Some(app) =
+                sessions.restore(&session.name, store.clone(), session.created_at, idle)
+            {
+                self.0.stores.lock().insert(Arc::from(session.name), store);
+                app.lifecycle.resume(running);
+            }
+        }
+        Ok(())
+    }
+
+    fn store_of(&self, name: &str) -> Option<Arc<MemoryStore>> {
+        self.0.stores.lock().get(name).cloned()
+    }
+
+    /// Forgets the stores of the sessions not in `alive`.
+    fn keep_only(&self, alive: &[(Arc<str>, chrono::DateTime<Utc>, Instant)]) {
+        self.0
+            .stores
+            .lock()
+            .retain(|name, _| alive.iter().any(|(n, _, _)| n == name));
+    }
+}
+
+impl StoreFactory for SessionStates {
+    fn store(&self, name: &str) -> Arc<dyn Store> {
+        let store = Arc::new(
+            MemoryStore::new(
+                self.0.memory.accounts.clone(),
+                self.0.memory.options.clone(),
+            )
+            .with_snapshots(),
+        );
+        self.0.stores.lock().insert(Arc::from(name), store.clone());
+        store
+    }
+}
+
+/// The named sessions a [`StateWriter`] writes beside the default one.
+struct Named {
+    sessions: Arc<Sessions>,
+    states: SessionStates,
+    /// The sessions (name and last use) the last snapshot held.
+    written: Mutex<Vec<(Arc<str>, Instant)>>,
+}
+
+impl Named {
+    /// Whether a session came, went or was used since the last snapshot, or
+    /// its store changed.
+    fn changed(&self) -> bool {
+        let mut alive: Vec<_> = self
+            .sessions
+            .alive()
+            .into_iter()
+            .map(|(name, _, used)| (name, used))
+            .collect();
+        alive.sort();
+        *self.written.lock() != alive
+            || alive.iter().any(|(name, _)| {
+                self.states
+                    .store_of(name)
+                    .is_some_and(|store| store.has_changed())
+            })
+    }
+
+    /// Each session alive, with its store's state, and remembers them.
+    fn snapshot(&self) -> Vec<SavedSession> {
+        let mut alive = self.sessions.alive();
+        alive.sort_by(|a, b| a.0.cmp(&b.0));
+        self.states.keep_only(&alive);
+        let (now, utc_now) = (Instant::now(), Utc::now());
+        let saved = alive
+            .iter()
+            .filter_map(|(name, created_at, used)| {
+                let state = self.states.store_of(name)?.snapshot();
+                let idle = chrono::Duration::from_std(now.saturating_duration_since(*used))
+                    .unwrap_or_default();
+                Some(SavedSession::of(
+                    name.to_string(),
+                    *created_at,
+                    utc_now - idle,
+                    state,
+                ))
+            })
+            .collect();
+        *self.written.lock() = alive
+            .into_iter()
+            .map(|(name, _, used)| (name, used))
+            .collect();
+        saved
+    }
+}
+
+/// Writes one server's snapshots to one file: the default session's store
+/// and, once [`StateWriter::keep_sessions`] is called, the named sessions.
 pub struct StateWriter {
     store: Arc<MemoryStore>,
+    named: OnceLock<Named>,
     path: PathBuf,
     public_url: String,
     /// Set once the last snapshot (at shutdown) is written: no more after it.
@@ -101,10 +236,39 @@ impl StateWriter {
     pub fn new(store: Arc<MemoryStore>, path: PathBuf, public_url: String) -> Self {
         StateWriter {
             store,
+            named: OnceLock::new(),
             path,
             public_url,
             closed: AtomicBool::new(false),
         }
+    }
+
+    /// Puts back the named sessions `saved` (as [`SessionStates::restore`])
+    /// and writes the sessions of `sessions`, whose stores `states` makes,
+    /// from now on. The error names the file.
+    pub fn keep_sessions(
+        &self,
+        sessions: &Arc<Sessions>,
+        states: SessionStates,
+        saved: Vec<SavedSession>,
+    ) -> Result<(), Error> {
+        states
+            .restore(saved, sessions)
+            .map_err(|message| Error::State {
+                path: self.path.clone(),
+                message,
+            })?;
+        let _ = self.named.set(Named {
+            sessions: sessions.clone(),
+            states,
+            written: Mutex::default(),
+        });
+        Ok(())
+    }
+
+    /// Whether anything to write changed since the last snapshot.
+    fn has_changed(&self) -> bool {
+        self.store.has_changed() || self.named.get().is_some_and(Named::changed)
     }
 
     /// Takes a snapshot and writes it (blocking: call it off the runtime's
@@ -113,6 +277,9 @@ impl StateWriter {
     fn save(&self) -> Result<(), Error> {
         let mut snapshot = self.store.snapshot();
         snapshot.public_url = Some(self.public_url.clone());
+        if let Some(named) = self.named.get() {
+            snapshot.sessions = named.snapshot();
+        }
         let written = snapshot
             .to_bytes()
             .map_err(|e| std::io::Error::other(e.to_string()))
@@ -133,7 +300,7 @@ impl StateWriter {
         }
     }
 
-    /// Writes a snapshot every `interval` while the store changed, off the
+    /// Writes a snapshot every `interval` while the state changed, off the
     /// request path (the snapshot and the write on the blocking pool), until
     /// `cancel` fires.
     pub async fn run(self: Arc<Self>, interval: Duration, cancel: CancellationToken) {
@@ -143,7 +310,7 @@ impl StateWriter {
                 () = tokio::time::sleep(interval) => {}
                 () = cancel.cancelled() => return,
             }
-            if self.store.has_changed() && !self.closed.load(Ordering::Acquire) {
+            if !self.closed.load(Ordering::Acquire) && self.has_changed() {
                 let writer = self.clone();
                 let _ = tokio::task::spawn_blocking(move || writer.save_logged()).await;
             }
@@ -153,7 +320,7 @@ impl StateWriter {
     /// Writes the last snapshot, once, if anything changed since the one
     /// before (later calls do nothing). Blocking.
     pub fn close(&self) {
-        if !self.closed.swap(true, Ordering::AcqRel) && self.store.has_changed() {
+        if !self.closed.swap(true, Ordering::AcqRel) && self.has_changed() {
             self.save_logged();
         }
     }

@@ -284,6 +284,7 @@ impl MemoryStore {
                 .map(|(key, copy)| copy.saved(key.id()))
                 .collect(),
             uploads: uploads.iter().map(SavedUpload::of).collect(),
+            sessions: Vec::new(),
         }
     }
 

@@ -36,7 +36,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "redis")]
 pub use self::redis::{DEFAULT_NAMESPACE, RedisStore, RedisStoreOptions};
 pub use memory::{MemoryStore, MemoryStoreOptions};
-pub use snapshot::{Resumable, Snapshot};
+pub use snapshot::{Resumable, SavedSession, Snapshot};
 
 use crate::{
     config::{AccountConfig, Bucket},

@@ -1,6 +1,7 @@
 //! The memory store's state as a file keeps it (`--state`): a versioned JSON
 //! document of accounts, generations and uploads, taken in one consistent
-//! pass and read back into a new store.
+//! pass and read back into a new store; and the same of each named session
+//! alive then, with its last use, so that its idle time carries on.
 //!
 //! The journal, fault rules, scripted outcomes and webhook deliveries are not
 //! in it: they are a test's instruments, set up by the test that reads them,
@@ -42,6 +43,63 @@ pub struct Snapshot {
     pub generations: Vec<SavedGeneration>,
     /// Every upload kept, oldest first.
     pub uploads: Vec<SavedUpload>,
+    /// The named sessions alive, by name (absent from files written before
+    /// sessions were kept, and when there are none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sessions: Vec<SavedSession>,
+}
+
+/// A named session in a [`Snapshot`]: its store's state, and when it was
+/// made and last used (so that its TTL runs on after a restart).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedSession {
+    /// Its name.
+    pub name: String,
+    /// When its first request came.
+    pub created_at: DateTime<Utc>,
+    /// When its last request came.
+    pub last_used_at: DateTime<Utc>,
+    /// Every account of the session with its balance.
+    pub accounts: Vec<SavedAccount>,
+    /// Every generation the session kept, oldest first.
+    pub generations: Vec<SavedGeneration>,
+    /// Every upload the session kept, oldest first.
+    pub uploads: Vec<SavedUpload>,
+}
+
+impl SavedSession {
+    /// Session `name` holding what `state` (its store's snapshot) holds.
+    pub fn of(
+        name: String,
+        created_at: DateTime<Utc>,
+        last_used_at: DateTime<Utc>,
+        state: Snapshot,
+    ) -> Self {
+        SavedSession {
+            name,
+            created_at,
+            last_used_at,
+            accounts: state.accounts,
+            generations: state.generations,
+            uploads: state.uploads,
+        }
+    }
+
+    /// Its store's state, as a snapshot of its own (for
+    /// [`MemoryStore::restored`](super::MemoryStore::restored)).
+    pub fn state(&self) -> Snapshot {
+        Snapshot {
+            format: FORMAT.to_string(),
+            version: VERSION,
+            saved_at: self.last_used_at,
+            public_url: None,
+            accounts: self.accounts.clone(),
+            generations: self.generations.clone(),
+            uploads: self.uploads.clone(),
+            sessions: Vec::new(),
+        }
+    }
 }
 
 /// An account in a [`Snapshot`].
@@ -215,12 +273,18 @@ impl Snapshot {
                 *url = format!("{base}{rest}");
             }
         };
-        for generation in &mut self.generations {
-            generation.output.as_mut().map(moved);
-            generation.thumbnail.as_mut().map(moved);
-        }
-        for upload in &mut self.uploads {
-            moved(&mut upload.file.url);
+        // A session's URLs are under the server's (`/s/NAME/...`).
+        let sessions = self.sessions.iter_mut();
+        let kept = std::iter::once((&mut self.generations, &mut self.uploads))
+            .chain(sessions.map(|s| (&mut s.generations, &mut s.uploads)));
+        for (generations, uploads) in kept {
+            for generation in generations {
+                generation.output.as_mut().map(moved);
+                generation.thumbnail.as_mut().map(moved);
+            }
+            for upload in uploads {
+                moved(&mut upload.file.url);
+            }
         }
         self.public_url = Some(base.to_string());
     }
@@ -261,6 +325,10 @@ mod tests {
                   "thumbnail": "https://cdn.example.com/t.png"}]}"#,
         )
         .unwrap();
+        assert!(
+            snapshot.sessions.is_empty(),
+            "a file without sessions loads"
+        );
         snapshot.rebase("http://127.0.0.1:2");
         let g = &snapshot.generations[0];
         assert_eq!(
@@ -271,6 +339,34 @@ mod tests {
             g.thumbnail.as_deref(),
             Some("https://cdn.example.com/t.png")
         );
+    }
+
+    #[test]
+    fn sessions_are_kept_with_their_last_use_and_rebased_under_the_new_address() {
+        let mut snapshot = Snapshot::parse(
+            br#"{"format": "astudio-mock-state", "version": 1, "savedAt": "2026-01-01T00:00:00Z",
+                "publicUrl": "http://127.0.0.1:1", "accounts": [], "uploads": [], "generations": [],
+                "sessions": [{"name": "ci-1", "createdAt": "2026-01-01T00:00:00Z",
+                  "lastUsedAt": "2026-01-01T00:00:05Z", "accounts": [], "uploads": [],
+                  "generations": [{"id": "g", "owner": "a", "status": "success", "type": "image",
+                    "tool": "t", "createdAt": "2026-01-01T00:00:00Z", "cost": 1, "payload": {},
+                    "output": "http://127.0.0.1:1/s/ci-1/outputs/g.png"}]}]}"#,
+        )
+        .unwrap();
+        snapshot.rebase("http://127.0.0.1:2");
+        let session = &snapshot.sessions[0];
+        assert_eq!(session.name, "ci-1");
+        assert_eq!(
+            session.last_used_at.to_rfc3339(),
+            "2026-01-01T00:00:05+00:00"
+        );
+        let state = session.state();
+        assert_eq!(
+            state.generations[0].output.as_deref(),
+            Some("http://127.0.0.1:2/s/ci-1/outputs/g.png")
+        );
+        let back = Snapshot::parse(&snapshot.to_bytes().unwrap()).unwrap();
+        assert_eq!(back, snapshot, "written and read back whole");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `--state FILE`: the real binary killed (`kill -9`) after a snapshot and
 //! between snapshots, stopped gracefully, and given a file that is not a
-//! snapshot; and the library's `state_file`, with a generation running across
-//! a restart.
+//! snapshot; named sessions kept beside the default one; and the library's
+//! `state_file`, with a generation running across a restart.
 
 use std::{
     io::{BufRead, BufReader},
@@ -43,6 +43,14 @@ fn spawn(state: &Path, extra: &[&str]) -> Running {
             base: base.trim_end().to_string(),
             http: reqwest::Client::new(),
         },
+    }
+}
+
+/// The same server's client inside session `name` (its path prefix).
+fn in_session(api: &Api, name: &str) -> Api {
+    Api {
+        base: format!("{}/s/{name}", api.base),
+        http: api.http.clone(),
     }
 }
 
@@ -124,6 +132,23 @@ fn holds(path: &Path, ids: &[String], upload: &str) -> bool {
     ids.iter().all(|id| saved.contains(&id.as_str())) && uploads.contains(upload)
 }
 
+/// Whether the file holds session `name` with every generation of `ids`
+/// and the upload.
+fn holds_session(path: &Path, name: &str, ids: &[String], upload: &str) -> bool {
+    let Some(state) = read_state(path) else {
+        return false;
+    };
+    let Some(session) = state["sessions"]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["name"] == name))
+    else {
+        return false;
+    };
+    let saved = session["generations"].to_string();
+    ids.iter().all(|id| saved.contains(id.as_str()))
+        && session["uploads"].to_string().contains(upload)
+}
+
 #[tokio::test]
 async fn kill_9_after_a_snapshot_loses_nothing_it_held() {
     let dir = tempfile::tempdir().unwrap();
@@ -131,7 +156,20 @@ async fn kill_9_after_a_snapshot_loses_nothing_it_held() {
     let mut first = spawn(&path, &["--state-interval", "100ms"]);
     let (ids, upload) = make_things(&first.api).await;
     let before = observe(&first.api, std::slice::from_ref(&upload)).await;
-    eventually(10, || async { holds(&path, &ids, &upload) }).await;
+    // A named session, with its own generations, upload and balances.
+    let session = in_session(&first.api, "ci-4711");
+    let (session_ids, session_upload) = make_things(&session).await;
+    session.create_image(PRO).await;
+    let session_before = observe(&session, std::slice::from_ref(&session_upload)).await;
+    assert_ne!(
+        session_before, before,
+        "the session is a sandbox of its own"
+    );
+    eventually(10, || async {
+        holds(&path, &ids, &upload)
+            && holds_session(&path, "ci-4711", &session_ids, &session_upload)
+    })
+    .await;
     signal(&mut first, "-KILL");
 
     let mut second = spawn(&path, &[]);
@@ -141,6 +179,8 @@ async fn kill_9_after_a_snapshot_loses_nothing_it_held() {
         second.api.credits(FREE).await < 100,
         "the credits spent stay spent"
     );
+    let session = in_session(&second.api, "ci-4711");
+    assert_eq!(observe(&session, &[session_upload]).await, session_before);
     signal(&mut second, "-TERM");
 }
 
@@ -206,6 +246,11 @@ async fn a_graceful_stop_and_restart_shows_exactly_the_same_sandbox() {
     let mut first = spawn(&path, &["--state-interval", "1h"]);
     let (_, upload) = make_things(&first.api).await;
     let before = observe(&first.api, std::slice::from_ref(&upload)).await;
+    let session = in_session(&first.api, "team-a");
+    let (_, session_upload) = make_things(&session).await;
+    let session_before = observe(&session, std::slice::from_ref(&session_upload)).await;
+    // A session used once and left alone is kept too (it has not expired).
+    let idle = in_session(&first.api, "idle").credits(FREE).await;
     assert!(
         read_state(&path).is_none(),
         "nothing written before the stop"
@@ -214,6 +259,45 @@ async fn a_graceful_stop_and_restart_shows_exactly_the_same_sandbox() {
 
     let mut second = spawn(&path, &[]);
     assert_eq!(observe(&second.api, &[upload]).await, before);
+    let listed = second.api.get("/__mock/sessions", FREE).await.body;
+    let names: Vec<&str> = listed["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert_eq!(names, ["idle", "team-a"], "{listed}");
+    let session = in_session(&second.api, "team-a");
+    assert_eq!(observe(&session, &[session_upload]).await, session_before);
+    assert_eq!(in_session(&second.api, "idle").credits(FREE).await, idle);
+    signal(&mut second, "-TERM");
+}
+
+#[tokio::test]
+async fn a_session_idle_past_its_ttl_at_the_restart_is_not_put_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    let mut first = spawn(&path, &["--state-interval", "1h"]);
+    let session = in_session(&first.api, "old");
+    session.create_image(FREE).await;
+    let spent = session.credits(FREE).await;
+    assert!(spent < 100);
+    signal(&mut first, "-TERM");
+    // As if the file were written two days ago (the TTL is one day).
+    let mut state = read_state(&path).unwrap();
+    assert_eq!(state["sessions"][0]["name"], "old");
+    state["sessions"][0]["lastUsedAt"] = json!("2000-01-01T00:00:00Z");
+    std::fs::write(&path, state.to_string()).unwrap();
+
+    let mut second = spawn(&path, &[]);
+    let listed = second.api.get("/__mock/sessions", FREE).await.body;
+    assert_eq!(listed["data"], json!([]), "{listed}");
+    let session = in_session(&second.api, "old");
+    assert_eq!(
+        session.credits(FREE).await,
+        100,
+        "a new session, from the start"
+    );
     signal(&mut second, "-TERM");
 }
 
