@@ -18,6 +18,7 @@ mod poll_hint;
 mod pricing;
 mod redis;
 mod redis_server;
+mod redis_webhooks;
 mod robustness;
 mod seed;
 mod sessions;
