@@ -13,7 +13,10 @@ use crate::{
     config::MockConfig,
     instruments::Instruments,
     media,
-    store::{CreateError, Finished, NewGeneration, Outcome, Resumable, Store, StoreFuture},
+    store::{
+        ClaimedDelivery, CreateError, Finished, NewGeneration, Outcome, Resumable, Store,
+        StoreFuture,
+    },
     webhooks::WebhookSender,
 };
 
@@ -91,6 +94,8 @@ pub const OVERDUE_HINT: Duration = Duration::from_millis(1);
 
 /// How often each replica sweeps a store that runs schedules.
 const SWEEP_EVERY: Duration = Duration::from_millis(20);
+/// Most webhook deliveries one sweep claims.
+const DELIVERY_BATCH: u32 = 100;
 
 /// What the lifecycle needs of a generation it runs.
 #[derive(Debug, Clone)]
@@ -108,6 +113,8 @@ pub struct Lifecycle {
     schedule: Schedule,
     public_url: String,
     webhooks: Arc<WebhookSender>,
+    /// The store's [`Store::queues_deliveries`], asked once.
+    queues_deliveries: bool,
     cancel: CancellationToken,
 }
 
@@ -123,6 +130,7 @@ impl Lifecycle {
         cancel: CancellationToken,
     ) -> Self {
         Lifecycle {
+            queues_deliveries: store.queues_deliveries(),
             store,
             instruments,
             schedule,
@@ -234,8 +242,54 @@ impl Lifecycle {
                         lifecycle.notify(Some(finished));
                     }
                 }
+                lifecycle.send_due_webhooks().await;
             }
         });
+    }
+
+    /// On a store that [queues deliveries](Store::queues_deliveries): claims
+    /// the webhook attempts that are due, each with a lease a little longer
+    /// than one attempt, and sends each in a task of its own, which settles
+    /// it in the store (removed once delivered, else queued for its next
+    /// attempt). If the server stops mid-attempt the lease ends unsettled
+    /// and another replica's sweeper takes the delivery up.
+    async fn send_due_webhooks(self: &Arc<Self>) {
+        if !self.queues_deliveries {
+            return;
+        }
+        let lease = self.webhooks.lease();
+        let Ok(claimed) = self.store.claim_deliveries(lease, DELIVERY_BATCH).await else {
+            return;
+        };
+        for delivery in claimed {
+            let lifecycle = self.clone();
+            tokio::spawn(async move {
+                let cancel = lifecycle.cancel.clone();
+                tokio::select! {
+                    () = lifecycle.send_claimed(delivery) => {}
+                    () = cancel.cancelled() => {}
+                }
+            });
+        }
+    }
+
+    /// One attempt of a claimed delivery, recorded, then settled.
+    async fn send_claimed(&self, delivery: ClaimedDelivery) {
+        let next = self
+            .webhooks
+            .attempt(&delivery.payload, &delivery.url, delivery.attempt)
+            .await;
+        match self.store.settle_delivery(&delivery, next).await {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!(
+                generation = %delivery.payload.id,
+                attempt = delivery.attempt,
+                "webhook attempt settled after its lease ended; another replica may repeat it"
+            ),
+            // Unreachable: the store has logged it; the lease ends and the
+            // attempt is made again.
+            Err(_) => {}
+        }
     }
 
     /// [`Lifecycle::create`] on a schedule that takes time.
@@ -347,8 +401,12 @@ impl Lifecycle {
         }
     }
 
-    /// Sends the success webhook of a generation that ended, if it has one.
+    /// Sends the success webhook of a generation that ended, if it has one
+    /// (unless the store queued it, for the sweepers to send).
     fn notify(&self, finished: Option<Finished>) {
+        if self.queues_deliveries {
+            return;
+        }
         if let Some((url, payload)) = finished.and_then(|f| f.webhook) {
             self.webhooks.deliver(payload, url);
         }

@@ -2,6 +2,12 @@
 //! the documented retry schedule, all scaled by the server's speed; every attempt is
 //! recorded for the admin API.
 //!
+//! On the in-memory store a webhook's attempts run in one task of this
+//! process ([`WebhookSender::deliver`]). On a store that queues deliveries
+//! (Redis), the lifecycle's sweeper claims each attempt from the store with
+//! a [lease](WebhookSender::lease) and sends it with
+//! [`WebhookSender::attempt`]; the schedule is the same.
+//!
 //! A webhook's host is checked again when it is delivered, by the addresses
 //! it resolves to: one that resolves to any address that is not public
 //! (loopback, private, unique local, link-local, unspecified, ...) is
@@ -41,6 +47,11 @@ pub const RETRY_SCHEDULE: [Duration; 9] = [
 pub const RECEIVER_TIMEOUT: Duration = Duration::from_secs(5);
 /// The shortest answer deadline at any speed, so a fast test still reaches a local receiver.
 pub const MIN_RECEIVER_TIMEOUT: Duration = Duration::from_millis(500);
+/// Attempts of one webhook at most: the first and one per retry.
+pub const MAX_ATTEMPTS: u32 = RETRY_SCHEDULE.len() as u32 + 1;
+/// What a lease on a queued delivery adds to one attempt's deadline: time to
+/// record the attempt and settle the delivery in the store.
+pub const LEASE_MARGIN: Duration = Duration::from_secs(1);
 
 /// Why a webhook host was refused at delivery: it resolves to an address
 /// that is not public.
@@ -163,73 +174,99 @@ impl WebhookSender {
         });
     }
 
-    async fn run(&self, payload: WebhookPayload, url: String) {
-        let timeout = RECEIVER_TIMEOUT
+    /// The answer deadline of one attempt at this server's speed.
+    pub fn timeout(&self) -> Duration {
+        RECEIVER_TIMEOUT
             .mul_f64(self.speed)
-            .max(MIN_RECEIVER_TIMEOUT);
-        let client = self.client();
-        for attempt in 1..=(RETRY_SCHEDULE.len() as u32 + 1) {
-            let time = ids::now();
-            let started = Instant::now();
-            let mut refused = refused_literal(&url, self.allow_private).map(|r| r.to_string());
-            let (status, error) = match (&client, &refused) {
-                (_, Some(reason)) => (None, Some(reason.clone())),
-                (Err(e), None) => (None, Some(format!("cannot build HTTP client: {e}"))),
-                (Ok(client), None) => {
-                    let sent = client
-                        .post(&url)
-                        .header("X-Webhook-Source", "artificial-studio")
-                        .header("X-Media-Id", &payload.id)
-                        .json(&payload)
-                        .timeout(timeout)
-                        .send()
-                        .await;
-                    match sent {
-                        Ok(response) => (Some(response.status().as_u16()), None),
-                        Err(e) if e.is_timeout() => (
-                            None,
-                            Some(format!("no answer within {} ms", timeout.as_millis())),
-                        ),
-                        Err(e) => {
-                            refused = refusal_in(&e).map(|r| r.to_string());
-                            (
-                                None,
-                                Some(refused.clone().unwrap_or_else(|| error_chain(&e))),
-                            )
-                        }
-                    }
-                }
-            };
-            if let Some(reason) = &refused {
-                tracing::warn!(generation = %payload.id, %url, "webhook not delivered: {reason}");
-            }
-            let delivered = status == Some(200);
-            // A refused host is not tried again: the answer would be the same.
-            let next = (!delivered && refused.is_none())
-                .then(|| RETRY_SCHEDULE.get(attempt as usize - 1))
-                .flatten()
-                .map(|d| d.mul_f64(self.speed));
-            tracing::debug!(
-                generation = %payload.id, attempt, ?status, ?error,
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                "webhook attempt"
-            );
-            self.instruments.deliveries.record(WebhookDelivery {
-                generation_id: payload.id.clone(),
-                url: url.clone(),
-                attempt,
-                time,
-                status,
-                error,
-                delivered,
-                next_retry_ms: next.map(|d| d.as_millis() as u64),
-                payload: payload.clone(),
-            });
-            match next {
+            .max(MIN_RECEIVER_TIMEOUT)
+    }
+
+    /// How long a replica's claim on a queued delivery lasts: one attempt's
+    /// [deadline](WebhookSender::timeout) and [`LEASE_MARGIN`] to record and
+    /// settle it, so a healthy replica always settles in time.
+    pub fn lease(&self) -> Duration {
+        self.timeout() + LEASE_MARGIN
+    }
+
+    async fn run(&self, payload: WebhookPayload, url: String) {
+        for attempt in 1..=MAX_ATTEMPTS {
+            match self.attempt(&payload, &url, attempt).await {
                 Some(wait) => tokio::time::sleep(wait).await,
                 None => return,
             }
         }
+    }
+
+    /// Sends attempt number `attempt` (1 for the first) of the webhook
+    /// `payload` to `url`, records it, and returns the wait before the next
+    /// attempt: `None` once delivered, refused, or after the last attempt of
+    /// the schedule.
+    pub async fn attempt(
+        &self,
+        payload: &WebhookPayload,
+        url: &str,
+        attempt: u32,
+    ) -> Option<Duration> {
+        let timeout = self.timeout();
+        let client = self.client();
+        let time = ids::now();
+        let started = Instant::now();
+        let mut refused = refused_literal(url, self.allow_private).map(|r| r.to_string());
+        let (status, error) = match (&client, &refused) {
+            (_, Some(reason)) => (None, Some(reason.clone())),
+            (Err(e), None) => (None, Some(format!("cannot build HTTP client: {e}"))),
+            (Ok(client), None) => {
+                let sent = client
+                    .post(url)
+                    .header("X-Webhook-Source", "artificial-studio")
+                    .header("X-Media-Id", &payload.id)
+                    .json(payload)
+                    .timeout(timeout)
+                    .send()
+                    .await;
+                match sent {
+                    Ok(response) => (Some(response.status().as_u16()), None),
+                    Err(e) if e.is_timeout() => (
+                        None,
+                        Some(format!("no answer within {} ms", timeout.as_millis())),
+                    ),
+                    Err(e) => {
+                        refused = refusal_in(&e).map(|r| r.to_string());
+                        (
+                            None,
+                            Some(refused.clone().unwrap_or_else(|| error_chain(&e))),
+                        )
+                    }
+                }
+            }
+        };
+        if let Some(reason) = &refused {
+            tracing::warn!(generation = %payload.id, %url, "webhook not delivered: {reason}");
+        }
+        let delivered = status == Some(200);
+        // A refused host is not tried again: the answer would be the same.
+        let next = (!delivered && refused.is_none())
+            .then(|| (attempt as usize).checked_sub(1))
+            .flatten()
+            .and_then(|i| RETRY_SCHEDULE.get(i))
+            .map(|d| d.mul_f64(self.speed));
+        tracing::debug!(
+            generation = %payload.id, attempt, ?status, ?error,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "webhook attempt"
+        );
+        self.instruments.deliveries.record(WebhookDelivery {
+            generation_id: payload.id.clone(),
+            url: url.to_string(),
+            attempt,
+            time,
+            status,
+            error,
+            delivered,
+            next_retry_ms: next.map(|d| d.as_millis() as u64),
+            payload: payload.clone(),
+        });
+        next
     }
 }
 

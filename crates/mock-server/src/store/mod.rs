@@ -494,4 +494,58 @@ pub trait Store: Send + Sync + 'static {
     fn generation_count(&self) -> StoreFuture<'_, Option<usize>> {
         StoreFuture::ready(None)
     }
+
+    /// Whether the store keeps a queue of webhook deliveries (a store shared
+    /// by replicas): a generation that ends in `success` with a webhook is
+    /// queued by the store in the same step, and each replica's sweeper
+    /// sends what it [claims](Store::claim_deliveries), so the
+    /// [`Finished::webhook`] it hands back is not for sending. The in-memory
+    /// store does not; the lifecycle sends its webhooks in-process.
+    fn queues_deliveries(&self) -> bool {
+        false
+    }
+
+    /// Claims up to `max` queued deliveries whose next attempt is due, each
+    /// for this caller alone until `lease` has passed (atomically: no two
+    /// callers hold one delivery at once). A delivery whose holder neither
+    /// [settles](Store::settle_delivery) it nor returns in time (a replica
+    /// killed mid-attempt) is due again when its lease ends, at the same
+    /// attempt. Nothing from a store that does not
+    /// [queue deliveries](Store::queues_deliveries).
+    fn claim_deliveries(
+        &self,
+        lease: Duration,
+        max: u32,
+    ) -> StoreFuture<'_, StoreResult<Vec<ClaimedDelivery>>> {
+        let _ = (lease, max);
+        StoreFuture::ready(Ok(Vec::new()))
+    }
+
+    /// After an attempt of a `claimed` delivery: removes it (`retry_in`
+    /// `None`: delivered, or no attempt follows), or queues its next attempt
+    /// `retry_in` from now, and releases the lease. `false` (and no change)
+    /// if the lease was no longer this caller's.
+    fn settle_delivery<'a>(
+        &'a self,
+        claimed: &'a ClaimedDelivery,
+        retry_in: Option<Duration>,
+    ) -> StoreFuture<'a, StoreResult<bool>> {
+        let _ = (claimed, retry_in);
+        StoreFuture::ready(Ok(false))
+    }
+}
+
+/// A webhook delivery a caller [claimed](Store::claim_deliveries) from a
+/// store's queue: what to send, which attempt it is, and the lease that
+/// makes it this caller's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimedDelivery {
+    /// Where to send it.
+    pub url: String,
+    /// The body (its `id` is the generation's, which names the delivery).
+    pub payload: artificial_studio_types::WebhookPayload,
+    /// 1 for the first attempt, 2 for the first retry, ...
+    pub attempt: u32,
+    /// The claim's token, which settling it must show.
+    pub lease: String,
 }

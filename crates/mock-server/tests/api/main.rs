@@ -21,6 +21,7 @@ mod pricing;
 mod redis;
 #[cfg(feature = "redis")]
 mod redis_server;
+mod redis_webhooks;
 mod robustness;
 mod seed;
 mod sessions;

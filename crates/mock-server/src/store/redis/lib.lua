@@ -17,15 +17,32 @@ end
 
 local FINAL = { success = true, error = true }
 
+-- Queues the webhook of generation hash `gk`, which just ended in
+-- `success`, if it has one: "hook:<id>" keeps what the webhook sends (so it
+-- outlives the generation's eviction) and its attempt; "hooks" orders the
+-- deliveries by when each is due (or, while one is claimed, by when its
+-- lease ends). See claim_delivery.lua and settle_delivery.lua.
+local function queue_webhook(gk, output, thumb)
+  local h = redis.call('HMGET', gk, 'webhook', 'id', 'owner', 'tool', 'type', 'created')
+  if not h[1] then return end
+  local hk = P .. 'hook:' .. h[2]
+  redis.call('HSET', hk, 'webhook', h[1], 'id', h[2], 'owner', h[3], 'status', 'success',
+    'tool', h[4], 'type', h[5] or '', 'created', h[6], 'output', output, 'attempt', 1)
+  if thumb ~= '' then redis.call('HSET', hk, 'thumbnail', thumb) end
+  redis.call('ZADD', P .. 'hooks', now_ms(), h[2])
+end
+
 -- Ends generation `id` as its stored outcome says; an `error` refunds its
--- cost to its owner (if the account still exists). Called only on a
--- generation that is not final, so the refund happens once.
+-- cost to its owner (if the account still exists), a `success` queues its
+-- webhook. Called only on a generation that is not final, so the refund
+-- and the webhook happen once.
 local function finish(gk, kind, output, thumb, message)
   local h = redis.call('HMGET', gk, 'owner', 'cost')
   redis.call('HSET', gk, 'status', kind)
   if kind == 'success' then
     redis.call('HSET', gk, 'output', output)
     if thumb ~= '' then redis.call('HSET', gk, 'thumbnail', thumb) end
+    queue_webhook(gk, output, thumb)
   else
     redis.call('HSET', gk, 'error', message)
     local ak = P .. 'acct:' .. h[1]

@@ -10,6 +10,7 @@
 //! claims each due generation once.
 
 mod decode;
+mod delivery_queue;
 
 use std::{
     sync::{
@@ -29,9 +30,9 @@ use tokio::sync::OnceCell;
 
 use self::decode::{Fields, account_of, finished_of, generation_of, text_of, upload_meta};
 use super::{
-    AccountPatch, Caller, CreateError, Finished, GenerationPage, MockAccount, NewGeneration,
-    Outcome, OwnedGeneration, Store, StoreFuture, StoreResult, StoredUpload, Unavailable,
-    create_finished_in_steps, memory::MAX_UPLOAD_BYTES_TOTAL,
+    AccountPatch, Caller, ClaimedDelivery, CreateError, Finished, GenerationPage, MockAccount,
+    NewGeneration, Outcome, OwnedGeneration, Store, StoreFuture, StoreResult, StoredUpload,
+    Unavailable, create_finished_in_steps, memory::MAX_UPLOAD_BYTES_TOTAL,
 };
 use crate::{
     config::{AccountConfig, Bucket, RateLimits},
@@ -518,6 +519,26 @@ impl Store for RedisStore {
 
     fn runs_schedules(&self) -> bool {
         true
+    }
+
+    fn queues_deliveries(&self) -> bool {
+        true
+    }
+
+    fn claim_deliveries(
+        &self,
+        lease: Duration,
+        max: u32,
+    ) -> StoreFuture<'_, StoreResult<Vec<ClaimedDelivery>>> {
+        StoreFuture::new(self.claim_due_deliveries(lease, max))
+    }
+
+    fn settle_delivery<'a>(
+        &'a self,
+        claimed: &'a ClaimedDelivery,
+        retry_in: Option<Duration>,
+    ) -> StoreFuture<'a, StoreResult<bool>> {
+        StoreFuture::new(self.settle_claimed_delivery(claimed, retry_in))
     }
 
     fn session_store(&self, name: &str) -> Option<Arc<dyn Store>> {

@@ -1,0 +1,256 @@
+//! Webhooks of replicas on one Redis: each delivery is queued in Redis and
+//! claimed by one replica at a time with a lease, so every webhook arrives
+//! once while the replicas are healthy, retries follow the documented
+//! schedule whichever replica makes them, and a replica killed mid-delivery
+//! hands the delivery on. A real `redis-server` and a real receiver.
+
+use std::{
+    collections::{BTreeMap, HashMap},
+    sync::Arc,
+};
+
+use artificial_studio_mock::{
+    AccountConfig, MockServer, RateLimits, RedisStoreOptions, SharedStore, WebhookDelivery,
+};
+use artificial_studio_types::Plan;
+use axum::{Router, http::StatusCode, routing::post};
+use parking_lot::Mutex;
+use serde_json::{Value, json};
+use tokio::sync::Notify;
+
+use crate::redis_server::RedisServer;
+use crate::support::*;
+
+const KEY: &str = "team-key";
+const NAMESPACE: &str = "ns";
+
+/// A replica on `redis` (namespace [`NAMESPACE`]) whose runs end at once,
+/// with every delay scaled by `speed`.
+async fn replica(redis: &RedisServer, speed: f64) -> (MockServer, Api) {
+    let store = SharedStore::redis(
+        &redis.url(),
+        NAMESPACE,
+        vec![AccountConfig::new(KEY, Plan::Free, 1000)],
+        RedisStoreOptions {
+            rate_limits: RateLimits::Off,
+            max_generations: 1000,
+        },
+    )
+    .unwrap();
+    start(
+        MockServer::builder()
+            .speed(speed)
+            .stage_ms(0, 0, 0)
+            .allow_private_webhooks(true)
+            .store(store),
+    )
+    .await
+}
+
+/// How the receiver answers the first request it gets for a generation
+/// (later ones are answered `200`).
+#[derive(Clone, Copy)]
+enum First {
+    Ok,
+    /// `500`.
+    Fails,
+    /// No answer, ever (for the first request of the test only).
+    Stalls,
+}
+
+/// A local webhook receiver: the id of every request it got, and of those
+/// it answered `200`.
+#[derive(Clone)]
+struct Receiver {
+    url: String,
+    seen: Arc<Mutex<Vec<String>>>,
+    answered_ok: Arc<Mutex<Vec<String>>>,
+    first_arrived: Arc<Notify>,
+}
+
+async fn receiver(first: First) -> Receiver {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let receiver = Receiver {
+        url: format!("http://{}/hook", listener.local_addr().unwrap()),
+        seen: Arc::default(),
+        answered_ok: Arc::default(),
+        first_arrived: Arc::default(),
+    };
+    let kept = receiver.clone();
+    let app = Router::new().route(
+        "/hook",
+        post(move |body: String| {
+            let kept = kept.clone();
+            async move {
+                let body: Value = serde_json::from_str(&body).unwrap_or_default();
+                let id = body["id"].as_str().unwrap_or_default().to_string();
+                let (earlier, any_earlier) = {
+                    let mut seen = kept.seen.lock();
+                    let earlier = seen.iter().filter(|s| **s == id).count();
+                    let any = !seen.is_empty();
+                    seen.push(id.clone());
+                    (earlier, any)
+                };
+                kept.first_arrived.notify_one();
+                match first {
+                    First::Fails if earlier == 0 => return StatusCode::INTERNAL_SERVER_ERROR,
+                    First::Stalls if !any_earlier => {
+                        std::future::pending::<()>().await;
+                    }
+                    _ => {}
+                }
+                kept.answered_ok.lock().push(id);
+                StatusCode::OK
+            }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    receiver
+}
+
+/// How many deliveries the namespace's queue in Redis still holds (due,
+/// waiting for a retry or claimed): 0 means no attempt can follow.
+async fn queued(redis: &RedisServer) -> u64 {
+    let client = redis::Client::open(redis.url()).unwrap();
+    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+    redis::cmd("ZCARD")
+        .arg(format!("{NAMESPACE}:hooks"))
+        .query_async(&mut connection)
+        .await
+        .unwrap()
+}
+
+/// Waits until `count` generations were answered `200` and the queue is empty.
+async fn until_delivered(redis: &RedisServer, receiver: &Receiver, count: usize, seconds: u64) {
+    eventually(seconds, || async {
+        receiver.answered_ok.lock().len() >= count && queued(redis).await == 0
+    })
+    .await;
+}
+
+/// How many requests each id got.
+fn counts(ids: &[String]) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for id in ids {
+        *counts.entry(id.clone()).or_default() += 1;
+    }
+    counts
+}
+
+/// The delivery attempts the replicas recorded, each once (a record that
+/// several replicas show, once records are shared, counts once), by
+/// generation and attempt.
+async fn attempts(servers: &[&MockServer]) -> HashMap<(String, u32), WebhookDelivery> {
+    let mut all = HashMap::new();
+    for server in servers {
+        for record in server.webhook_deliveries().await {
+            let key = (record.generation_id.clone(), record.attempt);
+            let earlier = all.insert(key, record.clone());
+            assert!(
+                earlier.is_none_or(|e| e == record),
+                "attempt recorded twice, differently: {record:?}"
+            );
+        }
+    }
+    all
+}
+
+async fn run_with_webhook(api: &Api, hook: &str) -> String {
+    let answer = api
+        .run(
+            KEY,
+            json!({"tool": "create-image", "input": {"prompt": "a fox"}, "webhook": hook}),
+        )
+        .await;
+    assert_eq!(answer.status, 202, "{}", answer.body);
+    answer.body["id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn thirty_runs_across_three_replicas_deliver_each_webhook_exactly_once() {
+    let redis = RedisServer::start();
+    let hook = receiver(First::Ok).await;
+    let mut servers = Vec::new();
+    for _ in 0..3 {
+        servers.push(replica(&redis, 0.1).await);
+    }
+    let runs = (0..30).map(|i| run_with_webhook(&servers[i % 3].1, &hook.url));
+    let ids: Vec<String> = futures::future::join_all(runs).await;
+    until_delivered(&redis, &hook, ids.len(), 30).await;
+    let expected: BTreeMap<String, usize> = ids.iter().map(|id| (id.clone(), 1)).collect();
+    assert_eq!(counts(&hook.seen.lock()), expected, "each webhook, once");
+    let records = attempts(&servers.iter().map(|(s, _)| s).collect::<Vec<_>>()).await;
+    assert_eq!(records.len(), 30, "{records:?}");
+    for id in &ids {
+        let record = &records[&(id.clone(), 1)];
+        assert!(record.delivered, "{record:?}");
+        assert_eq!((record.status, record.next_retry_ms), (Some(200), None));
+        assert_eq!(record.url, hook.url);
+        assert_eq!(record.payload.id, *id);
+    }
+}
+
+#[tokio::test]
+async fn a_receiver_that_answers_500_first_is_retried_on_schedule_and_delivered_once() {
+    let redis = RedisServer::start();
+    let hook = receiver(First::Fails).await;
+    let mut servers = Vec::new();
+    for _ in 0..3 {
+        servers.push(replica(&redis, 0.1).await);
+    }
+    let mut ids = Vec::new();
+    for (_, api) in &servers {
+        ids.push(run_with_webhook(api, &hook.url).await);
+    }
+    until_delivered(&redis, &hook, ids.len(), 30).await;
+    let twice: BTreeMap<String, usize> = ids.iter().map(|id| (id.clone(), 2)).collect();
+    assert_eq!(counts(&hook.seen.lock()), twice, "a 500, then the retry");
+    let once: BTreeMap<String, usize> = ids.iter().map(|id| (id.clone(), 1)).collect();
+    assert_eq!(counts(&hook.answered_ok.lock()), once, "delivered once");
+    let records = attempts(&servers.iter().map(|(s, _)| s).collect::<Vec<_>>()).await;
+    assert_eq!(records.len(), 6, "{records:?}");
+    for id in &ids {
+        let first = &records[&(id.clone(), 1)];
+        let second = &records[&(id.clone(), 2)];
+        // The documented first wait, 5 s, at speed 0.1.
+        assert_eq!(
+            (first.status, first.delivered, first.next_retry_ms),
+            (Some(500), false, Some(500))
+        );
+        assert_eq!(
+            (second.status, second.delivered, second.next_retry_ms),
+            (Some(200), true, None)
+        );
+        let waited = second.time - first.time;
+        assert!(
+            waited >= chrono::TimeDelta::milliseconds(499),
+            "the retry came {waited} after the first attempt"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_replica_killed_mid_delivery_leaves_a_lease_that_ends_and_another_replica_delivers() {
+    let redis = RedisServer::start();
+    let hook = receiver(First::Stalls).await;
+    // At speed 1 an attempt may take 5 s: the replica is stopped well
+    // before it would give up on its own.
+    let (doomed, api) = replica(&redis, 1.0).await;
+    let id = run_with_webhook(&api, &hook.url).await;
+    // Its sweeper claimed the delivery and the receiver holds the attempt.
+    hook.first_arrived.notified().await;
+    assert_eq!(*hook.seen.lock(), vec![id.clone()]);
+    // Two replicas start, and the claimer goes away mid-attempt.
+    let (b, _) = replica(&redis, 1.0).await;
+    let (c, _) = replica(&redis, 1.0).await;
+    doomed.shutdown().await;
+    assert_eq!(queued(&redis).await, 1, "the delivery is still queued");
+    // Once its lease has ended (5 s + 1 s), another replica delivers it.
+    until_delivered(&redis, &hook, 1, 30).await;
+    assert_eq!(*hook.seen.lock(), [id.clone(), id.clone()]);
+    assert_eq!(*hook.answered_ok.lock(), vec![id.clone()]);
+    let records = attempts(&[&b, &c]).await;
+    assert_eq!(records.len(), 1, "{records:?}");
+    let record = &records[&(id, 1)];
+    assert!(record.delivered, "{record:?}");
+}
