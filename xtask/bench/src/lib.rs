@@ -20,6 +20,7 @@ mod memory;
 mod peers;
 mod procs;
 mod profile;
+mod redis;
 mod report;
 mod sandbox;
 mod startup;

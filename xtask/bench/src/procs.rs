@@ -230,24 +230,7 @@ impl Server {
     /// CPU time (user + system) the server and its children have used so far,
     /// in seconds.
     pub fn cpu_seconds(&self) -> f64 {
-        let ticks = clock_ticks();
-        tree(self.pid())
-            .into_iter()
-            .map(|pid| {
-                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-                // Fields after the command name (which may hold spaces), from
-                // field 3 on: utime and stime are fields 14 and 15.
-                let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-                let fields: Vec<&str> = after.split_whitespace().collect();
-                let field = |i: usize| {
-                    fields
-                        .get(i)
-                        .and_then(|v| v.parse::<f64>().ok())
-                        .unwrap_or(0.0)
-                };
-                (field(11) + field(12)) / ticks
-            })
-            .sum()
+        tree(self.pid()).into_iter().map(cpu_seconds_of).sum()
     }
 
     fn exit_note(&mut self) -> String {
@@ -282,6 +265,23 @@ impl Drop for Server {
             }
         }
     }
+}
+
+/// CPU time (user + system) one process has used so far, in seconds (`0`
+/// when it is gone).
+pub fn cpu_seconds_of(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may hold spaces), from field 3
+    // on: utime and stime are fields 14 and 15.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let field = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (field(11) + field(12)) / clock_ticks()
 }
 
 /// Resident memory now and at its peak, in KiB.

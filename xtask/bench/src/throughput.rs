@@ -10,6 +10,7 @@ use anyhow::{Context, Result, bail};
 use crate::load::{self, Measured, Shape, Target};
 use crate::peers::{self, Installed, Peer, Stub};
 use crate::procs::{Ready, Server};
+use crate::redis::RedisServer;
 use crate::report::{Headline, Section, Table, Verdict};
 use crate::stats::{self, Summary};
 use crate::{BENCH_CREDITS, BENCH_KEY, Ctx, RUN_BODY, RUN_COST, credits_left, http, profile};
@@ -20,6 +21,9 @@ pub const TITLE: &str = "1. Mock server throughput and latency";
 /// Targets: the mock against bare axum, and against Prism.
 const MIN_SHARE_OF_BARE: f64 = 0.60;
 const MIN_TIMES_PRISM: f64 = 20.0;
+/// Targets of the Redis store against the memory store (issue #20), in req/s.
+const MIN_REDIS_SHARE_RUN: f64 = 0.30;
+const MIN_REDIS_SHARE_GET: f64 = 0.50;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Route {
@@ -39,6 +43,15 @@ impl Route {
 
     fn method(self) -> &'static str {
         if self == Route::Run { "POST" } else { "GET" }
+    }
+
+    /// The least share of the memory store's req/s the Redis store should keep.
+    fn min_redis_share(self) -> f64 {
+        if self == Route::Run {
+            MIN_REDIS_SHARE_RUN
+        } else {
+            MIN_REDIS_SHARE_GET
+        }
     }
 
     fn bare_flag(self) -> &'static str {
@@ -83,15 +96,25 @@ struct Contender {
     kind: Kind,
     path: String,
     rounds: Vec<Measured>,
-    /// CPU time per answer in each round, in microseconds.
+    /// CPU time per answer in each round, in microseconds (with its
+    /// redis-server's, on Redis).
     cpu_us: Vec<f64>,
     bytes: usize,
+    /// On Redis: its redis-server, and per round that server's CPU time per
+    /// answer (µs), the round trips per answer and the commands run per
+    /// answer (those inside scripts included).
+    redis: Option<RedisServer>,
+    redis_cpu_us: Vec<f64>,
+    round_trips: Vec<f64>,
+    commands: Vec<f64>,
 }
 
 /// What a contender is to the mock.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
     Mock,
+    /// The same mock with `--store redis://...`.
+    Redis,
     Bare,
     Peer(Peer),
 }
@@ -105,6 +128,10 @@ impl Contender {
             rounds: Vec::new(),
             cpu_us: Vec::new(),
             bytes: 0,
+            redis: None,
+            redis_cpu_us: Vec::new(),
+            round_trips: Vec::new(),
+            commands: Vec::new(),
         }
     }
 
@@ -154,7 +181,17 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
          (`/proc/PID/stat`, all its threads) divided by the answers of that round: unlike \
          req/s it does not depend on how much of the machine the load generator and other \
          work leave to the server, so its ratio is the steadier measure of the work each \
-         server does per request.",
+         server does per request. \
+         The Redis store: a second `astudio-mock`, the same command with `--store \
+         redis://127.0.0.1:$REDIS_PORT`, on its own `redis-server` (Debian's package, started \
+         by the bench on a free loopback port with persistence off: `--save \"\" --appendonly \
+         no`) takes its turn in the same rounds on the same route; its CPU per answer counts \
+         the mock's and redis-server's together (redis-server's alone beside it), and its \
+         Redis round trips per answer are the scripts (`EVALSHA`, `SCRIPT LOAD`) Redis ran \
+         during the round, from `INFO commandstats` before and after, divided by the answers \
+         (the commands run inside those scripts are counted beside them; the replica's \
+         sweeper adds one script per tick). It is compared with the in-memory mock of the \
+         same round.",
         gen = generator.name(),
         c = plan.connections,
         t = plan.threads,
@@ -177,11 +214,9 @@ pub fn run(ctx: &mut Ctx) -> Result<(Section, Vec<Headline>)> {
     let mut headline = Vec::new();
     for route in [Route::Tool, Route::Generation, Route::Run] {
         println!("bench: throughput of {}", route.label());
-        let (table, findings, rows, profiles) = measure_route(ctx, route, &peers, &mut section)
+        let (tables, findings, rows, profiles) = measure_route(ctx, route, &peers, &mut section)
             .with_context(|| format!("measuring {}", route.label()))?;
-        section
-            .tables
-            .push((format!("**{}**", route.label()), table));
+        section.tables.extend(tables);
         section.findings.extend(findings);
         section.profiles.extend(profiles);
         headline.extend(rows);
@@ -208,7 +243,52 @@ fn peer_target(peer: Peer) -> String {
     }
 }
 
-type RouteResult = (Table, Vec<String>, Vec<Headline>, Vec<(String, String)>);
+type RouteResult = (
+    Vec<(String, Table)>,
+    Vec<String>,
+    Vec<Headline>,
+    Vec<(String, String)>,
+);
+
+/// The path measured on a mock: a generation of its own store for the read.
+fn route_path(route: Route, base_url: &str) -> Result<String> {
+    Ok(match route {
+        Route::Tool => "/api/tools/create-image".to_string(),
+        Route::Run => "/api/run".to_string(),
+        Route::Generation => {
+            let created = send(Route::Run, base_url, "/api/run")?;
+            let id = serde_json::from_str::<serde_json::Value>(&created.body)?
+                .get("id")
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+                .with_context(|| format!("no id in the 202 of POST /api/run: {}", created.body))?;
+            format!("/api/generations/{id}")
+        }
+    })
+}
+
+/// The mock on a `redis-server` of its own (persistence off).
+fn start_on_redis(ctx: &Ctx, route: Route, section: &mut Section) -> Result<Contender> {
+    let name = route.bare_flag().trim_start_matches('-');
+    let redis = RedisServer::start(&ctx.scratch.join(format!("redis-{name}")))?;
+    section.command(
+        redis
+            .command
+            .replace(&format!("--port {}", redis.port()), "--port $REDIS_PORT"),
+    );
+    let url = redis.url();
+    let mut server = ctx.start_mock(&["--store", &url])?;
+    server.name = "astudio-mock on Redis".to_string();
+    section.command(
+        server
+            .command
+            .replace(&url, "redis://127.0.0.1:$REDIS_PORT"),
+    );
+    let path = route_path(route, &server.base_url)?;
+    let mut contender = Contender::new(server, Kind::Redis, &path);
+    contender.redis = Some(redis);
+    Ok(contender)
+}
 
 fn measure_route(
     ctx: &Ctx,
@@ -223,19 +303,7 @@ fn measure_route(
 
     // The mock's path (a generation of the bench account for the read), and
     // its answer, which the bare server will send as a constant.
-    let path = match route {
-        Route::Tool => "/api/tools/create-image".to_string(),
-        Route::Run => "/api/run".to_string(),
-        Route::Generation => {
-            let created = send(Route::Run, &mock.base_url, "/api/run")?;
-            let id = serde_json::from_str::<serde_json::Value>(&created.body)?
-                .get("id")
-                .and_then(|v| v.as_str())
-                .map(str::to_string)
-                .with_context(|| format!("no id in the 202 of POST /api/run: {}", created.body))?;
-            format!("/api/generations/{id}")
-        }
-    };
+    let path = route_path(route, &mock.base_url)?;
     let captured = send(route, &mock.base_url, &path)?;
     if !(200..300).contains(&captured.status) {
         bail!(
@@ -267,6 +335,35 @@ fn measure_route(
     ];
     let mut findings = Vec::new();
     let mut left_out = Vec::new();
+    // The same mock on Redis; when redis-server is missing or will not
+    // start, the report says so and the rest is measured.
+    match start_on_redis(ctx, route, section) {
+        Ok(contender) => {
+            if let Some(version) = contender.redis.as_ref().and_then(|r| r.version().ok()) {
+                findings.push(format!(
+                    "{}: the Redis store ran on redis-server {version}, persistence off, one \
+                     replica.",
+                    route.label()
+                ));
+            }
+            contenders.push(contender);
+        }
+        Err(error) => {
+            let why = format!("{error:#}");
+            eprintln!("bench: {}: the Redis store left out: {why}", route.label());
+            findings.push(format!(
+                "{}: the Redis store is not measured: {why}",
+                route.label()
+            ));
+            left_out.push(Headline {
+                what: redis_headline(route),
+                measured: "—".to_string(),
+                target: format!("≥ {:.0}%", route.min_redis_share() * 100.0),
+                verdict: Verdict::NotMeasured(crate::first_line(&why)),
+                section: TITLE.to_string(),
+            });
+        }
+    }
     let stub = Stub {
         method: route.method(),
         path: &path,
@@ -371,11 +468,24 @@ fn measure_route(
                 c.server.name
             );
             let cpu_before = c.server.cpu_seconds();
+            let redis_before = match &c.redis {
+                Some(redis) => Some((redis.cpu_seconds(), redis.counts()?)),
+                None => None,
+            };
             let (measured, line) =
                 load::run(generator, &target, shape(plan.seconds), &ctx.scratch)?;
-            let cpu = c.server.cpu_seconds() - cpu_before;
+            let mut cpu = c.server.cpu_seconds() - cpu_before;
             section.command(template(&line, &c.server.base_url));
-            c.cpu_us.push(cpu * 1e6 / measured.answers.max(1) as f64);
+            let answers = measured.answers.max(1) as f64;
+            if let (Some(redis), Some((redis_cpu, counts))) = (&c.redis, redis_before) {
+                let redis_cpu = redis.cpu_seconds() - redis_cpu;
+                let counted = redis.counts()?.since(counts);
+                cpu += redis_cpu;
+                c.redis_cpu_us.push(redis_cpu * 1e6 / answers);
+                c.round_trips.push(counted.round_trips as f64 / answers);
+                c.commands.push(counted.commands as f64 / answers);
+            }
+            c.cpu_us.push(cpu * 1e6 / answers);
             c.rounds.push(measured);
         }
     }
@@ -396,6 +506,9 @@ fn measure_route(
     let mock_cpu = contenders[0].cpu_us.clone();
     let mut rows = Vec::new();
     for (i, c) in contenders.iter().enumerate() {
+        if c.kind == Kind::Redis {
+            continue;
+        }
         let rps: Vec<f64> = c.rounds.iter().map(|m| m.rps).collect();
         let p50: Vec<f64> = c.rounds.iter().map(|m| m.p50_ms).collect();
         let p99: Vec<f64> = c.rounds.iter().map(|m| m.p99_ms).collect();
@@ -486,8 +599,113 @@ fn measure_route(
             )),
         }
     }
+    let mut tables = vec![(format!("**{}**", route.label()), table)];
+    if let Some(on_redis) = contenders.iter().find(|c| c.kind == Kind::Redis) {
+        let (table, redis_rows) = redis_table(route, &contenders[0], on_redis, &mut findings);
+        tables.push((
+            format!(
+                "**{}: the Redis store beside the memory store**",
+                route.label()
+            ),
+            table,
+        ));
+        rows.extend(redis_rows);
+    }
     rows.extend(left_out);
-    Ok((table, findings, rows, profiles))
+    Ok((tables, findings, rows, profiles))
+}
+
+fn redis_headline(route: Route) -> String {
+    format!(
+        "{}: astudio-mock on Redis ÷ in memory (req/s)",
+        route.label()
+    )
+}
+
+/// The memory store and the Redis store of one route, side by side, and
+/// their headlines: the Redis store's share of the memory store's req/s
+/// (against the issue's target) and its Redis round trips per request.
+fn redis_table(
+    route: Route,
+    memory: &Contender,
+    on_redis: &Contender,
+    findings: &mut Vec<String>,
+) -> (Table, Vec<Headline>) {
+    let mut table = Table::new(&[
+        "store",
+        "req/s",
+        "p50 latency",
+        "p99 latency",
+        "server CPU per answer (astudio-mock + redis-server)",
+        "of which redis-server",
+        "Redis round trips per answer",
+        "Redis commands per answer (inside scripts too)",
+        "answers (non-2xx, errors)",
+        "this ÷ in memory, per round (req/s)",
+        "this ÷ in memory (CPU per answer)",
+    ]);
+    let show =
+        |s: Option<Summary>, f: &dyn Fn(f64) -> String| s.map_or("—".to_string(), |s| s.show(f));
+    let decimals = |v: f64| format!("{v:.2}");
+    let memory_rps: Vec<f64> = memory.rounds.iter().map(|m| m.rps).collect();
+    let share = Summary::of(&stats::ratios(
+        &on_redis.rounds.iter().map(|m| m.rps).collect::<Vec<_>>(),
+        &memory_rps,
+    ));
+    for (c, store) in [(memory, "memory (default)"), (on_redis, "Redis")] {
+        let rps: Vec<f64> = c.rounds.iter().map(|m| m.rps).collect();
+        let p50: Vec<f64> = c.rounds.iter().map(|m| m.p50_ms).collect();
+        let p99: Vec<f64> = c.rounds.iter().map(|m| m.p99_ms).collect();
+        let answers: u64 = c.rounds.iter().map(|m| m.answers).sum();
+        let non_2xx: u64 = c.rounds.iter().map(|m| m.non_2xx).sum();
+        let errors: u64 = c.rounds.iter().map(|m| m.errors).sum();
+        let is_redis = c.kind == Kind::Redis;
+        let redis_only = |cell: String| if is_redis { cell } else { "—".to_string() };
+        table.row(vec![
+            store.to_string(),
+            show(Summary::of(&rps), &stats::count),
+            show(Summary::of(&p50), &stats::ms),
+            show(Summary::of(&p99), &stats::ms),
+            show(Summary::of(&c.cpu_us), &stats::us),
+            redis_only(show(Summary::of(&c.redis_cpu_us), &stats::us)),
+            redis_only(show(Summary::of(&c.round_trips), &decimals)),
+            redis_only(show(Summary::of(&c.commands), &decimals)),
+            format!("{} ({}, {})", stats::count(answers as f64), non_2xx, errors),
+            redis_only(show(share, &stats::percent)),
+            redis_only(show(
+                Summary::of(&stats::ratios(&c.cpu_us, &memory.cpu_us)),
+                &stats::percent,
+            )),
+        ]);
+        if is_redis && (non_2xx > 0 || errors > 0) {
+            findings.push(format!(
+                "{}: astudio-mock on Redis answered {non_2xx} non-2xx and had {errors} connection \
+                 errors out of {} — its rate includes them.",
+                route.label(),
+                stats::count(answers as f64)
+            ));
+        }
+    }
+    let min = route.min_redis_share();
+    let rows = vec![
+        Headline {
+            what: redis_headline(route),
+            measured: share.map_or("—".to_string(), |s| s.show(stats::percent)),
+            target: format!("≥ {:.0}%", min * 100.0),
+            verdict: share.map_or(Verdict::NotMeasured("no rounds".to_string()), |s| {
+                Verdict::from(s.median >= min)
+            }),
+            section: TITLE.to_string(),
+        },
+        Headline {
+            what: format!("{}: Redis round trips per request", route.label()),
+            measured: show(Summary::of(&on_redis.round_trips), &decimals),
+            target: "(none)".to_string(),
+            verdict: Verdict::Reference,
+            section: TITLE.to_string(),
+        },
+    ];
+    (table, rows)
 }
 
 /// A command line with the server's base URL replaced by a placeholder, so a

@@ -20,7 +20,10 @@ mod pricing;
 #[cfg(feature = "redis")]
 mod redis;
 #[cfg(feature = "redis")]
+mod redis_faults;
+#[cfg(feature = "redis")]
 mod redis_server;
+#[cfg(feature = "redis")]
 mod redis_webhooks;
 mod robustness;
 mod seed;
