@@ -75,6 +75,7 @@
 
 mod accept;
 mod app;
+mod builder;
 mod catalog;
 mod config;
 mod control;
@@ -102,6 +103,7 @@ mod validation;
 mod webhooks;
 
 pub use artificial_studio_types as types;
+pub use builder::MockServerBuilder;
 pub use catalog::{Catalog, DEFAULT_CATALOG_JSON};
 pub use config::{
     AccountConfig, AccountsFile, Bucket, DEMO_EMPTY_KEY, DEMO_FREE_KEY, DEMO_PRO_KEY, MockConfig,
@@ -114,7 +116,7 @@ pub use error::Error;
 pub use faults::{Fault, FaultRule};
 pub use http::REQUEST_LOG_TARGET;
 pub use journal::JournalEntry;
-pub use server::{DEMO_KEYS, DemoKeys, MockServer, MockServerBuilder};
+pub use server::{DEMO_KEYS, DemoKeys, MockServer};
 #[cfg(feature = "redis")]
 pub use store::RedisStoreOptions;
 pub use store::{MemoryStoreOptions, MockAccount, SharedStore};

@@ -10,7 +10,11 @@ use artificial_studio_types::{
         webhook::{WebhookPolicy, webhook_issue},
     },
 };
-use axum::{extract::Request, http::StatusCode, response::Response};
+use axum::{
+    body::Body,
+    http::{HeaderMap, StatusCode},
+    response::Response,
+};
 use serde_json::{Map, Value};
 
 use super::{
@@ -30,19 +34,16 @@ type Answer = Result<Response, ApiError>;
 
 /// `POST /api/run`: body parse, schema, tool, model, input, credits; then 202.
 ///
-/// Not an `async fn`: the request is taken apart before the future is made,
-/// so the future (which axum boxes, so copies, on every run) holds neither the
-/// request nor its head across its waits. An `async fn` would keep the whole
-/// request in it, twice.
+/// Not an `async fn`: the head is checked before the future is made, so the
+/// future (inside the one boxed, so copied, for every request) holds only the
+/// body across its waits. An `async fn` would keep the headers in it.
 pub(crate) fn run(
     app: Arc<App>,
     caller: Caller,
-    request: Request,
-) -> impl Future<Output = Answer> + Send {
-    // The request itself rather than a `HeaderMap` extractor, which would
-    // copy every header.
-    let (parts, body) = request.into_parts();
-    let head = body::check_json_head(&parts.headers, app.max_body_bytes);
+    headers: &HeaderMap,
+    body: Body,
+) -> impl Future<Output = Answer> + Send + 'static {
+    let head = body::check_json_head(headers, app.max_body_bytes);
     async move {
         head?;
         let bytes = body::read_body(body, app.max_body_bytes, app.body_timeout).await?;

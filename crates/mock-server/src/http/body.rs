@@ -13,7 +13,7 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper::body::Body as _;
 use serde_json::Value;
 
-use super::errors::ApiError;
+use super::{errors::ApiError, header_walk};
 
 /// Whether the request says its body is JSON (`application/json`, any parameters).
 pub fn is_json(headers: &HeaderMap) -> bool {
@@ -26,14 +26,15 @@ pub fn is_multipart(headers: &HeaderMap) -> bool {
 }
 
 fn media_type(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let value = header_walk::find(headers, &header::CONTENT_TYPE)?
+        .to_str()
+        .ok()?;
     Some(value.split(';').next().unwrap_or("").trim())
 }
 
 /// The declared `Content-Length`, if any and readable.
 pub fn content_length(headers: &HeaderMap) -> Option<u64> {
-    headers
-        .get(header::CONTENT_LENGTH)?
+    header_walk::find(headers, &header::CONTENT_LENGTH)?
         .to_str()
         .ok()?
         .trim()

@@ -11,6 +11,7 @@ mod encode;
 pub(crate) mod errors;
 mod faulted;
 mod files;
+mod header_walk;
 mod headers;
 pub(crate) mod pipeline;
 pub(crate) mod poll;

@@ -7,22 +7,28 @@
 //!   tool, model, input, credits) → request id header, log line, journal
 //! ```
 //!
-//! The caller found by `auth` is an argument of the endpoint, and what the
-//! journal keeps of the request ([`Notes`]) is a local of [`answer`], and so
-//! is the request's session (its state, an `App`, is what every step is
-//! given). The admin API (`/__mock/...`) and the `404` of paths outside the
+//! The caller found by `auth` is an argument of the endpoint; what the
+//! journal keeps of the request ([`Notes`]) is a local of [`respond`], handed
+//! back with its answer; the request's session (its state, an `App`, is what
+//! every step is given) is found by [`answer`] before any step. The admin API (`/__mock/...`) and the `404` of paths outside the
 //! table are axum's router, called where the table finds nothing.
 
-use std::{panic::AssertUnwindSafe, sync::Arc, time::Instant};
+use std::{any::Any, future::Future, panic::AssertUnwindSafe, sync::Arc, time::Instant};
 
 use artificial_studio_types::{ErrorKind, messages};
 use axum::{
     body::Body,
     extract::Request,
-    http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header},
+    http::{
+        Extensions, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, Version, header,
+        request::Parts,
+    },
     response::{IntoResponse, Response},
 };
-use futures::FutureExt;
+use futures::{
+    FutureExt,
+    future::{self, Either},
+};
 use tower::ServiceExt;
 
 use super::{
@@ -30,10 +36,10 @@ use super::{
     admin::Scope,
     api,
     errors::ApiError,
-    faulted, files,
+    faulted, files, header_walk,
     headers::rate_headers,
     routes::{self, Api, Endpoint, Lookup, Open, Params},
-    session::{self, Picked},
+    session,
 };
 use crate::{
     app::App,
@@ -69,56 +75,86 @@ struct Notes {
 /// The answer to `request`, with its request id, log line and journal entry,
 /// in the session it names (see [`super::session`]). `hub`'s admin router
 /// answers what the route table does not know.
-pub(crate) async fn answer(app: Arc<App>, request: Request, hub: Arc<Hub>) -> Response {
+///
+/// Not an `async fn`, and neither are the steps that only decide: what can be
+/// done at once (the session, taking the request apart) is done here, and the
+/// future is [`respond`]'s with the last step as a combinator around it. Each
+/// `async fn` keeps its arguments for its whole life, so every layer that took
+/// the request by value held another copy of it, in the future boxed (so
+/// copied) for every request.
+pub(crate) fn answer(
+    app: Arc<App>,
+    mut request: Request,
+    hub: Arc<Hub>,
+) -> impl Future<Output = Response> + Send + 'static {
     let started = Instant::now();
     let time = ids::now();
     let request_id = ids::RequestId::random();
     let method = request.method().clone();
     let uri = request.uri().clone();
-    let mut notes = Notes::default();
-    let (mut response, journal) = match session::pick(app, request, &hub.sessions) {
-        Ok(Picked {
-            app,
-            request,
-            session,
-        }) => {
-            // A session's prefix is not routed (nor journaled).
-            let stripped = session.is_some().then(|| request.uri().clone());
-            let routed = stripped.as_ref().unwrap_or(&uri);
+    let (routing, journal) = match session::pick(app, &mut request, &hub.sessions) {
+        Ok((app, session)) => {
+            // A session's prefix is not routed (nor journaled). Boxed: the
+            // default session's requests carry the `None` of 8 bytes, not 88.
+            let stripped = session.is_some().then(|| Box::new(request.uri().clone()));
+            let routed = stripped.as_deref().unwrap_or(&uri);
             let journal = !routed.path().starts_with("/__mock");
-            let routing = route(&app, request, routed, &hub, session, &mut notes);
-            let response = unless_it_panics(routing).await;
-            (response, journal.then_some((app, stripped)))
+            let journal = journal.then(|| (app.clone(), stripped));
+            let (parts, body) = request.into_parts();
+            let routing = unless_it_panics(respond(app, parts, body, hub, session));
+            (Either::Left(routing), journal)
         }
-        Err(refused) => (refused.into_response(), None),
+        Err(refused) => {
+            let refused = (refused.into_response(), Notes::default());
+            (Either::Right(future::ready(refused)), None)
+        }
     };
-    if let Ok(value) = HeaderValue::from_bytes(request_id.as_bytes()) {
-        response.headers_mut().insert(REQUEST_ID_HEADER, value);
-    }
-    let status = response.status().as_u16();
-    let elapsed = started.elapsed();
-    tracing::info!(
-        target: REQUEST_LOG_TARGET,
-        method = %method,
-        path = uri.path(),
-        status,
-        latency_ms = %Millis(elapsed),
-        request_id = %request_id,
-    );
-    if let Some((app, stripped)) = journal {
-        let routed = stripped.as_ref().unwrap_or(&uri);
-        app.instruments.journal.push(RequestRecord {
-            time,
-            request_id,
-            method,
-            target: Target::new(routed.path(), routed.query()),
+    routing.map(move |(mut response, notes)| {
+        if let Ok(value) = HeaderValue::from_bytes(request_id.as_bytes()) {
+            response.headers_mut().insert(REQUEST_ID_HEADER, value);
+        }
+        let status = response.status().as_u16();
+        let elapsed = started.elapsed();
+        tracing::info!(
+            target: REQUEST_LOG_TARGET,
+            method = %method,
+            path = uri.path(),
             status,
-            account_id: notes.caller,
-            fault: notes.fault,
-            duration_ms: elapsed.as_secs_f64() * 1000.0,
-        });
+            latency_ms = %Millis(elapsed),
+            request_id = %request_id,
+        );
+        if let Some((app, stripped)) = journal {
+            let routed = stripped.as_deref().unwrap_or(&uri);
+            app.instruments.journal.push(RequestRecord {
+                time,
+                request_id,
+                method,
+                target: Target::new(routed.path(), routed.query()),
+                status,
+                account_id: notes.caller,
+                fault: notes.fault,
+                duration_ms: elapsed.as_secs_f64() * 1000.0,
+            });
+        }
+        response
+    })
+}
+
+/// What a step answers when it panics: the contract's `500`.
+trait Panicked {
+    fn panicked(panic: Box<dyn Any + Send + 'static>) -> Self;
+}
+
+impl Panicked for Response {
+    fn panicked(panic: Box<dyn Any + Send + 'static>) -> Self {
+        super::panic_response(panic)
     }
-    response
+}
+
+impl Panicked for (Response, Notes) {
+    fn panicked(panic: Box<dyn Any + Send + 'static>) -> Self {
+        (super::panic_response(panic), Notes::default())
+    }
 }
 
 /// The handler's answer, or the contract's `500` if it panicked (the request's
@@ -128,40 +164,62 @@ pub(crate) async fn answer(app: Arc<App>, request: Request, hub: Arc<Hub>) -> Re
 /// (as its argument and as the future it awaits), and this future is inside
 /// the one boxed, so copied, for every request (a run's was 6.6 KB, 2.9 KB of
 /// it the routed answer held twice).
-fn unless_it_panics(answer: impl Future<Output = Response>) -> impl Future<Output = Response> {
+fn unless_it_panics<T: Panicked>(answer: impl Future<Output = T>) -> impl Future<Output = T> {
     AssertUnwindSafe(answer)
         .catch_unwind()
-        .map(|caught| caught.unwrap_or_else(super::panic_response))
+        .map(|caught| caught.unwrap_or_else(T::panicked))
 }
 
-/// Step 1, the route: the table's endpoint, `405` with `Allow`, or (for paths
-/// the table does not know) the admin router, scoped to the `session`, and
-/// its `404`. A `HEAD` answer keeps its `Content-Length` and loses its body,
-/// as axum's routes do.
-async fn route(
-    app: &Arc<App>,
-    request: Request,
-    uri: &Uri,
-    hub: &Hub,
+/// The request's head, borrowed field by field, so that a route's parameters
+/// may borrow its path while an endpoint takes its headers.
+struct Head<'a> {
+    method: &'a Method,
+    uri: &'a Uri,
+    version: Version,
+    headers: &'a mut HeaderMap,
+    extensions: &'a mut Extensions,
+}
+
+impl Head<'_> {
+    /// The whole request again, with `body`, for the endpoints that read it
+    /// as axum does (the uploads); the headers and extensions are taken.
+    fn into_request(self, body: Body) -> Request {
+        let mut request = Request::new(body);
+        *request.method_mut() = self.method.clone();
+        *request.uri_mut() = self.uri.clone();
+        *request.version_mut() = self.version;
+        *request.headers_mut() = std::mem::take(self.headers);
+        *request.extensions_mut() = std::mem::take(self.extensions);
+        request
+    }
+}
+
+/// Steps 1 and 2 of the pipeline, then the rest: the route (the table's
+/// endpoint, `405` with `Allow`, or, for paths the table does not know, the
+/// admin router, scoped to the `session`, and its `404`), then the faults of
+/// the `X-Mock-Fault` header and of scripted rules. Without any (and without
+/// drift mode), the request goes straight on. A `HEAD` answer keeps its
+/// `Content-Length` and loses its body, as axum's routes do.
+///
+/// The one `async fn` holding the request (taken apart, so that the route's
+/// parameters borrow its path), and the journal's notes.
+async fn respond(
+    app: Arc<App>,
+    mut parts: Parts,
+    body: Body,
+    hub: Arc<Hub>,
     session: Option<Arc<str>>,
-    notes: &mut Notes,
-) -> Response {
-    let head = request.method() == Method::HEAD;
-    let response = match routes::lookup(request.method(), uri.path()) {
-        Lookup::Found(endpoint, params) => {
-            let matched = Matched {
-                endpoint,
-                params,
-                request,
-            };
-            faults(app, matched, notes).await
-        }
+) -> (Response, Notes) {
+    let mut notes = Notes::default();
+    let head = parts.method == Method::HEAD;
+    let (endpoint, params) = match routes::lookup(&parts.method, parts.uri.path()) {
+        Lookup::Found(endpoint, params) => (endpoint, params),
         Lookup::WrongMethod(allow) => {
             let mut response =
                 ApiError::new(StatusCode::METHOD_NOT_ALLOWED, messages::METHOD_NOT_ALLOWED)
                     .into_response();
             response.headers_mut().insert(header::ALLOW, allow);
-            response
+            return (with_head(response, head), notes);
         }
         Lookup::Unknown => {
             let scope = Scope {
@@ -169,12 +227,50 @@ async fn route(
                 sessions: hub.sessions.clone(),
                 session,
             };
-            return match hub.admin.clone().with_state(scope).oneshot(request).await {
+            let request = Request::from_parts(parts, body);
+            // Boxed: the admin router's future is large and rare.
+            let admin = Box::pin(hub.admin.clone().with_state(scope).oneshot(request));
+            let response = match admin.await {
                 Ok(response) => response,
                 Err(never) => match never {},
             };
+            return (response, notes);
         }
     };
+    let faults = match faults(&app, &parts) {
+        Ok(faults) => faults,
+        Err(refused) => return (with_head(refused.into_response(), head), notes),
+    };
+    let request = Head {
+        method: &parts.method,
+        uri: &parts.uri,
+        version: parts.version,
+        headers: &mut parts.headers,
+        extensions: &mut parts.extensions,
+    };
+    let is_api = matches!(endpoint, Endpoint::Api(_));
+    let answered = if faults.is_empty() && !(app.drift && is_api) {
+        endpoint_behind_auth(&app, endpoint, &params, request, body, &mut notes).await
+    } else {
+        // Boxed: the rare path's futures (a delay's timer among them) would
+        // otherwise make every request's future larger.
+        let faulted = with_faults(&app, endpoint, &params, request, body, &mut notes, faults);
+        Box::pin(faulted).await
+    };
+    let response = match answered {
+        Ok(response) => with_head(response, head),
+        // As bare as a panic anywhere else, but journaled with the notes.
+        Err(panic) => super::panic_response(panic),
+    };
+    (response, notes)
+}
+
+/// An endpoint's answer, or its panic (caught where the journal's notes are
+/// still at hand).
+type Caught = Result<Response, Box<dyn Any + Send + 'static>>;
+
+/// `response`, without its body if it answers a `HEAD`.
+fn with_head(response: Response, head: bool) -> Response {
     if head {
         without_body(response)
     } else {
@@ -196,18 +292,11 @@ fn without_body(mut response: Response) -> Response {
     response
 }
 
-/// A request the route table found: its endpoint and path parameters.
-struct Matched<'p> {
-    endpoint: Endpoint,
-    params: Params<'p>,
-    request: Request,
-}
-
-/// Step 2, faults: those of the `X-Mock-Fault` header and of scripted rules.
-/// Without any (and without drift mode), the request goes straight on.
-async fn faults(app: &Arc<App>, matched: Matched<'_>, notes: &mut Notes) -> Response {
+/// Step 2, faults: those of the `X-Mock-Fault` header (`400` when it cannot
+/// be read) and the scripted rule of this request, if any.
+fn faults(app: &App, parts: &Parts) -> Result<Vec<Fault>, ApiError> {
     let mut faults = Vec::new();
-    if let Some(value) = matched.request.headers().get(FAULT_HEADER_NAME) {
+    if let Some(value) = header_walk::find(&parts.headers, &FAULT_HEADER_NAME) {
         let parsed = value
             .to_str()
             .map_err(|_| "not text".to_string())
@@ -216,23 +305,18 @@ async fn faults(app: &Arc<App>, matched: Matched<'_>, notes: &mut Notes) -> Resp
             Ok(found) => faults = found,
             Err(reason) => {
                 let message = format!("Invalid X-Mock-Fault header: {reason}");
-                return ApiError::new(StatusCode::BAD_REQUEST, &message).into_response();
+                return Err(ApiError::new(StatusCode::BAD_REQUEST, &message));
             }
         }
     }
-    if let Some(fault) = app.instruments.faults.take(
-        matched.request.method().as_str(),
-        matched.request.uri().path(),
-    ) {
+    if let Some(fault) = app
+        .instruments
+        .faults
+        .take(parts.method.as_str(), parts.uri.path())
+    {
         faults.push(fault);
     }
-    let is_api = matches!(matched.endpoint, Endpoint::Api(_));
-    if faults.is_empty() && !(app.drift && is_api) {
-        return endpoint_behind_auth(app, matched, notes).await;
-    }
-    // Boxed: the rare path's futures (a delay's timer among them) would
-    // otherwise make every request's future larger.
-    Box::pin(with_faults(app, matched, notes, faults)).await
+    Ok(faults)
 }
 
 /// The answer to a request with `faults` (or in a server in drift mode):
@@ -241,10 +325,13 @@ async fn faults(app: &Arc<App>, matched: Matched<'_>, notes: &mut Notes) -> Resp
 /// is among the faults or the server drifts.
 async fn with_faults(
     app: &Arc<App>,
-    matched: Matched<'_>,
+    endpoint: Endpoint,
+    params: &Params<'_>,
+    request: Head<'_>,
+    body: Body,
     notes: &mut Notes,
     faults: Vec<Fault>,
-) -> Response {
+) -> Caught {
     let fault_note = faults
         .iter()
         .map(Fault::to_string)
@@ -259,61 +346,65 @@ async fn with_faults(
             other => answer = answer.or(Some(other)),
         }
     }
-    let bucket = bucket_of(matched.request.method());
+    let bucket = bucket_of(request.method);
     if !fault_note.is_empty() {
         notes.fault = Some(fault_note);
     }
     // Only the API's own answers drift, not downloads or the spec.
-    let drifted = (drift && matches!(matched.endpoint, Endpoint::Api(_))).then(|| {
-        (
-            matched.request.method().clone(),
-            matched.request.uri().path().to_owned(),
-        )
-    });
+    let drifted = (drift && matches!(endpoint, Endpoint::Api(_)))
+        .then(|| (request.method.clone(), request.uri.path().to_owned()));
     let response = match answer {
-        None => endpoint_behind_auth(app, matched, notes).await,
+        None => endpoint_behind_auth(app, endpoint, params, request, body, notes).await?,
         Some(fault) => faulted::response(fault, app.rate_limits, bucket),
     };
-    match drifted {
+    Ok(match drifted {
         Some((method, path)) => super::drift::drift_response(&method, &path, response).await,
         None => response,
-    }
+    })
 }
 
 /// Steps 3 and 4 on the API's endpoints, auth (`401`) then the rate limit
 /// (`429`; `X-RateLimit-*` on whatever is answered), then the endpoint with
 /// its caller; the open endpoints' answer at once.
-async fn endpoint_behind_auth(app: &Arc<App>, matched: Matched<'_>, notes: &mut Notes) -> Response {
-    let Matched {
-        endpoint,
-        params,
-        request,
-    } = matched;
+async fn endpoint_behind_auth(
+    app: &Arc<App>,
+    endpoint: Endpoint,
+    params: &Params<'_>,
+    request: Head<'_>,
+    body: Body,
+    notes: &mut Notes,
+) -> Caught {
     let endpoint = match endpoint {
         Endpoint::Api(endpoint) => endpoint,
-        Endpoint::Open(open) => return Box::pin(open_endpoint(app, open, &params)).await,
+        Endpoint::Open(open) => {
+            let open = Box::pin(open_endpoint(app, open, params));
+            return AssertUnwindSafe(open).catch_unwind().await;
+        }
     };
-    let caller = match authenticate(app, request.headers()).await {
+    let caller = match authenticate(app, request.headers).await {
         Ok(caller) => caller,
-        Err(refused) => return refused.into_response(),
+        Err(refused) => return Ok(refused.into_response()),
     };
     let decision = match app
         .store
-        .check_rate(&caller, bucket_of(request.method()))
+        .check_rate(&caller, bucket_of(request.method))
         .await
     {
         Ok(decision) => decision,
-        Err(unavailable) => return ApiError::from(unavailable).into_response(),
+        Err(unavailable) => return Ok(ApiError::from(unavailable).into_response()),
     };
     notes.caller = Some(caller.account_id.clone());
     let mut response = match &decision {
         Some(d) if !d.allowed => ApiError::kind(ErrorKind::TooManyRequests).into_response(),
-        _ => api_endpoint(app, endpoint, &params, caller, request).await,
+        _ => {
+            let endpoint = api_endpoint(app, endpoint, params, caller, request, body);
+            AssertUnwindSafe(endpoint).catch_unwind().await?
+        }
     };
     if let Some(decision) = &decision {
         rate_headers(response.headers_mut(), decision);
     }
-    response
+    Ok(response)
 }
 
 /// Step 5 on the API's endpoints: the endpoint itself, which reads its body
@@ -324,18 +415,25 @@ async fn api_endpoint(
     endpoint: Api,
     params: &Params<'_>,
     caller: Caller,
-    request: Request,
+    request: Head<'_>,
+    body: Body,
 ) -> Response {
     let answer = match endpoint {
-        Api::Run => api::run(app.clone(), caller, request).await,
+        Api::Run => api::run(app.clone(), caller, request.headers, body).await,
         Api::GetGeneration => api::get_generation(app, &caller, params.first()).await,
-        Api::ListGenerations => api::list_generations(app, &caller, request.uri().query()).await,
+        Api::ListGenerations => api::list_generations(app, &caller, request.uri.query()).await,
         Api::ListTools => Ok(api::list_tools(app)),
         Api::GetTool => api::get_tool(app, params.first()),
-        Api::Search => api::search(app, request.uri().query()),
+        Api::Search => api::search(app, request.uri.query()),
         Api::Account => api::account(app, &caller).await,
-        Api::UploadRaw => Box::pin(files::upload_raw(app.clone(), caller, request)).await,
-        Api::Upload => Box::pin(files::upload(app.clone(), caller, request)).await,
+        Api::UploadRaw => {
+            let request = request.into_request(body);
+            Box::pin(files::upload_raw(app.clone(), caller, request)).await
+        }
+        Api::Upload => {
+            let request = request.into_request(body);
+            Box::pin(files::upload(app.clone(), caller, request)).await
+        }
     };
     answer.unwrap_or_else(IntoResponse::into_response)
 }
@@ -354,7 +452,7 @@ async fn open_endpoint(app: &App, endpoint: Open, params: &Params<'_>) -> Respon
 /// The account of the request's key: `401` without one, or with an unknown
 /// key (`Bearer <key>` included).
 async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Caller, ApiError> {
-    let value = match headers.get(header::AUTHORIZATION) {
+    let value = match header_walk::find(headers, &header::AUTHORIZATION) {
         Some(value) if !value.is_empty() => value,
         _ => {
             return Err(ApiError::new(

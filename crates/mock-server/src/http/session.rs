@@ -13,42 +13,37 @@ use axum::{
     http::{HeaderName, StatusCode, Uri, uri::PathAndQuery},
 };
 
-use super::errors::ApiError;
+use super::{errors::ApiError, header_walk};
 use crate::{app::App, sessions::Sessions};
 
 /// [`SESSION_HEADER`] as a header name, made once.
 const SESSION_HEADER_NAME: HeaderName = HeaderName::from_static(SESSION_HEADER);
 
-/// A request with the state of its session.
-pub(crate) struct Picked {
-    /// The session's state (`app` itself for the default session).
-    pub app: Arc<App>,
-    /// The request, its path without the session prefix.
-    pub request: Request,
-    /// The session's name; `None` for the default session.
-    pub session: Option<Arc<str>>,
-}
-
-/// The session of `request`: `400` for a bad name (or a header and a prefix
-/// naming two sessions), `503` past the limit of sessions.
+/// The session of `request` (its state, and its name, `None` for the
+/// default session), with a `/s/NAME/` prefix stripped from its path: `400`
+/// for a bad name (or a header and a prefix naming two sessions), `503` past
+/// the limit of sessions.
+///
+/// The request is changed in place rather than moved in and out, so that the
+/// default session costs one header lookup and one prefix check, and no copy
+/// of the request.
 pub(crate) fn pick(
     app: Arc<App>,
-    request: Request,
+    request: &mut Request,
     sessions: &Sessions,
-) -> Result<Picked, ApiError> {
-    if !request.headers().contains_key(SESSION_HEADER_NAME)
+) -> Result<(Arc<App>, Option<Arc<str>>), ApiError> {
+    if !header_walk::has(request.headers(), &SESSION_HEADER_NAME)
         && !request.uri().path().starts_with(SESSION_PATH_PREFIX)
     {
-        return Ok(Picked {
-            app,
-            request,
-            session: None,
-        });
+        return Ok((app, None));
     }
     named(request, sessions)
 }
 
-fn named(mut request: Request, sessions: &Sessions) -> Result<Picked, ApiError> {
+fn named(
+    request: &mut Request,
+    sessions: &Sessions,
+) -> Result<(Arc<App>, Option<Arc<str>>), ApiError> {
     let bad_name = || ApiError::new(StatusCode::BAD_REQUEST, INVALID_SESSION_NAME);
     let from_header = match request.headers().get(SESSION_HEADER_NAME) {
         None => None,
@@ -83,11 +78,7 @@ fn named(mut request: Request, sessions: &Sessions) -> Result<Picked, ApiError> 
     let app = sessions
         .get(&name)
         .map_err(|too_many| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, &too_many.message()))?;
-    Ok(Picked {
-        app,
-        request,
-        session: Some(Arc::from(name)),
-    })
+    Ok((app, Some(Arc::from(name))))
 }
 
 /// `uri` with its path replaced by `path` (its query kept).

@@ -3,17 +3,15 @@
 
 use std::sync::{
     Arc, OnceLock,
-    atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering},
+    atomic::{AtomicBool, Ordering},
 };
 
-use artificial_studio_types::{Account, GenerationStatus, Plan};
-use chrono::{DateTime, Utc};
-// Faster than SipHash on the short keys looked up several times per request;
-// still seeded per process.
-use foldhash::HashMap;
+use artificial_studio_types::{Account, GenerationStatus};
+use chrono::Utc;
 use indexmap::IndexMap;
 use parking_lot::{RwLock, RwLockReadGuard};
 
+use super::accounts::{AccountState, Accounts, Seed, plan_to_u8};
 use super::generations::{Entry, Generations, Key};
 use super::snapshot::{self, Resumable, SavedAccount, SavedUpload, Snapshot};
 use super::{
@@ -39,78 +37,6 @@ pub struct MemoryStoreOptions {
     pub rate_limits: RateLimits,
     /// Most generations kept before the oldest finished ones are evicted.
     pub max_generations: usize,
-}
-
-struct AccountState {
-    id: Arc<str>,
-    key: String,
-    email: String,
-    created_at: DateTime<Utc>,
-    credits: AtomicU64,
-    plan: AtomicU8,
-}
-
-impl AccountState {
-    fn new(id: Arc<str>, config: AccountConfig, created_at: DateTime<Utc>) -> Self {
-        AccountState {
-            id,
-            key: config.key,
-            email: config.email,
-            created_at,
-            credits: AtomicU64::new(config.credits),
-            plan: AtomicU8::new(plan_to_u8(&config.plan)),
-        }
-    }
-
-    fn plan(&self) -> Plan {
-        plan_from_u8(self.plan.load(Ordering::Acquire))
-    }
-
-    fn view(&self) -> MockAccount {
-        MockAccount {
-            key: self.key.clone(),
-            account: Account {
-                id: self.id.to_string(),
-                email: self.email.clone(),
-                credits: self.credits.load(Ordering::Acquire),
-                plan: self.plan(),
-                created_at: self.created_at,
-            },
-        }
-    }
-}
-
-fn plan_to_u8(plan: &Plan) -> u8 {
-    match plan {
-        Plan::Pro => 1,
-        Plan::Free | Plan::Unknown(_) => 0,
-    }
-}
-
-fn plan_from_u8(value: u8) -> Plan {
-    if value == 1 { Plan::Pro } else { Plan::Free }
-}
-
-/// A starting account with the id it keeps across resets.
-struct Seed {
-    config: AccountConfig,
-    id: Arc<str>,
-    created_at: DateTime<Utc>,
-}
-
-#[derive(Default)]
-struct Accounts {
-    by_key: HashMap<String, Arc<AccountState>>,
-    by_id: HashMap<Arc<str>, Arc<AccountState>>,
-}
-
-impl Accounts {
-    fn insert(&mut self, state: AccountState) -> Arc<AccountState> {
-        let state = Arc::new(state);
-        self.by_key.insert(state.key.clone(), state.clone());
-        self.by_id.insert(state.id.clone(), state.clone());
-        state
-    }
 }
 
 #[derive(Default)]
@@ -369,27 +295,14 @@ impl MemoryStore {
         Ok(self.insert(new, cost, Some(&outcome)))
     }
 
-    /// Takes `cost` credits from `owner`, or nothing. Done under the read
-    /// lock, without taking a count of the account's `Arc`, which every run
-    /// of every worker would write.
+    /// Takes `cost` credits from `owner`, or nothing, under the read lock.
     fn debit(&self, owner: &str, cost: u64) -> Result<(), CreateError> {
-        let accounts = self.accounts.read();
-        let account = accounts
-            .by_id
-            .get(owner)
-            .ok_or(CreateError::UnknownAccount)?;
-        account
-            .credits
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |c| c.checked_sub(cost))
-            .map_err(|_| CreateError::InsufficientCredits)?;
-        Ok(())
+        self.accounts.read().debit(owner, cost)
     }
 
     /// Gives `cost` credits back to `owner` (a generation that ended in `error`).
     fn refund(&self, owner: &str, cost: u64) {
-        if let Some(account) = self.accounts.read().by_id.get(owner) {
-            account.credits.fetch_add(cost, Ordering::AcqRel);
-        }
+        self.accounts.read().refund(owner, cost);
     }
 
     /// Stores a generation whose cost is paid, ended at once if `outcome` is
@@ -431,10 +344,7 @@ impl Store for MemoryStore {
     fn authenticate<'a>(&'a self, key: &'a str) -> StoreFuture<'a, StoreResult<Option<Caller>>> {
         // Read under the lock, without taking a count of the account's `Arc`:
         // every request of every worker would write that count.
-        let caller = self.accounts.read().by_key.get(key).map(|state| Caller {
-            account_id: state.id.clone(),
-            plan: state.plan(),
-        });
+        let caller = self.accounts.read().by_key.get(key).map(|s| s.caller());
         StoreFuture::ready(Ok(caller))
     }
 

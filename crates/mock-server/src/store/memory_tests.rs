@@ -1,6 +1,6 @@
 //! Tests of the in-memory store.
 
-use artificial_studio_types::Generation;
+use artificial_studio_types::{Generation, Plan};
 
 use crate::payload::PayloadJson;
 

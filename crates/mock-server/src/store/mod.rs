@@ -8,6 +8,7 @@
 //! the handlers do not change. Every method returns a [`StoreFuture`], which
 //! such a store fills with its I/O; the in-memory one answers at once.
 
+mod accounts;
 #[cfg(test)]
 mod contract_tests;
 mod generations;
