@@ -107,16 +107,18 @@ pub(crate) async fn answer(app: Arc<App>, request: Request, hub: Arc<Hub>) -> Re
     );
     if let Some((app, stripped)) = journal {
         let routed = stripped.as_ref().unwrap_or(&uri);
-        app.instruments.journal.push(RequestRecord {
-            time,
-            request_id,
-            method,
-            target: Target::new(routed.path(), routed.query()),
-            status,
-            account_id: notes.caller,
-            fault: notes.fault,
-            duration_ms: elapsed.as_secs_f64() * 1000.0,
-        });
+        app.instruments
+            .record(RequestRecord {
+                time,
+                request_id,
+                method,
+                target: Target::new(routed.path(), routed.query()),
+                status,
+                account_id: notes.caller,
+                fault: notes.fault,
+                duration_ms: elapsed.as_secs_f64() * 1000.0,
+            })
+            .await;
     }
     response
 }
@@ -220,11 +222,14 @@ async fn faults(app: &Arc<App>, matched: Matched<'_>, notes: &mut Notes) -> Resp
             }
         }
     }
-    if let Some(fault) = app.instruments.faults.take(
+    let scripted = app.instruments.take_fault(
         matched.request.method().as_str(),
         matched.request.uri().path(),
-    ) {
-        faults.push(fault);
+    );
+    match scripted.await {
+        Ok(Some(fault)) => faults.push(fault),
+        Ok(None) => {}
+        Err(unavailable) => return ApiError::from(unavailable).into_response(),
     }
     let is_api = matches!(matched.endpoint, Endpoint::Api(_));
     if faults.is_empty() && !(app.drift && is_api) {

@@ -17,6 +17,7 @@ mod library;
 mod poll_hint;
 mod pricing;
 mod redis;
+mod redis_instruments;
 mod redis_server;
 mod robustness;
 mod seed;
