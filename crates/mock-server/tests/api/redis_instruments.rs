@@ -285,6 +285,19 @@ async fn sessions_are_listed_from_every_replica_and_a_reset_of_one_leaves_the_ot
             .status,
         200
     );
+    // Dropped through one replica, a session another replica served starts
+    // afresh there (its namespace seeded again), not without accounts.
+    let spent = in_session(a, "ci-2");
+    spent.create_image(KEY).await;
+    assert!(spent.credits(KEY).await < 100);
+    let dropped = admin(c, Method::DELETE, "/__mock/sessions/ci-2", None).await;
+    assert_eq!(dropped.status, 204);
+    assert_eq!(in_session(a, "ci-2").credits(KEY).await, 100);
+    assert!(
+        listed(&in_session(a, "ci-2"), "/__mock/faults")
+            .await
+            .is_empty()
+    );
 }
 
 /// The keys of `redis` under `pattern`.

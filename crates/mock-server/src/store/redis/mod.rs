@@ -159,11 +159,18 @@ impl RedisStore {
 impl Store for RedisStore {
     fn authenticate<'a>(&'a self, key: &'a str) -> StoreFuture<'a, StoreResult<Option<Caller>>> {
         StoreFuture::new(async move {
-            let answer = self.eval(&self.scripts.auth, |s| {
-                s.arg(key);
-            });
-            let answer = answer.await?;
-            if answer == Value::Nil {
+            let auth = || {
+                self.eval(&self.scripts.auth, |s| {
+                    s.arg(key);
+                })
+            };
+            let mut answer = auth().await?;
+            if decode::is(&answer, "unseeded") {
+                // Dropped through another replica: seeded again, as new.
+                self.seeded.store(false, Ordering::Release);
+                answer = auth().await?;
+            }
+            if answer == Value::Nil || decode::is(&answer, "unseeded") {
                 return Ok(None);
             }
             match decode::list(&answer).as_deref() {
