@@ -70,7 +70,7 @@ impl App {
         parts: &Parts,
         cancel: CancellationToken,
     ) -> App {
-        let instruments = Arc::new(Instruments::new(parts.journal_capacity));
+        let instruments = Arc::new(Instruments::of(&*store, parts.journal_capacity));
         let lifecycle = lifecycle(
             store.clone(),
             instruments.clone(),

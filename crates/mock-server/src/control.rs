@@ -184,38 +184,53 @@ impl MockSession {
                 "no tool {tool:?} in the catalog"
             )));
         }
-        self.app.instruments.outcomes.add(ScriptedOutcome {
-            tool: tool.to_string(),
-            error: message.to_string(),
-            count,
-        });
-        Ok(())
+        self.app
+            .instruments
+            .add_outcome(ScriptedOutcome {
+                tool: tool.to_string(),
+                error: message.to_string(),
+                count,
+            })
+            .await
+            .map_err(|_| Error::StoreUnavailable)
     }
 
     /// Scripts a fault; returns the rule with its id.
     pub async fn inject_fault(&self, rule: FaultRule) -> Result<FaultRule, Error> {
         rule.check().map_err(Error::InvalidRequest)?;
-        Ok(self.app.instruments.faults.add(rule))
+        self.app
+            .instruments
+            .add_fault(rule)
+            .await
+            .map_err(|_| Error::StoreUnavailable)
     }
 
     /// Removes every scripted fault.
     pub async fn clear_faults(&self) {
-        self.app.instruments.faults.clear();
+        let _ = self.app.instruments.clear_faults().await;
     }
 
     /// The requests received, oldest first (never with keys).
     pub async fn journal(&self) -> Vec<JournalEntry> {
-        self.app.instruments.journal.entries()
+        self.app
+            .instruments
+            .journal_entries()
+            .await
+            .unwrap_or_default()
     }
 
     /// Forgets the requests received.
     pub async fn clear_journal(&self) {
-        self.app.instruments.journal.clear();
+        let _ = self.app.instruments.clear_journal().await;
     }
 
     /// Every webhook delivery attempt, oldest first.
     pub async fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
-        self.app.instruments.deliveries.list()
+        self.app
+            .instruments
+            .delivery_list()
+            .await
+            .unwrap_or_default()
     }
 
     /// This session back to the starting state (accounts, balances; no generations, uploads,
@@ -224,6 +239,6 @@ impl MockSession {
     /// reset all the same).
     pub async fn reset(&self) {
         let _ = self.app.store.reset().await;
-        self.app.instruments.reset();
+        let _ = self.app.instruments.reset().await;
     }
 }

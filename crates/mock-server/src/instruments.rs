@@ -2,38 +2,231 @@
 //! journal, fault rules (with their counts), scripted outcomes and webhook
 //! deliveries. Tests read and script them through the admin API and
 //! `MockServer`'s methods; the API's answers never show them.
+//!
+//! They live in this process beside an in-memory store, and beside a store
+//! shared by replicas (Redis) on that store, in the session's namespace
+//! ([`SharedInstruments`]), so that a test may script a fault on one
+//! replica and read the journal from another. The in-memory path stays
+//! synchronous: each method answers a ready [`StoreFuture`] there.
 
-use crate::{deliveries::Deliveries, faults::FaultRules, journal::Journal, outcomes::Outcomes};
+use std::sync::Arc;
 
-/// The instruments of one server.
-#[derive(Debug)]
+use crate::{
+    deliveries::{Deliveries, WebhookDelivery},
+    faults::{Fault, FaultRule, FaultRules},
+    journal::{Journal, JournalEntry, RequestRecord},
+    outcomes::{Outcomes, ScriptedOutcome},
+    store::{Store, StoreFuture, StoreResult},
+};
+
+/// Instruments kept on a store shared by replicas, in one namespace (the
+/// Redis store's). Each method is one round trip; none grows with the
+/// number of rules or entries kept.
+pub trait SharedInstruments: Send + Sync + 'static {
+    /// The fault of the first rule that hits `method path`, using up one of
+    /// its count, atomically across replicas.
+    fn take_fault<'a>(
+        &'a self,
+        method: &'a str,
+        path: &'a str,
+    ) -> StoreFuture<'a, StoreResult<Option<Fault>>>;
+    /// Appends `entry` (its `seq` given by the store), keeping the newest `capacity`.
+    fn record(&self, entry: JournalEntry, capacity: usize) -> StoreFuture<'_, StoreResult<()>>;
+    /// The journal, oldest first.
+    fn journal(&self) -> StoreFuture<'_, StoreResult<Vec<JournalEntry>>>;
+    /// How many journal entries are kept.
+    fn journal_count(&self) -> StoreFuture<'_, StoreResult<usize>>;
+    /// Adds a rule, giving it its id.
+    fn add_fault(&self, rule: FaultRule) -> StoreFuture<'_, StoreResult<FaultRule>>;
+    /// The rules still active, in order.
+    fn faults(&self) -> StoreFuture<'_, StoreResult<Vec<FaultRule>>>;
+    /// Scripts an outcome (taken by the store's runs).
+    fn add_outcome(&self, outcome: ScriptedOutcome) -> StoreFuture<'_, StoreResult<()>>;
+    /// Records a delivery attempt, keeping the newest `MAX_DELIVERIES`.
+    fn record_delivery(&self, delivery: WebhookDelivery) -> StoreFuture<'_, StoreResult<()>>;
+    /// The delivery attempts kept, oldest first.
+    fn deliveries(&self) -> StoreFuture<'_, StoreResult<Vec<WebhookDelivery>>>;
+    /// Forgets `what` (the journal, the fault rules, or everything).
+    fn clear(&self, what: Clear) -> StoreFuture<'_, StoreResult<()>>;
+}
+
+/// What [`SharedInstruments::clear`] forgets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clear {
+    /// The journal (numbering starts again from 1).
+    Journal,
+    /// The fault rules.
+    Faults,
+    /// Journal, rules, scripted outcomes and deliveries.
+    All,
+}
+
+/// The instruments of one session.
 pub struct Instruments {
-    /// Every API request, bounded.
+    /// Every API request, bounded (in this process).
     pub journal: Journal,
-    /// Scripted faults.
+    /// Scripted faults (in this process).
     pub faults: FaultRules,
-    /// Scripted ends of generations.
+    /// Scripted ends of generations (in this process).
     pub outcomes: Outcomes,
-    /// Webhook delivery attempts.
+    /// Webhook delivery attempts (here, or recorded on the shared store).
     pub deliveries: Deliveries,
+    /// Where they live instead, with a shared store.
+    shared: Option<Arc<dyn SharedInstruments>>,
+    journal_capacity: usize,
+}
+
+impl std::fmt::Debug for Instruments {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Instruments")
+            .field("journal", &self.journal)
+            .field("shared", &self.shared.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Instruments {
-    /// Empty instruments, with a journal of `journal_capacity` entries.
+    /// Empty instruments in this process, with a journal of `journal_capacity` entries.
+    #[cfg(test)]
     pub fn new(journal_capacity: usize) -> Self {
+        Self::with_shared(journal_capacity, None)
+    }
+
+    /// The instruments that go with `store`: on it when it keeps them
+    /// ([`Store::shared_instruments`]), else in this process.
+    pub fn of(store: &dyn Store, journal_capacity: usize) -> Self {
+        Self::with_shared(journal_capacity, store.shared_instruments())
+    }
+
+    fn with_shared(journal_capacity: usize, shared: Option<Arc<dyn SharedInstruments>>) -> Self {
         Instruments {
-            journal: Journal::new(journal_capacity),
+            journal: Journal::new(if shared.is_some() {
+                0
+            } else {
+                journal_capacity
+            }),
             faults: FaultRules::default(),
             outcomes: Outcomes::default(),
-            deliveries: Deliveries::default(),
+            deliveries: Deliveries::new(shared.clone()),
+            shared,
+            journal_capacity,
+        }
+    }
+
+    /// The fault of the first scripted rule that hits this request, using
+    /// up one of its count.
+    pub fn take_fault<'a>(
+        &'a self,
+        method: &'a str,
+        path: &'a str,
+    ) -> StoreFuture<'a, StoreResult<Option<Fault>>> {
+        match &self.shared {
+            None => StoreFuture::ready(Ok(self.faults.take(method, path))),
+            Some(shared) => shared.take_fault(method, path),
+        }
+    }
+
+    /// Journals a request (a failure of a shared store is logged by it; the
+    /// request's answer stands).
+    pub fn record(&self, record: RequestRecord) -> StoreFuture<'_, ()> {
+        match &self.shared {
+            None => {
+                self.journal.push(record);
+                StoreFuture::ready(())
+            }
+            Some(_) if self.journal_capacity == 0 => StoreFuture::ready(()),
+            Some(shared) => {
+                let entry = record.entry(0);
+                StoreFuture::new(async move {
+                    let _ = shared.record(entry, self.journal_capacity).await;
+                })
+            }
+        }
+    }
+
+    /// The journal, oldest first.
+    pub async fn journal_entries(&self) -> StoreResult<Vec<JournalEntry>> {
+        match &self.shared {
+            None => Ok(self.journal.entries()),
+            Some(shared) => shared.journal().await,
+        }
+    }
+
+    /// How many journal entries are kept (0 when a shared store is out of reach).
+    pub async fn journal_count(&self) -> usize {
+        match &self.shared {
+            None => self.journal.count(),
+            Some(shared) => shared.journal_count().await.unwrap_or(0),
+        }
+    }
+
+    /// Empties the journal and restarts its numbering from 1.
+    pub async fn clear_journal(&self) -> StoreResult<()> {
+        match &self.shared {
+            None => {
+                self.journal.clear();
+                Ok(())
+            }
+            Some(shared) => shared.clear(Clear::Journal).await,
+        }
+    }
+
+    /// Adds a fault rule; returns it with its id.
+    pub async fn add_fault(&self, rule: FaultRule) -> StoreResult<FaultRule> {
+        match &self.shared {
+            None => Ok(self.faults.add(rule)),
+            Some(shared) => shared.add_fault(rule).await,
+        }
+    }
+
+    /// The fault rules still active.
+    pub async fn fault_rules(&self) -> StoreResult<Vec<FaultRule>> {
+        match &self.shared {
+            None => Ok(self.faults.list()),
+            Some(shared) => shared.faults().await,
+        }
+    }
+
+    /// Removes every fault rule.
+    pub async fn clear_faults(&self) -> StoreResult<()> {
+        match &self.shared {
+            None => {
+                self.faults.clear();
+                Ok(())
+            }
+            Some(shared) => shared.clear(Clear::Faults).await,
+        }
+    }
+
+    /// Scripts the end of upcoming generations of a tool (none if `count` is 0).
+    pub async fn add_outcome(&self, outcome: ScriptedOutcome) -> StoreResult<()> {
+        match &self.shared {
+            None => {
+                self.outcomes.add(outcome);
+                Ok(())
+            }
+            Some(_) if outcome.count == 0 => Ok(()),
+            Some(shared) => shared.add_outcome(outcome).await,
+        }
+    }
+
+    /// Every delivery attempt kept, oldest first.
+    pub async fn delivery_list(&self) -> StoreResult<Vec<WebhookDelivery>> {
+        match &self.shared {
+            None => Ok(self.deliveries.list()),
+            Some(shared) => shared.deliveries().await,
         }
     }
 
     /// Back to empty.
-    pub fn reset(&self) {
+    pub async fn reset(&self) -> StoreResult<()> {
         self.journal.clear();
         self.faults.clear();
         self.outcomes.clear();
         self.deliveries.clear();
+        match &self.shared {
+            None => Ok(()),
+            Some(shared) => shared.clear(Clear::All).await,
+        }
     }
 }

@@ -142,7 +142,7 @@ impl MockServerBuilder {
                 (store, client_key(&accounts))
             }
         };
-        let instruments = Arc::new(Instruments::new(config.journal_capacity));
+        let instruments = Arc::new(Instruments::of(&*store, config.journal_capacity));
         let cancel = CancellationToken::new();
         let schedule = Schedule::from_config(&config);
         let parts = Parts {

@@ -4,6 +4,16 @@
 //! balances, and instruments of its own) is made on first use by a
 //! [`StoreFactory`], and dropped once idle for longer than the TTL. Requests
 //! without a name live in the default session, which never expires.
+//!
+//! On a store shared by replicas (Redis), the sessions of every replica are
+//! kept in a registry there ([`SessionRegistry`]): each replica marks a
+//! session used at most every [`Sessions::touch_every`] (a quarter of the TTL,
+//! at most a second) from a task of its own, so a request never waits on it;
+//! the list shows every replica's sessions; and each replica's sweeper drops
+//! the namespaces of the sessions idle on all of them for longer than the
+//! TTL (one script: their keys and registry entries). A sweeper rather than
+//! an `EXPIRE` on each key: a session's keys are many (one per generation
+//! and upload) and would each need refreshing on every use.
 
 use std::{
     sync::Arc,
@@ -20,8 +30,22 @@ use tokio_util::sync::CancellationToken;
 use crate::{
     app::{App, Parts},
     config::AccountConfig,
-    store::{MemoryStore, MemoryStoreOptions, Store},
+    store::{MemoryStore, MemoryStoreOptions, Store, StoreFuture, StoreResult},
 };
+
+/// The sessions of every replica on a shared store.
+pub trait SessionRegistry: Send + Sync + 'static {
+    /// Marks session `name` used now (first seen now if it is new).
+    fn touch_session<'a>(&'a self, name: &'a str) -> StoreFuture<'a, StoreResult<()>>;
+    /// The sessions used within `ttl`, by name.
+    fn list_sessions(&self, ttl: Duration) -> StoreFuture<'_, StoreResult<Vec<SessionInfo>>>;
+    /// Drops session `name` with everything it holds on the store; whether
+    /// it was registered.
+    fn drop_session<'a>(&'a self, name: &'a str) -> StoreFuture<'a, StoreResult<bool>>;
+    /// Drops (as [`SessionRegistry::drop_session`]) the sessions idle for
+    /// longer than `ttl`; their names.
+    fn sweep_sessions(&self, ttl: Duration) -> StoreFuture<'_, StoreResult<Vec<String>>>;
+}
 
 /// Makes the API state of a new session. A store over the network gives each
 /// session its own key space from its name; the in-memory one a new store.
@@ -111,6 +135,8 @@ struct Live {
     app: Arc<App>,
     created_at: DateTime<Utc>,
     last_used: Instant,
+    /// When this replica last marked it used in the registry.
+    touched: Instant,
     /// Stops the session's generations and webhooks.
     cancel: CancellationToken,
 }
@@ -131,6 +157,8 @@ pub struct Sessions {
     /// The server's: a session's own token is a child of it.
     cancel: CancellationToken,
     live: Mutex<HashMap<Arc<str>, Live>>,
+    /// Every replica's sessions, on a shared store.
+    registry: Option<Arc<dyn SessionRegistry>>,
 }
 
 impl Sessions {
@@ -143,6 +171,7 @@ impl Sessions {
         limits: Limits,
         cancel: CancellationToken,
     ) -> Self {
+        let registry = default.store.session_registry();
         Sessions {
             default,
             factory,
@@ -150,7 +179,28 @@ impl Sessions {
             limits,
             cancel,
             live: Mutex::new(HashMap::default()),
+            registry,
         }
+    }
+
+    /// How often a replica marks a session it serves used in the registry:
+    /// a quarter of the TTL, at most a second.
+    fn touch_every(&self) -> Duration {
+        (self.limits.ttl / 4).min(Duration::from_secs(1))
+    }
+
+    /// Marks `name` used in the registry, from a task of its own (a failure
+    /// is logged by the store; the next use tries again).
+    fn touch(&self, name: &str) {
+        let (Some(registry), Ok(runtime)) =
+            (self.registry.clone(), tokio::runtime::Handle::try_current())
+        else {
+            return;
+        };
+        let name = name.to_string();
+        runtime.spawn(async move {
+            let _ = registry.touch_session(&name).await;
+        });
     }
 
     /// The state of session `name` (a valid name), made now if it is new or
@@ -161,6 +211,12 @@ impl Sessions {
         if let Some(session) = live.get_mut(name) {
             if !session.idle_longer_than(self.limits.ttl, now) {
                 session.last_used = now;
+                if self.registry.is_some()
+                    && now.saturating_duration_since(session.touched) >= self.touch_every()
+                {
+                    session.touched = now;
+                    self.touch(name);
+                }
                 return Ok(session.app.clone());
             }
             if let Some(expired) = live.remove(name) {
@@ -176,6 +232,7 @@ impl Sessions {
         let session = self.start(name, self.factory.store(name), Utc::now(), now);
         let app = session.app.clone();
         live.insert(Arc::from(name), session);
+        self.touch(name);
         Ok(app)
     }
 
@@ -196,6 +253,7 @@ impl Sessions {
             app,
             created_at,
             last_used,
+            touched: last_used,
             cancel,
         }
     }
@@ -236,11 +294,16 @@ impl Sessions {
             .collect()
     }
 
-    /// Drops session `name` and stops its generations and webhooks; whether
-    /// it was alive.
-    pub fn remove(&self, name: &str) -> bool {
+    /// Drops session `name` and stops its generations and webhooks (on a
+    /// shared store, drops what it holds there too); whether it was alive
+    /// (here, or in the registry).
+    pub async fn remove(&self, name: &str) -> StoreResult<bool> {
         let removed = self.live.lock().remove(name);
-        removed.inspect(|s| s.cancel.cancel()).is_some()
+        let here = removed.inspect(|s| s.cancel.cancel()).is_some();
+        match &self.registry {
+            None => Ok(here),
+            Some(registry) => Ok(registry.drop_session(name).await? || here),
+        }
     }
 
     /// Drops the sessions idle for longer than the TTL.
@@ -259,9 +322,12 @@ impl Sessions {
         });
     }
 
-    /// The sessions alive, by name.
-    pub async fn list(&self) -> Vec<SessionInfo> {
+    /// The sessions alive, by name: of every replica on a shared store.
+    pub async fn list(&self) -> StoreResult<Vec<SessionInfo>> {
         self.sweep();
+        if let Some(registry) = &self.registry {
+            return registry.list_sessions(self.limits.ttl).await;
+        }
         let now = Instant::now();
         let utc_now = Utc::now();
         let alive: Vec<_> = self
@@ -281,11 +347,11 @@ impl Sessions {
                 created_at,
                 last_used_at,
                 generations: app.store.generation_count().await,
-                journal_entries: app.instruments.journal.count(),
+                journal_entries: app.instruments.journal_count().await,
             });
         }
         list.sort_by(|a, b| a.name.cmp(&b.name));
-        list
+        Ok(list)
     }
 
     /// Sweeps expired sessions in the background until the server stops.
@@ -301,9 +367,13 @@ impl Sessions {
                     () = cancel.cancelled() => return,
                     _ = ticks.tick() => {}
                 }
-                match sessions.upgrade() {
-                    Some(sessions) => sessions.sweep(),
-                    None => return,
+                let Some(sessions) = sessions.upgrade() else {
+                    return;
+                };
+                sessions.sweep();
+                if let Some(registry) = &sessions.registry {
+                    // Out of reach: logged by the store; the next tick tries again.
+                    let _ = registry.sweep_sessions(sessions.limits.ttl).await;
                 }
             }
         });

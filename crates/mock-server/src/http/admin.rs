@@ -123,7 +123,9 @@ pub async fn reset(State(Scope { app, .. }): State<Scope>) -> Response {
     if let Err(unavailable) = app.store.reset().await {
         return ApiError::from(unavailable).into_response();
     }
-    app.instruments.reset();
+    if let Err(unavailable) = app.instruments.reset().await {
+        return ApiError::from(unavailable).into_response();
+    }
     no_content()
 }
 
@@ -217,29 +219,29 @@ pub async fn update_account(
 }
 
 /// `GET /__mock/journal`: the requests received, oldest first, without keys.
-pub async fn journal(State(Scope { app, .. }): State<Scope>) -> Response {
-    json(
+pub async fn journal(State(Scope { app, .. }): State<Scope>) -> Answer {
+    Ok(json(
         StatusCode::OK,
         &List {
-            data: app.instruments.journal.entries(),
+            data: app.instruments.journal_entries().await?,
         },
-    )
+    ))
 }
 
 /// `DELETE /__mock/journal`: forgets the requests received.
-pub async fn clear_journal(State(Scope { app, .. }): State<Scope>) -> Response {
-    app.instruments.journal.clear();
-    no_content()
+pub async fn clear_journal(State(Scope { app, .. }): State<Scope>) -> Answer {
+    app.instruments.clear_journal().await?;
+    Ok(no_content())
 }
 
 /// `GET /__mock/faults`: the scripted faults still active.
-pub async fn faults(State(Scope { app, .. }): State<Scope>) -> Response {
-    json(
+pub async fn faults(State(Scope { app, .. }): State<Scope>) -> Answer {
+    Ok(json(
         StatusCode::OK,
         &List {
-            data: app.instruments.faults.list(),
+            data: app.instruments.fault_rules().await?,
         },
-    )
+    ))
 }
 
 /// `POST /__mock/faults`: scripts a fault.
@@ -251,13 +253,16 @@ pub async fn add_fault(
     let rule: FaultRule = parse(&app, &headers, body).await?;
     rule.check()
         .map_err(|message| ApiError::new(StatusCode::BAD_REQUEST, &message))?;
-    Ok(json(StatusCode::CREATED, &app.instruments.faults.add(rule)))
+    Ok(json(
+        StatusCode::CREATED,
+        &app.instruments.add_fault(rule).await?,
+    ))
 }
 
 /// `DELETE /__mock/faults`: removes every scripted fault.
-pub async fn clear_faults(State(Scope { app, .. }): State<Scope>) -> Response {
-    app.instruments.faults.clear();
-    no_content()
+pub async fn clear_faults(State(Scope { app, .. }): State<Scope>) -> Answer {
+    app.instruments.clear_faults().await?;
+    Ok(no_content())
 }
 
 /// `POST /__mock/outcomes`: the next generations of a tool end in `error`.
@@ -270,18 +275,18 @@ pub async fn script_outcome(
     if outcome.tool != "*" && app.catalog.tool(&outcome.tool).is_none() {
         return Err(ApiError::not_found(messages::TOOL_NOT_FOUND));
     }
-    app.instruments.outcomes.add(outcome.clone());
+    app.instruments.add_outcome(outcome.clone()).await?;
     Ok(json(StatusCode::CREATED, &outcome))
 }
 
 /// `GET /__mock/webhooks`: every webhook delivery attempt, oldest first.
-pub async fn webhooks(State(Scope { app, .. }): State<Scope>) -> Response {
-    json(
+pub async fn webhooks(State(Scope { app, .. }): State<Scope>) -> Answer {
+    Ok(json(
         StatusCode::OK,
         &List {
-            data: app.instruments.deliveries.list(),
+            data: app.instruments.delivery_list().await?,
         },
-    )
+    ))
 }
 
 /// `GET /__mock/sessions`: the named sessions alive.
@@ -290,7 +295,7 @@ pub async fn sessions(State(scope): State<Scope>) -> Answer {
     Ok(json(
         StatusCode::OK,
         &List {
-            data: scope.sessions.list().await,
+            data: scope.sessions.list().await?,
         },
     ))
 }
@@ -303,7 +308,7 @@ pub async fn drop_session(
     scope.outside_sessions()?;
     let not_found = || ApiError::not_found("Session not found");
     let Path(name) = name.map_err(|_| not_found())?;
-    if scope.sessions.remove(&name) {
+    if scope.sessions.remove(&name).await? {
         Ok(no_content())
     } else {
         Err(not_found())

@@ -109,7 +109,7 @@ pub(crate) fn answer(
             (Either::Right(future::ready(refused)), None)
         }
     };
-    routing.map(move |(mut response, notes)| {
+    routing.then(move |(mut response, notes)| {
         if let Ok(value) = HeaderValue::from_bytes(request_id.as_bytes()) {
             response.headers_mut().insert(REQUEST_ID_HEADER, value);
         }
@@ -123,9 +123,9 @@ pub(crate) fn answer(
             latency_ms = %Millis(elapsed),
             request_id = %request_id,
         );
-        if let Some((app, stripped)) = journal {
+        let entry = journal.map(|(app, stripped)| {
             let routed = stripped.as_deref().unwrap_or(&uri);
-            app.instruments.journal.push(RequestRecord {
+            let record = RequestRecord {
                 time,
                 request_id,
                 method,
@@ -134,9 +134,18 @@ pub(crate) fn answer(
                 account_id: notes.caller,
                 fault: notes.fault,
                 duration_ms: elapsed.as_secs_f64() * 1000.0,
-            });
+            };
+            (app, record)
+        });
+        // In memory the entry is pushed at once (a ready future); on a shared
+        // store it is written before the answer goes, so any replica's
+        // journal shows it.
+        async move {
+            if let Some((app, record)) = entry {
+                app.instruments.record(record).await;
+            }
+            response
         }
-        response
     })
 }
 
@@ -237,10 +246,21 @@ async fn respond(
             return (response, notes);
         }
     };
-    let faults = match faults(&app, &parts) {
+    let mut faults = match faults(&parts) {
         Ok(faults) => faults,
         Err(refused) => return (with_head(refused.into_response(), head), notes),
     };
+    let scripted = app
+        .instruments
+        .take_fault(parts.method.as_str(), parts.uri.path());
+    match scripted.await {
+        Ok(Some(fault)) => faults.push(fault),
+        Ok(None) => {}
+        Err(unavailable) => {
+            let refused = ApiError::from(unavailable).into_response();
+            return (with_head(refused, head), notes);
+        }
+    }
     let request = Head {
         method: &parts.method,
         uri: &parts.uri,
@@ -293,30 +313,19 @@ fn without_body(mut response: Response) -> Response {
 }
 
 /// Step 2, faults: those of the `X-Mock-Fault` header (`400` when it cannot
-/// be read) and the scripted rule of this request, if any.
-fn faults(app: &App, parts: &Parts) -> Result<Vec<Fault>, ApiError> {
-    let mut faults = Vec::new();
-    if let Some(value) = header_walk::find(&parts.headers, &FAULT_HEADER_NAME) {
-        let parsed = value
-            .to_str()
-            .map_err(|_| "not text".to_string())
-            .and_then(parse_header);
-        match parsed {
-            Ok(found) => faults = found,
-            Err(reason) => {
-                let message = format!("Invalid X-Mock-Fault header: {reason}");
-                return Err(ApiError::new(StatusCode::BAD_REQUEST, &message));
-            }
-        }
-    }
-    if let Some(fault) = app
-        .instruments
-        .faults
-        .take(parts.method.as_str(), parts.uri.path())
-    {
-        faults.push(fault);
-    }
-    Ok(faults)
+/// be read); the caller adds the scripted rule of this request, if any.
+fn faults(parts: &Parts) -> Result<Vec<Fault>, ApiError> {
+    let Some(value) = header_walk::find(&parts.headers, &FAULT_HEADER_NAME) else {
+        return Ok(Vec::new());
+    };
+    value
+        .to_str()
+        .map_err(|_| "not text".to_string())
+        .and_then(parse_header)
+        .map_err(|reason| {
+            let message = format!("Invalid X-Mock-Fault header: {reason}");
+            ApiError::new(StatusCode::BAD_REQUEST, &message)
+        })
 }
 
 /// The answer to a request with `faults` (or in a server in drift mode):

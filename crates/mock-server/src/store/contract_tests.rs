@@ -4,7 +4,14 @@
 
 use artificial_studio_types::{GenerationType, UploadedFile};
 
-use crate::{ids, outcomes::ScriptedOutcome, payload::PayloadJson};
+use crate::{
+    faults::{Fault, FaultRule},
+    ids,
+    instruments::Instruments,
+    journal::{RequestRecord, Target},
+    outcomes::ScriptedOutcome,
+    payload::PayloadJson,
+};
 
 use super::*;
 
@@ -319,6 +326,118 @@ pub async fn accounts_uploads_listing_and_reset(make: impl Fn(usize) -> Arc<dyn 
     assert!(store.upload(&file.id).await.unwrap().is_none());
 }
 
+/// The sandbox's instruments that go with a store (in this process, or on
+/// the store): a counted fault rule hits that many matching requests, the
+/// journal keeps its capacity, numbered, an outcome scripted there ends the
+/// next paid run (a refused run leaves it), and a reset empties them.
+pub async fn the_instruments_that_go_with_a_store_count_bound_and_reset(
+    make: impl Fn(usize) -> Arc<dyn Store>,
+) {
+    let store = make(10);
+    let instruments = Instruments::of(&*store, 2);
+    let take = |method: &'static str, path: &'static str| {
+        let instruments = &instruments;
+        async move { instruments.take_fault(method, path).await.unwrap() }
+    };
+    let rule = FaultRule::new(Fault::Status(503), "POST /api/run").times(2);
+    let added = instruments.add_fault(rule).await.unwrap();
+    assert_eq!((added.id > 0, added.count), (true, Some(2)));
+    assert_eq!(take("GET", "/api/run").await, None);
+    assert_eq!(take("POST", "/api/run").await, Some(Fault::Status(503)));
+    assert_eq!(instruments.fault_rules().await.unwrap()[0].count, Some(1));
+    assert_eq!(take("post", "/api/run/").await, Some(Fault::Status(503)));
+    assert_eq!(take("POST", "/api/run").await, None);
+    assert!(instruments.fault_rules().await.unwrap().is_empty());
+    let one_segment = FaultRule::new(Fault::Reset, "/api/generations/{id}");
+    instruments.add_fault(one_segment).await.unwrap();
+    let never = FaultRule {
+        probability: Some(0.0),
+        ..FaultRule::new(Fault::Html502, "/api/*")
+    };
+    instruments.add_fault(never).await.unwrap();
+    assert_eq!(take("GET", "/api/generations").await, None);
+    assert_eq!(
+        take("GET", "/api/generations/abc").await,
+        Some(Fault::Reset)
+    );
+    assert_eq!(take("GET", "/api/tools/x").await, None);
+    let listed = instruments.fault_rules().await.unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[1].probability, Some(0.0));
+    assert_eq!(listed[1].route.as_deref(), Some("/api/*"));
+    instruments.clear_faults().await.unwrap();
+    assert_eq!(take("GET", "/api/generations/abc").await, None);
+
+    for path in ["/a", "/b", "/c"] {
+        instruments
+            .record(RequestRecord {
+                time: ids::now(),
+                request_id: ids::RequestId::random(),
+                method: http::Method::GET,
+                target: Target::new(path, Some("x=1")),
+                status: 200,
+                account_id: None,
+                fault: None,
+                duration_ms: 1.5,
+            })
+            .await;
+    }
+    let kept: Vec<_> = instruments
+        .journal_entries()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.seq, e.path, e.query))
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            (2, "/b".to_string(), Some("x=1".to_string())),
+            (3, "/c".to_string(), Some("x=1".to_string()))
+        ]
+    );
+    assert_eq!(instruments.journal_count().await, 2);
+
+    let caller = store.authenticate("k").await.unwrap().unwrap();
+    let success = || Outcome::Success {
+        output: "http://x/outputs/a.png".to_string(),
+        thumbnail: None,
+    };
+    let run = |cost| {
+        store.create_finished_generation(
+            generation(&caller.account_id),
+            cost,
+            success(),
+            &instruments.outcomes,
+        )
+    };
+    let boom = ScriptedOutcome {
+        tool: "create-image".into(),
+        error: "boom".into(),
+        count: 1,
+    };
+    instruments.add_outcome(boom.clone()).await.unwrap();
+    assert!(matches!(
+        run(99).await,
+        Err(CreateError::InsufficientCredits)
+    ));
+    let ended = run(4).await.unwrap().unwrap();
+    assert_eq!(ended.status, GenerationStatus::Error);
+    let ended = run(4).await.unwrap().unwrap();
+    assert_eq!(ended.status, GenerationStatus::Success);
+
+    instruments.add_outcome(boom).await.unwrap();
+    instruments
+        .add_fault(FaultRule::new(Fault::Status(500), "/api/tools"))
+        .await
+        .unwrap();
+    instruments.reset().await.unwrap();
+    assert!(instruments.journal_entries().await.unwrap().is_empty());
+    assert!(instruments.fault_rules().await.unwrap().is_empty());
+    let ended = run(1).await.unwrap().unwrap();
+    assert_eq!(ended.status, GenerationStatus::Success);
+}
+
 /// The tests of the contract, for a store: `$env` is made first and kept
 /// (a Redis server, say), `$maker(&env)` makes the stores.
 macro_rules! for_store {
@@ -363,6 +482,15 @@ macro_rules! for_store {
         async fn accounts_uploads_listing_and_reset() {
             let env = $env;
             $crate::store::contract_tests::accounts_uploads_listing_and_reset($maker(&env)).await;
+        }
+
+        #[tokio::test]
+        async fn the_instruments_that_go_with_a_store_count_bound_and_reset() {
+            let env = $env;
+            $crate::store::contract_tests::the_instruments_that_go_with_a_store_count_bound_and_reset(
+                $maker(&env),
+            )
+            .await;
         }
     };
 }

@@ -490,6 +490,20 @@ pub trait Store: Send + Sync + 'static {
         None
     }
 
+    /// Where the sandbox's instruments of this store's session live, for a
+    /// store shared by replicas (so that a fault scripted on one replica
+    /// acts on the next request to any); `None` from a store whose
+    /// instruments are kept in this process.
+    fn shared_instruments(&self) -> Option<Arc<dyn crate::instruments::SharedInstruments>> {
+        None
+    }
+
+    /// The registry of the sessions of every replica, for a store shared by
+    /// replicas; `None` from a store whose sessions are this process' own.
+    fn session_registry(&self) -> Option<Arc<dyn crate::sessions::SessionRegistry>> {
+        None
+    }
+
     /// How many generations are kept, for the sessions list; `None` from a
     /// store that cannot tell cheaply.
     fn generation_count(&self) -> StoreFuture<'_, Option<usize>> {

@@ -22,6 +22,8 @@ mod redis;
 #[cfg(feature = "redis")]
 mod redis_faults;
 #[cfg(feature = "redis")]
+mod redis_instruments;
+#[cfg(feature = "redis")]
 mod redis_server;
 #[cfg(feature = "redis")]
 mod redis_webhooks;

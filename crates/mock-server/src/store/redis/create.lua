@@ -4,7 +4,9 @@
 -- output, thumbnail, error message.
 -- Takes the cost and stores the generation, or neither: {'account'} or
 -- {'credits'} when refused, else {'ok', fields}. A timed generation's
--- status is then a function of the server's clock (see settle).
+-- status is then a function of the server's clock (see settle). A paid run
+-- on an instant or timed schedule takes its tool's scripted outcome, if one
+-- waits (see take_outcome): it ends in `error` with that message.
 local owner, id, cost = ARGV[2], ARGV[3], tonumber(ARGV[4])
 local ak = P .. 'acct:' .. owner
 local credits = redis.call('HGET', ak, 'credits')
@@ -18,9 +20,13 @@ if ARGV[11] ~= '' then redis.call('HSET', gk, 'webhook', ARGV[11]) end
 local seq = redis.call('INCR', P .. 'seq')
 redis.call('ZADD', P .. 'order', seq, id)
 redis.call('ZADD', P .. 'owner:' .. owner, seq, id)
-local mode, kind = ARGV[12], ARGV[16]
+local mode, kind, message = ARGV[12], ARGV[16], ARGV[19]
+if mode ~= 'none' then
+  local scripted = take_outcome(ARGV[7])
+  if scripted then kind, message = 'error', scripted end
+end
 if mode == 'instant' then
-  finish(gk, kind, ARGV[17], ARGV[18], ARGV[19])
+  finish(gk, kind, ARGV[17], ARGV[18], message)
 elseif mode == 'timed' then
   local now = now_ms()
   local t1 = now + tonumber(ARGV[13])
@@ -28,7 +34,7 @@ elseif mode == 'timed' then
   local t3 = t2
   if kind == 'success' then t3 = t2 + tonumber(ARGV[15]) end
   redis.call('HSET', gk, 't1', int(t1), 't2', int(t2), 't3', int(t3), 'end', kind,
-    'o_output', ARGV[17], 'o_thumb', ARGV[18], 'o_error', ARGV[19])
+    'o_output', ARGV[17], 'o_thumb', ARGV[18], 'o_error', message)
   redis.call('ZADD', P .. 'due', t3, id)
 end
 evict(tonumber(ARGV[5]))

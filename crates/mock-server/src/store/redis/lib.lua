@@ -118,3 +118,26 @@ local function seed(from)
     i = i + 6
   end
 end
+
+-- The error message of the first scripted outcome for `tool` (or for any
+-- tool, `*`), using up one of its count (the outcome goes when used up); nil
+-- when none waits. Outcomes are kept in order in list `outcomes`, each a
+-- hash `outcome:ID` (tool, error, count).
+local function take_outcome(tool)
+  local list = P .. 'outcomes'
+  for _, id in ipairs(redis.call('LRANGE', list, 0, -1)) do
+    local ok = P .. 'outcome:' .. id
+    local o = redis.call('HMGET', ok, 'tool', 'error', 'count')
+    if o[1] == tool or o[1] == '*' then
+      local left = tonumber(o[3]) - 1
+      if left <= 0 then
+        redis.call('DEL', ok)
+        redis.call('LREM', list, 1, id)
+      else
+        redis.call('HSET', ok, 'count', left)
+      end
+      return o[2]
+    end
+  end
+  return nil
+end

@@ -8,9 +8,19 @@
 //! replica's timer: their status is a function of Redis' clock, brought up
 //! to date by each read and by every replica's sweeper (`sweep.lua`), which
 //! claims each due generation once.
+//!
+//! The sandbox's instruments (journal, fault rules, scripted outcomes,
+//! webhook deliveries) of each namespace live beside its state
+//! (`instruments.rs`), and so does the registry of every replica's sessions.
+//! The module is split by noun: `connection.rs` (scripts and how they run),
+//! `generations.rs` (creating one), `instruments.rs`, `delivery_queue.rs`
+//! (webhook deliveries claimed with a lease), `decode.rs`.
 
+mod connection;
 mod decode;
 mod delivery_queue;
+mod generations;
+mod instruments;
 
 use std::{
     sync::{
@@ -22,13 +32,14 @@ use std::{
 
 use artificial_studio_types::{Account, GenerationStatus, Plan};
 use bytes::Bytes;
-use redis::{
-    Client, RedisResult, Script, ScriptInvocation, Value,
-    aio::{ConnectionManager, ConnectionManagerConfig},
-};
+use redis::{Client, Value, aio::ConnectionManager};
 use tokio::sync::OnceCell;
 
-use self::decode::{Fields, account_of, finished_of, generation_of, text_of, upload_meta};
+use self::{
+    connection::{Scripts, in_time},
+    decode::{Fields, account_of, finished_of, generation_of, text_of, upload_meta},
+    generations::{Mode, outcome_args},
+};
 use super::{
     AccountPatch, Caller, ClaimedDelivery, CreateError, Finished, GenerationPage, MockAccount,
     NewGeneration, Outcome, OwnedGeneration, Store, StoreFuture, StoreResult, StoredUpload,
@@ -38,9 +49,11 @@ use crate::{
     config::{AccountConfig, Bucket, RateLimits},
     error::Error,
     ids,
+    instruments::SharedInstruments,
     outcomes::Outcomes,
     query::ListQuery,
     ratelimit::{RateDecision, interval, now_unix},
+    sessions::SessionRegistry,
 };
 
 /// The namespace of the binary's `--store redis://...`.
@@ -48,12 +61,6 @@ pub const DEFAULT_NAMESPACE: &str = "astudio-mock";
 
 /// Most generations one sweep claims.
 const SWEEP_BATCH: u32 = 200;
-
-/// How long a connection attempt, and an answer, may take before the request
-/// is answered `503`: short, so that a Redis that is down never holds a
-/// request.
-const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
-const RESPONSE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Sizes and limits of a [`RedisStore`] (the same as a memory store's; every
 /// replica of one namespace should be given the same).
@@ -63,49 +70,6 @@ pub struct RedisStoreOptions {
     pub rate_limits: RateLimits,
     /// Most generations kept before the oldest finished ones are evicted.
     pub max_generations: usize,
-}
-
-/// The scripts, each `lib.lua` followed by its body.
-struct Scripts {
-    seed: Script,
-    reset: Script,
-    auth: Script,
-    accounts: Script,
-    create_account: Script,
-    update_account: Script,
-    rate: Script,
-    create: Script,
-    scripted: Script,
-    get: Script,
-    list: Script,
-    set_status: Script,
-    finish: Script,
-    sweep: Script,
-    put_upload: Script,
-}
-
-impl Scripts {
-    fn new() -> Self {
-        let lib = include_str!("lib.lua");
-        let script = |body: &str| Script::new(&[lib, "\n", body].concat());
-        Scripts {
-            seed: script(include_str!("seed.lua")),
-            reset: script(include_str!("reset.lua")),
-            auth: script(include_str!("auth.lua")),
-            accounts: script(include_str!("accounts.lua")),
-            create_account: script(include_str!("create_account.lua")),
-            update_account: script(include_str!("update_account.lua")),
-            rate: script(include_str!("rate.lua")),
-            create: script(include_str!("create.lua")),
-            scripted: script(include_str!("scripted.lua")),
-            get: script(include_str!("get.lua")),
-            list: script(include_str!("list.lua")),
-            set_status: script(include_str!("set_status.lua")),
-            finish: script(include_str!("finish.lua")),
-            sweep: script(include_str!("sweep.lua")),
-            put_upload: script(include_str!("put_upload.lua")),
-        }
-    }
 }
 
 /// The [`Store`] on a Redis server shared by replicas. See the module docs.
@@ -186,131 +150,6 @@ impl RedisStore {
         format!("{}-session:{name}", self.namespace)
     }
 
-    async fn connection(&self) -> StoreResult<ConnectionManager> {
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(CONNECT_TIMEOUT))
-            .set_response_timeout(Some(RESPONSE_TIMEOUT))
-            .set_number_of_retries(1)
-            .set_max_delay(Duration::from_millis(500));
-        let connection = self
-            .connection
-            .get_or_try_init(|| async {
-                ConnectionManager::new_lazy_with_config(self.client.clone(), config)
-            })
-            .await;
-        // Made without I/O: only the answers of Redis tell that it is back.
-        connection.cloned().map_err(|error| self.failed(&error))
-    }
-
-    /// `result` as a store answer, logging the first failure of a burst and
-    /// the recovery after it.
-    fn observe<T>(&self, result: redis::RedisResult<T>) -> StoreResult<T> {
-        match result {
-            Ok(value) => {
-                if self.down.swap(false, Ordering::AcqRel) {
-                    tracing::info!(namespace = %self.namespace, "the Redis store is reachable again");
-                    self.seeded.store(false, Ordering::Release);
-                }
-                Ok(value)
-            }
-            Err(error) => Err(self.failed(&error)),
-        }
-    }
-
-    /// A failure to reach Redis, logged if it starts a burst.
-    fn failed(&self, error: &redis::RedisError) -> Unavailable {
-        if !self.down.swap(true, Ordering::AcqRel) {
-            tracing::warn!(
-                namespace = %self.namespace,
-                %error,
-                "the Redis store is out of reach; the API answers 503 until it returns"
-            );
-        }
-        Unavailable
-    }
-
-    /// Runs `script` with the namespace and the arguments `fill` adds, once
-    /// the namespace is seeded.
-    async fn eval(
-        &self,
-        script: &Script,
-        fill: impl FnOnce(&mut ScriptInvocation<'_>),
-    ) -> StoreResult<Value> {
-        if !self.seeded.load(Ordering::Acquire) {
-            self.run(&self.scripts.seed, |s| {
-                s.arg(&self.seeds);
-            })
-            .await?;
-            self.seeded.store(true, Ordering::Release);
-        }
-        self.run(script, fill).await
-    }
-
-    /// Runs `script` with the namespace and the arguments `fill` adds.
-    async fn run(
-        &self,
-        script: &Script,
-        fill: impl FnOnce(&mut ScriptInvocation<'_>),
-    ) -> StoreResult<Value> {
-        let mut connection = self.connection().await?;
-        let mut invocation = script.prepare_invoke();
-        invocation.arg(&self.namespace);
-        fill(&mut invocation);
-        let answer = in_time(invocation.invoke_async::<Value>(&mut connection)).await;
-        self.observe(answer)
-    }
-
-    /// The generation with the fields of `create.lua`, or a refusal.
-    async fn create(
-        &self,
-        generation: NewGeneration,
-        cost: u64,
-        mode: Mode,
-    ) -> Result<Fields, CreateError> {
-        let (mode, durations, outcome) = match mode {
-            Mode::Untimed => ("none", [Duration::ZERO; 3], None),
-            Mode::Instant(outcome) => ("instant", [Duration::ZERO; 3], Some(outcome)),
-            Mode::Timed(durations, outcome) => ("timed", durations, Some(outcome)),
-        };
-        let (end, output, thumbnail, message) = outcome_args(outcome.as_ref());
-        let answer = self
-            .eval(&self.scripts.create, |s| {
-                s.arg(&*generation.owner)
-                    .arg(&generation.id)
-                    .arg(cost)
-                    .arg(self.options.max_generations)
-                    .arg(text_of(&generation.status))
-                    .arg(&generation.tool)
-                    .arg(text_of(&generation.type_))
-                    .arg(generation.payload.as_str())
-                    .arg(text_of(&generation.created_at))
-                    .arg(generation.webhook.as_deref().unwrap_or(""));
-                s.arg(mode);
-                for duration in durations {
-                    s.arg(u64::try_from(duration.as_millis()).unwrap_or(u64::MAX));
-                }
-                s.arg(end).arg(output).arg(thumbnail).arg(message);
-            })
-            .await?;
-        match decode::list(&answer).as_deref() {
-            Some([verdict, fields]) if decode::is(verdict, "ok") => {
-                Fields::of(fields).ok_or(CreateError::Unavailable)
-            }
-            Some([verdict]) if decode::is(verdict, "credits") => {
-                Err(CreateError::InsufficientCredits)
-            }
-            Some([verdict]) if decode::is(verdict, "account") => Err(CreateError::UnknownAccount),
-            _ => Err(self.malformed("create")),
-        }
-    }
-
-    /// An answer this code does not read: a bug, answered `503` like a
-    /// failure of Redis rather than with a panic.
-    fn malformed<E: From<Unavailable>>(&self, script: &str) -> E {
-        tracing::error!(namespace = %self.namespace, script, "unexpected answer of a Redis store script");
-        E::from(Unavailable)
-    }
-
     async fn account_answer(&self, answer: Value, script: &str) -> Result<MockAccount, Error> {
         Fields::of(&answer)
             .and_then(|f| account_of(&f))
@@ -319,49 +158,21 @@ impl RedisStore {
     }
 }
 
-/// `answer`, or an I/O error if it takes longer than a connection attempt
-/// and an answer may: a request never waits on Redis for longer.
-async fn in_time<T>(answer: impl Future<Output = RedisResult<T>>) -> RedisResult<T> {
-    tokio::time::timeout(RESPONSE_TIMEOUT + CONNECT_TIMEOUT, answer)
-        .await
-        .unwrap_or_else(|_| {
-            Err(redis::RedisError::from((
-                redis::ErrorKind::Io,
-                "no answer in time",
-            )))
-        })
-}
-
-/// How `create.lua` stores a generation.
-enum Mode {
-    /// Running until [`Store::finish_generation`] ends it.
-    Untimed,
-    /// Ended at once, as the outcome says.
-    Instant(Outcome),
-    /// On a schedule (`pending`, `processing`, `uploading`), then ended.
-    Timed([Duration; 3], Outcome),
-}
-
-/// The end, output, thumbnail and error message of an outcome, as the scripts
-/// take them.
-fn outcome_args(outcome: Option<&Outcome>) -> (&str, &str, &str, &str) {
-    match outcome {
-        None => ("", "", "", ""),
-        Some(Outcome::Success { output, thumbnail }) => {
-            ("success", output, thumbnail.as_deref().unwrap_or(""), "")
-        }
-        Some(Outcome::Error(message)) => ("error", "", "", message),
-    }
-}
-
 impl Store for RedisStore {
     fn authenticate<'a>(&'a self, key: &'a str) -> StoreFuture<'a, StoreResult<Option<Caller>>> {
         StoreFuture::new(async move {
-            let answer = self.eval(&self.scripts.auth, |s| {
-                s.arg(key);
-            });
-            let answer = answer.await?;
-            if answer == Value::Nil {
+            let auth = || {
+                self.eval(&self.scripts.auth, |s| {
+                    s.arg(key);
+                })
+            };
+            let mut answer = auth().await?;
+            if decode::is(&answer, "unseeded") {
+                // Dropped through another replica: seeded again, as new.
+                self.seeded.store(false, Ordering::Release);
+                answer = auth().await?;
+            }
+            if answer == Value::Nil || decode::is(&answer, "unseeded") {
                 return Ok(None);
             }
             match decode::list(&answer).as_deref() {
@@ -503,8 +314,9 @@ impl Store for RedisStore {
         scripted: &'a Outcomes,
     ) -> StoreFuture<'a, Result<Option<Finished>, CreateError>> {
         if scripted.any() {
-            // A scripted outcome is used up only once the run is paid: two
-            // round trips, in the rare runs of a test that scripts one.
+            // An outcome scripted in this process (a test of the store
+            // itself) is used up only once the run is paid: two round trips.
+            // The sandbox's, kept on Redis, `create.lua` takes in its one.
             return StoreFuture::new(create_finished_in_steps(
                 self, generation, cost, success, scripted,
             ));
@@ -543,6 +355,14 @@ impl Store for RedisStore {
 
     fn session_store(&self, name: &str) -> Option<Arc<dyn Store>> {
         Some(Arc::new(self.in_namespace(&self.session_namespace(name))))
+    }
+
+    fn shared_instruments(&self) -> Option<Arc<dyn SharedInstruments>> {
+        Some(Arc::new(self.in_namespace(&self.namespace)))
+    }
+
+    fn session_registry(&self) -> Option<Arc<dyn SessionRegistry>> {
+        Some(Arc::new(self.in_namespace(&self.namespace)))
     }
 
     fn create_scheduled_generation<'a>(

@@ -1,0 +1,177 @@
+//! The plumbing of the Redis store: its scripts, its one connection
+//! (shared by every namespace made from a store), and how a script is run:
+//! in time, seeded first, with failures logged once per burst and answered
+//! as [`Unavailable`].
+
+use std::{sync::atomic::Ordering, time::Duration};
+
+use redis::{
+    RedisResult, Script, ScriptInvocation, Value,
+    aio::{ConnectionManager, ConnectionManagerConfig},
+};
+
+use super::RedisStore;
+use crate::store::{StoreResult, Unavailable};
+
+/// How long a connection attempt, and an answer, may take before the request
+/// is answered `503`: short, so that a Redis that is down never holds a
+/// request.
+const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
+const RESPONSE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The scripts, each `lib.lua` followed by its body.
+pub(super) struct Scripts {
+    pub(super) seed: Script,
+    pub(super) reset: Script,
+    pub(super) auth: Script,
+    pub(super) accounts: Script,
+    pub(super) create_account: Script,
+    pub(super) update_account: Script,
+    pub(super) rate: Script,
+    pub(super) create: Script,
+    pub(super) scripted: Script,
+    pub(super) get: Script,
+    pub(super) list: Script,
+    pub(super) set_status: Script,
+    pub(super) finish: Script,
+    pub(super) sweep: Script,
+    pub(super) put_upload: Script,
+    pub(super) fault_take: Script,
+    pub(super) fault_add: Script,
+    pub(super) faults: Script,
+    pub(super) outcome_add: Script,
+    pub(super) journal_push: Script,
+    pub(super) instruments_clear: Script,
+    pub(super) session_touch: Script,
+    pub(super) sessions_list: Script,
+    pub(super) sessions_drop: Script,
+}
+
+impl Scripts {
+    pub(super) fn new() -> Self {
+        let lib = include_str!("lib.lua");
+        let script = |body: &str| Script::new(&[lib, "\n", body].concat());
+        Scripts {
+            seed: script(include_str!("seed.lua")),
+            reset: script(include_str!("reset.lua")),
+            auth: script(include_str!("auth.lua")),
+            accounts: script(include_str!("accounts.lua")),
+            create_account: script(include_str!("create_account.lua")),
+            update_account: script(include_str!("update_account.lua")),
+            rate: script(include_str!("rate.lua")),
+            create: script(include_str!("create.lua")),
+            scripted: script(include_str!("scripted.lua")),
+            get: script(include_str!("get.lua")),
+            list: script(include_str!("list.lua")),
+            set_status: script(include_str!("set_status.lua")),
+            finish: script(include_str!("finish.lua")),
+            sweep: script(include_str!("sweep.lua")),
+            put_upload: script(include_str!("put_upload.lua")),
+            fault_take: script(include_str!("fault_take.lua")),
+            fault_add: script(include_str!("fault_add.lua")),
+            faults: script(include_str!("faults.lua")),
+            outcome_add: script(include_str!("outcome_add.lua")),
+            journal_push: script(include_str!("journal_push.lua")),
+            instruments_clear: script(include_str!("instruments_clear.lua")),
+            session_touch: script(include_str!("session_touch.lua")),
+            sessions_list: script(include_str!("sessions_list.lua")),
+            sessions_drop: script(include_str!("sessions_drop.lua")),
+        }
+    }
+}
+
+impl RedisStore {
+    pub(super) async fn connection(&self) -> StoreResult<ConnectionManager> {
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(CONNECT_TIMEOUT))
+            .set_response_timeout(Some(RESPONSE_TIMEOUT))
+            .set_number_of_retries(1)
+            .set_max_delay(Duration::from_millis(500));
+        let connection = self
+            .connection
+            .get_or_try_init(|| async {
+                ConnectionManager::new_lazy_with_config(self.client.clone(), config)
+            })
+            .await;
+        // Made without I/O: only the answers of Redis tell that it is back.
+        connection.cloned().map_err(|error| self.failed(&error))
+    }
+
+    /// `result` as a store answer, logging the first failure of a burst and
+    /// the recovery after it.
+    pub(super) fn observe<T>(&self, result: redis::RedisResult<T>) -> StoreResult<T> {
+        match result {
+            Ok(value) => {
+                if self.down.swap(false, Ordering::AcqRel) {
+                    tracing::info!(namespace = %self.namespace, "the Redis store is reachable again");
+                    self.seeded.store(false, Ordering::Release);
+                }
+                Ok(value)
+            }
+            Err(error) => Err(self.failed(&error)),
+        }
+    }
+
+    /// A failure to reach Redis, logged if it starts a burst.
+    fn failed(&self, error: &redis::RedisError) -> Unavailable {
+        if !self.down.swap(true, Ordering::AcqRel) {
+            tracing::warn!(
+                namespace = %self.namespace,
+                %error,
+                "the Redis store is out of reach; the API answers 503 until it returns"
+            );
+        }
+        Unavailable
+    }
+
+    /// Runs `script` with the namespace and the arguments `fill` adds, once
+    /// the namespace is seeded.
+    pub(super) async fn eval(
+        &self,
+        script: &Script,
+        fill: impl FnOnce(&mut ScriptInvocation<'_>),
+    ) -> StoreResult<Value> {
+        if !self.seeded.load(Ordering::Acquire) {
+            self.run(&self.scripts.seed, |s| {
+                s.arg(&self.seeds);
+            })
+            .await?;
+            self.seeded.store(true, Ordering::Release);
+        }
+        self.run(script, fill).await
+    }
+
+    /// Runs `script` with the namespace and the arguments `fill` adds.
+    pub(super) async fn run(
+        &self,
+        script: &Script,
+        fill: impl FnOnce(&mut ScriptInvocation<'_>),
+    ) -> StoreResult<Value> {
+        let mut connection = self.connection().await?;
+        let mut invocation = script.prepare_invoke();
+        invocation.arg(&self.namespace);
+        fill(&mut invocation);
+        let answer = in_time(invocation.invoke_async::<Value>(&mut connection)).await;
+        self.observe(answer)
+    }
+
+    /// An answer this code does not read: a bug, answered `503` like a
+    /// failure of Redis rather than with a panic.
+    pub(super) fn malformed<E: From<Unavailable>>(&self, script: &str) -> E {
+        tracing::error!(namespace = %self.namespace, script, "unexpected answer of a Redis store script");
+        E::from(Unavailable)
+    }
+}
+
+/// `answer`, or an I/O error if it takes longer than a connection attempt
+/// and an answer may: a request never waits on Redis for longer.
+pub(super) async fn in_time<T>(answer: impl Future<Output = RedisResult<T>>) -> RedisResult<T> {
+    tokio::time::timeout(RESPONSE_TIMEOUT + CONNECT_TIMEOUT, answer)
+        .await
+        .unwrap_or_else(|_| {
+            Err(redis::RedisError::from((
+                redis::ErrorKind::Io,
+                "no answer in time",
+            )))
+        })
+}

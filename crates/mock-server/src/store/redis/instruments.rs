@@ -1,0 +1,307 @@
+//! The sandbox's instruments on Redis, in the store's namespace (so each
+//! session has its own), and the registry of the sessions of every replica
+//! (beside the default namespace, in `<namespace>-sessions:`). Each method
+//! is one round trip: a script where a count is used up or a sequence
+//! number given, else a plain command.
+//!
+//! Keys: `journal` (a list of `SEQ JSON`, trimmed to the capacity) and
+//! `journal-seq`; `faults` (rule ids in order) and `fault:ID` (a hash),
+//! `fault-id`; `outcomes` and `outcome:ID`, `outcome-id` (taken by
+//! `create.lua`); `deliveries` (a list of JSON, the newest 10 000).
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use redis::Value;
+
+use super::{RedisStore, decode, in_time};
+use crate::{
+    deliveries::{MAX_DELIVERIES, WebhookDelivery},
+    faults::{Fault, FaultRule},
+    instruments::{Clear, SharedInstruments},
+    journal::JournalEntry,
+    outcomes::ScriptedOutcome,
+    sessions::{SessionInfo, SessionRegistry},
+    store::{StoreFuture, StoreResult},
+};
+
+/// Most idle sessions one sweep drops.
+const SESSION_SWEEP_BATCH: u32 = 20;
+
+/// A rule's route as `fault_take.lua` matches it: the method (`''` for any)
+/// and the path pattern (`''` for every path), read as `faults.rs` reads it.
+fn route_parts(route: Option<&str>) -> (&str, &str) {
+    match route {
+        None => ("", ""),
+        Some(route) => match route.split_once(' ') {
+            Some((method, pattern)) => (method.trim(), pattern.trim()),
+            None => ("", route.trim()),
+        },
+    }
+}
+
+/// A rule of `faults.lua`'s answer: `{id, fault, route, count, probability}`.
+fn rule_of(row: &Value) -> Option<FaultRule> {
+    let row = decode::list(row)?;
+    let [id, fault, route, count, probability] = row.as_slice() else {
+        return None;
+    };
+    let text = |v: &Value| decode::string(v).filter(|s| !s.is_empty());
+    Some(FaultRule {
+        id: decode::number(id)?,
+        fault: text(fault)?.parse().ok()?,
+        route: text(route),
+        count: text(count).and_then(|c| c.parse().ok()),
+        probability: text(probability).and_then(|p| p.parse().ok()),
+    })
+}
+
+/// A journal entry as `journal_push.lua` keeps it: `SEQ JSON`.
+fn entry_of(kept: &str) -> Option<JournalEntry> {
+    let (seq, json) = kept.split_once(' ')?;
+    let mut entry: JournalEntry = serde_json::from_str(json).ok()?;
+    entry.seq = seq.parse().ok()?;
+    Some(entry)
+}
+
+/// Milliseconds since the epoch as a time.
+fn time_of(ms: &Value) -> Option<DateTime<Utc>> {
+    DateTime::from_timestamp_millis(i64::try_from(decode::number(ms)?).ok()?)
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+impl RedisStore {
+    fn key(&self, name: &str) -> String {
+        [self.namespace.as_str(), ":", name].concat()
+    }
+
+    /// `LRANGE` of a whole list of this namespace.
+    async fn whole_list(&self, name: &str) -> StoreResult<Vec<String>> {
+        let mut connection = self.connection().await?;
+        let answer = in_time(
+            redis::cmd("LRANGE")
+                .arg(self.key(name))
+                .arg(0)
+                .arg(-1)
+                .query_async::<Vec<String>>(&mut connection),
+        )
+        .await;
+        self.observe(answer)
+    }
+}
+
+impl SharedInstruments for RedisStore {
+    fn take_fault<'a>(
+        &'a self,
+        method: &'a str,
+        path: &'a str,
+    ) -> StoreFuture<'a, StoreResult<Option<Fault>>> {
+        StoreFuture::new(async move {
+            let seed = rand::random::<u32>() % 2_147_483_646 + 1;
+            let answer = self
+                .run(&self.scripts.fault_take, |s| {
+                    s.arg(method).arg(path).arg(seed);
+                })
+                .await?;
+            if answer == Value::Nil {
+                return Ok(None);
+            }
+            match decode::string(&answer).and_then(|f| f.parse().ok()) {
+                Some(fault) => Ok(Some(fault)),
+                None => Err(self.malformed("fault_take")),
+            }
+        })
+    }
+
+    fn record(&self, entry: JournalEntry, capacity: usize) -> StoreFuture<'_, StoreResult<()>> {
+        StoreFuture::new(async move {
+            let Ok(json) = serde_json::to_string(&entry) else {
+                return Ok(());
+            };
+            self.run(&self.scripts.journal_push, |s| {
+                s.arg(capacity).arg(json);
+            })
+            .await?;
+            Ok(())
+        })
+    }
+
+    fn journal(&self) -> StoreFuture<'_, StoreResult<Vec<JournalEntry>>> {
+        StoreFuture::new(async move {
+            let kept = self.whole_list("journal").await?;
+            Ok(kept.iter().filter_map(|k| entry_of(k)).collect())
+        })
+    }
+
+    fn journal_count(&self) -> StoreFuture<'_, StoreResult<usize>> {
+        StoreFuture::new(async move {
+            let mut connection = self.connection().await?;
+            let answer = in_time(
+                redis::cmd("LLEN")
+                    .arg(self.key("journal"))
+                    .query_async::<usize>(&mut connection),
+            )
+            .await;
+            self.observe(answer)
+        })
+    }
+
+    fn add_fault(&self, mut rule: FaultRule) -> StoreFuture<'_, StoreResult<FaultRule>> {
+        StoreFuture::new(async move {
+            let (method, pattern) = route_parts(rule.route.as_deref());
+            let answer = self
+                .run(&self.scripts.fault_add, |s| {
+                    s.arg(rule.fault.to_string())
+                        .arg(rule.route.as_deref().unwrap_or(""))
+                        .arg(method)
+                        .arg(pattern)
+                        .arg(rule.count.map(|c| c.to_string()).unwrap_or_default())
+                        .arg(rule.probability.map(|p| p.to_string()).unwrap_or_default());
+                })
+                .await?;
+            rule.id = decode::number(&answer).ok_or_else(|| self.malformed("fault_add"))?;
+            Ok(rule)
+        })
+    }
+
+    fn faults(&self) -> StoreFuture<'_, StoreResult<Vec<FaultRule>>> {
+        StoreFuture::new(async move {
+            let answer = self.run(&self.scripts.faults, |_| {}).await?;
+            Ok(decode::list(&answer)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(rule_of)
+                .collect())
+        })
+    }
+
+    fn add_outcome(&self, outcome: ScriptedOutcome) -> StoreFuture<'_, StoreResult<()>> {
+        StoreFuture::new(async move {
+            self.run(&self.scripts.outcome_add, |s| {
+                s.arg(&outcome.tool).arg(&outcome.error).arg(outcome.count);
+            })
+            .await?;
+            Ok(())
+        })
+    }
+
+    fn record_delivery(&self, delivery: WebhookDelivery) -> StoreFuture<'_, StoreResult<()>> {
+        StoreFuture::new(async move {
+            let Ok(json) = serde_json::to_string(&delivery) else {
+                return Ok(());
+            };
+            let key = self.key("deliveries");
+            let mut connection = self.connection().await?;
+            let newest = -i64::try_from(MAX_DELIVERIES).unwrap_or(i64::MAX);
+            let answer = in_time(
+                redis::pipe()
+                    .atomic()
+                    .rpush(&key, json)
+                    .ignore()
+                    .ltrim(&key, isize::try_from(newest).unwrap_or(isize::MIN), -1)
+                    .ignore()
+                    .query_async::<()>(&mut connection),
+            )
+            .await;
+            self.observe(answer)
+        })
+    }
+
+    fn deliveries(&self) -> StoreFuture<'_, StoreResult<Vec<WebhookDelivery>>> {
+        StoreFuture::new(async move {
+            let kept = self.whole_list("deliveries").await?;
+            Ok(kept
+                .iter()
+                .filter_map(|json| serde_json::from_str(json).ok())
+                .collect())
+        })
+    }
+
+    fn clear(&self, what: Clear) -> StoreFuture<'_, StoreResult<()>> {
+        let what = match what {
+            Clear::Journal => "journal",
+            Clear::Faults => "faults",
+            Clear::All => "all",
+        };
+        StoreFuture::new(async move {
+            self.run(&self.scripts.instruments_clear, |s| {
+                s.arg(what);
+            })
+            .await?;
+            Ok(())
+        })
+    }
+}
+
+impl SessionRegistry for RedisStore {
+    fn touch_session<'a>(&'a self, name: &'a str) -> StoreFuture<'a, StoreResult<()>> {
+        StoreFuture::new(async move {
+            self.run(&self.scripts.session_touch, |s| {
+                s.arg(name);
+            })
+            .await?;
+            Ok(())
+        })
+    }
+
+    fn list_sessions(&self, ttl: Duration) -> StoreFuture<'_, StoreResult<Vec<SessionInfo>>> {
+        StoreFuture::new(async move {
+            let answer = self
+                .run(&self.scripts.sessions_list, |s| {
+                    s.arg(millis(ttl));
+                })
+                .await?;
+            let mut list: Vec<SessionInfo> = decode::list(&answer)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|row| {
+                    let row = decode::list(row)?;
+                    let [name, created, used, generations, journal] = row.as_slice() else {
+                        return None;
+                    };
+                    Some(SessionInfo {
+                        name: decode::string(name)?,
+                        created_at: time_of(created)?,
+                        last_used_at: time_of(used)?,
+                        generations: decode::number(generations)
+                            .and_then(|n| usize::try_from(n).ok()),
+                        journal_entries: decode::number(journal)
+                            .and_then(|n| usize::try_from(n).ok())
+                            .unwrap_or(0),
+                    })
+                })
+                .collect();
+            list.sort_by(|a, b| a.name.cmp(&b.name));
+            Ok(list)
+        })
+    }
+
+    fn drop_session<'a>(&'a self, name: &'a str) -> StoreFuture<'a, StoreResult<bool>> {
+        StoreFuture::new(async move {
+            let answer = self
+                .run(&self.scripts.sessions_drop, |s| {
+                    s.arg("one").arg(name);
+                })
+                .await?;
+            Ok(decode::number(&answer) == Some(1))
+        })
+    }
+
+    fn sweep_sessions(&self, ttl: Duration) -> StoreFuture<'_, StoreResult<Vec<String>>> {
+        StoreFuture::new(async move {
+            let answer = self
+                .run(&self.scripts.sessions_drop, |s| {
+                    s.arg("idle").arg(millis(ttl)).arg(SESSION_SWEEP_BATCH);
+                })
+                .await?;
+            Ok(decode::list(&answer)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(decode::string)
+                .collect())
+        })
+    }
+}
