@@ -11,55 +11,17 @@
 
 use std::sync::Arc;
 
+use std::collections::VecDeque;
+
+use parking_lot::Mutex;
+
 use crate::{
-    deliveries::{Deliveries, WebhookDelivery},
+    deliveries::{MAX_DELIVERIES, WebhookDelivery},
     faults::{Fault, FaultRule, FaultRules},
     journal::{Journal, JournalEntry, RequestRecord},
     outcomes::{Outcomes, ScriptedOutcome},
-    store::{Store, StoreFuture, StoreResult},
+    store::{Clear, SharedInstruments, Store, StoreFuture, StoreResult},
 };
-
-/// Instruments kept on a store shared by replicas, in one namespace (the
-/// Redis store's). Each method is one round trip; none grows with the
-/// number of rules or entries kept.
-pub trait SharedInstruments: Send + Sync + 'static {
-    /// The fault of the first rule that hits `method path`, using up one of
-    /// its count, atomically across replicas.
-    fn take_fault<'a>(
-        &'a self,
-        method: &'a str,
-        path: &'a str,
-    ) -> StoreFuture<'a, StoreResult<Option<Fault>>>;
-    /// Appends `entry` (its `seq` given by the store), keeping the newest `capacity`.
-    fn record(&self, entry: JournalEntry, capacity: usize) -> StoreFuture<'_, StoreResult<()>>;
-    /// The journal, oldest first.
-    fn journal(&self) -> StoreFuture<'_, StoreResult<Vec<JournalEntry>>>;
-    /// How many journal entries are kept.
-    fn journal_count(&self) -> StoreFuture<'_, StoreResult<usize>>;
-    /// Adds a rule, giving it its id.
-    fn add_fault(&self, rule: FaultRule) -> StoreFuture<'_, StoreResult<FaultRule>>;
-    /// The rules still active, in order.
-    fn faults(&self) -> StoreFuture<'_, StoreResult<Vec<FaultRule>>>;
-    /// Scripts an outcome (taken by the store's runs).
-    fn add_outcome(&self, outcome: ScriptedOutcome) -> StoreFuture<'_, StoreResult<()>>;
-    /// Records a delivery attempt, keeping the newest `MAX_DELIVERIES`.
-    fn record_delivery(&self, delivery: WebhookDelivery) -> StoreFuture<'_, StoreResult<()>>;
-    /// The delivery attempts kept, oldest first.
-    fn deliveries(&self) -> StoreFuture<'_, StoreResult<Vec<WebhookDelivery>>>;
-    /// Forgets `what` (the journal, the fault rules, or everything).
-    fn clear(&self, what: Clear) -> StoreFuture<'_, StoreResult<()>>;
-}
-
-/// What [`SharedInstruments::clear`] forgets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Clear {
-    /// The journal (numbering starts again from 1).
-    Journal,
-    /// The fault rules.
-    Faults,
-    /// Journal, rules, scripted outcomes and deliveries.
-    All,
-}
 
 /// The instruments of one session.
 pub struct Instruments {
@@ -228,5 +190,65 @@ impl Instruments {
             None => Ok(()),
             Some(shared) => shared.clear(Clear::All).await,
         }
+    }
+}
+
+/// The last [`MAX_DELIVERIES`] delivery attempts, oldest first: in this
+/// process, or recorded on the shared store of the session's instruments.
+#[derive(Default)]
+pub struct Deliveries {
+    kept: Mutex<VecDeque<WebhookDelivery>>,
+    shared: Option<Arc<dyn SharedInstruments>>,
+}
+
+impl std::fmt::Debug for Deliveries {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Deliveries")
+            .field("shared", &self.shared.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Deliveries {
+    /// Deliveries kept here (`shared` absent) or on a shared store.
+    pub fn new(shared: Option<Arc<dyn SharedInstruments>>) -> Self {
+        Deliveries {
+            kept: Mutex::default(),
+            shared,
+        }
+    }
+
+    /// Records one attempt, dropping the oldest past the bound. On a shared
+    /// store the write is sent from a task of its own (a failure is logged
+    /// by the store), so the sender never waits on it.
+    pub fn record(&self, delivery: WebhookDelivery) {
+        if let Some(shared) = &self.shared {
+            let shared = shared.clone();
+            match tokio::runtime::Handle::try_current() {
+                Ok(runtime) => {
+                    runtime.spawn(async move {
+                        let _ = shared.record_delivery(delivery).await;
+                    });
+                }
+                Err(_) => tracing::warn!("a webhook delivery outside a runtime was not recorded"),
+            }
+            return;
+        }
+        let mut deliveries = self.kept.lock();
+        if deliveries.len() >= MAX_DELIVERIES {
+            deliveries.pop_front();
+        }
+        deliveries.push_back(delivery);
+    }
+
+    /// Every attempt kept in this process, oldest first (see
+    /// `Instruments::delivery_list` for those of a shared store).
+    pub fn list(&self) -> Vec<WebhookDelivery> {
+        self.kept.lock().iter().cloned().collect()
+    }
+
+    /// Forgets every attempt kept in this process.
+    pub fn clear(&self) {
+        self.kept.lock().clear();
     }
 }

@@ -24,28 +24,13 @@ use artificial_studio_types::rules::session::SESSION_PATH_PREFIX;
 use chrono::{DateTime, Utc};
 use foldhash::HashMap;
 use parking_lot::Mutex;
-use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use crate::{
     app::{App, Parts},
     config::AccountConfig,
-    store::{MemoryStore, MemoryStoreOptions, Store, StoreFuture, StoreResult},
+    store::{MemoryStore, MemoryStoreOptions, SessionInfo, SessionRegistry, Store, StoreResult},
 };
-
-/// The sessions of every replica on a shared store.
-pub trait SessionRegistry: Send + Sync + 'static {
-    /// Marks session `name` used now (first seen now if it is new).
-    fn touch_session<'a>(&'a self, name: &'a str) -> StoreFuture<'a, StoreResult<()>>;
-    /// The sessions used within `ttl`, by name.
-    fn list_sessions(&self, ttl: Duration) -> StoreFuture<'_, StoreResult<Vec<SessionInfo>>>;
-    /// Drops session `name` with everything it holds on the store; whether
-    /// it was registered.
-    fn drop_session<'a>(&'a self, name: &'a str) -> StoreFuture<'a, StoreResult<bool>>;
-    /// Drops (as [`SessionRegistry::drop_session`]) the sessions idle for
-    /// longer than `ttl`; their names.
-    fn sweep_sessions(&self, ttl: Duration) -> StoreFuture<'_, StoreResult<Vec<String>>>;
-}
 
 /// Makes the API state of a new session. A store over the network gives each
 /// session its own key space from its name; the in-memory one a new store.
@@ -113,22 +98,6 @@ impl TooMany {
             self.0
         )
     }
-}
-
-/// One session in the list of `GET /__mock/sessions`.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SessionInfo {
-    /// Its name.
-    pub name: String,
-    /// When its first request came.
-    pub created_at: DateTime<Utc>,
-    /// When its last request came.
-    pub last_used_at: DateTime<Utc>,
-    /// Generations kept (absent when the store cannot tell).
-    pub generations: Option<usize>,
-    /// Journal entries kept.
-    pub journal_entries: usize,
 }
 
 struct Live {

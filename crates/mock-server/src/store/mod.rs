@@ -15,6 +15,7 @@ mod generations;
 mod memory;
 #[cfg(feature = "redis")]
 mod redis;
+mod shared;
 mod snapshot;
 
 use std::{
@@ -37,6 +38,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "redis")]
 pub use self::redis::{DEFAULT_NAMESPACE, RedisStore, RedisStoreOptions};
 pub use memory::{MemoryStore, MemoryStoreOptions};
+pub use shared::{Clear, SessionInfo, SessionRegistry, SharedInstruments};
 pub use snapshot::{Resumable, SavedSession, Snapshot};
 
 use crate::{
@@ -494,13 +496,13 @@ pub trait Store: Send + Sync + 'static {
     /// store shared by replicas (so that a fault scripted on one replica
     /// acts on the next request to any); `None` from a store whose
     /// instruments are kept in this process.
-    fn shared_instruments(&self) -> Option<Arc<dyn crate::instruments::SharedInstruments>> {
+    fn shared_instruments(&self) -> Option<Arc<dyn SharedInstruments>> {
         None
     }
 
     /// The registry of the sessions of every replica, for a store shared by
     /// replicas; `None` from a store whose sessions are this process' own.
-    fn session_registry(&self) -> Option<Arc<dyn crate::sessions::SessionRegistry>> {
+    fn session_registry(&self) -> Option<Arc<dyn SessionRegistry>> {
         None
     }
 

@@ -18,11 +18,9 @@ use super::{RedisStore, decode, in_time};
 use crate::{
     deliveries::{MAX_DELIVERIES, WebhookDelivery},
     faults::{Fault, FaultRule},
-    instruments::{Clear, SharedInstruments},
     journal::JournalEntry,
     outcomes::ScriptedOutcome,
-    sessions::{SessionInfo, SessionRegistry},
-    store::{StoreFuture, StoreResult},
+    store::{Clear, SessionInfo, SessionRegistry, SharedInstruments, StoreFuture, StoreResult},
 };
 
 /// Most idle sessions one sweep drops.

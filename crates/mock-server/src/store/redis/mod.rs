@@ -42,18 +42,17 @@ use self::{
 };
 use super::{
     AccountPatch, Caller, ClaimedDelivery, CreateError, Finished, GenerationPage, MockAccount,
-    NewGeneration, Outcome, OwnedGeneration, Store, StoreFuture, StoreResult, StoredUpload,
-    Unavailable, create_finished_in_steps, memory::MAX_UPLOAD_BYTES_TOTAL,
+    NewGeneration, Outcome, OwnedGeneration, SessionRegistry, SharedInstruments, Store,
+    StoreFuture, StoreResult, StoredUpload, Unavailable, create_finished_in_steps,
+    memory::MAX_UPLOAD_BYTES_TOTAL,
 };
 use crate::{
     config::{AccountConfig, Bucket, RateLimits},
     error::Error,
     ids,
-    instruments::SharedInstruments,
     outcomes::Outcomes,
     query::ListQuery,
     ratelimit::{RateDecision, interval, now_unix},
-    sessions::SessionRegistry,
 };
 
 /// The namespace of the binary's `--store redis://...`.

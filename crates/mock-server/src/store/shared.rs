@@ -1,0 +1,91 @@
+//! What a store shared by replicas keeps beside the API's state, so that
+//! replicas act as one sandbox: the instruments of each namespace
+//! ([`SharedInstruments`]) and the registry of every replica's sessions
+//! ([`SessionRegistry`]). The interfaces live here, below the instruments
+//! and the sessions that use them, so the store layer imports nothing above
+//! it.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::{StoreFuture, StoreResult};
+use crate::{
+    deliveries::WebhookDelivery,
+    faults::{Fault, FaultRule},
+    journal::JournalEntry,
+    outcomes::ScriptedOutcome,
+};
+
+/// Instruments kept on a store shared by replicas, in one namespace (the
+/// Redis store's). Each method is one round trip; none grows with the
+/// number of rules or entries kept.
+pub trait SharedInstruments: Send + Sync + 'static {
+    /// The fault of the first rule that hits `method path`, using up one of
+    /// its count, atomically across replicas.
+    fn take_fault<'a>(
+        &'a self,
+        method: &'a str,
+        path: &'a str,
+    ) -> StoreFuture<'a, StoreResult<Option<Fault>>>;
+    /// Appends `entry` (its `seq` given by the store), keeping the newest `capacity`.
+    fn record(&self, entry: JournalEntry, capacity: usize) -> StoreFuture<'_, StoreResult<()>>;
+    /// The journal, oldest first.
+    fn journal(&self) -> StoreFuture<'_, StoreResult<Vec<JournalEntry>>>;
+    /// How many journal entries are kept.
+    fn journal_count(&self) -> StoreFuture<'_, StoreResult<usize>>;
+    /// Adds a rule, giving it its id.
+    fn add_fault(&self, rule: FaultRule) -> StoreFuture<'_, StoreResult<FaultRule>>;
+    /// The rules still active, in order.
+    fn faults(&self) -> StoreFuture<'_, StoreResult<Vec<FaultRule>>>;
+    /// Scripts an outcome (taken by the store's runs).
+    fn add_outcome(&self, outcome: ScriptedOutcome) -> StoreFuture<'_, StoreResult<()>>;
+    /// Records a delivery attempt, keeping the newest `MAX_DELIVERIES`.
+    fn record_delivery(&self, delivery: WebhookDelivery) -> StoreFuture<'_, StoreResult<()>>;
+    /// The delivery attempts kept, oldest first.
+    fn deliveries(&self) -> StoreFuture<'_, StoreResult<Vec<WebhookDelivery>>>;
+    /// Forgets `what` (the journal, the fault rules, or everything).
+    fn clear(&self, what: Clear) -> StoreFuture<'_, StoreResult<()>>;
+}
+
+/// What [`SharedInstruments::clear`] forgets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clear {
+    /// The journal (numbering starts again from 1).
+    Journal,
+    /// The fault rules.
+    Faults,
+    /// Journal, rules, scripted outcomes and deliveries.
+    All,
+}
+
+/// The sessions of every replica on a shared store.
+pub trait SessionRegistry: Send + Sync + 'static {
+    /// Marks session `name` used now (first seen now if it is new).
+    fn touch_session<'a>(&'a self, name: &'a str) -> StoreFuture<'a, StoreResult<()>>;
+    /// The sessions used within `ttl`, by name.
+    fn list_sessions(&self, ttl: Duration) -> StoreFuture<'_, StoreResult<Vec<SessionInfo>>>;
+    /// Drops session `name` with everything it holds on the store; whether
+    /// it was registered.
+    fn drop_session<'a>(&'a self, name: &'a str) -> StoreFuture<'a, StoreResult<bool>>;
+    /// Drops (as [`SessionRegistry::drop_session`]) the sessions idle for
+    /// longer than `ttl`; their names.
+    fn sweep_sessions(&self, ttl: Duration) -> StoreFuture<'_, StoreResult<Vec<String>>>;
+}
+
+/// One session in the list of `GET /__mock/sessions`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    /// Its name.
+    pub name: String,
+    /// When its first request came.
+    pub created_at: DateTime<Utc>,
+    /// When its last request came.
+    pub last_used_at: DateTime<Utc>,
+    /// Generations kept (absent when the store cannot tell).
+    pub generations: Option<usize>,
+    /// Journal entries kept.
+    pub journal_entries: usize,
+}
