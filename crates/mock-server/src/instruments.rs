@@ -88,6 +88,13 @@ impl Instruments {
         }
     }
 
+    /// The shared store the instruments live on, if any (whose
+    /// [`SharedInstruments::gate`] takes a request's first steps in one
+    /// round trip).
+    pub fn shared(&self) -> Option<&dyn SharedInstruments> {
+        self.shared.as_deref()
+    }
+
     /// Journals a request (a failure of a shared store is logged by it; the
     /// request's answer stands).
     pub fn record(&self, record: RequestRecord) -> StoreFuture<'_, ()> {

@@ -48,7 +48,8 @@ use crate::{
     faults::{FAULT_HEADER, Fault, parse_header},
     ids,
     journal::{RequestRecord, Target},
-    store::Caller,
+    ratelimit::RateDecision,
+    store::{Caller, Gated},
 };
 
 /// The `tracing` target of the one line logged per request (the binary's log
@@ -250,15 +251,44 @@ async fn respond(
         Ok(faults) => faults,
         Err(refused) => return (with_head(refused.into_response(), head), notes),
     };
-    let scripted = app
-        .instruments
-        .take_fault(parts.method.as_str(), parts.uri.path());
-    match scripted.await {
-        Ok(Some(fault)) => faults.push(fault),
-        Ok(None) => {}
-        Err(unavailable) => {
-            let refused = ApiError::from(unavailable).into_response();
-            return (with_head(refused, head), notes);
+    let is_api = matches!(endpoint, Endpoint::Api(_));
+    let mut admitted = None;
+    let gate = app.instruments.shared();
+    match gate.filter(|_| is_api && faults.is_empty() && !app.drift) {
+        // On a shared store, the scripted fault, auth and the rate limit of
+        // a plain request to the API take one round trip.
+        Some(gate) => {
+            let key = key_of(&parts.headers);
+            let bucket = bucket_of(&parts.method);
+            let gated = gate.gate(
+                parts.method.as_str(),
+                parts.uri.path(),
+                key.as_ref().ok().copied(),
+                bucket,
+            );
+            match gated.await {
+                Ok(Gated::Fault(fault)) => faults.push(fault),
+                Ok(Gated::NoKey) => admitted = Some(Err(key.err().unwrap_or_else(invalid_key))),
+                Ok(Gated::InvalidKey) => admitted = Some(Err(invalid_key())),
+                Ok(Gated::Admitted(caller, decision)) => admitted = Some(Ok((caller, decision))),
+                Err(unavailable) => {
+                    let refused = ApiError::from(unavailable).into_response();
+                    return (with_head(refused, head), notes);
+                }
+            }
+        }
+        None => {
+            let scripted = app
+                .instruments
+                .take_fault(parts.method.as_str(), parts.uri.path());
+            match scripted.await {
+                Ok(Some(fault)) => faults.push(fault),
+                Ok(None) => {}
+                Err(unavailable) => {
+                    let refused = ApiError::from(unavailable).into_response();
+                    return (with_head(refused, head), notes);
+                }
+            }
         }
     }
     let request = Head {
@@ -268,9 +298,8 @@ async fn respond(
         headers: &mut parts.headers,
         extensions: &mut parts.extensions,
     };
-    let is_api = matches!(endpoint, Endpoint::Api(_));
     let answered = if faults.is_empty() && !(app.drift && is_api) {
-        endpoint_behind_auth(&app, endpoint, &params, request, body, &mut notes).await
+        endpoint_behind_auth(&app, endpoint, &params, request, body, &mut notes, admitted).await
     } else {
         // Boxed: the rare path's futures (a delay's timer among them) would
         // otherwise make every request's future larger.
@@ -363,7 +392,7 @@ async fn with_faults(
     let drifted = (drift && matches!(endpoint, Endpoint::Api(_)))
         .then(|| (request.method.clone(), request.uri.path().to_owned()));
     let response = match answer {
-        None => endpoint_behind_auth(app, endpoint, params, request, body, notes).await?,
+        None => endpoint_behind_auth(app, endpoint, params, request, body, notes, None).await?,
         Some(fault) => faulted::response(fault, app.rate_limits, bucket),
     };
     Ok(match drifted {
@@ -372,9 +401,15 @@ async fn with_faults(
     })
 }
 
+/// Steps 3 and 4 taken already (by a shared store's
+/// [`SharedInstruments::gate`](crate::store::SharedInstruments::gate)): the
+/// caller and its rate decision, or the `401`.
+type Admitted = Result<(Caller, Option<RateDecision>), ApiError>;
+
 /// Steps 3 and 4 on the API's endpoints, auth (`401`) then the rate limit
-/// (`429`; `X-RateLimit-*` on whatever is answered), then the endpoint with
-/// its caller; the open endpoints' answer at once.
+/// (`429`; `X-RateLimit-*` on whatever is answered), unless `admitted` has
+/// taken them, then the endpoint with its caller; the open endpoints'
+/// answer at once.
 async fn endpoint_behind_auth(
     app: &Arc<App>,
     endpoint: Endpoint,
@@ -382,6 +417,7 @@ async fn endpoint_behind_auth(
     request: Head<'_>,
     body: Body,
     notes: &mut Notes,
+    admitted: Option<Admitted>,
 ) -> Caught {
     let endpoint = match endpoint {
         Endpoint::Api(endpoint) => endpoint,
@@ -390,17 +426,20 @@ async fn endpoint_behind_auth(
             return AssertUnwindSafe(open).catch_unwind().await;
         }
     };
-    let caller = match authenticate(app, request.headers).await {
-        Ok(caller) => caller,
-        Err(refused) => return Ok(refused.into_response()),
-    };
-    let decision = match app
-        .store
-        .check_rate(&caller, bucket_of(request.method))
-        .await
-    {
-        Ok(decision) => decision,
-        Err(unavailable) => return Ok(ApiError::from(unavailable).into_response()),
+    let (caller, decision) = match admitted {
+        Some(Ok(admitted)) => admitted,
+        Some(Err(refused)) => return Ok(refused.into_response()),
+        None => {
+            let caller = match authenticate(app, request.headers).await {
+                Ok(caller) => caller,
+                Err(refused) => return Ok(refused.into_response()),
+            };
+            let rate = app.store.check_rate(&caller, bucket_of(request.method));
+            match rate.await {
+                Ok(decision) => (caller, decision),
+                Err(unavailable) => return Ok(ApiError::from(unavailable).into_response()),
+            }
+        }
     };
     notes.caller = Some(caller.account_id.clone());
     let mut response = match &decision {
@@ -461,18 +500,25 @@ async fn open_endpoint(app: &App, endpoint: Open, params: &Params<'_>) -> Respon
 /// The account of the request's key: `401` without one, or with an unknown
 /// key (`Bearer <key>` included).
 async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Caller, ApiError> {
-    let value = match header_walk::find(headers, &header::AUTHORIZATION) {
-        Some(value) if !value.is_empty() => value,
-        _ => {
-            return Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                messages::AUTHORIZATION_REQUIRED,
-            ));
-        }
-    };
-    let invalid = || ApiError::new(StatusCode::UNAUTHORIZED, messages::INVALID_API_KEY);
-    let key = value.to_str().map_err(|_| invalid())?;
-    app.store.authenticate(key).await?.ok_or_else(invalid)
+    let key = key_of(headers)?;
+    app.store.authenticate(key).await?.ok_or_else(invalid_key)
+}
+
+/// The request's key as sent (`Bearer <key>` included, which no account
+/// has): `401` without one, or with one that is not text.
+fn key_of(headers: &HeaderMap) -> Result<&str, ApiError> {
+    match header_walk::find(headers, &header::AUTHORIZATION) {
+        Some(value) if !value.is_empty() => value.to_str().map_err(|_| invalid_key()),
+        _ => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            messages::AUTHORIZATION_REQUIRED,
+        )),
+    }
+}
+
+/// The `401` of a key no account has.
+fn invalid_key() -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, messages::INVALID_API_KEY)
 }
 
 /// The rate-limit bucket of a request: runs and uploads, or reads.

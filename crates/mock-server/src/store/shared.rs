@@ -10,12 +10,14 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{StoreFuture, StoreResult};
+use super::{Caller, StoreFuture, StoreResult};
 use crate::{
+    config::Bucket,
     deliveries::WebhookDelivery,
     faults::{Fault, FaultRule},
     journal::JournalEntry,
     outcomes::ScriptedOutcome,
+    ratelimit::RateDecision,
 };
 
 /// Instruments kept on a store shared by replicas, in one namespace (the
@@ -29,6 +31,19 @@ pub trait SharedInstruments: Send + Sync + 'static {
         method: &'a str,
         path: &'a str,
     ) -> StoreFuture<'a, StoreResult<Option<Fault>>>;
+    /// Steps 2 to 4 of a request to the API that carries no fault header,
+    /// in one round trip and in the pipeline's order, stopping at the first
+    /// that answers: the scripted fault that hits `method path` (using up
+    /// one of its count, as [`SharedInstruments::take_fault`]); else the
+    /// account of `key` (`None` when the request carries none); else its
+    /// rate cell of `bucket` counted (as [`Store::check_rate`](super::Store::check_rate)).
+    fn gate<'a>(
+        &'a self,
+        method: &'a str,
+        path: &'a str,
+        key: Option<&'a str>,
+        bucket: Bucket,
+    ) -> StoreFuture<'a, StoreResult<Gated>>;
     /// Appends `entry` (its `seq` given by the store), keeping the newest `capacity`.
     fn record(&self, entry: JournalEntry, capacity: usize) -> StoreFuture<'_, StoreResult<()>>;
     /// The journal, oldest first.
@@ -47,6 +62,20 @@ pub trait SharedInstruments: Send + Sync + 'static {
     fn deliveries(&self) -> StoreFuture<'_, StoreResult<Vec<WebhookDelivery>>>;
     /// Forgets `what` (the journal, the fault rules, or everything).
     fn clear(&self, what: Clear) -> StoreFuture<'_, StoreResult<()>>;
+}
+
+/// What [`SharedInstruments::gate`] found, at the first step that answers.
+#[derive(Debug, Clone)]
+pub enum Gated {
+    /// A scripted rule hit the request: its fault (one of its count used up).
+    Fault(Fault),
+    /// No fault, and the request carries no key (`401`).
+    NoKey,
+    /// No fault, and the key is not known (`401`).
+    InvalidKey,
+    /// The key's account, and the decision of its rate cell (`None` when
+    /// limits are off).
+    Admitted(Caller, Option<RateDecision>),
 }
 
 /// What [`SharedInstruments::clear`] forgets.

@@ -14,13 +14,16 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use redis::Value;
 
-use super::{RedisStore, decode, in_time};
+use super::{JournalWriter, RedisStore, decode, in_time};
 use crate::{
+    config::Bucket,
     deliveries::{MAX_DELIVERIES, WebhookDelivery},
     faults::{Fault, FaultRule},
     journal::JournalEntry,
     outcomes::ScriptedOutcome,
-    store::{Clear, SessionInfo, SessionRegistry, SharedInstruments, StoreFuture, StoreResult},
+    store::{
+        Clear, Gated, SessionInfo, SessionRegistry, SharedInstruments, StoreFuture, StoreResult,
+    },
 };
 
 /// Most idle sessions one sweep drops.
@@ -114,16 +117,25 @@ impl SharedInstruments for RedisStore {
         })
     }
 
+    fn gate<'a>(
+        &'a self,
+        method: &'a str,
+        path: &'a str,
+        key: Option<&'a str>,
+        bucket: Bucket,
+    ) -> StoreFuture<'a, StoreResult<Gated>> {
+        StoreFuture::new(RedisStore::gate(self, method, path, key, bucket))
+    }
+
     fn record(&self, entry: JournalEntry, capacity: usize) -> StoreFuture<'_, StoreResult<()>> {
         StoreFuture::new(async move {
             let Ok(json) = serde_json::to_string(&entry) else {
                 return Ok(());
             };
-            self.run(&self.scripts.journal_push, |s| {
-                s.arg(capacity).arg(json);
-            })
-            .await?;
-            Ok(())
+            let writer = self
+                .journal
+                .get_or_init(|| JournalWriter::start(self.in_namespace(&self.namespace)));
+            writer.write(json, capacity).await
         })
     }
 

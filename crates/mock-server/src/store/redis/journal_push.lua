@@ -1,8 +1,12 @@
--- ARGV: namespace, capacity, entry (JSON, without its seq). Numbers the entry
--- and appends it as "SEQ JSON" to list `journal`, keeping the newest
--- `capacity`.
-local seq = redis.call('INCR', P .. 'journal-seq')
+-- ARGV: namespace, capacity, entries (JSON, without their seq), in order.
+-- Numbers the entries and appends each as "SEQ JSON" to list `journal`,
+-- keeping the newest `capacity`; the last seq given.
+local n = #ARGV - 2
+if n < 1 then return 0 end
+local last = redis.call('INCRBY', P .. 'journal-seq', n)
 local jk = P .. 'journal'
-redis.call('RPUSH', jk, seq .. ' ' .. ARGV[3])
+local kept = {}
+for i = 1, n do kept[i] = (last - n + i) .. ' ' .. ARGV[i + 2] end
+redis.call('RPUSH', jk, unpack(kept))
 redis.call('LTRIM', jk, -tonumber(ARGV[2]), -1)
-return seq
+return last

@@ -141,3 +141,105 @@ local function take_outcome(tool)
   end
   return nil
 end
+
+-- The path's segments, without leading or trailing slashes.
+local function segments(text)
+  text = string.gsub(text, '^/+', '')
+  text = string.gsub(text, '/+$', '')
+  local out, from = {}, 1
+  while true do
+    local at = string.find(text, '/', from, true)
+    if not at then
+      out[#out + 1] = string.sub(text, from)
+      return out
+    end
+    out[#out + 1] = string.sub(text, from, at - 1)
+    from = at + 1
+  end
+end
+
+-- As faults.rs' path_matches: `{name}` or `*` matches one segment, a
+-- trailing `/*` any rest.
+local function path_matches(pattern, got)
+  local want = segments(pattern)
+  local rest = string.sub(pattern, -2) == '/*'
+  local i = 1
+  while true do
+    local w, g = want[i], got[i]
+    if w == nil and g == nil then return true end
+    if w == '*' and want[i + 1] == nil and rest then return true end
+    if w == nil or g == nil then return false end
+    local any = w == '*' or (string.sub(w, 1, 1) == '{' and string.sub(w, -1) == '}')
+    if not any and w ~= g then return false end
+    i = i + 1
+  end
+end
+
+-- The fault of the first rule that hits `method path`, using up one of its
+-- count (the rule goes when used up), or false; `seed` (1 to 2^31-2) draws
+-- the rules' probabilities. Rules are kept in order in list `faults`, each
+-- a hash `fault:ID` (fault, method or '', pattern, count or '', probability
+-- or '').
+local function take_fault(method, path, seed)
+  local ids = redis.call('LRANGE', P .. 'faults', 0, -1)
+  if #ids == 0 then return false end
+  method = string.upper(method)
+  local x = tonumber(seed)
+  -- Park-Miller: exact in a double, so no draw repeats within one request.
+  local function draw()
+    x = (16807 * x) % 2147483647
+    return x / 2147483647
+  end
+  local got = segments(path)
+  for _, id in ipairs(ids) do
+    local rk = P .. 'fault:' .. id
+    local r = redis.call('HMGET', rk, 'fault', 'method', 'pattern', 'count', 'probability')
+    local hit = r[1] and (r[2] == '' or string.upper(r[2]) == method)
+      and (r[3] == '' or path_matches(r[3], got))
+      and (r[5] == '' or draw() < tonumber(r[5]))
+    if hit then
+      if r[4] ~= '' then
+        local left = tonumber(r[4]) - 1
+        if left <= 0 then
+          redis.call('DEL', rk)
+          redis.call('LREM', P .. 'faults', 1, id)
+        else
+          redis.call('HSET', rk, 'count', left)
+        end
+      end
+      return r[1]
+    end
+  end
+  return false
+end
+
+-- The account id and plan of `key` ({id, plan}), or false; or 'unseeded'
+-- for an unknown key in a namespace that is not seeded (its keys dropped
+-- since this replica seeded it: a session dropped or expired through
+-- another replica), which the replica then seeds again.
+local function key_account(key)
+  local id = redis.call('HGET', P .. 'keys', key)
+  if not id then
+    if redis.call('EXISTS', P .. 'seeded') == 0 then return 'unseeded' end
+    return false
+  end
+  return { id, redis.call('HGET', P .. 'acct:' .. id, 'plan') }
+end
+
+-- GCRA as `governor` runs it, on rate cell `cell` (plan, bucket and
+-- account): {1, remaining} when allowed, {0, wait_us} when refused; `t` is
+-- the microseconds between two requests at the steady rate, `tau` t times
+-- the burst less one. The cell holds the theoretical arrival time.
+local function gcra(cell, t, tau)
+  local k = P .. 'rate:' .. cell
+  local now = now_us()
+  local tat = tonumber(redis.call('GET', k) or now)
+  local earliest = tat - tau
+  if now < earliest then
+    return { 0, int(earliest - now) }
+  end
+  local nxt = math.max(tat, now) + t
+  redis.call('SET', k, int(nxt), 'PX', int(math.ceil((nxt - now) / 1000) + 1))
+  local remaining = math.floor(math.min(now + tau + t - nxt, tau + t) / t)
+  return { 1, int(remaining) }
+end

@@ -19,8 +19,10 @@
 mod connection;
 mod decode;
 mod delivery_queue;
+mod gate;
 mod generations;
 mod instruments;
+mod journal_writer;
 
 use std::{
     sync::{
@@ -39,6 +41,7 @@ use self::{
     connection::{Scripts, in_time},
     decode::{Fields, account_of, finished_of, generation_of, text_of, upload_meta},
     generations::{Mode, outcome_args},
+    journal_writer::JournalWriter,
 };
 use super::{
     AccountPatch, Caller, ClaimedDelivery, CreateError, Finished, GenerationPage, MockAccount,
@@ -57,6 +60,38 @@ use crate::{
 
 /// The namespace of the binary's `--store redis://...`.
 pub const DEFAULT_NAMESPACE: &str = "astudio-mock";
+
+/// The bucket's part of a rate cell's key.
+fn bucket_name(bucket: Bucket) -> &'static str {
+    match bucket {
+        Bucket::Run => "run",
+        Bucket::Get => "get",
+    }
+}
+
+/// GCRA's `t` (microseconds between two requests at the steady rate) and
+/// `tau` (`t` times the burst less one) for `limit` requests a minute, as
+/// `rate.lua` and `gate.lua` take them.
+fn gcra_args(limit: u32) -> (u64, u64) {
+    let limit = limit.max(1);
+    let t = interval(limit);
+    let tau = t * (limit - 1);
+    let micros = |d: Duration| u64::try_from(d.as_micros()).unwrap_or(u64::MAX);
+    (micros(t), micros(tau))
+}
+
+/// The decision of a rate cell of `limit` a minute from GCRA's answer
+/// (`allowed` 1 or 0, then the requests left or the microseconds to wait).
+fn decision_of(limit: u32, allowed: &Value, n: &Value) -> Option<RateDecision> {
+    let limit = limit.max(1);
+    let n = decode::number(n)?;
+    let now = now_unix();
+    Some(if decode::number(allowed)? == 1 {
+        RateDecision::allowed(limit, u32::try_from(n).unwrap_or(0), now)
+    } else {
+        RateDecision::refused(limit, Duration::from_micros(n), now)
+    })
+}
 
 /// Most generations one sweep claims.
 const SWEEP_BATCH: u32 = 200;
@@ -86,6 +121,8 @@ pub struct RedisStore {
     seeded: AtomicBool,
     /// Whether the last request failed: one log line per failure burst.
     down: AtomicBool,
+    /// The journal's writer, started by the first entry.
+    journal: std::sync::OnceLock<JournalWriter>,
 }
 
 impl RedisStore {
@@ -124,6 +161,7 @@ impl RedisStore {
             scripts: Scripts::new(),
             seeded: AtomicBool::new(false),
             down: AtomicBool::new(false),
+            journal: std::sync::OnceLock::new(),
         })
     }
 
@@ -139,6 +177,7 @@ impl RedisStore {
             scripts: Scripts::new(),
             seeded: AtomicBool::new(false),
             down: AtomicBool::new(false),
+            journal: std::sync::OnceLock::new(),
         }
     }
 
@@ -258,7 +297,6 @@ impl Store for RedisStore {
         let Some(limit) = self.options.rate_limits.limit(caller.plan.clone(), bucket) else {
             return StoreFuture::ready(Ok(None));
         };
-        let limit = limit.max(1);
         StoreFuture::new(async move {
             // A plan the mock does not know counts as free, as in memory.
             let plan = if caller.plan == Plan::Pro {
@@ -266,29 +304,22 @@ impl Store for RedisStore {
             } else {
                 "free"
             };
-            let bucket = match bucket {
-                Bucket::Run => "run",
-                Bucket::Get => "get",
-            };
-            let t = interval(limit);
-            let tau = t * (limit - 1);
+            let (t, tau) = gcra_args(limit);
             let answer = self
                 .eval(&self.scripts.rate, |s| {
-                    s.arg(format!("{plan}.{bucket}:{}", caller.account_id))
-                        .arg(u64::try_from(t.as_micros()).unwrap_or(u64::MAX))
-                        .arg(u64::try_from(tau.as_micros()).unwrap_or(u64::MAX));
+                    s.arg(format!(
+                        "{plan}.{}:{}",
+                        bucket_name(bucket),
+                        caller.account_id
+                    ))
+                    .arg(t)
+                    .arg(tau);
                 })
                 .await?;
-            let now = now_unix();
             match decode::list(&answer).as_deref() {
-                Some([allowed, n]) => {
-                    let n = decode::number(n).unwrap_or(0);
-                    Ok(Some(if decode::number(allowed) == Some(1) {
-                        RateDecision::allowed(limit, u32::try_from(n).unwrap_or(0), now)
-                    } else {
-                        RateDecision::refused(limit, Duration::from_micros(n), now)
-                    }))
-                }
+                Some([allowed, n]) => Ok(Some(
+                    decision_of(limit, allowed, n).ok_or_else(|| self.malformed("rate"))?,
+                )),
                 _ => Err(self.malformed("rate")),
             }
         })

@@ -1,0 +1,26 @@
+-- ARGV: namespace, method, path, seed, key ('' when the request has none),
+-- bucket ('run' or 'get'), then t and tau of the bucket for the free plan
+-- and for pro (0 and 0: no limit).
+-- Steps 2 to 4 of a request to the API in one round trip, in the
+-- pipeline's order, stopping at the first that answers:
+--   {'fault', FAULT}        a scripted rule hit it (see take_fault);
+--   {'nokey'}               no fault, and the request carries no key;
+--   {'unseeded'}, {'invalid'}  the key is not known (see key_account);
+--   {'ok', ID, PLAN}        the account, with limits off for its plan;
+--   {'ok', ID, PLAN, ALLOWED, N}  and its rate cell counted (see gcra).
+local fault = take_fault(ARGV[2], ARGV[3], ARGV[4])
+if fault then return { 'fault', fault } end
+if ARGV[5] == '' then return { 'nokey' } end
+local account = key_account(ARGV[5])
+if account == 'unseeded' then return { 'unseeded' } end
+if not account then return { 'invalid' } end
+local id, plan = account[1], account[2]
+-- A plan the mock does not know counts as free, as in memory.
+local t, tau = tonumber(ARGV[7]), tonumber(ARGV[8])
+local cell = 'free'
+if plan == 'pro' then
+  t, tau, cell = tonumber(ARGV[9]), tonumber(ARGV[10]), 'pro'
+end
+if t == 0 then return { 'ok', id, plan } end
+local rate = gcra(cell .. '.' .. ARGV[6] .. ':' .. id, t, tau)
+return { 'ok', id, plan, rate[1], rate[2] }

@@ -1,0 +1,93 @@
+//! Steps 2 to 4 of a request to the API on Redis in one round trip
+//! (`gate.lua`): the scripted fault, the key's account and its rate cell,
+//! which would otherwise take one script each.
+
+use std::sync::atomic::Ordering;
+
+use artificial_studio_types::Plan;
+use redis::Value;
+
+use super::{RedisStore, bucket_name, decision_of, decode, gcra_args};
+use crate::{
+    config::Bucket,
+    store::{Caller, Gated, StoreResult},
+};
+
+impl RedisStore {
+    /// See [`SharedInstruments::gate`](crate::store::SharedInstruments::gate).
+    pub(super) async fn gate(
+        &self,
+        method: &str,
+        path: &str,
+        key: Option<&str>,
+        bucket: Bucket,
+    ) -> StoreResult<Gated> {
+        let limits = [Plan::Free, Plan::Pro].map(|plan| {
+            self.options
+                .rate_limits
+                .limit(plan, bucket)
+                .map_or((0, 0), gcra_args)
+        });
+        let gate = || {
+            let seed = rand::random::<u32>() % 2_147_483_646 + 1;
+            self.eval(&self.scripts.gate, move |s| {
+                s.arg(method)
+                    .arg(path)
+                    .arg(seed)
+                    .arg(key.unwrap_or(""))
+                    .arg(bucket_name(bucket));
+                for (t, tau) in limits {
+                    s.arg(t).arg(tau);
+                }
+            })
+        };
+        let mut answer = gate().await?;
+        if first_is(&answer, "unseeded") {
+            // Dropped through another replica: seeded again, as new (no
+            // fault was taken: the script stops at the first that answers).
+            self.seeded.store(false, Ordering::Release);
+            answer = gate().await?;
+        }
+        let malformed = || self.malformed("gate");
+        let row = decode::list(&answer).ok_or_else(malformed)?;
+        match row.as_slice() {
+            [verdict, fault] if decode::is(verdict, "fault") => decode::string(fault)
+                .and_then(|f| f.parse().ok())
+                .map(Gated::Fault)
+                .ok_or_else(malformed),
+            [verdict] if decode::is(verdict, "nokey") => Ok(Gated::NoKey),
+            [verdict] if decode::is(verdict, "invalid") || decode::is(verdict, "unseeded") => {
+                Ok(Gated::InvalidKey)
+            }
+            [verdict, id, plan, rate @ ..] if decode::is(verdict, "ok") => {
+                let caller = Caller {
+                    account_id: decode::string(id).ok_or_else(malformed)?.into(),
+                    plan: decode::string(plan)
+                        .and_then(|p| decode::parse_text(&p))
+                        .unwrap_or(Plan::Free),
+                };
+                let decision = match rate {
+                    [] => None,
+                    [allowed, n] => {
+                        let limit = self
+                            .options
+                            .rate_limits
+                            .limit(caller.plan.clone(), bucket)
+                            .ok_or_else(malformed)?;
+                        Some(decision_of(limit, allowed, n).ok_or_else(malformed)?)
+                    }
+                    _ => return Err(malformed()),
+                };
+                Ok(Gated::Admitted(caller, decision))
+            }
+            _ => Err(malformed()),
+        }
+    }
+}
+
+/// Whether `answer` is a list whose first item is `word`.
+fn first_is(answer: &Value, word: &str) -> bool {
+    decode::list(answer)
+        .and_then(|row| row.first().map(|v| decode::is(v, word)))
+        .unwrap_or(false)
+}
