@@ -6,8 +6,7 @@
 use std::time::Duration;
 
 use artificial_studio_mock::{
-    AccountConfig, MockServer, MockServerBuilder, PlanLimits, RateLimits, RedisStoreOptions,
-    SharedStore,
+    AccountConfig, MockServer, MockServerBuilder, PlanLimits, RateLimits,
 };
 use artificial_studio_types::Plan;
 use reqwest::Method;
@@ -28,17 +27,13 @@ async fn limited_replica(
     builder: MockServerBuilder,
     rate_limits: RateLimits,
 ) -> (MockServer, Api) {
-    let store = SharedStore::redis(
-        &redis.url(),
-        "ns",
+    redis_replica(
+        redis,
         vec![AccountConfig::new(KEY, Plan::Free, 100)],
-        RedisStoreOptions {
-            rate_limits,
-            max_generations: 1000,
-        },
+        rate_limits,
+        builder,
     )
-    .unwrap();
-    start(builder.allow_private_webhooks(true).store(store)).await
+    .await
 }
 
 async fn three(redis: &RedisServer) -> Vec<(MockServer, Api)> {
@@ -64,13 +59,6 @@ async fn listed(api: &Api, path: &str) -> Vec<Value> {
     let answer = admin(api, Method::GET, path, None).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     answer.body["data"].as_array().cloned().unwrap_or_default()
-}
-
-fn in_session(api: &Api, name: &str) -> Api {
-    Api {
-        base: format!("{}/s/{name}", api.base),
-        ..api.clone()
-    }
 }
 
 #[tokio::test]
@@ -220,7 +208,7 @@ async fn sessions_are_listed_from_every_replica_and_a_reset_of_one_leaves_the_ot
     let redis = RedisServer::start();
     let servers = three(&redis).await;
     let (a, b, c) = (&servers[0].1, &servers[1].1, &servers[2].1);
-    let (one, two) = (in_session(a, "ci-1"), in_session(b, "ci-2"));
+    let (one, two) = (a.in_session("ci-1"), b.in_session("ci-2"));
     assert_eq!(one.get("/api/account", KEY).await.status, 200);
     assert_eq!(two.get("/api/account", KEY).await.status, 200);
     for session in [&one, &two] {
@@ -249,37 +237,35 @@ async fn sessions_are_listed_from_every_replica_and_a_reset_of_one_leaves_the_ot
     assert!(listed(c, "/__mock/faults").await.is_empty());
     assert!(listed(c, "/__mock/journal").await.is_empty());
     // A reset of ci-1 (through another replica) leaves ci-2's instruments.
-    let reset = admin(&in_session(c, "ci-1"), Method::POST, "/__mock/reset", None).await;
+    let reset = admin(&c.in_session("ci-1"), Method::POST, "/__mock/reset", None).await;
     assert_eq!(reset.status, 204);
     assert!(
-        listed(&in_session(b, "ci-1"), "/__mock/faults")
+        listed(&b.in_session("ci-1"), "/__mock/faults")
             .await
             .is_empty()
     );
     assert!(
-        listed(&in_session(b, "ci-1"), "/__mock/journal")
+        listed(&b.in_session("ci-1"), "/__mock/journal")
             .await
             .is_empty()
     );
     assert_eq!(
-        listed(&in_session(a, "ci-2"), "/__mock/faults").await.len(),
+        listed(&a.in_session("ci-2"), "/__mock/faults").await.len(),
         1
     );
     assert_eq!(
-        listed(&in_session(a, "ci-2"), "/__mock/journal")
-            .await
-            .len(),
+        listed(&a.in_session("ci-2"), "/__mock/journal").await.len(),
         1
     );
     assert_eq!(
-        in_session(c, "ci-2")
+        c.in_session("ci-2")
             .get("/api/tools/create-image", KEY)
             .await
             .status,
         500
     );
     assert_eq!(
-        in_session(c, "ci-1")
+        c.in_session("ci-1")
             .get("/api/tools/create-image", KEY)
             .await
             .status,
@@ -287,14 +273,14 @@ async fn sessions_are_listed_from_every_replica_and_a_reset_of_one_leaves_the_ot
     );
     // Dropped through one replica, a session another replica served starts
     // afresh there (its namespace seeded again), not without accounts.
-    let spent = in_session(a, "ci-2");
+    let spent = a.in_session("ci-2");
     spent.create_image(KEY).await;
     assert!(spent.credits(KEY).await < 100);
     let dropped = admin(c, Method::DELETE, "/__mock/sessions/ci-2", None).await;
     assert_eq!(dropped.status, 204);
-    assert_eq!(in_session(a, "ci-2").credits(KEY).await, 100);
+    assert_eq!(a.in_session("ci-2").credits(KEY).await, 100);
     assert!(
-        listed(&in_session(a, "ci-2"), "/__mock/faults")
+        listed(&a.in_session("ci-2"), "/__mock/faults")
             .await
             .is_empty()
     );
@@ -320,7 +306,7 @@ async fn a_session_idle_past_its_ttl_loses_its_keys_on_redis() {
     };
     let (_a, a) = replica(&redis, builder()).await;
     let (_b, b) = replica(&redis, builder()).await;
-    let idle = in_session(&a, "idle-1");
+    let idle = a.in_session("idle-1");
     idle.create_image(KEY).await;
     admin(
         &idle,
@@ -346,9 +332,9 @@ async fn a_session_idle_past_its_ttl_loses_its_keys_on_redis() {
     // The default session's keys stay.
     assert!(!keys(&redis, "ns:*").is_empty());
     // Used again, it starts afresh: full balance, no faults.
-    assert_eq!(in_session(&b, "idle-1").credits(KEY).await, 100);
+    assert_eq!(b.in_session("idle-1").credits(KEY).await, 100);
     assert_eq!(
-        in_session(&b, "idle-1")
+        b.in_session("idle-1")
             .get("/api/tools/create-image", KEY)
             .await
             .status,

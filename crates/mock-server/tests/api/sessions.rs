@@ -14,10 +14,7 @@ use crate::support::*;
 
 /// A client of session `name` through the path prefix `/s/NAME`.
 fn by_prefix(server: &MockServer, name: &str) -> Api {
-    Api {
-        base: format!("{}/s/{name}", server.base_url()),
-        http: reqwest::Client::new(),
-    }
+    Api::new(server).in_session(name)
 }
 
 /// A client of session `name` through the header `X-Mock-Session`.

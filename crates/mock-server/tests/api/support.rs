@@ -1,4 +1,16 @@
-//! Helpers: a server per test and a thin JSON client.
+//! Helpers: a server per test and a thin JSON client; the real binary as a
+//! process ([`MockProcess`]), a webhook receiver ([`Receiver`]) and, with
+//! the `redis` feature, replicas on a real `redis-server` ([`redis_replica`]).
+
+mod process;
+mod receiver;
+#[cfg(feature = "redis")]
+mod replica;
+
+pub use process::{MockProcess, mock_command};
+pub use receiver::{Received, Receiver, Replies, Reply};
+#[cfg(feature = "redis")]
+pub use replica::{NAMESPACE, redis_replica};
 
 use artificial_studio_mock::{MockServer, MockServerBuilder, RateLimits};
 use reqwest::{Method, StatusCode, header::HeaderMap};
@@ -68,6 +80,14 @@ impl Api {
         Api {
             base: server.base_url(),
             http: reqwest::Client::new(),
+        }
+    }
+
+    /// The same server's client inside session `name` (its path prefix `/s/NAME`).
+    pub fn in_session(&self, name: &str) -> Api {
+        Api {
+            base: format!("{}/s/{name}", self.base),
+            http: self.http.clone(),
         }
     }
 
