@@ -156,15 +156,12 @@ async fn a_replica_shut_down_mid_run_leaves_no_generation_stuck_and_each_webhook
     let mut servers = replicas(&redis, 1000, (0, 300, 100), RateLimits::Off).await;
     let mut ids = Vec::new();
     for i in 0..6 {
-        let answer = servers[i % 3]
-            .1
-            .run(
-                KEY,
-                json!({"tool": "create-image", "input": {"prompt": "a fox"}, "webhook": hook.url}),
-            )
-            .await;
-        assert_eq!(answer.status, 202, "{}", answer.body);
-        ids.push(answer.body["id"].as_str().unwrap().to_string());
+        ids.push(
+            servers[i % 3]
+                .1
+                .create_image_with_webhook(KEY, &hook.url)
+                .await,
+        );
     }
     // The first replica goes away with two generations of its own running.
     let (first, _) = servers.remove(0);
@@ -246,7 +243,7 @@ async fn a_session_is_shared_by_the_replicas_and_kept_apart_from_other_sessions(
     // A reset of ci-2 through one replica leaves ci-1 as it was.
     in_session(2, "ci-2").create_image(KEY).await;
     let reset = in_session(0, "ci-2")
-        .send(in_session(0, "ci-2").request(reqwest::Method::POST, "/__mock/reset", None))
+        .admin(reqwest::Method::POST, "/__mock/reset", None)
         .await;
     assert_eq!(reset.status, 204);
     assert_eq!(in_session(1, "ci-2").credits(KEY).await, 100);

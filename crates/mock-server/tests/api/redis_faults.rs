@@ -53,11 +53,9 @@ fn spawn_replica(redis: &RedisServer, accounts: &Path, port: u16) -> MockProcess
 
 /// The next `count` create-image runs on `api`'s replica end in `error`.
 async fn script_errors(api: &Api, count: u32) {
+    let outcome = json!({"tool": "create-image", "error": SCRIPTED_ERROR, "count": count});
     let answer = api
-        .send(
-            api.request(Method::POST, "/__mock/outcomes", None)
-                .json(&json!({"tool": "create-image", "error": SCRIPTED_ERROR, "count": count})),
-        )
+        .admin(Method::POST, "/__mock/outcomes", Some(outcome))
         .await;
     assert_eq!(answer.status, 201, "{}", answer.body);
 }

@@ -8,7 +8,6 @@ use std::collections::{BTreeMap, HashMap};
 
 use artificial_studio_mock::{AccountConfig, MockServer, RateLimits, WebhookDelivery};
 use artificial_studio_types::Plan;
-use serde_json::json;
 
 use crate::redis_server::RedisServer;
 use crate::support::*;
@@ -74,17 +73,6 @@ async fn attempts(servers: &[&MockServer]) -> HashMap<(String, u32), WebhookDeli
     all
 }
 
-async fn run_with_webhook(api: &Api, hook: &str) -> String {
-    let answer = api
-        .run(
-            KEY,
-            json!({"tool": "create-image", "input": {"prompt": "a fox"}, "webhook": hook}),
-        )
-        .await;
-    assert_eq!(answer.status, 202, "{}", answer.body);
-    answer.body["id"].as_str().unwrap().to_string()
-}
-
 #[tokio::test]
 async fn thirty_runs_across_three_replicas_deliver_each_webhook_exactly_once() {
     let redis = RedisServer::start();
@@ -93,7 +81,7 @@ async fn thirty_runs_across_three_replicas_deliver_each_webhook_exactly_once() {
     for _ in 0..3 {
         servers.push(replica(&redis, 0.1).await);
     }
-    let runs = (0..30).map(|i| run_with_webhook(&servers[i % 3].1, &hook.url));
+    let runs = (0..30).map(|i| servers[i % 3].1.create_image_with_webhook(KEY, &hook.url));
     let ids: Vec<String> = futures::future::join_all(runs).await;
     until_delivered(&redis, &hook, ids.len(), 30).await;
     let expected: BTreeMap<String, usize> = ids.iter().map(|id| (id.clone(), 1)).collect();
@@ -119,7 +107,7 @@ async fn a_receiver_that_answers_500_first_is_retried_on_schedule_and_delivered_
     }
     let mut ids = Vec::new();
     for (_, api) in &servers {
-        ids.push(run_with_webhook(api, &hook.url).await);
+        ids.push(api.create_image_with_webhook(KEY, &hook.url).await);
     }
     until_delivered(&redis, &hook, ids.len(), 30).await;
     let twice: BTreeMap<String, usize> = ids.iter().map(|id| (id.clone(), 2)).collect();
@@ -155,7 +143,7 @@ async fn a_replica_killed_mid_delivery_leaves_a_lease_that_ends_and_another_repl
     // At speed 1 an attempt may take 5 s: the replica is stopped well
     // before it would give up on its own.
     let (doomed, api) = replica(&redis, 1.0).await;
-    let id = run_with_webhook(&api, &hook.url).await;
+    let id = api.create_image_with_webhook(KEY, &hook.url).await;
     // Its sweeper claimed the delivery and the receiver holds the attempt.
     eventually(30, || async { hook.count() >= 1 }).await;
     assert_eq!(hook.ids(), vec![id.clone()]);

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use artificial_studio_mock::{MockServer, RateLimits};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::support::*;
 
@@ -23,13 +23,7 @@ async fn success_posts_the_documented_payload_and_headers() {
     let receiver = Receiver::start(Replies::ok()).await;
     let url = &receiver.url;
     let (server, api) = webhook_server(0.0).await;
-    let answer = api
-        .run(
-            FREE,
-            json!({"tool": "create-image", "input": {"prompt": "x"}, "webhook": url}),
-        )
-        .await;
-    let id = answer.body["id"].as_str().unwrap().to_string();
+    let id = api.create_image_with_webhook(FREE, url).await;
     eventually(5, || async { receiver.count() == 1 }).await;
     let Received { headers, body, .. } = receiver.requests()[0].clone();
     assert_eq!(headers["content-type"], "application/json");
@@ -58,11 +52,7 @@ async fn non_200_answers_are_retried_on_the_scaled_schedule() {
     let url = &receiver.url;
     // Speed 0.001: the documented 5 s, 15 s, 1 min waits become 5, 15 and 60 ms.
     let (server, api) = webhook_server(0.001).await;
-    api.run(
-        FREE,
-        json!({"tool": "create-image", "input": {"prompt": "x"}, "webhook": url}),
-    )
-    .await;
+    api.create_image_with_webhook(FREE, url).await;
     eventually(10, || async { receiver.count() == 4 }).await;
     eventually(5, || async { server.webhook_deliveries().await.len() == 4 }).await;
     let deliveries = server.webhook_deliveries().await;
@@ -88,11 +78,7 @@ async fn silent_receiver_counts_as_a_failed_attempt() {
     let receiver = Receiver::start(Replies::first([Reply::Silence(Duration::from_secs(2))])).await;
     let url = &receiver.url;
     let (server, api) = webhook_server(0.001).await;
-    api.run(
-        FREE,
-        json!({"tool": "create-image", "input": {"prompt": "x"}, "webhook": url}),
-    )
-    .await;
+    api.create_image_with_webhook(FREE, url).await;
     eventually(10, || async {
         server.webhook_deliveries().await.len() == 2
     })
@@ -119,11 +105,7 @@ async fn failed_generations_send_no_webhook() {
         .fail_next_generation("create-image", "bad")
         .await
         .unwrap();
-    let run = json!({"tool": "create-image", "input": {"prompt": "x"}, "webhook": url});
-    let failed = api.run(FREE, run.clone()).await.body["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let failed = api.create_image_with_webhook(FREE, url).await;
     eventually(10, || async {
         api.get(&format!("/api/generations/{failed}"), FREE)
             .await
@@ -135,10 +117,7 @@ async fn failed_generations_send_no_webhook() {
     // has ended. Another generation that succeeds afterwards, to the same
     // receiver, shows the deliveries have caught up: once its webhook is
     // in, any webhook of the failed one would be too.
-    let succeeded = api.run(FREE, run).await.body["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let succeeded = api.create_image_with_webhook(FREE, url).await;
     eventually(10, || async {
         server
             .webhook_deliveries()
