@@ -100,11 +100,13 @@ impl MockProcess {
     }
 
     /// The port it listens on.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
     pub fn port(&self) -> u16 {
         self.api.base.rsplit(':').next().unwrap().parse().unwrap()
     }
 
     /// Its process id.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
     pub fn id(&self) -> u32 {
         self.child.id()
     }

@@ -16,6 +16,7 @@ pub enum Reply {
     /// Nothing for this long, then `200`.
     Silence(Duration),
     /// Nothing, ever.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
     Hang,
 }
 
