@@ -1,65 +1,27 @@
 //! The `astudio-mock` binary: first stdout line, accounts file, logs, SIGTERM.
 
-use std::{
-    io::{BufRead, BufReader, Read},
-    process::{Child, Command, Stdio},
-    time::Duration,
-};
+use std::time::Duration;
 
-struct Running {
-    child: Child,
-    base: String,
-    stdout: BufReader<std::process::ChildStdout>,
-}
+use crate::support::{MockProcess, mock_command};
 
-fn spawn(args: &[&str]) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_astudio-mock"))
-        .args(["--port", "0"])
-        .args(args)
-        .env_remove("RUST_LOG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut base = String::new();
-    stdout.read_line(&mut base).unwrap();
-    Running {
-        child,
-        base: base.trim_end().to_string(),
-        stdout,
-    }
-}
-
-fn terminate(mut running: Running) -> (std::process::ExitStatus, String) {
-    let pid = running.child.id().to_string();
-    let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-    assert!(killed.success());
-    let status = running.child.wait().unwrap();
-    let mut stderr = String::new();
-    running
-        .child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    (status, stderr)
+/// Stops `running` with `SIGTERM`: its exit status and all it wrote on stderr.
+fn terminate(mut running: MockProcess) -> (std::process::ExitStatus, String) {
+    let status = running.signal("-TERM");
+    (status, running.stderr())
 }
 
 #[tokio::test]
 async fn first_stdout_line_is_the_base_url_and_sigterm_stops_cleanly() {
-    let mut running = spawn(&["--speed", "0"]);
+    let mut running = MockProcess::spawn(&["--port", "0", "--speed", "0"]);
     assert!(
-        running.base.starts_with("http://127.0.0.1:"),
+        running.base().starts_with("http://127.0.0.1:"),
         "{:?}",
-        running.base
+        running.base()
     );
-    let mut rest = String::new();
-    running.stdout.read_line(&mut rest).unwrap();
+    let rest = running.next_stdout_line();
     assert!(rest.contains("demo-free-key"), "demo keys follow: {rest}");
     let response = reqwest::Client::new()
-        .get(format!("{}/api/tools/create-image", running.base))
+        .get(format!("{}/api/tools/create-image", running.base()))
         .header("Authorization", "demo-free-key")
         .send()
         .await
@@ -83,7 +45,9 @@ async fn accounts_file_and_rate_limit_flags_are_honoured() {
         "[[accounts]]\nkey = \"ci-key\"\nemail = \"ci@example.com\"\nplan = \"pro\"\ncredits = 5\n",
     )
     .unwrap();
-    let running = spawn(&[
+    let running = MockProcess::spawn(&[
+        "--port",
+        "0",
         "--config",
         path.to_str().unwrap(),
         "--rate-limit",
@@ -92,7 +56,7 @@ async fn accounts_file_and_rate_limit_flags_are_honoured() {
     let client = reqwest::Client::new();
     let get = || {
         client
-            .get(format!("{}/api/account", running.base))
+            .get(format!("{}/api/account", running.base()))
             .header("Authorization", "ci-key")
             .timeout(Duration::from_secs(5))
             .send()
@@ -108,8 +72,7 @@ async fn accounts_file_and_rate_limit_flags_are_honoured() {
 
 #[test]
 fn invalid_flags_fail_with_a_message() {
-    let output = Command::new(env!("CARGO_BIN_EXE_astudio-mock"))
-        .args(["--rate-limit", "gold.run=1"])
+    let output = mock_command(&["--rate-limit", "gold.run=1"])
         .output()
         .unwrap();
     assert!(!output.status.success());

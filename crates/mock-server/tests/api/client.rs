@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use artificial_studio::{ErrorKind, WaitOptions};
-use artificial_studio_mock::{AccountConfig, MockServer, RateLimits};
+use artificial_studio_mock::{AccountConfig, MockServer};
 use artificial_studio_types::{GenerationStatus, Plan};
 use serde_json::json;
 
@@ -57,12 +57,7 @@ async fn with_accounts_of_its_own_the_handles_client_uses_the_first() {
 
 #[tokio::test]
 async fn the_client_builder_takes_another_key() {
-    let server = MockServer::builder()
-        .speed(0.0)
-        .rate_limits(RateLimits::Off)
-        .start()
-        .await
-        .unwrap();
+    let server = fast().start().await.unwrap();
     let broke = server.client_builder().api_key(EMPTY).build().unwrap();
     let refused = broke
         .run("create-image", json!({"prompt": "a fox"}), None)

@@ -27,13 +27,7 @@ async fn drifting_server_with_slow_generations() -> (MockServer, Api) {
 
 /// A drifting server whose generations end at once.
 async fn drifting_server() -> (MockServer, Api) {
-    start(
-        MockServer::builder()
-            .drift(true)
-            .speed(0.0)
-            .rate_limits(RateLimits::Off),
-    )
-    .await
+    start(fast().drift(true)).await
 }
 
 fn keys(value: &Value) -> Vec<&str> {
@@ -182,9 +176,7 @@ async fn error_bodies_keep_their_exact_message_and_issues_and_gain_only_the_unkn
 #[tokio::test]
 async fn the_admin_api_the_spec_and_unknown_routes_are_not_drifted() {
     let (server, api) = drifting_server().await;
-    let accounts = api
-        .send(api.http.request(Method::GET, api.url("/__mock/accounts")))
-        .await;
+    let accounts = api.admin(Method::GET, "/__mock/accounts", None).await;
     assert_eq!(accounts.status, 200);
     assert!(!accounts.bytes.windows(9).any(|w| w == b"driftNote"));
     assert_eq!(accounts.body["data"][0]["plan"], "free");

@@ -182,13 +182,7 @@ async fn known_path_with_another_method_is_405_with_allow() {
 
 #[tokio::test]
 async fn body_over_the_limit_is_413_json() {
-    let (_server, api) = start(
-        MockServer::builder()
-            .speed(0.0)
-            .rate_limits(RateLimits::Off)
-            .max_body_bytes(1024),
-    )
-    .await;
+    let (_server, api) = start(fast().max_body_bytes(1024)).await;
     let prompt = "x".repeat(2048);
     let answer = api
         .run(

@@ -188,13 +188,7 @@ async fn list_is_newest_first_paginated_and_filtered_by_status() {
 
 #[tokio::test]
 async fn oldest_finished_generations_are_evicted_beyond_the_cap() {
-    let (_server, api) = start(
-        MockServer::builder()
-            .speed(0.0)
-            .rate_limits(RateLimits::Off)
-            .max_generations(3),
-    )
-    .await;
+    let (_server, api) = start(fast().max_generations(3)).await;
     let mut ids = Vec::new();
     for _ in 0..5 {
         ids.push(api.create_image(PRO).await);

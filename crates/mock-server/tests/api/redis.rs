@@ -4,16 +4,11 @@
 
 use std::{
     collections::HashSet,
-    sync::Arc,
     time::{Duration, Instant},
 };
 
-use artificial_studio_mock::{
-    AccountConfig, MockServer, PlanLimits, RateLimits, RedisStoreOptions, SharedStore,
-};
+use artificial_studio_mock::{AccountConfig, MockServer, PlanLimits, RateLimits};
 use artificial_studio_types::Plan;
-use axum::{Router, routing::post};
-use parking_lot::Mutex;
 use serde_json::{Value, json};
 
 use crate::redis_server::RedisServer;
@@ -45,22 +40,13 @@ async fn replica(
     (pending, processing, uploading): (u64, u64, u64),
     limits: RateLimits,
 ) -> (MockServer, Api) {
-    let store = SharedStore::redis(
-        &redis.url(),
-        "ns",
+    redis_replica(
+        redis,
         accounts(credits),
-        RedisStoreOptions {
-            rate_limits: limits,
-            max_generations: 1000,
-        },
-    )
-    .unwrap();
-    start(
+        limits,
         MockServer::builder()
             .speed(1.0)
-            .stage_ms(pending, processing, uploading)
-            .allow_private_webhooks(true)
-            .store(store),
+            .stage_ms(pending, processing, uploading),
     )
     .await
 }
@@ -163,44 +149,19 @@ async fn a_generation_made_on_one_replica_is_read_listed_and_downloaded_on_the_o
     );
 }
 
-/// A local webhook receiver keeping the ids it was sent.
-async fn receiver() -> (String, Arc<Mutex<Vec<String>>>) {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let kept = seen.clone();
-    let app = Router::new().route(
-        "/hook",
-        post(move |body: String| {
-            let kept = kept.clone();
-            async move {
-                let body: Value = serde_json::from_str(&body).unwrap_or_default();
-                kept.lock()
-                    .push(body["id"].as_str().unwrap_or_default().to_string());
-                "ok"
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (url, seen)
-}
-
 #[tokio::test]
 async fn a_replica_shut_down_mid_run_leaves_no_generation_stuck_and_each_webhook_goes_once() {
     let redis = RedisServer::start();
-    let (hook, seen) = receiver().await;
+    let hook = Receiver::start(Replies::ok()).await;
     let mut servers = replicas(&redis, 1000, (0, 300, 100), RateLimits::Off).await;
     let mut ids = Vec::new();
     for i in 0..6 {
-        let answer = servers[i % 3]
-            .1
-            .run(
-                KEY,
-                json!({"tool": "create-image", "input": {"prompt": "a fox"}, "webhook": hook}),
-            )
-            .await;
-        assert_eq!(answer.status, 202, "{}", answer.body);
-        ids.push(answer.body["id"].as_str().unwrap().to_string());
+        ids.push(
+            servers[i % 3]
+                .1
+                .create_image_with_webhook(KEY, &hook.url)
+                .await,
+        );
     }
     // The first replica goes away with two generations of its own running.
     let (first, _) = servers.remove(0);
@@ -208,11 +169,11 @@ async fn a_replica_shut_down_mid_run_leaves_no_generation_stuck_and_each_webhook
     // Nobody polls: the others' sweepers end every generation and send
     // each webhook, once.
     let deadline = Instant::now() + Duration::from_secs(10);
-    while seen.lock().len() < ids.len() && Instant::now() < deadline {
+    while hook.count() < ids.len() && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let delivered = seen.lock().clone();
+    let delivered = hook.ids();
     assert_eq!(delivered.len(), ids.len(), "{delivered:?}");
     let distinct: HashSet<&String> = delivered.iter().collect();
     assert_eq!(distinct, ids.iter().collect::<HashSet<_>>());
@@ -257,10 +218,7 @@ async fn redis_down_is_a_503_contract_answer_and_the_replica_recovers_when_it_re
 async fn a_session_is_shared_by_the_replicas_and_kept_apart_from_other_sessions() {
     let redis = RedisServer::start();
     let servers = replicas(&redis, 100, (0, 0, 0), RateLimits::Off).await;
-    let in_session = |replica: usize, name: &str| Api {
-        base: format!("{}/s/{name}", servers[replica].0.base_url()),
-        ..Api::new(&servers[replica].0)
-    };
+    let in_session = |replica: usize, name: &str| Api::new(&servers[replica].0).in_session(name);
     let id = in_session(0, "ci-1").create_image(KEY).await;
     let spent = 100 - in_session(1, "ci-1").credits(KEY).await;
     assert!(
@@ -285,7 +243,7 @@ async fn a_session_is_shared_by_the_replicas_and_kept_apart_from_other_sessions(
     // A reset of ci-2 through one replica leaves ci-1 as it was.
     in_session(2, "ci-2").create_image(KEY).await;
     let reset = in_session(0, "ci-2")
-        .send(in_session(0, "ci-2").request(reqwest::Method::POST, "/__mock/reset", None))
+        .admin(reqwest::Method::POST, "/__mock/reset", None)
         .await;
     assert_eq!(reset.status, 204);
     assert_eq!(in_session(1, "ci-2").credits(KEY).await, 100);

@@ -8,9 +8,7 @@
 
 use std::{
     collections::{HashMap, HashSet},
-    io::{BufRead, BufReader},
     path::Path,
-    process::{Child, ChildStdout, Command, Stdio},
     sync::{
         Arc,
         atomic::{AtomicUsize, Ordering},
@@ -23,7 +21,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::redis_server::RedisServer;
-use crate::support::{Api, eventually};
+use crate::support::{Api, MockProcess, eventually};
 
 const KEY: &str = "load-key";
 /// The models the load alternates between (their prices differ, so the
@@ -31,77 +29,35 @@ const KEY: &str = "load-key";
 const MODELS: [&str; 2] = ["seedream-4", "flux-schnell"];
 const SCRIPTED_ERROR: &str = "scripted failure under load";
 
-/// A running `astudio-mock` process on a Redis store.
-struct Replica {
-    child: Child,
-    /// Kept open so the process never writes to a closed pipe.
-    _stdout: BufReader<ChildStdout>,
-    api: Api,
-    port: u16,
+/// Starts the binary on `port` (`0`: a free one) on `redis`'s store with
+/// the accounts file, generations that take 400 ms (300 processing, 100
+/// uploading).
+fn spawn_replica(redis: &RedisServer, accounts: &Path, port: u16) -> MockProcess {
+    MockProcess::spawn(&[
+        "--port",
+        &port.to_string(),
+        "--store",
+        &redis.url(),
+        "--config",
+        accounts.to_str().unwrap(),
+        "--rate-limit",
+        "off",
+        "--speed",
+        "1",
+        "--processing-ms",
+        "300",
+        "--uploading-ms",
+        "100",
+    ])
 }
 
-impl Replica {
-    /// Starts the binary on `port` (`0`: a free one) with the accounts file,
-    /// generations that take 400 ms (300 processing, 100 uploading).
-    fn spawn(redis: &RedisServer, accounts: &Path, port: u16) -> Replica {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_astudio-mock"))
-            .args(["--port", &port.to_string(), "--store", &redis.url()])
-            .args(["--config", accounts.to_str().unwrap()])
-            .args(["--rate-limit", "off", "--speed", "1"])
-            .args(["--processing-ms", "300", "--uploading-ms", "100"])
-            .env_remove("RUST_LOG")
-            .env_remove("ASTUDIO_MOCK_STORE")
-            .env_remove("ASTUDIO_MOCK_STATE")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut base = String::new();
-        stdout.read_line(&mut base).unwrap();
-        let base = base.trim_end().to_string();
-        assert!(
-            base.starts_with("http://127.0.0.1:"),
-            "no base URL: {base:?}"
-        );
-        let port = base.rsplit(':').next().unwrap().parse().unwrap();
-        Replica {
-            child,
-            _stdout: stdout,
-            api: Api {
-                base,
-                http: reqwest::Client::new(),
-            },
-            port,
-        }
-    }
-
-    /// `kill -9`: no graceful stop, requests in flight cut off.
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-
-    /// The next `count` create-image runs on this replica end in `error`.
-    async fn script_errors(&self, count: u32) {
-        let answer = self
-            .api
-            .send(
-                self.api
-                    .request(Method::POST, "/__mock/outcomes", None)
-                    .json(
-                        &json!({"tool": "create-image", "error": SCRIPTED_ERROR, "count": count}),
-                    ),
-            )
-            .await;
-        assert_eq!(answer.status, 201, "{}", answer.body);
-    }
-}
-
-impl Drop for Replica {
-    fn drop(&mut self) {
-        self.kill();
-    }
+/// The next `count` create-image runs on `api`'s replica end in `error`.
+async fn script_errors(api: &Api, count: u32) {
+    let outcome = json!({"tool": "create-image", "error": SCRIPTED_ERROR, "count": count});
+    let answer = api
+        .admin(Method::POST, "/__mock/outcomes", Some(outcome))
+        .await;
+    assert_eq!(answer.status, 201, "{}", answer.body);
 }
 
 /// An accounts file with one account of `credits`.
@@ -348,15 +304,15 @@ async fn a_replica_killed_mid_load_leaves_the_others_answering_and_the_books_bal
     let redis = RedisServer::start();
     let dir = tempfile::tempdir().unwrap();
     let accounts = accounts_file(dir.path(), START);
-    let mut replicas: Vec<Replica> = (0..3)
-        .map(|_| Replica::spawn(&redis, &accounts, 0))
+    let mut replicas: Vec<MockProcess> = (0..3)
+        .map(|_| spawn_replica(&redis, &accounts, 0))
         .collect();
     for replica in &replicas {
-        replica.script_errors(10).await;
+        script_errors(&replica.api, 10).await;
     }
     let bases: Vec<String> = replicas.iter().map(|r| r.api.base.clone()).collect();
     let mut victim = replicas.remove(0);
-    let victim_pid = victim.child.id();
+    let victim_pid = victim.id();
     let (total, after) = (300, 100);
     let results = load(&bases, total, 12, after, move || victim.kill()).await;
 
@@ -411,8 +367,8 @@ async fn a_replica_restarted_on_its_port_picks_up_its_generations_and_credits() 
     let redis = RedisServer::start();
     let dir = tempfile::tempdir().unwrap();
     let accounts = accounts_file(dir.path(), START);
-    let mut replica = Replica::spawn(&redis, &accounts, 0);
-    replica.script_errors(2).await;
+    let mut replica = spawn_replica(&redis, &accounts, 0);
+    script_errors(&replica.api, 2).await;
     let mut ids = HashSet::new();
     for i in 0..8 {
         let answer = replica.api.run(KEY, run_body(i)).await;
@@ -428,10 +384,10 @@ async fn a_replica_restarted_on_its_port_picks_up_its_generations_and_credits() 
 
     // kill -9 with generations running and an error not yet refunded; no
     // other replica is there to sweep them.
-    let port = replica.port;
+    let port = replica.port();
     replica.kill();
-    let replica = Replica::spawn(&redis, &accounts, port);
-    assert_eq!(replica.port, port);
+    let replica = spawn_replica(&redis, &accounts, port);
+    assert_eq!(replica.port(), port);
 
     // Through the same base URL: every generation, each ending as decided
     // before the kill (the two scripted errors refunded once), no credit
@@ -460,11 +416,11 @@ async fn redis_killed_mid_load_and_restarted_from_its_aof_loses_nothing_acknowle
     let redis = Arc::new(Mutex::new(RedisServer::start()));
     let dir = tempfile::tempdir().unwrap();
     let accounts = accounts_file(dir.path(), START);
-    let replicas: Vec<Replica> = (0..2)
-        .map(|_| Replica::spawn(&redis.lock(), &accounts, 0))
+    let replicas: Vec<MockProcess> = (0..2)
+        .map(|_| spawn_replica(&redis.lock(), &accounts, 0))
         .collect();
     for replica in &replicas {
-        replica.script_errors(10).await;
+        script_errors(&replica.api, 10).await;
     }
     let bases: Vec<String> = replicas.iter().map(|r| r.api.base.clone()).collect();
     let killed = redis.clone();

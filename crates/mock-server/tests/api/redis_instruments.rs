@@ -6,8 +6,7 @@
 use std::time::Duration;
 
 use artificial_studio_mock::{
-    AccountConfig, MockServer, MockServerBuilder, PlanLimits, RateLimits, RedisStoreOptions,
-    SharedStore,
+    AccountConfig, MockServer, MockServerBuilder, PlanLimits, RateLimits,
 };
 use artificial_studio_types::Plan;
 use reqwest::Method;
@@ -28,17 +27,13 @@ async fn limited_replica(
     builder: MockServerBuilder,
     rate_limits: RateLimits,
 ) -> (MockServer, Api) {
-    let store = SharedStore::redis(
-        &redis.url(),
-        "ns",
+    redis_replica(
+        redis,
         vec![AccountConfig::new(KEY, Plan::Free, 100)],
-        RedisStoreOptions {
-            rate_limits,
-            max_generations: 1000,
-        },
+        rate_limits,
+        builder,
     )
-    .unwrap();
-    start(builder.allow_private_webhooks(true).store(store)).await
+    .await
 }
 
 async fn three(redis: &RedisServer) -> Vec<(MockServer, Api)> {
@@ -49,28 +44,11 @@ async fn three(redis: &RedisServer) -> Vec<(MockServer, Api)> {
     all
 }
 
-/// An admin request with a JSON body (or none).
-async fn admin(api: &Api, method: Method, path: &str, body: Option<Value>) -> Answer {
-    let request = api.request(method, path, None);
-    let request = match body {
-        Some(body) => request.json(&body),
-        None => request,
-    };
-    api.send(request).await
-}
-
 /// `data` of an admin list.
 async fn listed(api: &Api, path: &str) -> Vec<Value> {
-    let answer = admin(api, Method::GET, path, None).await;
+    let answer = api.admin(Method::GET, path, None).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     answer.body["data"].as_array().cloned().unwrap_or_default()
-}
-
-fn in_session(api: &Api, name: &str) -> Api {
-    Api {
-        base: format!("{}/s/{name}", api.base),
-        ..api.clone()
-    }
 }
 
 #[tokio::test]
@@ -78,13 +56,13 @@ async fn a_fault_with_count_two_added_on_one_replica_fires_twice_across_the_othe
     let redis = RedisServer::start();
     let servers = three(&redis).await;
     let (a, b, c) = (&servers[0].1, &servers[1].1, &servers[2].1);
-    let added = admin(
-        a,
-        Method::POST,
-        "/__mock/faults",
-        Some(json!({"fault": "503", "route": "GET /api/tools", "count": 2})),
-    )
-    .await;
+    let added = a
+        .admin(
+            Method::POST,
+            "/__mock/faults",
+            Some(json!({"fault": "503", "route": "GET /api/tools", "count": 2})),
+        )
+        .await;
     assert_eq!(added.status, 201, "{}", added.body);
     assert_eq!(added.body["count"], 2);
     // Listed, with its count, from another replica.
@@ -140,7 +118,7 @@ async fn the_journal_read_from_one_replica_shows_the_requests_of_the_others_in_o
     assert!(journal[2]["accountId"].is_null());
     // Cleared through one replica, empty on every one, numbering from 1.
     assert_eq!(
-        admin(b, Method::DELETE, "/__mock/journal", None)
+        b.admin(Method::DELETE, "/__mock/journal", None)
             .await
             .status,
         204
@@ -167,13 +145,13 @@ async fn a_scripted_outcome_set_on_one_replica_ends_a_run_on_another() {
     let redis = RedisServer::start();
     let servers = three(&redis).await;
     let (a, b) = (&servers[0].1, &servers[1].1);
-    let scripted = admin(
-        b,
-        Method::POST,
-        "/__mock/outcomes",
-        Some(json!({"tool": "create-image", "error": "scripted boom", "count": 1})),
-    )
-    .await;
+    let scripted = b
+        .admin(
+            Method::POST,
+            "/__mock/outcomes",
+            Some(json!({"tool": "create-image", "error": "scripted boom", "count": 1})),
+        )
+        .await;
     assert_eq!(scripted.status, 201, "{}", scripted.body);
     let before = a.credits(KEY).await;
     let failed = a.create_image(KEY).await;
@@ -220,17 +198,17 @@ async fn sessions_are_listed_from_every_replica_and_a_reset_of_one_leaves_the_ot
     let redis = RedisServer::start();
     let servers = three(&redis).await;
     let (a, b, c) = (&servers[0].1, &servers[1].1, &servers[2].1);
-    let (one, two) = (in_session(a, "ci-1"), in_session(b, "ci-2"));
+    let (one, two) = (a.in_session("ci-1"), b.in_session("ci-2"));
     assert_eq!(one.get("/api/account", KEY).await.status, 200);
     assert_eq!(two.get("/api/account", KEY).await.status, 200);
     for session in [&one, &two] {
-        let added = admin(
-            session,
-            Method::POST,
-            "/__mock/faults",
-            Some(json!({"fault": "500", "route": "/api/tools/create-image"})),
-        )
-        .await;
+        let added = session
+            .admin(
+                Method::POST,
+                "/__mock/faults",
+                Some(json!({"fault": "500", "route": "/api/tools/create-image"})),
+            )
+            .await;
         assert_eq!(added.status, 201);
     }
     // Listed from the replica that served neither.
@@ -249,37 +227,38 @@ async fn sessions_are_listed_from_every_replica_and_a_reset_of_one_leaves_the_ot
     assert!(listed(c, "/__mock/faults").await.is_empty());
     assert!(listed(c, "/__mock/journal").await.is_empty());
     // A reset of ci-1 (through another replica) leaves ci-2's instruments.
-    let reset = admin(&in_session(c, "ci-1"), Method::POST, "/__mock/reset", None).await;
+    let reset = c
+        .in_session("ci-1")
+        .admin(Method::POST, "/__mock/reset", None)
+        .await;
     assert_eq!(reset.status, 204);
     assert!(
-        listed(&in_session(b, "ci-1"), "/__mock/faults")
+        listed(&b.in_session("ci-1"), "/__mock/faults")
             .await
             .is_empty()
     );
     assert!(
-        listed(&in_session(b, "ci-1"), "/__mock/journal")
+        listed(&b.in_session("ci-1"), "/__mock/journal")
             .await
             .is_empty()
     );
     assert_eq!(
-        listed(&in_session(a, "ci-2"), "/__mock/faults").await.len(),
+        listed(&a.in_session("ci-2"), "/__mock/faults").await.len(),
         1
     );
     assert_eq!(
-        listed(&in_session(a, "ci-2"), "/__mock/journal")
-            .await
-            .len(),
+        listed(&a.in_session("ci-2"), "/__mock/journal").await.len(),
         1
     );
     assert_eq!(
-        in_session(c, "ci-2")
+        c.in_session("ci-2")
             .get("/api/tools/create-image", KEY)
             .await
             .status,
         500
     );
     assert_eq!(
-        in_session(c, "ci-1")
+        c.in_session("ci-1")
             .get("/api/tools/create-image", KEY)
             .await
             .status,
@@ -287,14 +266,14 @@ async fn sessions_are_listed_from_every_replica_and_a_reset_of_one_leaves_the_ot
     );
     // Dropped through one replica, a session another replica served starts
     // afresh there (its namespace seeded again), not without accounts.
-    let spent = in_session(a, "ci-2");
+    let spent = a.in_session("ci-2");
     spent.create_image(KEY).await;
     assert!(spent.credits(KEY).await < 100);
-    let dropped = admin(c, Method::DELETE, "/__mock/sessions/ci-2", None).await;
+    let dropped = c.admin(Method::DELETE, "/__mock/sessions/ci-2", None).await;
     assert_eq!(dropped.status, 204);
-    assert_eq!(in_session(a, "ci-2").credits(KEY).await, 100);
+    assert_eq!(a.in_session("ci-2").credits(KEY).await, 100);
     assert!(
-        listed(&in_session(a, "ci-2"), "/__mock/faults")
+        listed(&a.in_session("ci-2"), "/__mock/faults")
             .await
             .is_empty()
     );
@@ -320,10 +299,9 @@ async fn a_session_idle_past_its_ttl_loses_its_keys_on_redis() {
     };
     let (_a, a) = replica(&redis, builder()).await;
     let (_b, b) = replica(&redis, builder()).await;
-    let idle = in_session(&a, "idle-1");
+    let idle = a.in_session("idle-1");
     idle.create_image(KEY).await;
-    admin(
-        &idle,
+    idle.admin(
         Method::POST,
         "/__mock/faults",
         Some(json!({"fault": "500", "route": "/api/tools/create-image"})),
@@ -346,9 +324,9 @@ async fn a_session_idle_past_its_ttl_loses_its_keys_on_redis() {
     // The default session's keys stay.
     assert!(!keys(&redis, "ns:*").is_empty());
     // Used again, it starts afresh: full balance, no faults.
-    assert_eq!(in_session(&b, "idle-1").credits(KEY).await, 100);
+    assert_eq!(b.in_session("idle-1").credits(KEY).await, 100);
     assert_eq!(
-        in_session(&b, "idle-1")
+        b.in_session("idle-1")
             .get("/api/tools/create-image", KEY)
             .await
             .status,
@@ -433,8 +411,7 @@ async fn a_request_costs_a_fixed_number_of_redis_round_trips_whatever_the_rules(
     assert_eq!(without_rules, [2, 3, 3]);
     // Ten rules that miss: still one script for the faults.
     for _ in 0..10 {
-        admin(
-            &api,
+        api.admin(
             Method::POST,
             "/__mock/faults",
             Some(json!({"fault": "500", "route": "/api/tools/create-image"})),

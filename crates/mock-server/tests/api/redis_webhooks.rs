@@ -4,108 +4,26 @@
 //! schedule whichever replica makes them, and a replica killed mid-delivery
 //! hands the delivery on. A real `redis-server` and a real receiver.
 
-use std::{
-    collections::{BTreeMap, HashMap},
-    sync::Arc,
-};
+use std::collections::{BTreeMap, HashMap};
 
-use artificial_studio_mock::{
-    AccountConfig, MockServer, RateLimits, RedisStoreOptions, SharedStore, WebhookDelivery,
-};
+use artificial_studio_mock::{AccountConfig, MockServer, RateLimits, WebhookDelivery};
 use artificial_studio_types::Plan;
-use axum::{Router, http::StatusCode, routing::post};
-use parking_lot::Mutex;
-use serde_json::{Value, json};
-use tokio::sync::Notify;
 
 use crate::redis_server::RedisServer;
 use crate::support::*;
 
 const KEY: &str = "team-key";
-const NAMESPACE: &str = "ns";
 
-/// A replica on `redis` (namespace [`NAMESPACE`]) whose runs end at once,
-/// with every delay scaled by `speed`.
+/// A replica on `redis` whose runs end at once, with every delay scaled by
+/// `speed`.
 async fn replica(redis: &RedisServer, speed: f64) -> (MockServer, Api) {
-    let store = SharedStore::redis(
-        &redis.url(),
-        NAMESPACE,
+    redis_replica(
+        redis,
         vec![AccountConfig::new(KEY, Plan::Free, 1000)],
-        RedisStoreOptions {
-            rate_limits: RateLimits::Off,
-            max_generations: 1000,
-        },
-    )
-    .unwrap();
-    start(
-        MockServer::builder()
-            .speed(speed)
-            .stage_ms(0, 0, 0)
-            .allow_private_webhooks(true)
-            .store(store),
+        RateLimits::Off,
+        MockServer::builder().speed(speed).stage_ms(0, 0, 0),
     )
     .await
-}
-
-/// How the receiver answers the first request it gets for a generation
-/// (later ones are answered `200`).
-#[derive(Clone, Copy)]
-enum First {
-    Ok,
-    /// `500`.
-    Fails,
-    /// No answer, ever (for the first request of the test only).
-    Stalls,
-}
-
-/// A local webhook receiver: the id of every request it got, and of those
-/// it answered `200`.
-#[derive(Clone)]
-struct Receiver {
-    url: String,
-    seen: Arc<Mutex<Vec<String>>>,
-    answered_ok: Arc<Mutex<Vec<String>>>,
-    first_arrived: Arc<Notify>,
-}
-
-async fn receiver(first: First) -> Receiver {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let receiver = Receiver {
-        url: format!("http://{}/hook", listener.local_addr().unwrap()),
-        seen: Arc::default(),
-        answered_ok: Arc::default(),
-        first_arrived: Arc::default(),
-    };
-    let kept = receiver.clone();
-    let app = Router::new().route(
-        "/hook",
-        post(move |body: String| {
-            let kept = kept.clone();
-            async move {
-                let body: Value = serde_json::from_str(&body).unwrap_or_default();
-                let id = body["id"].as_str().unwrap_or_default().to_string();
-                let (earlier, any_earlier) = {
-                    let mut seen = kept.seen.lock();
-                    let earlier = seen.iter().filter(|s| **s == id).count();
-                    let any = !seen.is_empty();
-                    seen.push(id.clone());
-                    (earlier, any)
-                };
-                kept.first_arrived.notify_one();
-                match first {
-                    First::Fails if earlier == 0 => return StatusCode::INTERNAL_SERVER_ERROR,
-                    First::Stalls if !any_earlier => {
-                        std::future::pending::<()>().await;
-                    }
-                    _ => {}
-                }
-                kept.answered_ok.lock().push(id);
-                StatusCode::OK
-            }
-        }),
-    );
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    receiver
 }
 
 /// How many deliveries the namespace's queue in Redis still holds (due,
@@ -123,7 +41,7 @@ async fn queued(redis: &RedisServer) -> u64 {
 /// Waits until `count` generations were answered `200` and the queue is empty.
 async fn until_delivered(redis: &RedisServer, receiver: &Receiver, count: usize, seconds: u64) {
     eventually(seconds, || async {
-        receiver.answered_ok.lock().len() >= count && queued(redis).await == 0
+        receiver.delivered().len() >= count && queued(redis).await == 0
     })
     .await;
 }
@@ -155,30 +73,19 @@ async fn attempts(servers: &[&MockServer]) -> HashMap<(String, u32), WebhookDeli
     all
 }
 
-async fn run_with_webhook(api: &Api, hook: &str) -> String {
-    let answer = api
-        .run(
-            KEY,
-            json!({"tool": "create-image", "input": {"prompt": "a fox"}, "webhook": hook}),
-        )
-        .await;
-    assert_eq!(answer.status, 202, "{}", answer.body);
-    answer.body["id"].as_str().unwrap().to_string()
-}
-
 #[tokio::test]
 async fn thirty_runs_across_three_replicas_deliver_each_webhook_exactly_once() {
     let redis = RedisServer::start();
-    let hook = receiver(First::Ok).await;
+    let hook = Receiver::start(Replies::ok()).await;
     let mut servers = Vec::new();
     for _ in 0..3 {
         servers.push(replica(&redis, 0.1).await);
     }
-    let runs = (0..30).map(|i| run_with_webhook(&servers[i % 3].1, &hook.url));
+    let runs = (0..30).map(|i| servers[i % 3].1.create_image_with_webhook(KEY, &hook.url));
     let ids: Vec<String> = futures::future::join_all(runs).await;
     until_delivered(&redis, &hook, ids.len(), 30).await;
     let expected: BTreeMap<String, usize> = ids.iter().map(|id| (id.clone(), 1)).collect();
-    assert_eq!(counts(&hook.seen.lock()), expected, "each webhook, once");
+    assert_eq!(counts(&hook.ids()), expected, "each webhook, once");
     let records = attempts(&servers.iter().map(|(s, _)| s).collect::<Vec<_>>()).await;
     assert_eq!(records.len(), 30, "{records:?}");
     for id in &ids {
@@ -193,20 +100,20 @@ async fn thirty_runs_across_three_replicas_deliver_each_webhook_exactly_once() {
 #[tokio::test]
 async fn a_receiver_that_answers_500_first_is_retried_on_schedule_and_delivered_once() {
     let redis = RedisServer::start();
-    let hook = receiver(First::Fails).await;
+    let hook = Receiver::start(Replies::first([Reply::Status(500)]).per_generation()).await;
     let mut servers = Vec::new();
     for _ in 0..3 {
         servers.push(replica(&redis, 0.1).await);
     }
     let mut ids = Vec::new();
     for (_, api) in &servers {
-        ids.push(run_with_webhook(api, &hook.url).await);
+        ids.push(api.create_image_with_webhook(KEY, &hook.url).await);
     }
     until_delivered(&redis, &hook, ids.len(), 30).await;
     let twice: BTreeMap<String, usize> = ids.iter().map(|id| (id.clone(), 2)).collect();
-    assert_eq!(counts(&hook.seen.lock()), twice, "a 500, then the retry");
+    assert_eq!(counts(&hook.ids()), twice, "a 500, then the retry");
     let once: BTreeMap<String, usize> = ids.iter().map(|id| (id.clone(), 1)).collect();
-    assert_eq!(counts(&hook.answered_ok.lock()), once, "delivered once");
+    assert_eq!(counts(&hook.delivered()), once, "delivered once");
     let records = attempts(&servers.iter().map(|(s, _)| s).collect::<Vec<_>>()).await;
     assert_eq!(records.len(), 6, "{records:?}");
     for id in &ids {
@@ -232,14 +139,14 @@ async fn a_receiver_that_answers_500_first_is_retried_on_schedule_and_delivered_
 #[tokio::test]
 async fn a_replica_killed_mid_delivery_leaves_a_lease_that_ends_and_another_replica_delivers() {
     let redis = RedisServer::start();
-    let hook = receiver(First::Stalls).await;
+    let hook = Receiver::start(Replies::first([Reply::Hang])).await;
     // At speed 1 an attempt may take 5 s: the replica is stopped well
     // before it would give up on its own.
     let (doomed, api) = replica(&redis, 1.0).await;
-    let id = run_with_webhook(&api, &hook.url).await;
+    let id = api.create_image_with_webhook(KEY, &hook.url).await;
     // Its sweeper claimed the delivery and the receiver holds the attempt.
-    hook.first_arrived.notified().await;
-    assert_eq!(*hook.seen.lock(), vec![id.clone()]);
+    eventually(30, || async { hook.count() >= 1 }).await;
+    assert_eq!(hook.ids(), vec![id.clone()]);
     // Two replicas start, and the claimer goes away mid-attempt.
     let (b, _) = replica(&redis, 1.0).await;
     let (c, _) = replica(&redis, 1.0).await;
@@ -247,8 +154,8 @@ async fn a_replica_killed_mid_delivery_leaves_a_lease_that_ends_and_another_repl
     assert_eq!(queued(&redis).await, 1, "the delivery is still queued");
     // Once its lease has ended (5 s + 1 s), another replica delivers it.
     until_delivered(&redis, &hook, 1, 30).await;
-    assert_eq!(*hook.seen.lock(), [id.clone(), id.clone()]);
-    assert_eq!(*hook.answered_ok.lock(), vec![id.clone()]);
+    assert_eq!(hook.ids(), [id.clone(), id.clone()]);
+    assert_eq!(hook.delivered(), vec![id.clone()]);
     let records = attempts(&[&b, &c]).await;
     assert_eq!(records.len(), 1, "{records:?}");
     let record = &records[&(id, 1)];

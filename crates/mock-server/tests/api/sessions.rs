@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use artificial_studio_mock::{Fault, FaultRule, MockServer, RateLimits};
+use artificial_studio_mock::{Fault, FaultRule, MockServer};
 use artificial_studio_types::{messages, rules::session::INVALID_SESSION_NAME};
 use reqwest::{
     Method,
@@ -14,10 +14,7 @@ use crate::support::*;
 
 /// A client of session `name` through the path prefix `/s/NAME`.
 fn by_prefix(server: &MockServer, name: &str) -> Api {
-    Api {
-        base: format!("{}/s/{name}", server.base_url()),
-        http: reqwest::Client::new(),
-    }
+    Api::new(server).in_session(name)
 }
 
 /// A client of session `name` through the header `X-Mock-Session`.
@@ -31,10 +28,6 @@ fn by_header(server: &MockServer, name: &str) -> Api {
             .build()
             .unwrap(),
     }
-}
-
-async fn admin(api: &Api, method: Method, path: &str) -> Answer {
-    api.send(api.http.request(method, api.url(path))).await
 }
 
 fn journal_paths(journal: &Value) -> Vec<String> {
@@ -70,13 +63,18 @@ async fn two_sessions_never_see_each_others_accounts_generations_or_journal() {
         assert_eq!(list.body["data"], json!([]), "{}", list.body);
     }
 
-    let a_journal = admin(&a, Method::GET, "/__mock/journal").await.body;
-    let b_journal = admin(&b, Method::GET, "/__mock/journal").await.body;
+    let a_journal = a.admin(Method::GET, "/__mock/journal", None).await.body;
+    let b_journal = b.admin(Method::GET, "/__mock/journal", None).await.body;
     assert!(journal_paths(&a_journal).contains(&"/api/run".to_string()));
     assert!(!journal_paths(&b_journal).contains(&"/api/run".to_string()));
     assert!(
-        !journal_paths(&admin(&default, Method::GET, "/__mock/journal").await.body)
-            .contains(&"/api/run".to_string())
+        !journal_paths(
+            &default
+                .admin(Method::GET, "/__mock/journal", None)
+                .await
+                .body
+        )
+        .contains(&"/api/run".to_string())
     );
     // A session's journal keeps the API's path, without the prefix.
     assert!(
@@ -142,10 +140,10 @@ async fn faults_and_scripted_outcomes_act_in_their_session_only() {
         .fail_next_generation("create-image", "scripted in a")
         .await
         .unwrap();
-    let listed = admin(&a, Method::GET, "/__mock/faults").await.body;
+    let listed = a.admin(Method::GET, "/__mock/faults", None).await.body;
     assert_eq!(listed["data"].as_array().unwrap().len(), 1);
     assert_eq!(
-        admin(&b, Method::GET, "/__mock/faults").await.body["data"],
+        b.admin(Method::GET, "/__mock/faults", None).await.body["data"],
         json!([])
     );
 
@@ -173,7 +171,7 @@ async fn resetting_one_session_leaves_the_others_intact() {
         api.create_image(FREE).await;
     }
     let spent = b.credits(FREE).await;
-    let reset = admin(&a, Method::POST, "/__mock/reset").await;
+    let reset = a.admin(Method::POST, "/__mock/reset", None).await;
     assert_eq!(reset.status, 204);
     assert_eq!(a.credits(FREE).await, 100);
     assert_eq!(b.credits(FREE).await, spent);
@@ -245,13 +243,7 @@ async fn a_bad_session_name_is_a_json_400() {
 
 #[tokio::test]
 async fn past_the_session_limit_a_new_session_is_a_json_503() {
-    let (server, api) = start(
-        MockServer::builder()
-            .speed(0.0)
-            .rate_limits(RateLimits::Off)
-            .max_sessions(2),
-    )
-    .await;
+    let (server, api) = start(fast().max_sessions(2)).await;
     assert_eq!(by_prefix(&server, "one").credits(FREE).await, 100);
     assert_eq!(by_prefix(&server, "two").credits(FREE).await, 100);
     let third = by_prefix(&server, "three").get("/api/account", FREE).await;
@@ -266,7 +258,7 @@ async fn past_the_session_limit_a_new_session_is_a_json_503() {
     assert_eq!(api.credits(FREE).await, 100);
     // Dropping one makes room.
     assert_eq!(
-        admin(&api, Method::DELETE, "/__mock/sessions/two")
+        api.admin(Method::DELETE, "/__mock/sessions/two", None)
             .await
             .status,
         204
@@ -276,19 +268,13 @@ async fn past_the_session_limit_a_new_session_is_a_json_503() {
 
 #[tokio::test]
 async fn an_idle_session_expires_and_comes_back_new() {
-    let (server, api) = start(
-        MockServer::builder()
-            .speed(0.0)
-            .rate_limits(RateLimits::Off)
-            .session_ttl(Duration::from_millis(100)),
-    )
-    .await;
+    let (server, api) = start(fast().session_ttl(Duration::from_millis(100))).await;
     let a = by_prefix(&server, "short");
     a.create_image(FREE).await;
     assert!(a.credits(FREE).await < 100);
     api.create_image(FREE).await;
     eventually(10, || async {
-        let list = admin(&api, Method::GET, "/__mock/sessions").await;
+        let list = api.admin(Method::GET, "/__mock/sessions", None).await;
         list.body["data"] == json!([])
     })
     .await;
@@ -306,7 +292,7 @@ async fn sessions_are_listed_and_dropped() {
     a.create_image(FREE).await;
     a.create_image(FREE).await;
     by_header(&server, "other").get("/api/tools", FREE).await;
-    let list = admin(&api, Method::GET, "/__mock/sessions").await;
+    let list = api.admin(Method::GET, "/__mock/sessions", None).await;
     assert_eq!(list.status, 200);
     let data = list.body["data"].as_array().unwrap();
     let names: Vec<&str> = data.iter().map(|s| s["name"].as_str().unwrap()).collect();
@@ -317,15 +303,15 @@ async fn sessions_are_listed_and_dropped() {
     assert!(data[0]["createdAt"].is_string() && data[0]["lastUsedAt"].is_string());
 
     assert_eq!(
-        admin(&api, Method::DELETE, "/__mock/sessions/listed")
+        api.admin(Method::DELETE, "/__mock/sessions/listed", None)
             .await
             .status,
         204
     );
-    admin(&api, Method::DELETE, "/__mock/sessions/listed")
+    api.admin(Method::DELETE, "/__mock/sessions/listed", None)
         .await
         .assert_error(404, "Session not found");
-    let list = admin(&api, Method::GET, "/__mock/sessions").await.body;
+    let list = api.admin(Method::GET, "/__mock/sessions", None).await.body;
     assert_eq!(list["data"].as_array().unwrap().len(), 1);
     assert_eq!(a.credits(FREE).await, 100, "dropped with all it held");
 }
@@ -336,14 +322,15 @@ async fn inside_a_session_the_admin_api_reaches_that_session_only() {
     let a = by_prefix(&server, "a");
     by_prefix(&server, "b").get("/api/tools", FREE).await;
     let message = "Admin requests inside a session can only read and reset that session";
-    admin(&a, Method::GET, "/__mock/sessions")
+    a.admin(Method::GET, "/__mock/sessions", None)
         .await
         .assert_error(403, message);
-    admin(&a, Method::DELETE, "/__mock/sessions/b")
+    a.admin(Method::DELETE, "/__mock/sessions/b", None)
         .await
         .assert_error(403, message);
     let b_header = by_header(&server, "a");
-    admin(&b_header, Method::GET, "/__mock/sessions")
+    b_header
+        .admin(Method::GET, "/__mock/sessions", None)
         .await
         .assert_error(403, message);
     let names = server.session("b").unwrap().journal().await;
@@ -352,13 +339,7 @@ async fn inside_a_session_the_admin_api_reaches_that_session_only() {
 
 #[tokio::test]
 async fn with_an_admin_token_listing_dropping_and_session_admin_need_it() {
-    let (server, api) = start(
-        MockServer::builder()
-            .speed(0.0)
-            .rate_limits(RateLimits::Off)
-            .admin_token("s3cret"),
-    )
-    .await;
+    let (server, api) = start(fast().admin_token("s3cret")).await;
     let a = by_prefix(&server, "a");
     a.get("/api/tools", FREE).await;
     let with_token = |method: Method, path: &str, token: &str| {
@@ -372,14 +353,14 @@ async fn with_an_admin_token_listing_dropping_and_session_admin_need_it() {
         (Method::GET, "/__mock/sessions"),
         (Method::DELETE, "/__mock/sessions/a"),
     ] {
-        admin(&api, method.clone(), path)
+        api.admin(method.clone(), path, None)
             .await
             .assert_error(401, "Invalid admin token");
         with_token(method, path, "s3cres")
             .await
             .assert_error(401, "Invalid admin token");
     }
-    admin(&a, Method::POST, "/__mock/reset")
+    a.admin(Method::POST, "/__mock/reset", None)
         .await
         .assert_error(401, "Invalid admin token");
     let listed = with_token(Method::GET, "/__mock/sessions", "s3cret").await;

@@ -3,70 +3,24 @@
 //! snapshot; named sessions kept beside the default one; and the library's
 //! `state_file`, with a generation running across a restart.
 
-use std::{
-    io::{BufRead, BufReader},
-    path::Path,
-    process::{Child, Command, Stdio},
-    time::Duration,
-};
+use std::{path::Path, time::Duration};
 
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{Api, FREE, PRO, eventually};
+use crate::support::{Api, FREE, MockProcess, PRO, eventually, mock_command};
 
-/// A running `astudio-mock` with its client.
-struct Running {
-    child: Child,
-    api: Api,
+/// The binary on the state file `state`, at speed 0 without rate limits.
+fn spawn(state: &Path, extra: &[&str]) -> MockProcess {
+    let state = state.to_str().unwrap();
+    let args = ["--port", "0", "--speed", "0", "--rate-limit", "off"];
+    MockProcess::spawn(&[&args[..], &["--state", state], extra].concat())
 }
 
-fn spawn(state: &Path, extra: &[&str]) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_astudio-mock"))
-        .args(["--port", "0", "--speed", "0", "--rate-limit", "off"])
-        .args(["--state", state.to_str().unwrap()])
-        .args(extra)
-        .env_remove("RUST_LOG")
-        .env_remove("ASTUDIO_MOCK_STATE")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut base = String::new();
-    stdout.read_line(&mut base).unwrap();
-    assert!(base.starts_with("http://"), "no base URL: {base:?}");
-    // The demo key lines that follow are not read: stdout is left to drop.
-    Running {
-        child,
-        api: Api {
-            base: base.trim_end().to_string(),
-            http: reqwest::Client::new(),
-        },
-    }
-}
-
-/// The same server's client inside session `name` (its path prefix).
-fn in_session(api: &Api, name: &str) -> Api {
-    Api {
-        base: format!("{}/s/{name}", api.base),
-        http: api.http.clone(),
-    }
-}
-
-fn signal(running: &mut Running, signal: &str) {
-    let pid = running.child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args([signal, &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let status = running.child.wait().unwrap();
-    if signal == "-TERM" {
-        assert!(status.success(), "a graceful stop exits 0: {status:?}");
-    }
+/// Stops `running` with `SIGTERM`; a graceful stop exits 0.
+fn terminate(running: &mut MockProcess) {
+    let status = running.signal("-TERM");
+    assert!(status.success(), "a graceful stop exits 0: {status:?}");
 }
 
 /// What a client can see of the sandbox: accounts with balances, every
@@ -157,7 +111,7 @@ async fn kill_9_after_a_snapshot_loses_nothing_it_held() {
     let (ids, upload) = make_things(&first.api).await;
     let before = observe(&first.api, std::slice::from_ref(&upload)).await;
     // A named session, with its own generations, upload and balances.
-    let session = in_session(&first.api, "ci-4711");
+    let session = first.api.in_session("ci-4711");
     let (session_ids, session_upload) = make_things(&session).await;
     session.create_image(PRO).await;
     let session_before = observe(&session, std::slice::from_ref(&session_upload)).await;
@@ -170,7 +124,7 @@ async fn kill_9_after_a_snapshot_loses_nothing_it_held() {
             && holds_session(&path, "ci-4711", &session_ids, &session_upload)
     })
     .await;
-    signal(&mut first, "-KILL");
+    first.signal("-KILL");
 
     let mut second = spawn(&path, &[]);
     let after = observe(&second.api, std::slice::from_ref(&upload)).await;
@@ -179,9 +133,9 @@ async fn kill_9_after_a_snapshot_loses_nothing_it_held() {
         second.api.credits(FREE).await < 100,
         "the credits spent stay spent"
     );
-    let session = in_session(&second.api, "ci-4711");
+    let session = second.api.in_session("ci-4711");
     assert_eq!(observe(&session, &[session_upload]).await, session_before);
-    signal(&mut second, "-TERM");
+    terminate(&mut second);
 }
 
 #[tokio::test]
@@ -213,7 +167,7 @@ async fn kill_9_between_snapshots_leaves_a_whole_earlier_snapshot_that_starts() 
         read_state(&path).is_some_and(|s| s["generations"].as_array().is_some_and(|g| g.len() > 5))
     })
     .await;
-    signal(&mut first, "-KILL");
+    first.signal("-KILL");
     let acknowledged = runs.await.unwrap();
 
     let state = read_state(&path).expect("the file is one whole JSON snapshot");
@@ -235,7 +189,7 @@ async fn kill_9_between_snapshots_leaves_a_whole_earlier_snapshot_that_starts() 
     let cost = 100_000 - second.api.credits(PRO).await;
     assert_eq!(cost % saved.len() as u64, 0, "{cost} for {}", saved.len());
     assert!(cost > 0);
-    signal(&mut second, "-TERM");
+    terminate(&mut second);
 }
 
 #[tokio::test]
@@ -246,16 +200,16 @@ async fn a_graceful_stop_and_restart_shows_exactly_the_same_sandbox() {
     let mut first = spawn(&path, &["--state-interval", "1h"]);
     let (_, upload) = make_things(&first.api).await;
     let before = observe(&first.api, std::slice::from_ref(&upload)).await;
-    let session = in_session(&first.api, "team-a");
+    let session = first.api.in_session("team-a");
     let (_, session_upload) = make_things(&session).await;
     let session_before = observe(&session, std::slice::from_ref(&session_upload)).await;
     // A session used once and left alone is kept too (it has not expired).
-    let idle = in_session(&first.api, "idle").credits(FREE).await;
+    let idle = first.api.in_session("idle").credits(FREE).await;
     assert!(
         read_state(&path).is_none(),
         "nothing written before the stop"
     );
-    signal(&mut first, "-TERM");
+    terminate(&mut first);
 
     let mut second = spawn(&path, &[]);
     assert_eq!(observe(&second.api, &[upload]).await, before);
@@ -267,10 +221,10 @@ async fn a_graceful_stop_and_restart_shows_exactly_the_same_sandbox() {
         .filter_map(|s| s["name"].as_str())
         .collect();
     assert_eq!(names, ["idle", "team-a"], "{listed}");
-    let session = in_session(&second.api, "team-a");
+    let session = second.api.in_session("team-a");
     assert_eq!(observe(&session, &[session_upload]).await, session_before);
-    assert_eq!(in_session(&second.api, "idle").credits(FREE).await, idle);
-    signal(&mut second, "-TERM");
+    assert_eq!(second.api.in_session("idle").credits(FREE).await, idle);
+    terminate(&mut second);
 }
 
 #[tokio::test]
@@ -278,11 +232,11 @@ async fn a_session_idle_past_its_ttl_at_the_restart_is_not_put_back() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.json");
     let mut first = spawn(&path, &["--state-interval", "1h"]);
-    let session = in_session(&first.api, "old");
+    let session = first.api.in_session("old");
     session.create_image(FREE).await;
     let spent = session.credits(FREE).await;
     assert!(spent < 100);
-    signal(&mut first, "-TERM");
+    terminate(&mut first);
     // As if the file were written two days ago (the TTL is one day).
     let mut state = read_state(&path).unwrap();
     assert_eq!(state["sessions"][0]["name"], "old");
@@ -292,13 +246,13 @@ async fn a_session_idle_past_its_ttl_at_the_restart_is_not_put_back() {
     let mut second = spawn(&path, &[]);
     let listed = second.api.get("/__mock/sessions", FREE).await.body;
     assert_eq!(listed["data"], json!([]), "{listed}");
-    let session = in_session(&second.api, "old");
+    let session = second.api.in_session("old");
     assert_eq!(
         session.credits(FREE).await,
         100,
         "a new session, from the start"
     );
-    signal(&mut second, "-TERM");
+    terminate(&mut second);
 }
 
 #[test]
@@ -310,9 +264,7 @@ fn a_file_that_is_not_a_snapshot_is_a_clear_error_and_a_non_zero_exit() {
         ("{\"accounts\": []}", "not an astudio-mock state file"),
     ] {
         std::fs::write(&path, text).unwrap();
-        let output = Command::new(env!("CARGO_BIN_EXE_astudio-mock"))
-            .args(["--port", "0", "--state", path.to_str().unwrap()])
-            .env_remove("ASTUDIO_MOCK_STATE")
+        let output = mock_command(&["--port", "0", "--state", path.to_str().unwrap()])
             .output()
             .unwrap();
         assert!(!output.status.success());

@@ -1,4 +1,16 @@
-//! Helpers: a server per test and a thin JSON client.
+//! Helpers: a server per test and a thin JSON client; the real binary as a
+//! process ([`MockProcess`]), a webhook receiver ([`Receiver`]) and, with
+//! the `redis` feature, replicas on a real `redis-server` ([`redis_replica`]).
+
+mod process;
+mod receiver;
+#[cfg(feature = "redis")]
+mod replica;
+
+pub use process::{MockProcess, mock_command};
+pub use receiver::{Received, Receiver, Replies, Reply};
+#[cfg(feature = "redis")]
+pub use replica::{NAMESPACE, redis_replica};
 
 use artificial_studio_mock::{MockServer, MockServerBuilder, RateLimits};
 use reqwest::{Method, StatusCode, header::HeaderMap};
@@ -10,12 +22,14 @@ pub use artificial_studio_mock::{
 
 /// A server whose generations end at once, without rate limits.
 pub async fn fast_server() -> (MockServer, Api) {
-    start(
-        MockServer::builder()
-            .speed(0.0)
-            .rate_limits(RateLimits::Off),
-    )
-    .await
+    start(fast()).await
+}
+
+/// The builder of [`fast_server`], for a test that sets one thing more.
+pub fn fast() -> MockServerBuilder {
+    MockServer::builder()
+        .speed(0.0)
+        .rate_limits(RateLimits::Off)
 }
 
 /// Starts a configured server and a client for it.
@@ -71,6 +85,14 @@ impl Api {
         }
     }
 
+    /// The same server's client inside session `name` (its path prefix `/s/NAME`).
+    pub fn in_session(&self, name: &str) -> Api {
+        Api {
+            base: format!("{}/s/{name}", self.base),
+            http: self.http.clone(),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -100,6 +122,16 @@ impl Api {
             Some(key) => request.header("Authorization", key),
             None => request,
         }
+    }
+
+    /// An admin request (`/__mock/...`, no key) with a JSON body or none.
+    pub async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
+        let request = self.request(method, path, None);
+        let request = match body {
+            Some(body) => request.json(&body),
+            None => request,
+        };
+        self.send(request).await
     }
 
     pub async fn get(&self, path: &str, key: &str) -> Answer {
@@ -136,12 +168,26 @@ impl Api {
 
     /// Runs a valid create-image generation and returns its id.
     pub async fn create_image(&self, key: &str) -> String {
-        let answer = self
-            .run(
-                key,
-                serde_json::json!({"tool": "create-image", "input": {"prompt": "a fox"}}),
-            )
-            .await;
+        self.started(
+            key,
+            serde_json::json!({"tool": "create-image", "input": {"prompt": "a fox"}}),
+        )
+        .await
+    }
+
+    /// Runs a valid create-image generation with a webhook to `url` and
+    /// returns its id.
+    pub async fn create_image_with_webhook(&self, key: &str, url: &str) -> String {
+        self.started(
+            key,
+            serde_json::json!({"tool": "create-image", "input": {"prompt": "a fox"}, "webhook": url}),
+        )
+        .await
+    }
+
+    /// Runs `body`, which must be answered `202`, and returns the id.
+    async fn started(&self, key: &str, body: Value) -> String {
+        let answer = self.run(key, body).await;
         assert_eq!(answer.status, 202, "{}", answer.body);
         answer.body["id"].as_str().unwrap().to_string()
     }

@@ -1,54 +1,11 @@
 //! Webhooks: payload, headers, retries on non-200 and on silence.
 
-use std::{
-    sync::{
-        Arc,
-        atomic::{AtomicUsize, Ordering},
-    },
-    time::Duration,
-};
+use std::time::Duration;
 
 use artificial_studio_mock::{MockServer, RateLimits};
-use axum::{Router, extract::State, http::HeaderMap, http::StatusCode, routing::post};
-use parking_lot::Mutex;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::support::*;
-
-#[derive(Clone, Default)]
-struct Receiver {
-    calls: Arc<AtomicUsize>,
-    seen: Arc<Mutex<Vec<(HeaderMap, Value)>>>,
-}
-
-/// A local receiver answering `answers[n]` to the n-th call (200 after the list);
-/// a 0 means "answer nothing for 2 s".
-async fn receiver(answers: &'static [u16]) -> (String, Receiver) {
-    let state = Receiver::default();
-    let app = Router::new()
-        .route(
-            "/hook",
-            post(
-                move |State(r): State<Receiver>, headers: HeaderMap, body: String| async move {
-                    let n = r.calls.fetch_add(1, Ordering::SeqCst);
-                    r.seen
-                        .lock()
-                        .push((headers, serde_json::from_str(&body).unwrap()));
-                    let status = answers.get(n).copied().unwrap_or(200);
-                    if status == 0 {
-                        tokio::time::sleep(Duration::from_secs(2)).await;
-                        return StatusCode::OK;
-                    }
-                    StatusCode::from_u16(status).unwrap()
-                },
-            ),
-        )
-        .with_state(state.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (url, state)
-}
 
 async fn webhook_server(speed: f64) -> (MockServer, Api) {
     start(
@@ -63,17 +20,12 @@ async fn webhook_server(speed: f64) -> (MockServer, Api) {
 
 #[tokio::test]
 async fn success_posts_the_documented_payload_and_headers() {
-    let (url, receiver) = receiver(&[]).await;
+    let receiver = Receiver::start(Replies::ok()).await;
+    let url = &receiver.url;
     let (server, api) = webhook_server(0.0).await;
-    let answer = api
-        .run(
-            FREE,
-            json!({"tool": "create-image", "input": {"prompt": "x"}, "webhook": url}),
-        )
-        .await;
-    let id = answer.body["id"].as_str().unwrap().to_string();
-    eventually(5, || async { receiver.calls.load(Ordering::SeqCst) == 1 }).await;
-    let (headers, body) = receiver.seen.lock()[0].clone();
+    let id = api.create_image_with_webhook(FREE, url).await;
+    eventually(5, || async { receiver.count() == 1 }).await;
+    let Received { headers, body, .. } = receiver.requests()[0].clone();
     assert_eq!(headers["content-type"], "application/json");
     assert_eq!(headers["x-webhook-source"], "artificial-studio");
     assert_eq!(headers["x-media-id"], id.as_str());
@@ -91,15 +43,17 @@ async fn success_posts_the_documented_payload_and_headers() {
 
 #[tokio::test]
 async fn non_200_answers_are_retried_on_the_scaled_schedule() {
-    let (url, receiver) = receiver(&[500, 404, 201]).await;
+    let receiver = Receiver::start(Replies::first([
+        Reply::Status(500),
+        Reply::Status(404),
+        Reply::Status(201),
+    ]))
+    .await;
+    let url = &receiver.url;
     // Speed 0.001: the documented 5 s, 15 s, 1 min waits become 5, 15 and 60 ms.
     let (server, api) = webhook_server(0.001).await;
-    api.run(
-        FREE,
-        json!({"tool": "create-image", "input": {"prompt": "x"}, "webhook": url}),
-    )
-    .await;
-    eventually(10, || async { receiver.calls.load(Ordering::SeqCst) == 4 }).await;
+    api.create_image_with_webhook(FREE, url).await;
+    eventually(10, || async { receiver.count() == 4 }).await;
     eventually(5, || async { server.webhook_deliveries().await.len() == 4 }).await;
     let deliveries = server.webhook_deliveries().await;
     let summary: Vec<_> = deliveries
@@ -116,22 +70,15 @@ async fn non_200_answers_are_retried_on_the_scaled_schedule() {
         ]
     );
     tokio::time::sleep(Duration::from_millis(100)).await;
-    assert_eq!(
-        receiver.calls.load(Ordering::SeqCst),
-        4,
-        "no call after a 200"
-    );
+    assert_eq!(receiver.count(), 4, "no call after a 200");
 }
 
 #[tokio::test]
 async fn silent_receiver_counts_as_a_failed_attempt() {
-    let (url, receiver) = receiver(&[0]).await;
+    let receiver = Receiver::start(Replies::first([Reply::Silence(Duration::from_secs(2))])).await;
+    let url = &receiver.url;
     let (server, api) = webhook_server(0.001).await;
-    api.run(
-        FREE,
-        json!({"tool": "create-image", "input": {"prompt": "x"}, "webhook": url}),
-    )
-    .await;
+    api.create_image_with_webhook(FREE, url).await;
     eventually(10, || async {
         server.webhook_deliveries().await.len() == 2
     })
@@ -146,22 +93,19 @@ async fn silent_receiver_counts_as_a_failed_attempt() {
             .contains("no answer")
     );
     assert!(deliveries[1].delivered);
-    assert!(receiver.calls.load(Ordering::SeqCst) >= 2);
+    assert!(receiver.count() >= 2);
 }
 
 #[tokio::test]
 async fn failed_generations_send_no_webhook() {
-    let (url, receiver) = receiver(&[]).await;
+    let receiver = Receiver::start(Replies::ok()).await;
+    let url = &receiver.url;
     let (server, api) = webhook_server(0.0).await;
     server
         .fail_next_generation("create-image", "bad")
         .await
         .unwrap();
-    let run = json!({"tool": "create-image", "input": {"prompt": "x"}, "webhook": url});
-    let failed = api.run(FREE, run.clone()).await.body["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let failed = api.create_image_with_webhook(FREE, url).await;
     eventually(10, || async {
         api.get(&format!("/api/generations/{failed}"), FREE)
             .await
@@ -173,10 +117,7 @@ async fn failed_generations_send_no_webhook() {
     // has ended. Another generation that succeeds afterwards, to the same
     // receiver, shows the deliveries have caught up: once its webhook is
     // in, any webhook of the failed one would be too.
-    let succeeded = api.run(FREE, run).await.body["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let succeeded = api.create_image_with_webhook(FREE, url).await;
     eventually(10, || async {
         server
             .webhook_deliveries()
@@ -187,7 +128,7 @@ async fn failed_generations_send_no_webhook() {
     .await;
     let deliveries = server.webhook_deliveries().await;
     assert_eq!(deliveries.len(), 1, "{deliveries:?}");
-    assert_eq!(receiver.calls.load(Ordering::SeqCst), 1);
-    let seen = receiver.seen.lock();
-    assert_eq!(seen[0].1["id"], succeeded.as_str(), "not {failed}");
+    assert_eq!(receiver.count(), 1);
+    let seen = receiver.requests();
+    assert_eq!(seen[0].body["id"], succeeded.as_str(), "not {failed}");
 }
