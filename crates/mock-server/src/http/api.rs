@@ -26,7 +26,7 @@ use crate::{
     app::App,
     catalog::{ModelEntry, ToolEntry},
     ids,
-    store::{Caller, CreateError, NewGeneration},
+    store::{Caller, CreateError, GenerationJson, NewGeneration},
     validation,
 };
 
@@ -245,11 +245,18 @@ fn pick_model<'a>(
 /// `GET /api/generations/{id}`: 404 when unknown, 403 when another account's;
 /// the answer carries the poll hint (see [`poll`]).
 pub(crate) async fn get_generation(app: &App, caller: &Caller, id: &str) -> Answer {
-    let found = app
-        .store
-        .generation_json(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(messages::GENERATION_NOT_FOUND))?;
+    let found = app.store.generation_json(id).await?;
+    generation_answer(app, caller, found)
+}
+
+/// The answer of `GET /api/generations/{id}` when the store has read the
+/// generation (`found`, or `None` when there is none).
+pub(crate) fn generation_answer(
+    app: &App,
+    caller: &Caller,
+    found: Option<GenerationJson>,
+) -> Answer {
+    let found = found.ok_or_else(|| ApiError::not_found(messages::GENERATION_NOT_FOUND))?;
     if found.owner != caller.account_id {
         return Err(ApiError::new(StatusCode::FORBIDDEN, messages::NO_ACCESS));
     }

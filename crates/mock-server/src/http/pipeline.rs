@@ -48,8 +48,7 @@ use crate::{
     faults::{FAULT_HEADER, Fault, parse_header},
     ids,
     journal::{RequestRecord, Target},
-    ratelimit::RateDecision,
-    store::{Caller, Gated},
+    store::{Admission, Caller, Gated, GenerationJson},
 };
 
 /// The `tracing` target of the one line logged per request (the binary's log
@@ -260,17 +259,21 @@ async fn respond(
         Some(gate) => {
             let key = key_of(&parts.headers);
             let bucket = bucket_of(&parts.method);
+            // What `GET /api/generations/{id}` reads is read with them.
+            let generation =
+                matches!(endpoint, Endpoint::Api(Api::GetGeneration)).then(|| params.first());
             let gated = gate.gate(
                 parts.method.as_str(),
                 parts.uri.path(),
                 key.as_ref().ok().copied(),
                 bucket,
+                generation,
             );
             match gated.await {
                 Ok(Gated::Fault(fault)) => faults.push(fault),
                 Ok(Gated::NoKey) => admitted = Some(Err(key.err().unwrap_or_else(invalid_key))),
                 Ok(Gated::InvalidKey) => admitted = Some(Err(invalid_key())),
-                Ok(Gated::Admitted(caller, decision)) => admitted = Some(Ok((caller, decision))),
+                Ok(Gated::Admitted(admission)) => admitted = Some(Ok(admission)),
                 Err(unavailable) => {
                     let refused = ApiError::from(unavailable).into_response();
                     return (with_head(refused, head), notes);
@@ -403,8 +406,8 @@ async fn with_faults(
 
 /// Steps 3 and 4 taken already (by a shared store's
 /// [`SharedInstruments::gate`](crate::store::SharedInstruments::gate)): the
-/// caller and its rate decision, or the `401`.
-type Admitted = Result<(Caller, Option<RateDecision>), ApiError>;
+/// caller, its rate decision and what was read for it, or the `401`.
+type Admitted = Result<Admission, ApiError>;
 
 /// Steps 3 and 4 on the API's endpoints, auth (`401`) then the rate limit
 /// (`429`; `X-RateLimit-*` on whatever is answered), unless `admitted` has
@@ -426,7 +429,11 @@ async fn endpoint_behind_auth(
             return AssertUnwindSafe(open).catch_unwind().await;
         }
     };
-    let (caller, decision) = match admitted {
+    let Admission {
+        caller,
+        decision,
+        generation,
+    } = match admitted {
         Some(Ok(admitted)) => admitted,
         Some(Err(refused)) => return Ok(refused.into_response()),
         None => {
@@ -436,7 +443,11 @@ async fn endpoint_behind_auth(
             };
             let rate = app.store.check_rate(&caller, bucket_of(request.method));
             match rate.await {
-                Ok(decision) => (caller, decision),
+                Ok(decision) => Admission {
+                    caller,
+                    decision,
+                    generation: None,
+                },
                 Err(unavailable) => return Ok(ApiError::from(unavailable).into_response()),
             }
         }
@@ -445,7 +456,7 @@ async fn endpoint_behind_auth(
     let mut response = match &decision {
         Some(d) if !d.allowed => ApiError::kind(ErrorKind::TooManyRequests).into_response(),
         _ => {
-            let endpoint = api_endpoint(app, endpoint, params, caller, request, body);
+            let endpoint = api_endpoint(app, endpoint, params, caller, request, body, generation);
             AssertUnwindSafe(endpoint).catch_unwind().await?
         }
     };
@@ -457,7 +468,8 @@ async fn endpoint_behind_auth(
 
 /// Step 5 on the API's endpoints: the endpoint itself, which reads its body
 /// (`400`/`413`/`408`) and checks it in the contract's order. The uploads,
-/// rare and with large futures, are boxed apart.
+/// rare and with large futures, are boxed apart. `generation` is the one
+/// `GET /api/generations/{id}` asks for, when it was read already.
 async fn api_endpoint(
     app: &Arc<App>,
     endpoint: Api,
@@ -465,10 +477,14 @@ async fn api_endpoint(
     caller: Caller,
     request: Head<'_>,
     body: Body,
+    generation: Option<Option<GenerationJson>>,
 ) -> Response {
     let answer = match endpoint {
         Api::Run => api::run(app.clone(), caller, request.headers, body).await,
-        Api::GetGeneration => api::get_generation(app, &caller, params.first()).await,
+        Api::GetGeneration => match generation {
+            Some(found) => api::generation_answer(app, &caller, found),
+            None => api::get_generation(app, &caller, params.first()).await,
+        },
         Api::ListGenerations => api::list_generations(app, &caller, request.uri.query()).await,
         Api::ListTools => Ok(api::list_tools(app)),
         Api::GetTool => api::get_tool(app, params.first()),

@@ -10,7 +10,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{Caller, StoreFuture, StoreResult};
+use super::{Caller, GenerationJson, StoreFuture, StoreResult};
 use crate::{
     config::Bucket,
     deliveries::WebhookDelivery,
@@ -36,13 +36,17 @@ pub trait SharedInstruments: Send + Sync + 'static {
     /// that answers: the scripted fault that hits `method path` (using up
     /// one of its count, as [`SharedInstruments::take_fault`]); else the
     /// account of `key` (`None` when the request carries none); else its
-    /// rate cell of `bucket` counted (as [`Store::check_rate`](super::Store::check_rate)).
+    /// rate cell of `bucket` counted (as [`Store::check_rate`](super::Store::check_rate));
+    /// then, if the request is admitted and `generation` names one, that
+    /// generation as [`Store::generation_json`](super::Store::generation_json)
+    /// reads it (what `GET /api/generations/{id}` answers).
     fn gate<'a>(
         &'a self,
         method: &'a str,
         path: &'a str,
         key: Option<&'a str>,
         bucket: Bucket,
+        generation: Option<&'a str>,
     ) -> StoreFuture<'a, StoreResult<Gated>>;
     /// Appends `entry` (its `seq` given by the store), keeping the newest `capacity`.
     fn record(&self, entry: JournalEntry, capacity: usize) -> StoreFuture<'_, StoreResult<()>>;
@@ -73,9 +77,20 @@ pub enum Gated {
     NoKey,
     /// No fault, and the key is not known (`401`).
     InvalidKey,
-    /// The key's account, and the decision of its rate cell (`None` when
-    /// limits are off).
-    Admitted(Caller, Option<RateDecision>),
+    /// The key's account, with what was read for it.
+    Admitted(Admission),
+}
+
+/// A request admitted by [`SharedInstruments::gate`].
+#[derive(Debug, Clone)]
+pub struct Admission {
+    /// The key's account.
+    pub caller: Caller,
+    /// The decision of its rate cell (`None` when limits are off).
+    pub decision: Option<RateDecision>,
+    /// The generation the gate was asked for, found or not (`None` when
+    /// none was asked, or the rate limit refused the request).
+    pub generation: Option<Option<GenerationJson>>,
 }
 
 /// What [`SharedInstruments::clear`] forgets.

@@ -249,3 +249,71 @@ async fn a_session_is_shared_by_the_replicas_and_kept_apart_from_other_sessions(
     assert_eq!(in_session(1, "ci-2").credits(KEY).await, 100);
     assert_eq!(in_session(2, "ci-1").credits(KEY).await, 100 - spent);
 }
+
+/// On Redis a plain request's fault, key, rate limit and (for `GET
+/// /api/generations/{id}`) the generation are read in one script: each
+/// step still answers in the pipeline's order, as in memory.
+#[tokio::test]
+async fn each_step_of_a_request_read_in_one_script_answers_in_order() {
+    let redis = RedisServer::start();
+    let limits = RateLimits::PerMinute {
+        free: PlanLimits { run: 60, get: 4 },
+        pro: PlanLimits { run: 60, get: 200 },
+    };
+    let accounts = vec![
+        AccountConfig::new(KEY, Plan::Free, 100),
+        AccountConfig::new("other-key", Plan::Pro, 100),
+    ];
+    let builder = || MockServer::builder().speed(0.0);
+    let (_a, a) = redis_replica(&redis, accounts.clone(), limits, builder()).await;
+    let (_b, b) = redis_replica(&redis, accounts, limits, builder()).await;
+    let mine = a.create_image(KEY).await;
+    let theirs = a.create_image("other-key").await;
+    let path = |id: &str| format!("/api/generations/{id}");
+    // A scripted fault comes before the key: even a request without one
+    // gets it, and it is used up once.
+    let rule = json!({"fault": "503", "route": "GET /api/generations/{id}", "count": 1});
+    assert_eq!(
+        a.admin(reqwest::Method::POST, "/__mock/faults", Some(rule))
+            .await
+            .status,
+        201
+    );
+    let faulted = b
+        .send(b.request(reqwest::Method::GET, &path(&mine), None))
+        .await;
+    assert_eq!(faulted.status, 503);
+    // Then the key: none, then one no account has.
+    b.send(b.request(reqwest::Method::GET, &path(&mine), None))
+        .await
+        .assert_error(
+            401,
+            artificial_studio_types::messages::AUTHORIZATION_REQUIRED,
+        );
+    b.get(&path(&mine), "nobody")
+        .await
+        .assert_error(401, artificial_studio_types::messages::INVALID_API_KEY);
+    // Then the generation: another account's, none, the caller's (each a
+    // read counted against the free plan's 4 a minute).
+    b.get(&path(&theirs), KEY)
+        .await
+        .assert_error(403, artificial_studio_types::messages::NO_ACCESS);
+    b.get(&path("6b11cf3b66f0251873601d10"), KEY)
+        .await
+        .assert_error(404, artificial_studio_types::messages::GENERATION_NOT_FOUND);
+    let found = b.get(&path(&mine), KEY).await;
+    assert_eq!(found.status, 200, "{}", found.body);
+    assert_eq!(found.body["id"], mine.as_str());
+    assert_eq!(found.body["status"], "success");
+    assert_eq!(found.header("x-ratelimit-remaining"), Some("1"));
+    assert!(found.header("x-poll-after-ms").is_some());
+    a.get(&path(&mine), KEY).await;
+    // The fifth read is refused before the generation is read.
+    let refused = b.get(&path(&mine), KEY).await;
+    refused.assert_error(429, artificial_studio_types::messages::RATE_LIMITED);
+    assert_eq!(refused.header("x-ratelimit-remaining"), Some("0"));
+    // The pro account's own generation, on its own limit.
+    let own = a.get(&path(&theirs), "other-key").await;
+    assert_eq!(own.status, 200);
+    assert_eq!(own.header("x-ratelimit-limit"), Some("200"));
+}

@@ -1,13 +1,17 @@
 -- ARGV: namespace, method, path, seed, key ('' when the request has none),
--- bucket ('run' or 'get'), then t and tau of the bucket for the free plan
--- and for pro (0 and 0: no limit).
+-- bucket ('run' or 'get'), t and tau of the bucket for the free plan and
+-- for pro (0 and 0: no limit), then the id of a generation to read ('' for
+-- none).
 -- Steps 2 to 4 of a request to the API in one round trip, in the
 -- pipeline's order, stopping at the first that answers:
 --   {'fault', FAULT}        a scripted rule hit it (see take_fault);
 --   {'nokey'}               no fault, and the request carries no key;
 --   {'unseeded'}, {'invalid'}  the key is not known (see key_account);
---   {'ok', ID, PLAN}        the account, with limits off for its plan;
---   {'ok', ID, PLAN, ALLOWED, N}  and its rate cell counted (see gcra).
+--   {'ok', ID, PLAN, ALLOWED, N, GENERATION}  the account; ALLOWED and N
+--     as gcra answers them for its rate cell (-1 and 0 with no limit);
+--     GENERATION the fields of the generation asked for, its status brought
+--     up to the clock (as get.lua), if the request was admitted and it
+--     exists, else an empty list.
 local fault = take_fault(ARGV[2], ARGV[3], ARGV[4])
 if fault then return { 'fault', fault } end
 if ARGV[5] == '' then return { 'nokey' } end
@@ -21,6 +25,12 @@ local cell = 'free'
 if plan == 'pro' then
   t, tau, cell = tonumber(ARGV[9]), tonumber(ARGV[10]), 'pro'
 end
-if t == 0 then return { 'ok', id, plan } end
-local rate = gcra(cell .. '.' .. ARGV[6] .. ':' .. id, t, tau)
-return { 'ok', id, plan, rate[1], rate[2] }
+local rate = { -1, 0 }
+if t ~= 0 then rate = gcra(cell .. '.' .. ARGV[6] .. ':' .. id, t, tau) end
+local generation = {}
+if ARGV[11] ~= '' and rate[1] ~= 0 then
+  local gk = P .. 'gen:' .. ARGV[11]
+  settle(gk, now_ms())
+  generation = redis.call('HGETALL', gk)
+end
+return { 'ok', id, plan, rate[1], rate[2], generation }

@@ -7,10 +7,14 @@ use std::sync::atomic::Ordering;
 use artificial_studio_types::Plan;
 use redis::Value;
 
-use super::{RedisStore, bucket_name, decision_of, decode, gcra_args};
+use super::{
+    RedisStore, bucket_name, decision_of,
+    decode::{self, Fields, generation_of},
+    gcra_args,
+};
 use crate::{
     config::Bucket,
-    store::{Caller, Gated, StoreResult},
+    store::{Admission, Caller, Gated, GenerationJson, StoreResult},
 };
 
 impl RedisStore {
@@ -21,6 +25,7 @@ impl RedisStore {
         path: &str,
         key: Option<&str>,
         bucket: Bucket,
+        generation: Option<&str>,
     ) -> StoreResult<Gated> {
         let limits = [Plan::Free, Plan::Pro].map(|plan| {
             self.options
@@ -39,6 +44,7 @@ impl RedisStore {
                 for (t, tau) in limits {
                     s.arg(t).arg(tau);
                 }
+                s.arg(generation.unwrap_or(""));
             })
         };
         let mut answer = gate().await?;
@@ -59,26 +65,29 @@ impl RedisStore {
             [verdict] if decode::is(verdict, "invalid") || decode::is(verdict, "unseeded") => {
                 Ok(Gated::InvalidKey)
             }
-            [verdict, id, plan, rate @ ..] if decode::is(verdict, "ok") => {
+            [verdict, id, plan, allowed, n, found] if decode::is(verdict, "ok") => {
                 let caller = Caller {
                     account_id: decode::string(id).ok_or_else(malformed)?.into(),
                     plan: decode::string(plan)
                         .and_then(|p| decode::parse_text(&p))
                         .unwrap_or(Plan::Free),
                 };
-                let decision = match rate {
-                    [] => None,
-                    [allowed, n] => {
-                        let limit = self
-                            .options
-                            .rate_limits
-                            .limit(caller.plan.clone(), bucket)
-                            .ok_or_else(malformed)?;
-                        Some(decision_of(limit, allowed, n).ok_or_else(malformed)?)
-                    }
-                    _ => return Err(malformed()),
+                let limit = self.options.rate_limits.limit(caller.plan.clone(), bucket);
+                let decision = match limit {
+                    None => None,
+                    Some(limit) => Some(decision_of(limit, allowed, n).ok_or_else(malformed)?),
                 };
-                Ok(Gated::Admitted(caller, decision))
+                let refused = decision.as_ref().is_some_and(|d| !d.allowed);
+                let generation = (generation.is_some() && !refused).then(|| {
+                    Fields::of(found)
+                        .and_then(|f| generation_of(&f))
+                        .map(|g| GenerationJson::of(&g))
+                });
+                Ok(Gated::Admitted(Admission {
+                    caller,
+                    decision,
+                    generation,
+                }))
             }
             _ => Err(malformed()),
         }

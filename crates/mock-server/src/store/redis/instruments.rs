@@ -123,8 +123,11 @@ impl SharedInstruments for RedisStore {
         path: &'a str,
         key: Option<&'a str>,
         bucket: Bucket,
+        generation: Option<&'a str>,
     ) -> StoreFuture<'a, StoreResult<Gated>> {
-        StoreFuture::new(RedisStore::gate(self, method, path, key, bucket))
+        StoreFuture::new(RedisStore::gate(
+            self, method, path, key, bucket, generation,
+        ))
     }
 
     fn record(&self, entry: JournalEntry, capacity: usize) -> StoreFuture<'_, StoreResult<()>> {
