@@ -14,7 +14,7 @@ use crate::{
     instruments::Instruments,
     media,
     store::{
-        ClaimedDelivery, CreateError, Finished, NewGeneration, Outcome, Resumable, Store,
+        ClaimedDelivery, CreateError, Finished, GatedRun, NewGeneration, Outcome, Resumable, Store,
         StoreFuture,
     },
     webhooks::WebhookSender,
@@ -208,6 +208,22 @@ impl Lifecycle {
             ))
         } else {
             Either::Right(StoreFuture::new(self.create_scheduled(stored, cost)))
+        }
+    }
+
+    /// A run's generation as a shared store's gate creates it (see
+    /// [`Then::Run`](crate::store::Then::Run)): on this schedule, ending as
+    /// [`Lifecycle::create`] would end it. The store must [run
+    /// schedules](Store::runs_schedules) and queue its deliveries (as the
+    /// Redis store does), since no timer or sender of this process is told.
+    pub fn gated_run(&self, generation: NewGeneration, cost: u64) -> GatedRun {
+        let success = self.success(&generation.id, &generation.type_);
+        let s = self.schedule;
+        GatedRun {
+            generation,
+            cost,
+            durations: (!s.is_instant()).then_some([s.pending, s.processing, s.uploading]),
+            success,
         }
     }
 

@@ -15,6 +15,7 @@ use axum::{
     http::{HeaderMap, StatusCode},
     response::Response,
 };
+use bytes::Bytes;
 use serde_json::{Map, Value};
 
 use super::{
@@ -47,44 +48,68 @@ pub(crate) fn run(
     async move {
         head?;
         let bytes = body::read_body(body, app.max_body_bytes, app.body_timeout).await?;
-        let (stored, cost, answer) = prepare_run(&app, caller, parse_run(&bytes)?)?;
-        match app.lifecycle.create(stored, cost).await {
-            Ok(()) => {}
-            Err(CreateError::InsufficientCredits) => {
-                return Err(ApiError::new(
-                    StatusCode::PAYMENT_REQUIRED,
-                    messages::NOT_ENOUGH_CREDITS,
-                ));
-            }
-            Err(CreateError::UnknownAccount) => {
-                return Err(ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    messages::INVALID_API_KEY,
-                ));
-            }
-            Err(CreateError::Unavailable) => {
-                return Err(ApiError::from(crate::store::Unavailable));
-            }
+        let (stored, cost, answer) = prepare_run(&app, caller.account_id, parse_run(&bytes)?)?;
+        app.lifecycle
+            .create(stored, cost)
+            .await
+            .map_err(create_refused)?;
+        Ok(run_accepted(&app, &answer))
+    }
+}
+
+/// A run checked and priced, with the answer to give once it is stored.
+pub(crate) type PreparedRun = (NewGeneration, u64, RunResponse);
+
+/// `POST /api/run` read and checked in the contract's order before its
+/// caller is known (a shared store's gate then takes its key, rate limit
+/// and credits in one round trip: see `pipeline`): the run, or the answer
+/// to give if the key is valid and the rate limit admits it; with the bytes
+/// of the body, when they could be read. Its owner is left empty.
+pub(crate) async fn read_run(
+    app: &App,
+    headers: &HeaderMap,
+    body: Body,
+) -> (Result<PreparedRun, ApiError>, Option<Bytes>) {
+    if let Err(refused) = body::check_json_head(headers, app.max_body_bytes) {
+        return (Err(refused), None);
+    }
+    let bytes = match body::read_body(body, app.max_body_bytes, app.body_timeout).await {
+        Ok(bytes) => bytes,
+        Err(refused) => return (Err(refused), None),
+    };
+    let prepared = parse_run(&bytes).and_then(|run| prepare_run(app, Arc::from(""), run));
+    (prepared, Some(bytes))
+}
+
+/// The `202` of a run once its generation is stored.
+pub(crate) fn run_accepted(app: &App, answer: &RunResponse) -> Response {
+    let mut response = match encode::run_response(answer) {
+        Some(bytes) => json_bytes(StatusCode::ACCEPTED, bytes.into()),
+        None => json(StatusCode::ACCEPTED, answer),
+    };
+    // Made at start; a clone is a reference count at most (none at speed 0).
+    response
+        .headers_mut()
+        .insert(poll::POLL_AFTER_HEADER, app.run_poll_after.clone());
+    response
+}
+
+/// The answer to a run the store refused.
+pub(crate) fn create_refused(refused: CreateError) -> ApiError {
+    match refused {
+        CreateError::InsufficientCredits => {
+            ApiError::new(StatusCode::PAYMENT_REQUIRED, messages::NOT_ENOUGH_CREDITS)
         }
-        let mut response = match encode::run_response(&answer) {
-            Some(bytes) => json_bytes(StatusCode::ACCEPTED, bytes.into()),
-            None => json(StatusCode::ACCEPTED, &answer),
-        };
-        // Made at start; a clone is a reference count at most (none at speed 0).
-        response
-            .headers_mut()
-            .insert(poll::POLL_AFTER_HEADER, app.run_poll_after.clone());
-        Ok(response)
+        CreateError::UnknownAccount => {
+            ApiError::new(StatusCode::UNAUTHORIZED, messages::INVALID_API_KEY)
+        }
+        CreateError::Unavailable => ApiError::from(crate::store::Unavailable),
     }
 }
 
 /// The checks of a run's parsed body (schema, tool, model, input), then the
 /// generation to store, its cost and the answer to give once it is stored.
-fn prepare_run(
-    app: &App,
-    caller: Caller,
-    mut body: RunBody,
-) -> Result<(NewGeneration, u64, RunResponse), ApiError> {
+fn prepare_run(app: &App, owner: Arc<str>, mut body: RunBody) -> Result<PreparedRun, ApiError> {
     let (tool, model) = check_run(app, &mut body)?;
     // Once the checks have passed, the tool is a string and the input an
     // object: the other cases are unreachable.
@@ -95,7 +120,7 @@ fn prepare_run(
     let id = ids::object_id_at(&created_at);
     let status = app.lifecycle.initial_status();
     let stored = NewGeneration {
-        owner: caller.account_id,
+        owner,
         id: id.clone(),
         status: status.clone(),
         tool: tool.tool.slug.clone(),

@@ -48,7 +48,7 @@ use crate::{
     faults::{FAULT_HEADER, Fault, parse_header},
     ids,
     journal::{RequestRecord, Target},
-    store::{Admission, Caller, Gated, GenerationJson},
+    store::{Admission, Caller, Gated, GenerationJson, SharedInstruments, Then, Unavailable},
 };
 
 /// The `tracing` target of the one line logged per request (the binary's log
@@ -215,7 +215,7 @@ impl Head<'_> {
 async fn respond(
     app: Arc<App>,
     mut parts: Parts,
-    body: Body,
+    mut body: Body,
     hub: Arc<Hub>,
     session: Option<Arc<str>>,
 ) -> (Response, Notes) {
@@ -253,45 +253,65 @@ async fn respond(
     let is_api = matches!(endpoint, Endpoint::Api(_));
     let mut admitted = None;
     let gate = app.instruments.shared();
-    match gate.filter(|_| is_api && faults.is_empty() && !app.drift) {
+    let scripted = match gate.filter(|_| is_api && faults.is_empty() && !app.drift) {
         // On a shared store, the scripted fault, auth and the rate limit of
-        // a plain request to the API take one round trip.
+        // a plain request to the API take one round trip, with the read of
+        // `GET /api/generations/{id}` or the credits and creation of a run.
         Some(gate) => {
             let key = key_of(&parts.headers);
-            let bucket = bucket_of(&parts.method);
-            // What `GET /api/generations/{id}` reads is read with them.
-            let generation =
-                matches!(endpoint, Endpoint::Api(Api::GetGeneration)).then(|| params.first());
-            let gated = gate.gate(
-                parts.method.as_str(),
-                parts.uri.path(),
-                key.as_ref().ok().copied(),
-                bucket,
-                generation,
-            );
-            match gated.await {
-                Ok(Gated::Fault(fault)) => faults.push(fault),
-                Ok(Gated::NoKey) => admitted = Some(Err(key.err().unwrap_or_else(invalid_key))),
-                Ok(Gated::InvalidKey) => admitted = Some(Err(invalid_key())),
-                Ok(Gated::Admitted(admission)) => admitted = Some(Ok(admission)),
-                Err(unavailable) => {
-                    let refused = ApiError::from(unavailable).into_response();
-                    return (with_head(refused, head), notes);
+            match (endpoint, key) {
+                (Endpoint::Api(Api::Run), Ok(key)) if !app.instruments.outcomes.any() => {
+                    let run = gated_run(&app, gate, &parts, key, body, &mut notes);
+                    match Box::pin(run).await {
+                        Ok(response) => return (response, notes),
+                        Err((fault, again)) => {
+                            body = again;
+                            Ok(Some(fault))
+                        }
+                    }
+                }
+                (endpoint, key) => {
+                    let then = match endpoint {
+                        Endpoint::Api(Api::GetGeneration) => Then::Read(params.first()),
+                        _ => Then::Nothing,
+                    };
+                    let gated = gate.gate(
+                        parts.method.as_str(),
+                        parts.uri.path(),
+                        key.as_ref().ok().copied(),
+                        bucket_of(&parts.method),
+                        then,
+                    );
+                    gated.await.map(|gated| match gated {
+                        Gated::Fault(fault) => Some(fault),
+                        Gated::NoKey => {
+                            admitted = Some(Err(key.err().unwrap_or_else(invalid_key)));
+                            None
+                        }
+                        Gated::InvalidKey => {
+                            admitted = Some(Err(invalid_key()));
+                            None
+                        }
+                        Gated::Admitted(admission) => {
+                            admitted = Some(Ok(admission));
+                            None
+                        }
+                    })
                 }
             }
         }
         None => {
-            let scripted = app
-                .instruments
-                .take_fault(parts.method.as_str(), parts.uri.path());
-            match scripted.await {
-                Ok(Some(fault)) => faults.push(fault),
-                Ok(None) => {}
-                Err(unavailable) => {
-                    let refused = ApiError::from(unavailable).into_response();
-                    return (with_head(refused, head), notes);
-                }
-            }
+            app.instruments
+                .take_fault(parts.method.as_str(), parts.uri.path())
+                .await
+        }
+    };
+    match scripted {
+        Ok(Some(fault)) => faults.push(fault),
+        Ok(None) => {}
+        Err(unavailable) => {
+            let refused = ApiError::from(unavailable).into_response();
+            return (with_head(refused, head), notes);
         }
     }
     let request = Head {
@@ -315,6 +335,60 @@ async fn respond(
         Err(panic) => super::panic_response(panic),
     };
     (response, notes)
+}
+
+/// `POST /api/run` with a key, on a shared store: the body read and checked
+/// first, then one round trip for the scripted fault, the key, the rate
+/// limit and (if the run passed its checks) the credits and the generation,
+/// answered in the pipeline's order (fault, `401`, `429`, the body's `400`
+/// etc., `402`, `202`). A scripted fault is handed back with the body to read
+/// again, for the faulted path (a body that could not be read comes back
+/// empty: behind a scripted delay it is then answered as empty, not `408`
+/// or `413`).
+async fn gated_run(
+    app: &Arc<App>,
+    gate: &dyn SharedInstruments,
+    parts: &Parts,
+    key: &str,
+    body: Body,
+    notes: &mut Notes,
+) -> Result<Response, (Fault, Body)> {
+    let (prepared, bytes) = api::read_run(app, &parts.headers, body).await;
+    let (then, prepared) = match prepared {
+        Ok((stored, cost, answer)) => (
+            Then::Run(Box::new(app.lifecycle.gated_run(stored, cost))),
+            Ok(answer),
+        ),
+        Err(refused) => (Then::Nothing, Err(refused)),
+    };
+    let gated = gate
+        .gate(
+            parts.method.as_str(),
+            parts.uri.path(),
+            Some(key),
+            Bucket::Run,
+            then,
+        )
+        .await;
+    let admission = match gated {
+        Ok(Gated::Admitted(admission)) => admission,
+        Ok(Gated::Fault(fault)) => return Err((fault, bytes.map_or_else(Body::empty, Body::from))),
+        Ok(Gated::NoKey | Gated::InvalidKey) => return Ok(invalid_key().into_response()),
+        Err(unavailable) => return Ok(ApiError::from(unavailable).into_response()),
+    };
+    notes.caller = Some(admission.caller.account_id.clone());
+    let refused = admission.decision.as_ref().is_some_and(|d| !d.allowed);
+    let mut response = match (prepared, admission.created) {
+        _ if refused => ApiError::kind(ErrorKind::TooManyRequests).into_response(),
+        (Err(refused), _) => refused.into_response(),
+        (Ok(answer), Some(Ok(()))) => api::run_accepted(app, &answer),
+        (Ok(_), Some(Err(refused))) => api::create_refused(refused).into_response(),
+        (Ok(_), None) => ApiError::from(Unavailable).into_response(),
+    };
+    if let Some(decision) = &admission.decision {
+        rate_headers(response.headers_mut(), decision);
+    }
+    Ok(response)
 }
 
 /// An endpoint's answer, or its panic (caught where the journal's notes are
@@ -433,6 +507,7 @@ async fn endpoint_behind_auth(
         caller,
         decision,
         generation,
+        ..
     } = match admitted {
         Some(Ok(admitted)) => admitted,
         Some(Err(refused)) => return Ok(refused.into_response()),
@@ -447,6 +522,7 @@ async fn endpoint_behind_auth(
                     caller,
                     decision,
                     generation: None,
+                    created: None,
                 },
                 Err(unavailable) => return Ok(ApiError::from(unavailable).into_response()),
             }

@@ -38,7 +38,9 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "redis")]
 pub use self::redis::{DEFAULT_NAMESPACE, RedisStore, RedisStoreOptions};
 pub use memory::{MemoryStore, MemoryStoreOptions};
-pub use shared::{Admission, Clear, Gated, SessionInfo, SessionRegistry, SharedInstruments};
+pub use shared::{
+    Admission, Clear, Gated, GatedRun, SessionInfo, SessionRegistry, SharedInstruments, Then,
+};
 pub use snapshot::{Resumable, SavedSession, Snapshot};
 
 use crate::{

@@ -10,7 +10,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{Caller, GenerationJson, StoreFuture, StoreResult};
+use super::{
+    Caller, CreateError, GenerationJson, NewGeneration, Outcome, StoreFuture, StoreResult,
+};
 use crate::{
     config::Bucket,
     deliveries::WebhookDelivery,
@@ -37,16 +39,15 @@ pub trait SharedInstruments: Send + Sync + 'static {
     /// one of its count, as [`SharedInstruments::take_fault`]); else the
     /// account of `key` (`None` when the request carries none); else its
     /// rate cell of `bucket` counted (as [`Store::check_rate`](super::Store::check_rate));
-    /// then, if the request is admitted and `generation` names one, that
-    /// generation as [`Store::generation_json`](super::Store::generation_json)
-    /// reads it (what `GET /api/generations/{id}` answers).
+    /// then, if the request is admitted, what `then` asks, in the same
+    /// round trip.
     fn gate<'a>(
         &'a self,
         method: &'a str,
         path: &'a str,
         key: Option<&'a str>,
         bucket: Bucket,
-        generation: Option<&'a str>,
+        then: Then<'a>,
     ) -> StoreFuture<'a, StoreResult<Gated>>;
     /// Appends `entry` (its `seq` given by the store), keeping the newest `capacity`.
     fn record(&self, entry: JournalEntry, capacity: usize) -> StoreFuture<'_, StoreResult<()>>;
@@ -70,6 +71,7 @@ pub trait SharedInstruments: Send + Sync + 'static {
 
 /// What [`SharedInstruments::gate`] found, at the first step that answers.
 #[derive(Debug, Clone)]
+#[cfg_attr(not(feature = "redis"), allow(dead_code))]
 pub enum Gated {
     /// A scripted rule hit the request: its fault (one of its count used up).
     Fault(Fault),
@@ -79,6 +81,38 @@ pub enum Gated {
     InvalidKey,
     /// The key's account, with what was read for it.
     Admitted(Admission),
+}
+
+/// What [`SharedInstruments::gate`] does for an admitted request.
+/// (Built by the pipeline, read only by the Redis store.)
+#[derive(Debug, Clone)]
+#[cfg_attr(not(feature = "redis"), allow(dead_code))]
+pub enum Then<'a> {
+    /// Nothing more.
+    Nothing,
+    /// Reads this generation as [`Store::generation_json`](super::Store::generation_json)
+    /// does (what `GET /api/generations/{id}` answers).
+    Read(&'a str),
+    /// Creates this run's generation, owned by the key's account, as
+    /// [`Lifecycle::create`](crate::lifecycle::Lifecycle::create) would.
+    Run(Box<GatedRun>),
+}
+
+/// A run checked and priced before its caller is known, for
+/// [`Then::Run`]: its generation (whose owner the gate sets), its cost, and
+/// its schedule.
+#[derive(Debug, Clone)]
+#[cfg_attr(not(feature = "redis"), allow(dead_code))]
+pub struct GatedRun {
+    /// The generation to store (its owner is replaced by the caller).
+    pub generation: NewGeneration,
+    /// Its price in credits.
+    pub cost: u64,
+    /// Its stages' durations (`pending`, `processing`, `uploading`), or
+    /// `None` to store it already ended.
+    pub durations: Option<[Duration; 3]>,
+    /// How it ends unless an outcome is scripted for its tool.
+    pub success: Outcome,
 }
 
 /// A request admitted by [`SharedInstruments::gate`].
@@ -91,6 +125,9 @@ pub struct Admission {
     /// The generation the gate was asked for, found or not (`None` when
     /// none was asked, or the rate limit refused the request).
     pub generation: Option<Option<GenerationJson>>,
+    /// Whether the run asked for was created (`None` when none was asked,
+    /// or the rate limit refused the request).
+    pub created: Option<Result<(), CreateError>>,
 }
 
 /// What [`SharedInstruments::clear`] forgets.

@@ -317,3 +317,69 @@ async fn each_step_of_a_request_read_in_one_script_answers_in_order() {
     assert_eq!(own.status, 200);
     assert_eq!(own.header("x-ratelimit-limit"), Some("200"));
 }
+
+/// On Redis a run with a key is read and checked first, then its fault,
+/// key, rate limit, credits and creation take one script: each step still
+/// answers in the pipeline's order, as in memory, and the generation is
+/// the caller's.
+#[tokio::test]
+async fn each_step_of_a_run_made_in_one_script_answers_in_order() {
+    use artificial_studio_types::messages;
+    let redis = RedisServer::start();
+    let limits = RateLimits::PerMinute {
+        free: PlanLimits { run: 5, get: 60 },
+        pro: PlanLimits { run: 60, get: 200 },
+    };
+    let accounts = vec![
+        AccountConfig::new(KEY, Plan::Free, 1_000_000),
+        AccountConfig::new("poor-key", Plan::Pro, 0),
+    ];
+    let builder = || MockServer::builder().speed(0.0);
+    let (_a, a) = redis_replica(&redis, accounts.clone(), limits, builder()).await;
+    let (_b, b) = redis_replica(&redis, accounts, limits, builder()).await;
+    let bad_json = || b.run_raw(KEY, "application/json", "{not json");
+    // A scripted fault comes first, even before a body that is not JSON.
+    let rule = json!({"fault": "500", "route": "POST /api/run", "count": 1});
+    let added = a
+        .admin(reqwest::Method::POST, "/__mock/faults", Some(rule))
+        .await;
+    assert_eq!(added.status, 201);
+    assert_eq!(bad_json().await.status, 500);
+    // A key no account has comes before the body's 400.
+    b.run_raw("nobody", "application/json", "{not json")
+        .await
+        .assert_error(401, messages::INVALID_API_KEY);
+    // With the key, the body's 400 (counted against the run limit of 5).
+    bad_json().await.assert_error(400, messages::INVALID_JSON);
+    b.run(KEY, json!({"tool": "no-such-tool", "input": {}}))
+        .await
+        .assert_error(404, messages::TOOL_NOT_FOUND);
+    // A valid run: 202, paid, and the caller's.
+    let before = a.credits(KEY).await;
+    let made = b.run(KEY, image()).await;
+    assert_eq!(made.status, 202, "{}", made.body);
+    assert_eq!(made.header("x-ratelimit-remaining"), Some("2"));
+    assert!(made.header("x-poll-after-ms").is_some());
+    let id = made.body["id"].as_str().unwrap().to_string();
+    assert!(a.credits(KEY).await < before);
+    let read = a.get(&format!("/api/generations/{id}"), KEY).await;
+    assert_eq!(read.status, 200);
+    assert_eq!(read.body["status"], "success");
+    // A scripted delay lets the run through, its body read again.
+    let rule = json!({"fault": "delay=10", "route": "POST /api/run", "count": 1});
+    a.admin(reqwest::Method::POST, "/__mock/faults", Some(rule))
+        .await;
+    let delayed = b.run(KEY, image()).await;
+    assert_eq!(delayed.status, 202, "{}", delayed.body);
+    // The fifth run of the minute is the last admitted; the sixth is a 429
+    // before its body is looked at.
+    let last = bad_json().await;
+    last.assert_error(400, messages::INVALID_JSON);
+    assert_eq!(last.header("x-ratelimit-remaining"), Some("0"));
+    bad_json().await.assert_error(429, messages::RATE_LIMITED);
+    // No credits: 402, and nothing made.
+    let poor = b.run("poor-key", image()).await;
+    poor.assert_error(402, messages::NOT_ENOUGH_CREDITS);
+    let listed = a.get("/api/generations", "poor-key").await;
+    assert_eq!(listed.body["pagination"]["total"], 0);
+}

@@ -1,7 +1,8 @@
 -- ARGV: namespace, method, path, seed, key ('' when the request has none),
 -- bucket ('run' or 'get'), t and tau of the bucket for the free plan and
--- for pro (0 and 0: no limit), then the id of a generation to read ('' for
--- none).
+-- for pro (0 and 0: no limit), the id of a generation to read ('' for
+-- none), then, for a run, what `create` takes (see lib.lua; its owner is
+-- the key's account, whatever is given).
 -- Steps 2 to 4 of a request to the API in one round trip, in the
 -- pipeline's order, stopping at the first that answers:
 --   {'fault', FAULT}        a scripted rule hit it (see take_fault);
@@ -11,7 +12,8 @@
 --     as gcra answers them for its rate cell (-1 and 0 with no limit);
 --     GENERATION the fields of the generation asked for, its status brought
 --     up to the clock (as get.lua), if the request was admitted and it
---     exists, else an empty list.
+--     exists, else an empty list; CREATED `create`'s verdict ('ok',
+--     'credits' or 'account') if a run was asked for and admitted, else ''.
 local fault = take_fault(ARGV[2], ARGV[3], ARGV[4])
 if fault then return { 'fault', fault } end
 if ARGV[5] == '' then return { 'nokey' } end
@@ -33,4 +35,10 @@ if ARGV[11] ~= '' and rate[1] ~= 0 then
   settle(gk, now_ms())
   generation = redis.call('HGETALL', gk)
 end
-return { 'ok', id, plan, rate[1], rate[2], generation }
+local created = ''
+if ARGV[12] and rate[1] ~= 0 then
+  local a = { unpack(ARGV, 12) }
+  a[1] = id
+  created = create(a)[1]
+end
+return { 'ok', id, plan, rate[1], rate[2], generation, created }

@@ -11,10 +11,11 @@ use super::{
     RedisStore, bucket_name, decision_of,
     decode::{self, Fields, generation_of},
     gcra_args,
+    generations::Mode,
 };
 use crate::{
     config::Bucket,
-    store::{Admission, Caller, Gated, GenerationJson, StoreResult},
+    store::{Admission, Caller, CreateError, Gated, GenerationJson, StoreResult, Then},
 };
 
 impl RedisStore {
@@ -25,7 +26,7 @@ impl RedisStore {
         path: &str,
         key: Option<&str>,
         bucket: Bucket,
-        generation: Option<&str>,
+        then: Then<'_>,
     ) -> StoreResult<Gated> {
         let limits = [Plan::Free, Plan::Pro].map(|plan| {
             self.options
@@ -33,6 +34,7 @@ impl RedisStore {
                 .limit(plan, bucket)
                 .map_or((0, 0), gcra_args)
         });
+        let asked = &then;
         let gate = || {
             let seed = rand::random::<u32>() % 2_147_483_646 + 1;
             self.eval(&self.scripts.gate, move |s| {
@@ -44,7 +46,22 @@ impl RedisStore {
                 for (t, tau) in limits {
                     s.arg(t).arg(tau);
                 }
-                s.arg(generation.unwrap_or(""));
+                match asked {
+                    Then::Nothing => {
+                        s.arg("");
+                    }
+                    Then::Read(id) => {
+                        s.arg(*id);
+                    }
+                    Then::Run(run) => {
+                        let mode = match run.durations {
+                            None => Mode::Instant(run.success.clone()),
+                            Some(durations) => Mode::Timed(durations, run.success.clone()),
+                        };
+                        s.arg("");
+                        self.create_args(s, &run.generation, run.cost, &mode);
+                    }
+                }
             })
         };
         let mut answer = gate().await?;
@@ -65,7 +82,7 @@ impl RedisStore {
             [verdict] if decode::is(verdict, "invalid") || decode::is(verdict, "unseeded") => {
                 Ok(Gated::InvalidKey)
             }
-            [verdict, id, plan, allowed, n, found] if decode::is(verdict, "ok") => {
+            [verdict, id, plan, allowed, n, found, created] if decode::is(verdict, "ok") => {
                 let caller = Caller {
                     account_id: decode::string(id).ok_or_else(malformed)?.into(),
                     plan: decode::string(plan)
@@ -78,15 +95,28 @@ impl RedisStore {
                     Some(limit) => Some(decision_of(limit, allowed, n).ok_or_else(malformed)?),
                 };
                 let refused = decision.as_ref().is_some_and(|d| !d.allowed);
-                let generation = (generation.is_some() && !refused).then(|| {
+                let generation = (matches!(then, Then::Read(_)) && !refused).then(|| {
                     Fields::of(found)
                         .and_then(|f| generation_of(&f))
                         .map(|g| GenerationJson::of(&g))
                 });
+                let created = match (&then, refused) {
+                    (Then::Run(_), false) => Some(if decode::is(created, "ok") {
+                        Ok(())
+                    } else if decode::is(created, "credits") {
+                        Err(CreateError::InsufficientCredits)
+                    } else if decode::is(created, "account") {
+                        Err(CreateError::UnknownAccount)
+                    } else {
+                        return Err(malformed());
+                    }),
+                    _ => None,
+                };
                 Ok(Gated::Admitted(Admission {
                     caller,
                     decision,
                     generation,
+                    created,
                 }))
             }
             _ => Err(malformed()),

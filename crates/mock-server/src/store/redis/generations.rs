@@ -18,29 +18,9 @@ impl RedisStore {
         cost: u64,
         mode: Mode,
     ) -> Result<Fields, CreateError> {
-        let (mode, durations, outcome) = match mode {
-            Mode::Untimed => ("none", [Duration::ZERO; 3], None),
-            Mode::Instant(outcome) => ("instant", [Duration::ZERO; 3], Some(outcome)),
-            Mode::Timed(durations, outcome) => ("timed", durations, Some(outcome)),
-        };
-        let (end, output, thumbnail, message) = outcome_args(outcome.as_ref());
         let answer = self
             .eval(&self.scripts.create, |s| {
-                s.arg(&*generation.owner)
-                    .arg(&generation.id)
-                    .arg(cost)
-                    .arg(self.options.max_generations)
-                    .arg(text_of(&generation.status))
-                    .arg(&generation.tool)
-                    .arg(text_of(&generation.type_))
-                    .arg(generation.payload.as_str())
-                    .arg(text_of(&generation.created_at))
-                    .arg(generation.webhook.as_deref().unwrap_or(""));
-                s.arg(mode);
-                for duration in durations {
-                    s.arg(u64::try_from(duration.as_millis()).unwrap_or(u64::MAX));
-                }
-                s.arg(end).arg(output).arg(thumbnail).arg(message);
+                self.create_args(s, &generation, cost, &mode);
             })
             .await?;
         match decode::list(&answer).as_deref() {
@@ -53,6 +33,37 @@ impl RedisStore {
             Some([verdict]) if decode::is(verdict, "account") => Err(CreateError::UnknownAccount),
             _ => Err(self.malformed("create")),
         }
+    }
+
+    /// Adds what `create` (in `lib.lua`) takes to a script's arguments.
+    pub(super) fn create_args(
+        &self,
+        s: &mut redis::ScriptInvocation<'_>,
+        generation: &NewGeneration,
+        cost: u64,
+        mode: &Mode,
+    ) {
+        let (mode, durations, outcome) = match mode {
+            Mode::Untimed => ("none", [Duration::ZERO; 3], None),
+            Mode::Instant(outcome) => ("instant", [Duration::ZERO; 3], Some(outcome)),
+            Mode::Timed(durations, outcome) => ("timed", *durations, Some(outcome)),
+        };
+        let (end, output, thumbnail, message) = outcome_args(outcome);
+        s.arg(&*generation.owner)
+            .arg(&generation.id)
+            .arg(cost)
+            .arg(self.options.max_generations)
+            .arg(text_of(&generation.status))
+            .arg(&generation.tool)
+            .arg(text_of(&generation.type_))
+            .arg(generation.payload.as_str())
+            .arg(text_of(&generation.created_at))
+            .arg(generation.webhook.as_deref().unwrap_or(""));
+        s.arg(mode);
+        for duration in durations {
+            s.arg(u64::try_from(duration.as_millis()).unwrap_or(u64::MAX));
+        }
+        s.arg(end).arg(output).arg(thumbnail).arg(message);
     }
 }
 

@@ -23,6 +23,7 @@ use crate::{
     outcomes::ScriptedOutcome,
     store::{
         Clear, Gated, SessionInfo, SessionRegistry, SharedInstruments, StoreFuture, StoreResult,
+        Then,
     },
 };
 
@@ -123,11 +124,9 @@ impl SharedInstruments for RedisStore {
         path: &'a str,
         key: Option<&'a str>,
         bucket: Bucket,
-        generation: Option<&'a str>,
+        then: Then<'a>,
     ) -> StoreFuture<'a, StoreResult<Gated>> {
-        StoreFuture::new(RedisStore::gate(
-            self, method, path, key, bucket, generation,
-        ))
+        StoreFuture::new(RedisStore::gate(self, method, path, key, bucket, then))
     }
 
     fn record(&self, entry: JournalEntry, capacity: usize) -> StoreFuture<'_, StoreResult<()>> {

@@ -243,3 +243,47 @@ local function gcra(cell, t, tau)
   local remaining = math.floor(math.min(now + tau + t - nxt, tau + t) / t)
   return { 1, int(remaining) }
 end
+
+-- Takes the cost and stores a generation, or neither: {'account'} or
+-- {'credits'} when refused, else {'ok', fields}. `a` holds: owner, id,
+-- cost, max generations, status, tool, type, payload, created, webhook or
+-- '', mode ('none', 'timed' or 'instant'), pending, processing and
+-- uploading (ms), end ('success' or 'error'), output, thumbnail, error
+-- message. A timed generation's status is then a function of the server's
+-- clock (see settle). A paid run on an instant or timed schedule takes its
+-- tool's scripted outcome, if one waits (see take_outcome): it ends in
+-- `error` with that message.
+local function create(a)
+  local owner, id, cost = a[1], a[2], tonumber(a[3])
+  local ak = P .. 'acct:' .. owner
+  local credits = redis.call('HGET', ak, 'credits')
+  if not credits then return { 'account' } end
+  if tonumber(credits) < cost then return { 'credits' } end
+  if cost > 0 then redis.call('HINCRBY', ak, 'credits', int(-cost)) end
+  local gk = P .. 'gen:' .. id
+  redis.call('HSET', gk, 'id', id, 'owner', owner, 'cost', a[3], 'status', a[5],
+    'tool', a[6], 'type', a[7], 'payload', a[8], 'created', a[9])
+  if a[10] ~= '' then redis.call('HSET', gk, 'webhook', a[10]) end
+  local seq = redis.call('INCR', P .. 'seq')
+  redis.call('ZADD', P .. 'order', seq, id)
+  redis.call('ZADD', P .. 'owner:' .. owner, seq, id)
+  local mode, kind, message = a[11], a[15], a[18]
+  if mode ~= 'none' then
+    local scripted = take_outcome(a[6])
+    if scripted then kind, message = 'error', scripted end
+  end
+  if mode == 'instant' then
+    finish(gk, kind, a[16], a[17], message)
+  elseif mode == 'timed' then
+    local now = now_ms()
+    local t1 = now + tonumber(a[12])
+    local t2 = t1 + tonumber(a[13])
+    local t3 = t2
+    if kind == 'success' then t3 = t2 + tonumber(a[14]) end
+    redis.call('HSET', gk, 't1', int(t1), 't2', int(t2), 't3', int(t3), 'end', kind,
+      'o_output', a[16], 'o_thumb', a[17], 'o_error', message)
+    redis.call('ZADD', P .. 'due', t3, id)
+  end
+  evict(tonumber(a[4]))
+  return { 'ok', redis.call('HGETALL', gk) }
+end
