@@ -12,6 +12,12 @@
 //! back with its answer; the request's session (its state, an `App`, is what
 //! every step is given) is found by [`answer`] before any step. The admin API (`/__mock/...`) and the `404` of paths outside the
 //! table are axum's router, called where the table finds nothing.
+//!
+//! On a store shared by replicas (Redis), a plain request to the API takes
+//! the scripted fault, auth and the rate limit in one round trip (the
+//! store's gate), with the endpoint's own read or write where it has one
+//! (a polled generation; a run, whose body is then read and checked first):
+//! the answers, and their order, are the same.
 
 use std::{any::Any, future::Future, panic::AssertUnwindSafe, sync::Arc, time::Instant};
 

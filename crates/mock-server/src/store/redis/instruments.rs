@@ -2,12 +2,14 @@
 //! session has its own), and the registry of the sessions of every replica
 //! (beside the default namespace, in `<namespace>-sessions:`). Each method
 //! is one round trip: a script where a count is used up or a sequence
-//! number given, else a plain command.
+//! number given, else a plain command; the journal's entries go in groups
+//! (`journal_writer.rs`), and a request's fault is taken by the gate
+//! (`gate.rs`) when it can be.
 //!
 //! Keys: `journal` (a list of `SEQ JSON`, trimmed to the capacity) and
 //! `journal-seq`; `faults` (rule ids in order) and `fault:ID` (a hash),
 //! `fault-id`; `outcomes` and `outcome:ID`, `outcome-id` (taken by
-//! `create.lua`); `deliveries` (a list of JSON, the newest 10 000).
+//! `create` in `lib.lua`); `deliveries` (a list of JSON, the newest 10 000).
 
 use std::time::Duration;
 

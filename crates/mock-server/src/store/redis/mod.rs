@@ -2,7 +2,8 @@
 //! act as one service. Every operation is one Lua script (`*.lua` beside
 //! this file, each after `lib.lua`), so it is atomic and costs one round
 //! trip; every key sits under the store's namespace (see the crate README
-//! for the layout).
+//! for the layout). A plain API request's first steps, with its endpoint's
+//! read or write, are one script too (`gate.rs`).
 //!
 //! Generations on a schedule that takes time are timed here, not by a
 //! replica's timer: their status is a function of Redis' clock, brought up
@@ -13,6 +14,8 @@
 //! webhook deliveries) of each namespace live beside its state
 //! (`instruments.rs`), and so does the registry of every replica's sessions.
 //! The module is split by noun: `connection.rs` (scripts and how they run),
+//! `gate.rs` (a request's fault, key, rate limit and more in one script),
+//! `journal_writer.rs` (the journal written in groups),
 //! `generations.rs` (creating one), `instruments.rs`, `delivery_queue.rs`
 //! (webhook deliveries claimed with a lease), `decode.rs`.
 
