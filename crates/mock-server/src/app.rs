@@ -62,13 +62,16 @@ pub struct App {
 impl App {
     /// The state of a new session: these settings and this catalog, over
     /// `store` and new instruments, with URLs under `public_url`; its
-    /// generations and webhooks stop when `cancel` fires.
+    /// generations and webhooks stop when `cancel` fires. With `sweeper`,
+    /// its lifecycle runs its own sweeper (see
+    /// [`Lifecycle::spawn_sweeper`]); without, another serves its store.
     pub fn session(
         &self,
         store: Arc<dyn Store>,
         public_url: String,
         parts: &Parts,
         cancel: CancellationToken,
+        sweeper: bool,
     ) -> App {
         let instruments = Arc::new(Instruments::of(&*store, parts.journal_capacity));
         let lifecycle = lifecycle(
@@ -78,7 +81,9 @@ impl App {
             parts,
             cancel,
         );
-        lifecycle.spawn_sweeper();
+        if sweeper {
+            lifecycle.spawn_sweeper();
+        }
         App {
             store,
             instruments,

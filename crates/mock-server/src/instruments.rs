@@ -31,7 +31,7 @@ pub struct Instruments {
     pub faults: FaultRules,
     /// Scripted ends of generations (in this process).
     pub outcomes: Outcomes,
-    /// Webhook delivery attempts (here, or recorded on the shared store).
+    /// Webhook delivery attempts (in this process; see [`Instruments::record_delivery`]).
     pub deliveries: Deliveries,
     /// Where they live instead, with a shared store.
     shared: Option<Arc<dyn SharedInstruments>>,
@@ -69,7 +69,7 @@ impl Instruments {
             }),
             faults: FaultRules::default(),
             outcomes: Outcomes::default(),
-            deliveries: Deliveries::new(shared.clone()),
+            deliveries: Deliveries::default(),
             shared,
             journal_capacity,
         }
@@ -179,6 +179,19 @@ impl Instruments {
         }
     }
 
+    /// Records a webhook delivery attempt: here at once, or on the shared
+    /// store (awaited, so that the record is there before the delivery is
+    /// settled and any replica lists it).
+    pub fn record_delivery(&self, delivery: WebhookDelivery) -> StoreFuture<'_, StoreResult<()>> {
+        match &self.shared {
+            None => {
+                self.deliveries.record(delivery);
+                StoreFuture::ready(Ok(()))
+            }
+            Some(shared) => shared.record_delivery(delivery),
+        }
+    }
+
     /// Every delivery attempt kept, oldest first.
     pub async fn delivery_list(&self) -> StoreResult<Vec<WebhookDelivery>> {
         match &self.shared {
@@ -200,47 +213,17 @@ impl Instruments {
     }
 }
 
-/// The last [`MAX_DELIVERIES`] delivery attempts, oldest first: in this
-/// process, or recorded on the shared store of the session's instruments.
-#[derive(Default)]
+/// The last [`MAX_DELIVERIES`] delivery attempts kept in this process,
+/// oldest first (those of a shared store are recorded there: see
+/// [`Instruments::record_delivery`]).
+#[derive(Debug, Default)]
 pub struct Deliveries {
     kept: Mutex<VecDeque<WebhookDelivery>>,
-    shared: Option<Arc<dyn SharedInstruments>>,
-}
-
-impl std::fmt::Debug for Deliveries {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Deliveries")
-            .field("shared", &self.shared.is_some())
-            .finish_non_exhaustive()
-    }
 }
 
 impl Deliveries {
-    /// Deliveries kept here (`shared` absent) or on a shared store.
-    pub fn new(shared: Option<Arc<dyn SharedInstruments>>) -> Self {
-        Deliveries {
-            kept: Mutex::default(),
-            shared,
-        }
-    }
-
-    /// Records one attempt, dropping the oldest past the bound. On a shared
-    /// store the write is sent from a task of its own (a failure is logged
-    /// by the store), so the sender never waits on it.
+    /// Records one attempt, dropping the oldest past the bound.
     pub fn record(&self, delivery: WebhookDelivery) {
-        if let Some(shared) = &self.shared {
-            let shared = shared.clone();
-            match tokio::runtime::Handle::try_current() {
-                Ok(runtime) => {
-                    runtime.spawn(async move {
-                        let _ = shared.record_delivery(delivery).await;
-                    });
-                }
-                Err(_) => tracing::warn!("a webhook delivery outside a runtime was not recorded"),
-            }
-            return;
-        }
         let mut deliveries = self.kept.lock();
         if deliveries.len() >= MAX_DELIVERIES {
             deliveries.pop_front();
@@ -248,13 +231,12 @@ impl Deliveries {
         deliveries.push_back(delivery);
     }
 
-    /// Every attempt kept in this process, oldest first (see
-    /// `Instruments::delivery_list` for those of a shared store).
+    /// Every attempt kept, oldest first.
     pub fn list(&self) -> Vec<WebhookDelivery> {
         self.kept.lock().iter().cloned().collect()
     }
 
-    /// Forgets every attempt kept in this process.
+    /// Forgets every attempt kept.
     pub fn clear(&self) {
         self.kept.lock().clear();
     }

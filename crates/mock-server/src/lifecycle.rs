@@ -289,13 +289,38 @@ impl Lifecycle {
         }
     }
 
+    /// The lease of a delivery claimed for this lifecycle's sender.
+    pub fn delivery_lease(&self) -> Duration {
+        self.webhooks.lease()
+    }
+
     /// One attempt of a claimed delivery, recorded, then settled.
     async fn send_claimed(&self, delivery: ClaimedDelivery) {
-        let next = self
+        self.deliver_claimed(&*self.store, &self.instruments, delivery)
+            .await;
+    }
+
+    /// One attempt of `delivery`, claimed from `store`, with this
+    /// lifecycle's sender: sent, recorded in `instruments` (on a shared
+    /// store, written before the delivery is settled, so that whoever
+    /// reads the deliveries once it is settled finds the attempt), then
+    /// settled in `store` (removed once delivered, else queued for its
+    /// next attempt). Used by a session's sweeper for its own deliveries,
+    /// and by the sessions' sweeper for those of any session on the store.
+    pub async fn deliver_claimed(
+        &self,
+        store: &dyn Store,
+        instruments: &Instruments,
+        delivery: ClaimedDelivery,
+    ) {
+        let (record, next) = self
             .webhooks
             .attempt(&delivery.payload, &delivery.url, delivery.attempt)
             .await;
-        match self.store.settle_delivery(&delivery, next).await {
+        // Out of reach: logged by the store; the attempt is settled anyway,
+        // so that it is not made twice.
+        let _ = instruments.record_delivery(record).await;
+        match store.settle_delivery(&delivery, next).await {
             Ok(true) => {}
             Ok(false) => tracing::warn!(
                 generation = %delivery.payload.id,

@@ -331,7 +331,7 @@ impl MockServer {
         }
         let app = self
             .sessions
-            .get(name)
+            .get_now(name)
             .map_err(|too_many| Error::InvalidRequest(too_many.message()))?;
         Ok(MockSession::new(
             Some(name),

@@ -6,14 +6,24 @@
 //! without a name live in the default session, which never expires.
 //!
 //! On a store shared by replicas (Redis), the sessions of every replica are
-//! kept in a registry there ([`SessionRegistry`]): each replica marks a
-//! session used at most every [`Sessions::touch_every`] (a quarter of the TTL,
-//! at most a second) from a task of its own, so a request never waits on it;
-//! the list shows every replica's sessions; and each replica's sweeper drops
-//! the namespaces of the sessions idle on all of them for longer than the
-//! TTL (one script: their keys and registry entries). A sweeper rather than
-//! an `EXPIRE` on each key: a session's keys are many (one per generation
-//! and upload) and would each need refreshing on every use.
+//! kept in a registry there ([`SessionRegistry`]):
+//! - a session new to a replica is admitted there first, in one script that
+//!   counts the sessions of every replica, so `--max-sessions` holds across
+//!   them (the request waits for that one round trip; the state of a
+//!   session idle for longer than the TTL is dropped then, so it starts
+//!   afresh);
+//! - afterwards each replica marks it used at most every
+//!   [`Sessions::touch_every`] (a quarter of the TTL, at most a second) from
+//!   a task of its own, so a request never waits on it;
+//! - the list shows every replica's sessions, and each replica's sweeper
+//!   drops the namespaces of the sessions idle on all of them for longer
+//!   than the TTL (one script: their keys and registry entries). A sweeper
+//!   rather than an `EXPIRE` on each key: a session's keys are many (one per
+//!   generation and upload) and would each need refreshing on every use;
+//! - the sessions' timed generations end, and their webhooks go out, from
+//!   one sweeper per replica that serves every session with something due
+//!   ([`SessionRegistry::claim_session_deliveries`]), whether or not any
+//!   replica has it open; their own lifecycles run no sweeper.
 
 use std::{
     sync::Arc,
@@ -29,7 +39,11 @@ use tokio_util::sync::CancellationToken;
 use crate::{
     app::{App, Parts},
     config::AccountConfig,
-    store::{MemoryStore, MemoryStoreOptions, SessionInfo, SessionRegistry, Store, StoreResult},
+    instruments::Instruments,
+    store::{
+        ClaimedDelivery, MemoryStore, MemoryStoreOptions, SessionInfo, SessionRegistry, Store,
+        StoreResult,
+    },
 };
 
 /// Makes the API state of a new session. A store over the network gives each
@@ -89,6 +103,21 @@ pub struct Limits {
 #[derive(Debug, Clone, Copy)]
 pub struct TooMany(pub usize);
 
+/// Why [`Sessions::admit`] refused a session.
+#[derive(Debug, Clone, Copy)]
+pub enum Refused {
+    /// As many sessions are alive, across the replicas, as the limit allows.
+    TooMany(TooMany),
+    /// The shared store is out of reach (logged by the store).
+    Unavailable,
+}
+
+/// How often each replica's sweeper of the sessions serves those with
+/// something due, on a shared store.
+const SESSIONS_SWEEP_EVERY: Duration = Duration::from_millis(20);
+/// Most webhook deliveries of sessions one sweep claims.
+const SESSION_DELIVERY_BATCH: u32 = 100;
+
 impl TooMany {
     /// The `503`'s message.
     pub fn message(self) -> String {
@@ -106,6 +135,8 @@ struct Live {
     last_used: Instant,
     /// When this replica last marked it used in the registry.
     touched: Instant,
+    /// Whether the registry has admitted it (always, without a registry).
+    admitted: bool,
     /// Stops the session's generations and webhooks.
     cancel: CancellationToken,
 }
@@ -159,50 +190,114 @@ impl Sessions {
     }
 
     /// Marks `name` used in the registry, from a task of its own (a failure
-    /// is logged by the store; the next use tries again).
-    fn touch(&self, name: &str) {
+    /// is logged by the store; the next use tries again). A session dropped
+    /// through another replica meanwhile is admitted again as a new one:
+    /// if the limit refuses it, this replica forgets it, so that its next
+    /// request waits for admission.
+    fn touch(self: &Arc<Self>, name: &str) {
         let (Some(registry), Ok(runtime)) =
             (self.registry.clone(), tokio::runtime::Handle::try_current())
         else {
             return;
         };
+        let sessions = Arc::downgrade(self);
         let name = name.to_string();
+        let Limits { ttl, max } = self.limits;
         runtime.spawn(async move {
-            let _ = registry.touch_session(&name).await;
+            if registry.admit_session(&name, ttl, Some(max)).await == Ok(false)
+                && let Some(sessions) = sessions.upgrade()
+                && let Some(refused) = sessions.live.lock().remove(name.as_str())
+            {
+                refused.cancel.cancel();
+            }
         });
     }
 
     /// The state of session `name` (a valid name), made now if it is new or
-    /// has expired; marks it used.
-    pub fn get(&self, name: &str) -> Result<Arc<App>, TooMany> {
+    /// has expired; marks it used. With `true` beside it, the session is
+    /// new to this replica of a shared store and must be
+    /// [admitted](Sessions::admit) before it is used.
+    pub fn get(self: &Arc<Self>, name: &str) -> Result<(Arc<App>, bool), TooMany> {
         let now = Instant::now();
         let mut live = self.live.lock();
         if let Some(session) = live.get_mut(name) {
             if !session.idle_longer_than(self.limits.ttl, now) {
                 session.last_used = now;
+                if !session.admitted {
+                    return Ok((session.app.clone(), true));
+                }
                 if self.registry.is_some()
                     && now.saturating_duration_since(session.touched) >= self.touch_every()
                 {
                     session.touched = now;
                     self.touch(name);
                 }
-                return Ok(session.app.clone());
+                return Ok((session.app.clone(), false));
             }
             if let Some(expired) = live.remove(name) {
                 expired.cancel.cancel();
             }
         }
-        if live.len() >= self.limits.max {
+        // On a shared store the registry counts the sessions of every
+        // replica (see `admit`); this replica may still hold one dropped
+        // through another.
+        if self.registry.is_none() && live.len() >= self.limits.max {
             self.drop_expired(&mut live, now);
             if live.len() >= self.limits.max {
                 return Err(TooMany(self.limits.max));
             }
         }
-        let session = self.start(name, self.factory.store(name), Utc::now(), now);
+        let mut session = self.start(name, self.factory.store(name), Utc::now(), now);
+        session.admitted = self.registry.is_none();
         let app = session.app.clone();
         live.insert(Arc::from(name), session);
-        self.touch(name);
+        Ok((app, self.registry.is_some()))
+    }
+
+    /// Session `name` as [`Sessions::get`] gives it, admitted at once: on a
+    /// shared store its registration is sent from a task of its own, and
+    /// the limit of sessions is this replica's (for the library's
+    /// synchronous `MockServer::session`; requests are admitted across
+    /// the replicas).
+    pub fn get_now(self: &Arc<Self>, name: &str) -> Result<Arc<App>, TooMany> {
+        let (app, admit) = self.get(name)?;
+        if admit {
+            if let Some(session) = self.live.lock().get_mut(name) {
+                session.admitted = true;
+            }
+            self.touch(name);
+        }
         Ok(app)
+    }
+
+    /// Admits session `name`, which [`Sessions::get`] made on this replica,
+    /// in the registry of a shared store: at once if another replica has it,
+    /// else only while fewer sessions than the limit are alive across the
+    /// replicas. A session refused is dropped from this replica again.
+    pub async fn admit(&self, name: &str) -> Result<(), Refused> {
+        let Some(registry) = &self.registry else {
+            return Ok(());
+        };
+        let answer = registry
+            .admit_session(name, self.limits.ttl, Some(self.limits.max))
+            .await;
+        let mut live = self.live.lock();
+        if answer == Ok(true) {
+            if let Some(session) = live.get_mut(name) {
+                session.admitted = true;
+                session.touched = Instant::now();
+            }
+            return Ok(());
+        }
+        if live.get(name).is_some_and(|s| !s.admitted)
+            && let Some(refused) = live.remove(name)
+        {
+            refused.cancel.cancel();
+        }
+        match answer {
+            Ok(_) => Err(Refused::TooMany(TooMany(self.limits.max))),
+            Err(_) => Err(Refused::Unavailable),
+        }
     }
 
     fn start(
@@ -214,15 +309,19 @@ impl Sessions {
     ) -> Live {
         let cancel = self.cancel.child_token();
         let public_url = [&self.default.public_url, SESSION_PATH_PREFIX, name].concat();
-        let app = Arc::new(
-            self.default
-                .session(store, public_url, &self.parts, cancel.clone()),
-        );
+        // On a shared store the sessions' sweeper serves every session.
+        let sweeper = self.registry.is_none();
+        let app =
+            Arc::new(
+                self.default
+                    .session(store, public_url, &self.parts, cancel.clone(), sweeper),
+            );
         Live {
             app,
             created_at,
             last_used,
             touched: last_used,
+            admitted: true,
             cancel,
         }
     }
@@ -346,5 +445,71 @@ impl Sessions {
                 }
             }
         });
+        if self.registry.is_some() {
+            self.spawn_delivery_sweeper();
+        }
+    }
+
+    /// On a shared store: every [`SESSIONS_SWEEP_EVERY`], ends the sessions'
+    /// timed generations whose time is up and sends their due webhook
+    /// deliveries (claimed with a lease, each in a task of its own, as a
+    /// session's lifecycle does for its own), for every session on the
+    /// store, open on this replica or not.
+    fn spawn_delivery_sweeper(self: &Arc<Self>) {
+        let sessions = Arc::downgrade(self);
+        let cancel = self.cancel.clone();
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(SESSIONS_SWEEP_EVERY);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    () = cancel.cancelled() => return,
+                    _ = ticks.tick() => {}
+                }
+                let Some(sessions) = sessions.upgrade() else {
+                    return;
+                };
+                let Some(registry) = &sessions.registry else {
+                    return;
+                };
+                let lease = sessions.default.lifecycle.delivery_lease();
+                // Out of reach: logged by the store; the next tick tries again.
+                let Ok(claimed) = registry
+                    .claim_session_deliveries(lease, SESSION_DELIVERY_BATCH)
+                    .await
+                else {
+                    continue;
+                };
+                for (name, delivery) in claimed {
+                    let sessions = sessions.clone();
+                    let cancel = sessions.cancel.clone();
+                    tokio::spawn(async move {
+                        tokio::select! {
+                            () = sessions.deliver(&name, delivery) => {}
+                            () = cancel.cancelled() => {}
+                        }
+                    });
+                }
+            }
+        });
+    }
+
+    /// One attempt of `delivery`, of session `name`: recorded and settled in
+    /// the session's state, open on this replica or opened for it (a
+    /// namespace on the shared store, without registering a use).
+    async fn deliver(&self, name: &str, delivery: ClaimedDelivery) {
+        let open = self.live.lock().get(name).map(|s| s.app.clone());
+        let (store, instruments) = match open {
+            Some(app) => (app.store.clone(), app.instruments.clone()),
+            None => {
+                let store = self.factory.store(name);
+                let instruments = Arc::new(Instruments::of(&*store, 0));
+                (store, instruments)
+            }
+        };
+        self.default
+            .lifecycle
+            .deliver_claimed(&*store, &instruments, delivery)
+            .await;
     }
 }

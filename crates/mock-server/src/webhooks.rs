@@ -190,7 +190,9 @@ impl WebhookSender {
 
     async fn run(&self, payload: WebhookPayload, url: String) {
         for attempt in 1..=MAX_ATTEMPTS {
-            match self.attempt(&payload, &url, attempt).await {
+            let (record, next) = self.attempt(&payload, &url, attempt).await;
+            self.instruments.deliveries.record(record);
+            match next {
                 Some(wait) => tokio::time::sleep(wait).await,
                 None => return,
             }
@@ -198,15 +200,15 @@ impl WebhookSender {
     }
 
     /// Sends attempt number `attempt` (1 for the first) of the webhook
-    /// `payload` to `url`, records it, and returns the wait before the next
-    /// attempt: `None` once delivered, refused, or after the last attempt of
-    /// the schedule.
+    /// `payload` to `url`: its record (for the caller to keep), and the wait
+    /// before the next attempt: `None` once delivered, refused, or after the
+    /// last attempt of the schedule.
     pub async fn attempt(
         &self,
         payload: &WebhookPayload,
         url: &str,
         attempt: u32,
-    ) -> Option<Duration> {
+    ) -> (WebhookDelivery, Option<Duration>) {
         let timeout = self.timeout();
         let client = self.client();
         let time = ids::now();
@@ -255,7 +257,7 @@ impl WebhookSender {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "webhook attempt"
         );
-        self.instruments.deliveries.record(WebhookDelivery {
+        let record = WebhookDelivery {
             generation_id: payload.id.clone(),
             url: url.to_string(),
             attempt,
@@ -265,8 +267,8 @@ impl WebhookSender {
             delivered,
             next_retry_ms: next.map(|d| d.as_millis() as u64),
             payload: payload.clone(),
-        });
-        next
+        };
+        (record, next)
     }
 }
 

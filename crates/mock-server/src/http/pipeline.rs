@@ -76,6 +76,8 @@ struct Notes {
     caller: Option<Arc<str>>,
     /// The faults injected (`500`, `delay=100,reset`, ...).
     fault: Option<String>,
+    /// Not journaled: the session it names was refused.
+    unjournaled: bool,
 }
 
 /// The answer to `request`, with its request id, log line and journal entry,
@@ -99,7 +101,11 @@ pub(crate) fn answer(
     let method = request.method().clone();
     let uri = request.uri().clone();
     let (routing, journal) = match session::pick(app, &mut request, &hub.sessions) {
-        Ok((app, session)) => {
+        Ok(session::Picked {
+            app,
+            name: session,
+            admit,
+        }) => {
             // A session's prefix is not routed (nor journaled). Boxed: the
             // default session's requests carry the `None` of 8 bytes, not 88.
             let stripped = session.is_some().then(|| Box::new(request.uri().clone()));
@@ -107,7 +113,7 @@ pub(crate) fn answer(
             let journal = !routed.path().starts_with("/__mock");
             let journal = journal.then(|| (app.clone(), stripped));
             let (parts, body) = request.into_parts();
-            let routing = unless_it_panics(respond(app, parts, body, hub, session));
+            let routing = unless_it_panics(respond(app, parts, body, hub, session, admit));
             (Either::Left(routing), journal)
         }
         Err(refused) => {
@@ -129,20 +135,22 @@ pub(crate) fn answer(
             latency_ms = %Millis(elapsed),
             request_id = %request_id,
         );
-        let entry = journal.map(|(app, stripped)| {
-            let routed = stripped.as_deref().unwrap_or(&uri);
-            let record = RequestRecord {
-                time,
-                request_id,
-                method,
-                target: Target::new(routed.path(), routed.query()),
-                status,
-                account_id: notes.caller,
-                fault: notes.fault,
-                duration_ms: elapsed.as_secs_f64() * 1000.0,
-            };
-            (app, record)
-        });
+        let entry = journal
+            .filter(|_| !notes.unjournaled)
+            .map(|(app, stripped)| {
+                let routed = stripped.as_deref().unwrap_or(&uri);
+                let record = RequestRecord {
+                    time,
+                    request_id,
+                    method,
+                    target: Target::new(routed.path(), routed.query()),
+                    status,
+                    account_id: notes.caller,
+                    fault: notes.fault,
+                    duration_ms: elapsed.as_secs_f64() * 1000.0,
+                };
+                (app, record)
+            });
         // In memory the entry is pushed at once (a ready future); on a shared
         // store it is written before the answer goes, so any replica's
         // journal shows it.
@@ -224,9 +232,17 @@ async fn respond(
     mut body: Body,
     hub: Arc<Hub>,
     session: Option<Arc<str>>,
+    admit: bool,
 ) -> (Response, Notes) {
     let mut notes = Notes::default();
     let head = parts.method == Method::HEAD;
+    if admit && let Some(name) = &session {
+        // Refused: the session was not made, so its journal is not written.
+        if let Err(refused) = session::admit(&hub.sessions, name).await {
+            notes.unjournaled = true;
+            return (with_head(refused.into_response(), head), notes);
+        }
+    }
     let (endpoint, params) = match routes::lookup(&parts.method, parts.uri.path()) {
         Lookup::Found(endpoint, params) => (endpoint, params),
         Lookup::WrongMethod(allow) => {

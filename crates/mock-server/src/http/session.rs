@@ -14,15 +14,29 @@ use axum::{
 };
 
 use super::{errors::ApiError, header_walk};
-use crate::{app::App, sessions::Sessions};
+use crate::{
+    app::App,
+    sessions::{Refused, Sessions, TooMany},
+    store::Unavailable,
+};
+
+/// The session a request lives in, as [`pick`] found it.
+pub(crate) struct Picked {
+    /// Its state.
+    pub(crate) app: Arc<App>,
+    /// Its name, `None` for the default session.
+    pub(crate) name: Option<Arc<str>>,
+    /// Whether it must be [admitted](Sessions::admit) before it is used
+    /// (new to this replica of a shared store).
+    pub(crate) admit: bool,
+}
 
 /// [`SESSION_HEADER`] as a header name, made once.
 const SESSION_HEADER_NAME: HeaderName = HeaderName::from_static(SESSION_HEADER);
 
-/// The session of `request` (its state, and its name, `None` for the
-/// default session), with a `/s/NAME/` prefix stripped from its path: `400`
-/// for a bad name (or a header and a prefix naming two sessions), `503` past
-/// the limit of sessions.
+/// The session of `request`, with a `/s/NAME/` prefix
+/// stripped from its path: `400` for a bad name (or a header and a prefix
+/// naming two sessions), `503` past the limit of sessions.
 ///
 /// The request is changed in place rather than moved in and out, so that the
 /// default session costs one header lookup and one prefix check, and no copy
@@ -30,20 +44,21 @@ const SESSION_HEADER_NAME: HeaderName = HeaderName::from_static(SESSION_HEADER);
 pub(crate) fn pick(
     app: Arc<App>,
     request: &mut Request,
-    sessions: &Sessions,
-) -> Result<(Arc<App>, Option<Arc<str>>), ApiError> {
+    sessions: &Arc<Sessions>,
+) -> Result<Picked, ApiError> {
     if !header_walk::has(request.headers(), &SESSION_HEADER_NAME)
         && !request.uri().path().starts_with(SESSION_PATH_PREFIX)
     {
-        return Ok((app, None));
+        return Ok(Picked {
+            app,
+            name: None,
+            admit: false,
+        });
     }
     named(request, sessions)
 }
 
-fn named(
-    request: &mut Request,
-    sessions: &Sessions,
-) -> Result<(Arc<App>, Option<Arc<str>>), ApiError> {
+fn named(request: &mut Request, sessions: &Arc<Sessions>) -> Result<Picked, ApiError> {
     let bad_name = || ApiError::new(StatusCode::BAD_REQUEST, INVALID_SESSION_NAME);
     let from_header = match request.headers().get(SESSION_HEADER_NAME) {
         None => None,
@@ -75,10 +90,27 @@ fn named(
         (Some(name), _) | (None, Some(name)) => name,
         (None, None) => return Err(bad_name()),
     };
-    let app = sessions
-        .get(&name)
-        .map_err(|too_many| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, &too_many.message()))?;
-    Ok((app, Some(Arc::from(name))))
+    let (app, admit) = sessions.get(&name).map_err(too_many)?;
+    Ok(Picked {
+        app,
+        name: Some(Arc::from(name)),
+        admit,
+    })
+}
+
+/// The `503` of a session past the limit.
+fn too_many(too_many: TooMany) -> ApiError {
+    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, &too_many.message())
+}
+
+/// Admits session `name`, new to this replica, across the replicas (see
+/// [`Sessions::admit`]): the `503` of a session past the limit, or of the
+/// shared store out of reach, when refused.
+pub(crate) async fn admit(sessions: &Sessions, name: &str) -> Result<(), ApiError> {
+    sessions.admit(name).await.map_err(|refused| match refused {
+        Refused::TooMany(limit) => too_many(limit),
+        Refused::Unavailable => ApiError::from(Unavailable),
+    })
 }
 
 /// `uri` with its path replaced by `path` (its query kept).

@@ -11,7 +11,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{
-    Caller, CreateError, GenerationJson, NewGeneration, Outcome, StoreFuture, StoreResult,
+    Caller, ClaimedDelivery, CreateError, GenerationJson, NewGeneration, Outcome, StoreFuture,
+    StoreResult,
 };
 use crate::{
     config::Bucket,
@@ -143,8 +144,29 @@ pub enum Clear {
 
 /// The sessions of every replica on a shared store.
 pub trait SessionRegistry: Send + Sync + 'static {
-    /// Marks session `name` used now (first seen now if it is new).
-    fn touch_session<'a>(&'a self, name: &'a str) -> StoreFuture<'a, StoreResult<()>>;
+    /// Marks session `name` used now (first seen now if it is new; one
+    /// idle for longer than `ttl` is dropped first, so it starts afresh),
+    /// and answers `true`. With `max`, a session not registered yet is
+    /// admitted only while fewer than `max` sessions were used within
+    /// `ttl`, counted across every replica at once: else `false`, and
+    /// nothing changes.
+    fn admit_session<'a>(
+        &'a self,
+        name: &'a str,
+        ttl: Duration,
+        max: Option<usize>,
+    ) -> StoreFuture<'a, StoreResult<bool>>;
+    /// For the sessions' sweeper, which serves the sessions of the store
+    /// whether or not a replica has them open: ends the timed generations
+    /// of every session whose time is up, and claims (as
+    /// [`Store::claim_deliveries`](super::Store::claim_deliveries) does in
+    /// one session) at most `max` webhook deliveries that are due, each
+    /// with its session's name.
+    fn claim_session_deliveries(
+        &self,
+        lease: Duration,
+        max: u32,
+    ) -> StoreFuture<'_, StoreResult<Vec<(String, ClaimedDelivery)>>>;
     /// The sessions used within `ttl`, by name.
     fn list_sessions(&self, ttl: Duration) -> StoreFuture<'_, StoreResult<Vec<SessionInfo>>>;
     /// Drops session `name` with everything it holds on the store; whether

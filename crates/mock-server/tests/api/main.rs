@@ -26,6 +26,8 @@ mod redis_instruments;
 #[cfg(feature = "redis")]
 mod redis_server;
 #[cfg(feature = "redis")]
+mod redis_sessions;
+#[cfg(feature = "redis")]
 mod redis_webhooks;
 mod robustness;
 mod seed;

@@ -31,6 +31,29 @@ fn script(body: &str) -> Script {
 
 static CLAIM: LazyLock<Script> = LazyLock::new(|| script(include_str!("claim_delivery.lua")));
 static SETTLE: LazyLock<Script> = LazyLock::new(|| script(include_str!("settle_delivery.lua")));
+static SESSIONS_SWEEP: LazyLock<Script> =
+    LazyLock::new(|| script(include_str!("sessions_sweep.lua")));
+
+/// Most sessions with something due that one sweep of the sessions serves.
+const SESSIONS_PER_SWEEP: u32 = 32;
+
+/// A claimed delivery from its attempt number and its `hook:<id>` fields,
+/// as the claiming scripts answer them.
+fn claimed_of(
+    attempt: &redis::Value,
+    fields: &redis::Value,
+    token: &str,
+) -> Option<ClaimedDelivery> {
+    let (url, payload) = finished_of(&Fields::of(fields)?)?.webhook?;
+    Some(ClaimedDelivery {
+        url,
+        payload,
+        attempt: u32::try_from(decode::number(attempt)?)
+            .ok()
+            .filter(|n| *n >= 1)?,
+        lease: token.to_string(),
+    })
+}
 
 fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
@@ -56,15 +79,38 @@ impl RedisStore {
             .iter()
             .filter_map(|item| {
                 let [attempt, fields] = decode::list(item)?.try_into().ok()?;
-                let (url, payload) = finished_of(&Fields::of(&fields)?)?.webhook?;
-                Some(ClaimedDelivery {
-                    url,
-                    payload,
-                    attempt: u32::try_from(decode::number(&attempt)?)
-                        .ok()
-                        .filter(|n| *n >= 1)?,
-                    lease: token.clone(),
-                })
+                claimed_of(&attempt, &fields, &token)
+            })
+            .collect())
+    }
+
+    /// See [`SessionRegistry::claim_session_deliveries`](crate::store::SessionRegistry::claim_session_deliveries):
+    /// `sessions_sweep.lua` on this (the default) namespace.
+    pub(super) async fn claim_sessions_due(
+        &self,
+        lease: Duration,
+        max: u32,
+    ) -> StoreResult<Vec<(String, ClaimedDelivery)>> {
+        let token = ids::object_id();
+        let answer = self
+            .run(&SESSIONS_SWEEP, |s| {
+                s.arg(millis(lease))
+                    .arg(SESSIONS_PER_SWEEP)
+                    .arg(max)
+                    .arg(&token);
+            })
+            .await?;
+        let Some(items) = decode::list(&answer) else {
+            return Err(self.malformed("sessions_sweep"));
+        };
+        Ok(items
+            .iter()
+            .filter_map(|item| {
+                let [session, attempt, fields] = decode::list(item)?.try_into().ok()?;
+                Some((
+                    decode::string(&session)?,
+                    claimed_of(&attempt, &fields, &token)?,
+                ))
             })
             .collect())
     }

@@ -24,8 +24,8 @@ use crate::{
     journal::JournalEntry,
     outcomes::ScriptedOutcome,
     store::{
-        Clear, Gated, SessionInfo, SessionRegistry, SharedInstruments, StoreFuture, StoreResult,
-        Then,
+        ClaimedDelivery, Clear, Gated, SessionInfo, SessionRegistry, SharedInstruments,
+        StoreFuture, StoreResult, Then,
     },
 };
 
@@ -251,14 +251,30 @@ impl SharedInstruments for RedisStore {
 }
 
 impl SessionRegistry for RedisStore {
-    fn touch_session<'a>(&'a self, name: &'a str) -> StoreFuture<'a, StoreResult<()>> {
+    fn admit_session<'a>(
+        &'a self,
+        name: &'a str,
+        ttl: Duration,
+        max: Option<usize>,
+    ) -> StoreFuture<'a, StoreResult<bool>> {
         StoreFuture::new(async move {
-            self.run(&self.scripts.session_touch, |s| {
-                s.arg(name);
-            })
-            .await?;
-            Ok(())
+            let answer = self
+                .run(&self.scripts.session_touch, |s| {
+                    s.arg(name)
+                        .arg(millis(ttl))
+                        .arg(max.map(|m| m.to_string()).unwrap_or_default());
+                })
+                .await?;
+            Ok(decode::number(&answer) == Some(1))
         })
+    }
+
+    fn claim_session_deliveries(
+        &self,
+        lease: Duration,
+        max: u32,
+    ) -> StoreFuture<'_, StoreResult<Vec<(String, ClaimedDelivery)>>> {
+        StoreFuture::new(self.claim_sessions_due(lease, max))
     }
 
     fn list_sessions(&self, ttl: Duration) -> StoreFuture<'_, StoreResult<Vec<SessionInfo>>> {

@@ -17,6 +17,17 @@ end
 
 local FINAL = { success = true, error = true }
 
+-- On a session's namespace ("<base>-session:<name>:"), notes in the
+-- sessions' registry ("<base>-sessions:due") that something of the session
+-- (a timed generation's end, a webhook attempt, a lease's end) may be due
+-- at `at` (ms), unless it already waits for an earlier time: the sessions'
+-- sweeper (sessions_sweep.lua) serves every session from it, whether or
+-- not a replica has the session open. Nothing on the default namespace.
+local function mark_due(at)
+  local base, name = string.match(P, '^(.*)%-session:([^:]+):$')
+  if base then redis.call('ZADD', base .. '-sessions:due', 'LT', int(at), name) end
+end
+
 -- Queues the webhook of generation hash `gk`, which just ended in
 -- `success`, if it has one: "hook:<id>" keeps what the webhook sends (so it
 -- outlives the generation's eviction) and its attempt; "hooks" orders the
@@ -29,7 +40,9 @@ local function queue_webhook(gk, output, thumb)
   redis.call('HSET', hk, 'webhook', h[1], 'id', h[2], 'owner', h[3], 'status', 'success',
     'tool', h[4], 'type', h[5] or '', 'created', h[6], 'output', output, 'attempt', 1)
   if thumb ~= '' then redis.call('HSET', hk, 'thumbnail', thumb) end
-  redis.call('ZADD', P .. 'hooks', now_ms(), h[2])
+  local now = now_ms()
+  redis.call('ZADD', P .. 'hooks', now, h[2])
+  mark_due(now)
 end
 
 -- Ends generation `id` as its stored outcome says; an `error` refunds its
@@ -67,6 +80,61 @@ local function settle(gk, now)
   if now < t1 then due = 'pending' elseif now < t2 then due = 'processing' end
   if due ~= status then redis.call('HSET', gk, 'status', due) end
   return due
+end
+
+-- Ends the timed generations whose time is up at `now` (at most `max`),
+-- each taken off the due set first, so that it is claimed once; returns the
+-- hashes of those that ended in `success` with a webhook.
+local function end_due(now, max)
+  local due = P .. 'due'
+  local ended = {}
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', due, '-inf', now, 'LIMIT', 0, max)) do
+    redis.call('ZREM', due, id)
+    local gk = P .. 'gen:' .. id
+    if settle(gk, now) == 'success' and redis.call('HEXISTS', gk, 'webhook') == 1 then
+      ended[#ended + 1] = gk
+    end
+  end
+  return ended
+end
+
+-- Claims at most `max` queued webhook deliveries that are due at `now`
+-- (never sent, retry time reached, or a lease that ended unsettled): each
+-- is pushed back in "hooks" to `lease_end` and marked with `token`, in this
+-- one step, so no two callers hold one delivery at once. Appends
+-- `make(attempt, fields)` to `out` per delivery.
+local function claim_hooks(now, lease_end, max, token, out, make)
+  local hooks = P .. 'hooks'
+  local claimed = false
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', hooks, '-inf', now, 'LIMIT', 0, max)) do
+    local hk = P .. 'hook:' .. id
+    if redis.call('EXISTS', hk) == 1 then
+      redis.call('ZADD', hooks, lease_end, id)
+      redis.call('HSET', hk, 'lease', token)
+      out[#out + 1] = make(redis.call('HGET', hk, 'attempt'), redis.call('HGETALL', hk))
+      claimed = true
+    else
+      redis.call('ZREM', hooks, id)
+    end
+  end
+  if claimed then mark_due(lease_end) end
+end
+
+-- Deletes every key of session `name` beside namespace `base`
+-- ("<base>-session:<name>:*") and its entries in the sessions' registry;
+-- 1 if it was registered, else 0.
+local function drop_session(base, name)
+  local R = base .. '-sessions:'
+  local pattern = base .. '-session:' .. name .. ':*'
+  local cursor = '0'
+  repeat
+    local found = redis.call('SCAN', cursor, 'MATCH', pattern, 'COUNT', 1000)
+    cursor = found[1]
+    for _, key in ipairs(found[2]) do redis.call('DEL', key) end
+  until cursor == '0'
+  redis.call('HDEL', R .. 'created', name)
+  redis.call('ZREM', R .. 'due', name)
+  return redis.call('ZREM', R .. 'used', name)
 end
 
 -- Removes the oldest ended generations until at most `max` are kept; a
@@ -283,6 +351,7 @@ local function create(a)
     redis.call('HSET', gk, 't1', int(t1), 't2', int(t2), 't3', int(t3), 'end', kind,
       'o_output', a[16], 'o_thumb', a[17], 'o_error', message)
     redis.call('ZADD', P .. 'due', t3, id)
+    mark_due(t3)
   end
   evict(tonumber(a[4]))
   return { 'ok', redis.call('HGETALL', gk) }

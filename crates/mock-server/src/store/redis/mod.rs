@@ -118,7 +118,8 @@ pub struct RedisStore {
     /// The configured accounts as `seed.lua` takes them.
     seeds: Vec<String>,
     options: RedisStoreOptions,
-    scripts: Scripts,
+    /// Shared by the stores of every namespace made from this one.
+    scripts: Arc<Scripts>,
     /// Whether this replica has seen the namespace seeded (checked again
     /// after Redis was out of reach, which may have lost it).
     seeded: AtomicBool,
@@ -161,7 +162,7 @@ impl RedisStore {
             namespace: namespace.to_string(),
             seeds,
             options,
-            scripts: Scripts::new(),
+            scripts: Arc::new(Scripts::new()),
             seeded: AtomicBool::new(false),
             down: AtomicBool::new(false),
             journal: std::sync::OnceLock::new(),
@@ -177,7 +178,7 @@ impl RedisStore {
             namespace: namespace.to_string(),
             seeds: self.seeds.clone(),
             options: self.options.clone(),
-            scripts: Scripts::new(),
+            scripts: self.scripts.clone(),
             seeded: AtomicBool::new(false),
             down: AtomicBool::new(false),
             journal: std::sync::OnceLock::new(),

@@ -10,6 +10,8 @@ if ARGV[4] == '' then
 else
   redis.call('HINCRBY', hk, 'attempt', 1)
   redis.call('HDEL', hk, 'lease')
-  redis.call('ZADD', P .. 'hooks', now_ms() + tonumber(ARGV[4]), ARGV[2])
+  local at = now_ms() + tonumber(ARGV[4])
+  redis.call('ZADD', P .. 'hooks', at, ARGV[2])
+  mark_due(at)
 end
 return 1
