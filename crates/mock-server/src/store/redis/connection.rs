@@ -37,7 +37,7 @@ pub(super) struct Scripts {
     pub(super) sweep: Script,
     pub(super) put_upload: Script,
     pub(super) fault_take: Script,
-    pub(super) gate: Script,
+    pub(super) gates: Script,
     pub(super) fault_add: Script,
     pub(super) faults: Script,
     pub(super) outcome_add: Script,
@@ -69,7 +69,7 @@ impl Scripts {
             sweep: script(include_str!("sweep.lua")),
             put_upload: script(include_str!("put_upload.lua")),
             fault_take: script(include_str!("fault_take.lua")),
-            gate: script(include_str!("gate.lua")),
+            gates: script(include_str!("gates.lua")),
             fault_add: script(include_str!("fault_add.lua")),
             faults: script(include_str!("faults.lua")),
             outcome_add: script(include_str!("outcome_add.lua")),
@@ -133,6 +133,12 @@ impl RedisStore {
         script: &Script,
         fill: impl FnOnce(&mut ScriptInvocation<'_>),
     ) -> StoreResult<Value> {
+        self.ensure_seeded().await?;
+        self.run(script, fill).await
+    }
+
+    /// Seeds the namespace unless this replica has seen it seeded.
+    pub(super) async fn ensure_seeded(&self) -> StoreResult<()> {
         if !self.seeded.load(Ordering::Acquire) {
             self.run(&self.scripts.seed, |s| {
                 s.arg(&self.seeds);
@@ -140,7 +146,7 @@ impl RedisStore {
             .await?;
             self.seeded.store(true, Ordering::Release);
         }
-        self.run(script, fill).await
+        Ok(())
     }
 
     /// Runs `script` with the namespace and the arguments `fill` adds.
@@ -163,6 +169,15 @@ impl RedisStore {
         tracing::error!(namespace = %self.namespace, script, "unexpected answer of a Redis store script");
         E::from(Unavailable)
     }
+}
+
+/// The arguments of one script call, built before it is sent (as a part of
+/// a group's call, see `gate_groups.rs`).
+pub(super) type Args = Vec<Vec<u8>>;
+
+/// Adds `value` to `args`, as a script invocation would.
+pub(super) fn push(args: &mut Args, value: impl redis::ToRedisArgs) {
+    args.extend(value.to_redis_args());
 }
 
 /// `answer`, or an I/O error if it takes longer than a connection attempt

@@ -1,6 +1,7 @@
 //! Steps 2 to 4 of a request to the API on Redis in one round trip
-//! (`gate.lua`): the scripted fault, the key's account and its rate cell,
-//! which would otherwise take one script each.
+//! (`gate` in `lib.lua`): the scripted fault, the key's account and its rate
+//! cell, which would otherwise take one script each; the gates of requests
+//! that come together go in one call (`gate_groups.rs`).
 
 use std::sync::atomic::Ordering;
 
@@ -8,8 +9,11 @@ use artificial_studio_types::Plan;
 use redis::Value;
 
 use super::{
-    RedisStore, bucket_name, decision_of,
+    RedisStore, bucket_name,
+    connection::{Args, push},
+    decision_of,
     decode::{self, Fields, generation_of},
+    gate_groups::GateGroups,
     gcra_args,
     generations::Mode,
 };
@@ -34,42 +38,42 @@ impl RedisStore {
                 .limit(plan, bucket)
                 .map_or((0, 0), gcra_args)
         });
-        let asked = &then;
-        let gate = || {
-            let seed = rand::random::<u32>() % 2_147_483_646 + 1;
-            self.eval(&self.scripts.gate, move |s| {
-                s.arg(method)
-                    .arg(path)
-                    .arg(seed)
-                    .arg(key.unwrap_or(""))
-                    .arg(bucket_name(bucket));
-                for (t, tau) in limits {
-                    s.arg(t).arg(tau);
+        let args = || {
+            let mut args = Args::with_capacity(30);
+            push(&mut args, method);
+            push(&mut args, path);
+            push(&mut args, rand::random::<u32>() % 2_147_483_646 + 1);
+            push(&mut args, key.unwrap_or(""));
+            push(&mut args, bucket_name(bucket));
+            for (t, tau) in limits {
+                push(&mut args, t);
+                push(&mut args, tau);
+            }
+            match &then {
+                Then::Nothing => push(&mut args, ""),
+                Then::Read(id) => push(&mut args, *id),
+                Then::Run(run) => {
+                    let mode = match run.durations {
+                        None => Mode::Instant(run.success.clone()),
+                        Some(durations) => Mode::Timed(durations, run.success.clone()),
+                    };
+                    push(&mut args, "");
+                    self.create_args(&mut args, &run.generation, run.cost, &mode);
                 }
-                match asked {
-                    Then::Nothing => {
-                        s.arg("");
-                    }
-                    Then::Read(id) => {
-                        s.arg(*id);
-                    }
-                    Then::Run(run) => {
-                        let mode = match run.durations {
-                            None => Mode::Instant(run.success.clone()),
-                            Some(durations) => Mode::Timed(durations, run.success.clone()),
-                        };
-                        s.arg("");
-                        self.create_args(s, &run.generation, run.cost, &mode);
-                    }
-                }
-            })
+            }
+            args
         };
-        let mut answer = gate().await?;
+        let groups = self
+            .gates
+            .get_or_init(|| GateGroups::start(self.in_namespace(&self.namespace)));
+        self.ensure_seeded().await?;
+        let mut answer = groups.gate(args()).await?;
         if first_is(&answer, "unseeded") {
             // Dropped through another replica: seeded again, as new (no
             // fault was taken: the script stops at the first that answers).
             self.seeded.store(false, Ordering::Release);
-            answer = gate().await?;
+            self.ensure_seeded().await?;
+            answer = groups.gate(args()).await?;
         }
         let malformed = || self.malformed("gate");
         let row = decode::list(&answer).ok_or_else(malformed)?;

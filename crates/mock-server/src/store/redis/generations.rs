@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::{
     RedisStore,
+    connection::{Args, push},
     decode::{self, Fields, text_of},
 };
 use crate::store::{CreateError, NewGeneration, Outcome};
@@ -18,9 +19,11 @@ impl RedisStore {
         cost: u64,
         mode: Mode,
     ) -> Result<Fields, CreateError> {
+        let mut args = Args::new();
+        self.create_args(&mut args, &generation, cost, &mode);
         let answer = self
             .eval(&self.scripts.create, |s| {
-                self.create_args(s, &generation, cost, &mode);
+                s.arg(&args);
             })
             .await?;
         match decode::list(&answer).as_deref() {
@@ -38,7 +41,7 @@ impl RedisStore {
     /// Adds what `create` (in `lib.lua`) takes to a script's arguments.
     pub(super) fn create_args(
         &self,
-        s: &mut redis::ScriptInvocation<'_>,
+        a: &mut Args,
         generation: &NewGeneration,
         cost: u64,
         mode: &Mode,
@@ -49,21 +52,23 @@ impl RedisStore {
             Mode::Timed(durations, outcome) => ("timed", *durations, Some(outcome)),
         };
         let (end, output, thumbnail, message) = outcome_args(outcome);
-        s.arg(&*generation.owner)
-            .arg(&generation.id)
-            .arg(cost)
-            .arg(self.options.max_generations)
-            .arg(text_of(&generation.status))
-            .arg(&generation.tool)
-            .arg(text_of(&generation.type_))
-            .arg(generation.payload.as_str())
-            .arg(text_of(&generation.created_at))
-            .arg(generation.webhook.as_deref().unwrap_or(""));
-        s.arg(mode);
+        push(a, &*generation.owner);
+        push(a, &generation.id);
+        push(a, cost);
+        push(a, self.options.max_generations);
+        push(a, text_of(&generation.status));
+        push(a, &generation.tool);
+        push(a, text_of(&generation.type_));
+        push(a, generation.payload.as_str());
+        push(a, text_of(&generation.created_at));
+        push(a, generation.webhook.as_deref().unwrap_or(""));
+        push(a, mode);
         for duration in durations {
-            s.arg(u64::try_from(duration.as_millis()).unwrap_or(u64::MAX));
+            push(a, u64::try_from(duration.as_millis()).unwrap_or(u64::MAX));
         }
-        s.arg(end).arg(output).arg(thumbnail).arg(message);
+        for text in [end, output, thumbnail, message] {
+            push(a, text);
+        }
     }
 }
 

@@ -17,6 +17,16 @@ end
 
 local FINAL = { success = true, error = true }
 
+-- What one run of a script has read of its namespace and that nothing the
+-- gate does can change (a group of gates runs many requests in one run):
+-- that no fault rule or scripted outcome is kept, and each key's account.
+-- Rules, outcomes and keys are written only by other scripts.
+local SEEN = { p = false }
+local function seen()
+  if SEEN.p ~= P then SEEN = { p = P, accounts = {} } end
+  return SEEN
+end
+
 -- On a session's namespace ("<base>-session:<name>:"), notes in the
 -- sessions' registry ("<base>-sessions:due") that something of the session
 -- (a timed generation's end, a webhook attempt, a lease's end) may be due
@@ -192,8 +202,14 @@ end
 -- when none waits. Outcomes are kept in order in list `outcomes`, each a
 -- hash `outcome:ID` (tool, error, count).
 local function take_outcome(tool)
+  if seen().no_outcomes then return nil end
   local list = P .. 'outcomes'
-  for _, id in ipairs(redis.call('LRANGE', list, 0, -1)) do
+  local ids = redis.call('LRANGE', list, 0, -1)
+  if #ids == 0 then
+    seen().no_outcomes = true
+    return nil
+  end
+  for _, id in ipairs(ids) do
     local ok = P .. 'outcome:' .. id
     local o = redis.call('HMGET', ok, 'tool', 'error', 'count')
     if o[1] == tool or o[1] == '*' then
@@ -249,8 +265,12 @@ end
 -- a hash `fault:ID` (fault, method or '', pattern, count or '', probability
 -- or '').
 local function take_fault(method, path, seed)
+  if seen().no_faults then return false end
   local ids = redis.call('LRANGE', P .. 'faults', 0, -1)
-  if #ids == 0 then return false end
+  if #ids == 0 then
+    seen().no_faults = true
+    return false
+  end
   method = string.upper(method)
   local x = tonumber(seed)
   -- Park-Miller: exact in a double, so no draw repeats within one request.
@@ -286,12 +306,16 @@ end
 -- since this replica seeded it: a session dropped or expired through
 -- another replica), which the replica then seeds again.
 local function key_account(key)
+  local known = seen().accounts[key]
+  if known then return known end
   local id = redis.call('HGET', P .. 'keys', key)
   if not id then
     if redis.call('EXISTS', P .. 'seeded') == 0 then return 'unseeded' end
     return false
   end
-  return { id, redis.call('HGET', P .. 'acct:' .. id, 'plan') }
+  known = { id, redis.call('HGET', P .. 'acct:' .. id, 'plan') }
+  seen().accounts[key] = known
+  return known
 end
 
 -- GCRA as `governor` runs it, on rate cell `cell` (plan, bucket and
@@ -320,8 +344,8 @@ end
 -- message. A timed generation's status is then a function of the server's
 -- clock (see settle). A paid run on an instant or timed schedule takes its
 -- tool's scripted outcome, if one waits (see take_outcome): it ends in
--- `error` with that message.
-local function create(a)
+-- `error` with that message. With `bare`, the answer is {'ok'} alone.
+local function create(a, bare)
   local owner, id, cost = a[1], a[2], tonumber(a[3])
   local ak = P .. 'acct:' .. owner
   local credits = redis.call('HGET', ak, 'credits')
@@ -354,5 +378,52 @@ local function create(a)
     mark_due(t3)
   end
   evict(tonumber(a[4]))
+  if bare then return { 'ok' } end
   return { 'ok', redis.call('HGETALL', gk) }
+end
+
+-- Steps 2 to 4 of a request to the API, in the pipeline's order, stopping
+-- at the first that answers. `a` holds: method, path, seed, key ('' when
+-- the request has none), bucket ('run' or 'get'), t and tau of the bucket
+-- for the free plan and for pro (0 and 0: no limit), the id of a generation
+-- to read ('' for none), then, for a run, what `create` takes (its owner
+-- is the key's account, whatever is given). Answers:
+--   {'fault', FAULT}        a scripted rule hit it (see take_fault);
+--   {'nokey'}               no fault, and the request carries no key;
+--   {'unseeded'}, {'invalid'}  the key is not known (see key_account);
+--   {'ok', ID, PLAN, ALLOWED, N, GENERATION, CREATED}  the account; ALLOWED
+--     and N as gcra answers them for its rate cell (-1 and 0 with no
+--     limit); GENERATION the fields of the generation asked for, its status
+--     brought up to the clock (as get.lua), if the request was admitted and
+--     it exists, else an empty list; CREATED `create`'s verdict ('ok',
+--     'credits' or 'account') if a run was asked for and admitted, else ''.
+local function gate(a)
+  local fault = take_fault(a[1], a[2], a[3])
+  if fault then return { 'fault', fault } end
+  if a[4] == '' then return { 'nokey' } end
+  local account = key_account(a[4])
+  if account == 'unseeded' then return { 'unseeded' } end
+  if not account then return { 'invalid' } end
+  local id, plan = account[1], account[2]
+  -- A plan the mock does not know counts as free, as in memory.
+  local t, tau = tonumber(a[6]), tonumber(a[7])
+  local cell = 'free'
+  if plan == 'pro' then
+    t, tau, cell = tonumber(a[8]), tonumber(a[9]), 'pro'
+  end
+  local rate = { -1, 0 }
+  if t ~= 0 then rate = gcra(cell .. '.' .. a[5] .. ':' .. id, t, tau) end
+  local generation = {}
+  if a[10] ~= '' and rate[1] ~= 0 then
+    local gk = P .. 'gen:' .. a[10]
+    settle(gk, now_ms())
+    generation = redis.call('HGETALL', gk)
+  end
+  local created = ''
+  if a[11] and rate[1] ~= 0 then
+    local c = { unpack(a, 11) }
+    c[1] = id
+    created = create(c, true)[1]
+  end
+  return { 'ok', id, plan, rate[1], rate[2], generation, created }
 end

@@ -23,6 +23,7 @@ mod connection;
 mod decode;
 mod delivery_queue;
 mod gate;
+mod gate_groups;
 mod generations;
 mod instruments;
 mod journal_writer;
@@ -74,7 +75,7 @@ fn bucket_name(bucket: Bucket) -> &'static str {
 
 /// GCRA's `t` (microseconds between two requests at the steady rate) and
 /// `tau` (`t` times the burst less one) for `limit` requests a minute, as
-/// `rate.lua` and `gate.lua` take them.
+/// `rate.lua` and `gate` in `lib.lua` take them.
 fn gcra_args(limit: u32) -> (u64, u64) {
     let limit = limit.max(1);
     let t = interval(limit);
@@ -127,6 +128,8 @@ pub struct RedisStore {
     down: AtomicBool,
     /// The journal's writer, started by the first entry.
     journal: std::sync::OnceLock<JournalWriter>,
+    /// The gates' groups, started by the first gate.
+    gates: std::sync::OnceLock<gate_groups::GateGroups>,
 }
 
 impl RedisStore {
@@ -166,6 +169,7 @@ impl RedisStore {
             seeded: AtomicBool::new(false),
             down: AtomicBool::new(false),
             journal: std::sync::OnceLock::new(),
+            gates: std::sync::OnceLock::new(),
         })
     }
 
@@ -182,6 +186,7 @@ impl RedisStore {
             seeded: AtomicBool::new(false),
             down: AtomicBool::new(false),
             journal: std::sync::OnceLock::new(),
+            gates: std::sync::OnceLock::new(),
         }
     }
 
