@@ -383,3 +383,29 @@ async fn each_step_of_a_run_made_in_one_script_answers_in_order() {
     let listed = a.get("/api/generations", "poor-key").await;
     assert_eq!(listed.body["pagination"]["total"], 0);
 }
+
+/// A replica keeps the answer of a generation that ended (it never changes
+/// again), yet still asks Redis whether it is kept: after a reset through
+/// another replica the read is `404`, not the old answer.
+#[tokio::test]
+async fn an_ended_generation_read_again_is_404_once_another_replica_resets() {
+    let redis = RedisServer::start();
+    let servers = replicas(&redis, 100, (0, 0, 0), RateLimits::Off).await;
+    let id = servers[0].1.create_image(KEY).await;
+    let path = format!("/api/generations/{id}");
+    let first = servers[1].1.get(&path, KEY).await;
+    assert_eq!(first.status, 200);
+    assert_eq!(first.body["status"], "success");
+    let again = servers[1].1.get(&path, KEY).await;
+    assert_eq!((again.status, &again.bytes), (first.status, &first.bytes));
+    let reset = servers[2]
+        .1
+        .admin(reqwest::Method::POST, "/__mock/reset", None)
+        .await;
+    assert_eq!(reset.status, 204);
+    servers[1]
+        .1
+        .get(&path, KEY)
+        .await
+        .assert_error(404, "Generation not found");
+}

@@ -38,6 +38,12 @@ impl RedisStore {
                 .limit(plan, bucket)
                 .map_or((0, 0), gcra_args)
         });
+        // A generation that ended never changes: once read, only whether
+        // it is still kept is asked again.
+        let known = match &then {
+            Then::Read(id) => self.ended.lock().get(*id).cloned(),
+            _ => None,
+        };
         let args = || {
             let mut args = Args::with_capacity(30);
             push(&mut args, method);
@@ -50,13 +56,20 @@ impl RedisStore {
                 push(&mut args, tau);
             }
             match &then {
-                Then::Nothing => push(&mut args, ""),
-                Then::Read(id) => push(&mut args, *id),
+                Then::Nothing => {
+                    push(&mut args, "");
+                    push(&mut args, "");
+                }
+                Then::Read(id) => {
+                    push(&mut args, *id);
+                    push(&mut args, if known.is_some() { "1" } else { "" });
+                }
                 Then::Run(run) => {
                     let mode = match run.durations {
                         None => Mode::Instant(run.success.clone()),
                         Some(durations) => Mode::Timed(durations, run.success.clone()),
                     };
+                    push(&mut args, "");
                     push(&mut args, "");
                     self.create_args(&mut args, &run.generation, run.cost, &mode);
                 }
@@ -99,11 +112,10 @@ impl RedisStore {
                     Some(limit) => Some(decision_of(limit, allowed, n).ok_or_else(malformed)?),
                 };
                 let refused = decision.as_ref().is_some_and(|d| !d.allowed);
-                let generation = (matches!(then, Then::Read(_)) && !refused).then(|| {
-                    Fields::of(found)
-                        .and_then(|f| generation_of(&f))
-                        .map(|g| GenerationJson::of(&g))
-                });
+                let generation = match &then {
+                    Then::Read(id) if !refused => Some(self.read_answer(id, found, known)),
+                    _ => None,
+                };
                 let created = match (&then, refused) {
                     (Then::Run(_), false) => Some(if decode::is(created, "ok") {
                         Ok(())
@@ -125,6 +137,41 @@ impl RedisStore {
             }
             _ => Err(malformed()),
         }
+    }
+}
+
+/// Most ended generations a store keeps the JSON of, for reads.
+const MOST_ENDED_KEPT: usize = 4096;
+
+impl RedisStore {
+    /// The generation `id` as the gate read it (`found`), or as `known`
+    /// from an earlier read when the gate found it still `kept`; one that
+    /// ended is kept for the next read, one gone is forgotten.
+    fn read_answer(
+        &self,
+        id: &str,
+        found: &Value,
+        known: Option<GenerationJson>,
+    ) -> Option<GenerationJson> {
+        if let Some(known) = known {
+            if decode::is(found, "kept") {
+                return Some(known);
+            }
+            self.ended.lock().remove(id);
+            return None;
+        }
+        let read = Fields::of(found)
+            .and_then(|f| generation_of(&f))
+            .map(|g| GenerationJson::of(&g))?;
+        if read.status.is_final() {
+            let mut ended = self.ended.lock();
+            if ended.len() >= MOST_ENDED_KEPT {
+                // Bounded without bookkeeping: reads fill it again.
+                ended.clear();
+            }
+            ended.insert(id.into(), read.clone());
+        }
+        Some(read)
     }
 }
 

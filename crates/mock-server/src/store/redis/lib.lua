@@ -154,7 +154,8 @@ local function evict(max)
   local n = redis.call('ZCARD', order)
   local skip = 0
   while n > max do
-    local ids = redis.call('ZRANGE', order, skip, skip + 99)
+    -- As many as are over, at most 100 (usually one: the run just stored).
+    local ids = redis.call('ZRANGE', order, skip, skip + math.min(99, n - max - 1))
     if #ids == 0 then break end
     for _, id in ipairs(ids) do
       if n <= max then break end
@@ -386,8 +387,10 @@ end
 -- at the first that answers. `a` holds: method, path, seed, key ('' when
 -- the request has none), bucket ('run' or 'get'), t and tau of the bucket
 -- for the free plan and for pro (0 and 0: no limit), the id of a generation
--- to read ('' for none), then, for a run, what `create` takes (its owner
--- is the key's account, whatever is given). Answers:
+-- to read ('' for none), '1' if the caller already knows that generation
+-- ended (its fields never change again) else '', then, for a run, what
+-- `create` takes (its owner is the key's account, whatever is given).
+-- Answers:
 --   {'fault', FAULT}        a scripted rule hit it (see take_fault);
 --   {'nokey'}               no fault, and the request carries no key;
 --   {'unseeded'}, {'invalid'}  the key is not known (see key_account);
@@ -395,7 +398,8 @@ end
 --     and N as gcra answers them for its rate cell (-1 and 0 with no
 --     limit); GENERATION the fields of the generation asked for, its status
 --     brought up to the clock (as get.lua), if the request was admitted and
---     it exists, else an empty list; CREATED `create`'s verdict ('ok',
+--     it exists, else an empty list (for a generation the caller knows
+--     ended: 'kept' if it still exists, else the empty list); CREATED `create`'s verdict ('ok',
 --     'credits' or 'account') if a run was asked for and admitted, else ''.
 local function gate(a)
   local fault = take_fault(a[1], a[2], a[3])
@@ -416,12 +420,16 @@ local function gate(a)
   local generation = {}
   if a[10] ~= '' and rate[1] ~= 0 then
     local gk = P .. 'gen:' .. a[10]
-    settle(gk, now_ms())
-    generation = redis.call('HGETALL', gk)
+    if a[11] ~= '' then
+      if redis.call('EXISTS', gk) == 1 then generation = 'kept' end
+    else
+      settle(gk, now_ms())
+      generation = redis.call('HGETALL', gk)
+    end
   end
   local created = ''
-  if a[11] and rate[1] ~= 0 then
-    local c = { unpack(a, 11) }
+  if a[12] and rate[1] ~= 0 then
+    local c = { unpack(a, 12) }
     c[1] = id
     created = create(c, true)[1]
   end

@@ -130,6 +130,9 @@ pub struct RedisStore {
     journal: std::sync::OnceLock<JournalWriter>,
     /// The gates' groups, started by the first gate.
     gates: std::sync::OnceLock<gate_groups::GateGroups>,
+    /// The JSON of generations read after they ended (which never changes
+    /// again), by id: a read of one asks Redis only whether it is kept.
+    ended: parking_lot::Mutex<foldhash::HashMap<Box<str>, super::GenerationJson>>,
 }
 
 impl RedisStore {
@@ -170,6 +173,7 @@ impl RedisStore {
             down: AtomicBool::new(false),
             journal: std::sync::OnceLock::new(),
             gates: std::sync::OnceLock::new(),
+            ended: parking_lot::Mutex::default(),
         })
     }
 
@@ -187,6 +191,7 @@ impl RedisStore {
             down: AtomicBool::new(false),
             journal: std::sync::OnceLock::new(),
             gates: std::sync::OnceLock::new(),
+            ended: parking_lot::Mutex::default(),
         }
     }
 
