@@ -15,6 +15,7 @@
 //! (`instruments.rs`), and so does the registry of every replica's sessions.
 //! The module is split by noun: `connection.rs` (scripts and how they run),
 //! `gate.rs` (a request's fault, key, rate limit and more in one script),
+//! `gate_groups.rs` (the gates of requests that come together in one call),
 //! `journal_writer.rs` (the journal written in groups),
 //! `generations.rs` (creating one), `instruments.rs`, `delivery_queue.rs`
 //! (webhook deliveries claimed with a lease), `decode.rs`.
