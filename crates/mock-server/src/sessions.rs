@@ -33,6 +33,7 @@ use std::{
 use artificial_studio_types::rules::session::SESSION_PATH_PREFIX;
 use chrono::{DateTime, Utc};
 use foldhash::HashMap;
+use futures::future::BoxFuture;
 use parking_lot::Mutex;
 use tokio_util::sync::CancellationToken;
 
@@ -422,10 +423,31 @@ impl Sessions {
         Ok(list)
     }
 
-    /// Sweeps expired sessions in the background until the server stops.
+    /// Sweeps expired sessions in the background until the server stops;
+    /// on a shared store, serves the sessions' due work too (see
+    /// [`Sessions::serve_due_work`]).
     pub fn spawn_sweeper(self: &Arc<Self>) {
-        let sessions = Arc::downgrade(self);
         let every = (self.limits.ttl / 4).clamp(Duration::from_millis(10), Duration::from_secs(60));
+        self.every(every, |sessions| {
+            Box::pin(async move {
+                sessions.sweep();
+                if let Some(registry) = &sessions.registry {
+                    // Out of reach: logged by the store; the next tick tries again.
+                    let _ = registry.sweep_sessions(sessions.limits.ttl).await;
+                }
+            })
+        });
+        if self.registry.is_some() {
+            self.every(SESSIONS_SWEEP_EVERY, |sessions| {
+                Box::pin(async move { sessions.serve_due_work().await })
+            });
+        }
+    }
+
+    /// Runs `work` every `every` in a task of its own, until the server
+    /// stops or the sessions are dropped.
+    fn every(self: &Arc<Self>, every: Duration, work: fn(Arc<Sessions>) -> BoxFuture<'static, ()>) {
+        let sessions = Arc::downgrade(self);
         let cancel = self.cancel.clone();
         tokio::spawn(async move {
             let mut ticks = tokio::time::interval(every);
@@ -438,60 +460,38 @@ impl Sessions {
                 let Some(sessions) = sessions.upgrade() else {
                     return;
                 };
-                sessions.sweep();
-                if let Some(registry) = &sessions.registry {
-                    // Out of reach: logged by the store; the next tick tries again.
-                    let _ = registry.sweep_sessions(sessions.limits.ttl).await;
-                }
+                work(sessions).await;
             }
         });
-        if self.registry.is_some() {
-            self.spawn_delivery_sweeper();
-        }
     }
 
-    /// On a shared store: every [`SESSIONS_SWEEP_EVERY`], ends the sessions'
-    /// timed generations whose time is up and sends their due webhook
-    /// deliveries (claimed with a lease, each in a task of its own, as a
-    /// session's lifecycle does for its own), for every session on the
-    /// store, open on this replica or not.
-    fn spawn_delivery_sweeper(self: &Arc<Self>) {
-        let sessions = Arc::downgrade(self);
-        let cancel = self.cancel.clone();
-        tokio::spawn(async move {
-            let mut ticks = tokio::time::interval(SESSIONS_SWEEP_EVERY);
-            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
+    /// On a shared store: ends the sessions' timed generations whose time is
+    /// up and sends their due webhook deliveries (claimed with a lease, each
+    /// in a task of its own, as a session's lifecycle does for its own), for
+    /// every session on the store, open on this replica or not. Run every
+    /// [`SESSIONS_SWEEP_EVERY`].
+    async fn serve_due_work(self: Arc<Self>) {
+        let Some(registry) = &self.registry else {
+            return;
+        };
+        let lease = self.default.lifecycle.delivery_lease();
+        // Out of reach: logged by the store; the next tick tries again.
+        let Ok(claimed) = registry
+            .claim_session_deliveries(lease, SESSION_DELIVERY_BATCH)
+            .await
+        else {
+            return;
+        };
+        for (name, delivery) in claimed {
+            let sessions = self.clone();
+            let cancel = self.cancel.clone();
+            tokio::spawn(async move {
                 tokio::select! {
-                    () = cancel.cancelled() => return,
-                    _ = ticks.tick() => {}
+                    () = sessions.deliver(&name, delivery) => {}
+                    () = cancel.cancelled() => {}
                 }
-                let Some(sessions) = sessions.upgrade() else {
-                    return;
-                };
-                let Some(registry) = &sessions.registry else {
-                    return;
-                };
-                let lease = sessions.default.lifecycle.delivery_lease();
-                // Out of reach: logged by the store; the next tick tries again.
-                let Ok(claimed) = registry
-                    .claim_session_deliveries(lease, SESSION_DELIVERY_BATCH)
-                    .await
-                else {
-                    continue;
-                };
-                for (name, delivery) in claimed {
-                    let sessions = sessions.clone();
-                    let cancel = sessions.cancel.clone();
-                    tokio::spawn(async move {
-                        tokio::select! {
-                            () = sessions.deliver(&name, delivery) => {}
-                            () = cancel.cancelled() => {}
-                        }
-                    });
-                }
-            }
-        });
+            });
+        }
     }
 
     /// One attempt of `delivery`, of session `name`: recorded and settled in
