@@ -172,7 +172,7 @@ impl RedisStore {
 }
 
 /// The arguments of one script call, built before it is sent (as a part of
-/// a group's call, see `gate_groups.rs`).
+/// a group's call, see `groups.rs`).
 pub(super) type Args = Vec<Vec<u8>>;
 
 /// Adds `value` to `args`, as a script invocation would.

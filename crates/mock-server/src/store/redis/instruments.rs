@@ -3,7 +3,7 @@
 //! (beside the default namespace, in `<namespace>-sessions:`). Each method
 //! is one round trip: a script where a count is used up or a sequence
 //! number given, else a plain command; the journal's entries go in groups
-//! (`journal_writer.rs`), and a request's fault is taken by the gate
+//! (`groups.rs`), and a request's fault is taken by the gate
 //! (`gate.rs`) when it can be.
 //!
 //! Keys: `journal` (a list of `SEQ JSON`, trimmed to the capacity) and
@@ -16,7 +16,11 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use redis::Value;
 
-use super::{JournalWriter, RedisStore, decode, in_time};
+use super::{
+    Groups, RedisStore, decode,
+    groups::{JOURNAL_AT_ONCE, push_journal},
+    in_time,
+};
 use crate::{
     config::Bucket,
     deliveries::{MAX_DELIVERIES, WebhookDelivery},
@@ -136,10 +140,14 @@ impl SharedInstruments for RedisStore {
             let Ok(json) = serde_json::to_string(&entry) else {
                 return Ok(());
             };
-            let writer = self
-                .journal
-                .get_or_init(|| JournalWriter::start(self.in_namespace(&self.namespace)));
-            writer.write(json, capacity).await
+            let journal = self.journal.get_or_init(|| {
+                Groups::start(
+                    self.in_namespace(&self.namespace),
+                    JOURNAL_AT_ONCE,
+                    push_journal,
+                )
+            });
+            journal.send((json, capacity)).await
         })
     }
 

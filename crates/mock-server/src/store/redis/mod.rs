@@ -15,8 +15,8 @@
 //! (`instruments.rs`), and so does the registry of every replica's sessions.
 //! The module is split by noun: `connection.rs` (scripts and how they run),
 //! `gate.rs` (a request's fault, key, rate limit and more in one script),
-//! `gate_groups.rs` (the gates of requests that come together in one call),
-//! `journal_writer.rs` (the journal written in groups),
+//! `groups.rs` (the journal's entries and the gates of requests that come
+//! together, each kind in one call),
 //! `generations.rs` (creating one), `instruments.rs`, `delivery_queue.rs`
 //! (webhook deliveries claimed with a lease), `decode.rs`.
 
@@ -24,10 +24,9 @@ mod connection;
 mod decode;
 mod delivery_queue;
 mod gate;
-mod gate_groups;
 mod generations;
+mod groups;
 mod instruments;
-mod journal_writer;
 
 use std::{
     sync::{
@@ -46,7 +45,7 @@ use self::{
     connection::{Scripts, in_time},
     decode::{Fields, account_of, finished_of, generation_of, text_of, upload_meta},
     generations::{Mode, outcome_args},
-    journal_writer::JournalWriter,
+    groups::Groups,
 };
 use super::{
     AccountPatch, Caller, ClaimedDelivery, CreateError, Finished, GenerationPage, MockAccount,
@@ -128,9 +127,9 @@ pub struct RedisStore {
     /// Whether the last request failed: one log line per failure burst.
     down: AtomicBool,
     /// The journal's writer, started by the first entry.
-    journal: std::sync::OnceLock<JournalWriter>,
+    journal: std::sync::OnceLock<Groups<(String, usize), ()>>,
     /// The gates' groups, started by the first gate.
-    gates: std::sync::OnceLock<gate_groups::GateGroups>,
+    gates: std::sync::OnceLock<Groups<connection::Args, Value>>,
     /// The JSON of generations read after they ended (which never changes
     /// again), by id: a read of one asks Redis only whether it is kept.
     ended: parking_lot::Mutex<foldhash::HashMap<Box<str>, super::GenerationJson>>,
