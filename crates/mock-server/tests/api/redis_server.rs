@@ -40,6 +40,18 @@ impl RedisServer {
         format!("redis://127.0.0.1:{}", self.port)
     }
 
+    /// The answer to `command` `arg`, on a connection of its own: what a
+    /// test reads of Redis directly.
+    pub async fn query<T: redis::FromRedisValue>(&self, command: &str, arg: &str) -> T {
+        let client = redis::Client::open(self.url()).unwrap();
+        let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+        redis::cmd(command)
+            .arg(arg)
+            .query_async(&mut connection)
+            .await
+            .unwrap()
+    }
+
     /// Stops the server at once (`SIGKILL`), as a crash would.
     pub fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {

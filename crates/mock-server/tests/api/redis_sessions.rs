@@ -26,28 +26,6 @@ async fn replica(redis: &RedisServer, builder: MockServerBuilder) -> (MockServer
     .await
 }
 
-/// `ZCARD` of `key` in `redis`.
-async fn zcard(redis: &RedisServer, key: &str) -> u64 {
-    let client = redis::Client::open(redis.url()).unwrap();
-    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
-    redis::cmd("ZCARD")
-        .arg(key)
-        .query_async(&mut connection)
-        .await
-        .unwrap()
-}
-
-/// The keys of `redis` that match `pattern`.
-async fn keys(redis: &RedisServer, pattern: &str) -> Vec<String> {
-    let client = redis::Client::open(redis.url()).unwrap();
-    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
-    redis::cmd("KEYS")
-        .arg(pattern)
-        .query_async(&mut connection)
-        .await
-        .unwrap()
-}
-
 /// Replica A starts three timed runs with webhooks in a session and goes
 /// away; replica B has never seen the session, yet its sweeper of the
 /// sessions ends the runs and delivers each webhook once (the first
@@ -70,7 +48,8 @@ async fn a_session_no_replica_has_open_ends_its_runs_and_sends_each_webhook_once
     // Nobody asks the other replica about the session: its sweeper finds
     // the session's due work in the registry.
     eventually(20, || async {
-        hook.delivered().len() >= ids.len() && zcard(&redis, "ns-session:ci-9:hooks").await == 0
+        hook.delivered().len() >= ids.len()
+            && redis.query::<u64>("ZCARD", "ns-session:ci-9:hooks").await == 0
     })
     .await;
     let mut counts = BTreeMap::new();
@@ -104,7 +83,10 @@ async fn a_session_no_replica_has_open_ends_its_runs_and_sends_each_webhook_once
         assert_eq!(read.body["status"], "success");
     }
     // Nothing of the session is due any more.
-    eventually(5, || async { zcard(&redis, "ns-sessions:due").await == 0 }).await;
+    eventually(5, || async {
+        redis.query::<u64>("ZCARD", "ns-sessions:due").await == 0
+    })
+    .await;
 }
 
 /// With `--max-sessions 4` on three replicas, ten sessions asked for at once
@@ -154,7 +136,7 @@ async fn max_sessions_is_counted_across_the_replicas() {
     assert_eq!(names_listed, admitted);
     for (name, answer) in &answers {
         if answer.status == 503 {
-            let left = keys(&redis, &format!("ns-session:{name}:*")).await;
+            let left: Vec<String> = redis.query("KEYS", &format!("ns-session:{name}:*")).await;
             assert!(left.is_empty(), "a refused session left {left:?}");
         }
     }

@@ -29,13 +29,7 @@ async fn replica(redis: &RedisServer, speed: f64) -> (MockServer, Api) {
 /// How many deliveries the namespace's queue in Redis still holds (due,
 /// waiting for a retry or claimed): 0 means no attempt can follow.
 async fn queued(redis: &RedisServer) -> u64 {
-    let client = redis::Client::open(redis.url()).unwrap();
-    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
-    redis::cmd("ZCARD")
-        .arg(format!("{NAMESPACE}:hooks"))
-        .query_async(&mut connection)
-        .await
-        .unwrap()
+    redis.query("ZCARD", &format!("{NAMESPACE}:hooks")).await
 }
 
 /// Waits until `count` generations were answered `200` and the queue is empty.
