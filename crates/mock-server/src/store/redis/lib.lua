@@ -38,18 +38,22 @@ local function mark_due(at)
   if base then redis.call('ZADD', base .. '-sessions:due', 'LT', int(at), name) end
 end
 
--- Queues the webhook of generation hash `gk`, which just ended in
--- `success`, if it has one: "hook:<id>" keeps what the webhook sends (so it
--- outlives the generation's eviction) and its attempt; "hooks" orders the
--- deliveries by when each is due (or, while one is claimed, by when its
--- lease ends). See claim_delivery.lua and settle_delivery.lua.
-local function queue_webhook(gk, output, thumb)
-  local h = redis.call('HMGET', gk, 'webhook', 'id', 'owner', 'tool', 'type', 'created')
-  if not h[1] then return end
+-- Queues the webhook `h` = {url, id, owner, tool, type, created} of a
+-- generation that just ended in `success`: "hook:<id>" keeps what the
+-- webhook sends (so it outlives the generation's eviction) and its attempt;
+-- "hooks" orders the deliveries by when each is due (or, while one is
+-- claimed, by when its lease ends). See claim_delivery.lua and
+-- settle_delivery.lua.
+local function queue_webhook(h, output, thumb)
   local hk = P .. 'hook:' .. h[2]
-  redis.call('HSET', hk, 'webhook', h[1], 'id', h[2], 'owner', h[3], 'status', 'success',
-    'tool', h[4], 'type', h[5] or '', 'created', h[6], 'output', output, 'attempt', 1)
-  if thumb ~= '' then redis.call('HSET', hk, 'thumbnail', thumb) end
+  if thumb ~= '' then
+    redis.call('HSET', hk, 'webhook', h[1], 'id', h[2], 'owner', h[3], 'status', 'success',
+      'tool', h[4], 'type', h[5] or '', 'created', h[6], 'output', output, 'attempt', 1,
+      'thumbnail', thumb)
+  else
+    redis.call('HSET', hk, 'webhook', h[1], 'id', h[2], 'owner', h[3], 'status', 'success',
+      'tool', h[4], 'type', h[5] or '', 'created', h[6], 'output', output, 'attempt', 1)
+  end
   local now = now_ms()
   redis.call('ZADD', P .. 'hooks', now, h[2])
   mark_due(now)
@@ -57,17 +61,20 @@ end
 
 -- Ends generation `id` as its stored outcome says; an `error` refunds its
 -- cost to its owner (if the account still exists), a `success` queues its
--- webhook. Called only on a generation that is not final, so the refund
--- and the webhook happen once.
+-- webhook, if it has one. Called only on a generation that is not final,
+-- so the refund and the webhook happen once.
 local function finish(gk, kind, output, thumb, message)
-  local h = redis.call('HMGET', gk, 'owner', 'cost')
-  redis.call('HSET', gk, 'status', kind)
   if kind == 'success' then
-    redis.call('HSET', gk, 'output', output)
-    if thumb ~= '' then redis.call('HSET', gk, 'thumbnail', thumb) end
-    queue_webhook(gk, output, thumb)
+    if thumb ~= '' then
+      redis.call('HSET', gk, 'status', kind, 'output', output, 'thumbnail', thumb)
+    else
+      redis.call('HSET', gk, 'status', kind, 'output', output)
+    end
+    local h = redis.call('HMGET', gk, 'webhook', 'id', 'owner', 'tool', 'type', 'created')
+    if h[1] then queue_webhook(h, output, thumb) end
   else
-    redis.call('HSET', gk, 'error', message)
+    redis.call('HSET', gk, 'status', kind, 'error', message)
+    local h = redis.call('HMGET', gk, 'owner', 'cost')
     local ak = P .. 'acct:' .. h[1]
     if redis.call('EXISTS', ak) == 1 then
       redis.call('HINCRBY', ak, 'credits', h[2])
@@ -160,11 +167,12 @@ local function evict(max)
     for _, id in ipairs(ids) do
       if n <= max then break end
       local gk = P .. 'gen:' .. id
-      local h = redis.call('HMGET', gk, 'status', 'owner')
+      local h = redis.call('HMGET', gk, 'status', 'owner', 't3')
       if not h[1] or FINAL[h[1]] then
         redis.call('DEL', gk)
         redis.call('ZREM', order, id)
-        redis.call('ZREM', P .. 'due', id)
+        -- Only a timed generation is ever in `due`.
+        if h[3] or not h[1] then redis.call('ZREM', P .. 'due', id) end
         if h[2] then redis.call('ZREM', P .. 'owner:' .. h[2], id) end
         n = n - 1
       else
@@ -352,31 +360,49 @@ local function create(a, bare)
   local credits = redis.call('HGET', ak, 'credits')
   if not credits then return { 'account' } end
   if tonumber(credits) < cost then return { 'credits' } end
-  if cost > 0 then redis.call('HINCRBY', ak, 'credits', int(-cost)) end
-  local gk = P .. 'gen:' .. id
-  redis.call('HSET', gk, 'id', id, 'owner', owner, 'cost', a[3], 'status', a[5],
-    'tool', a[6], 'type', a[7], 'payload', a[8], 'created', a[9])
-  if a[10] ~= '' then redis.call('HSET', gk, 'webhook', a[10]) end
-  local seq = redis.call('INCR', P .. 'seq')
-  redis.call('ZADD', P .. 'order', seq, id)
-  redis.call('ZADD', P .. 'owner:' .. owner, seq, id)
   local mode, kind, message = a[11], a[15], a[18]
   if mode ~= 'none' then
     local scripted = take_outcome(a[6])
     if scripted then kind, message = 'error', scripted end
   end
+  local gk = P .. 'gen:' .. id
+  -- The generation's fields, final ones included, in one HSET.
+  local f = { gk, 'id', id, 'owner', owner, 'cost', a[3], 'status', a[5],
+    'tool', a[6], 'type', a[7], 'payload', a[8], 'created', a[9] }
+  local function add(k, v)
+    f[#f + 1] = k
+    f[#f + 1] = v
+  end
+  if a[10] ~= '' then add('webhook', a[10]) end
   if mode == 'instant' then
-    finish(gk, kind, a[16], a[17], message)
+    f[9] = kind
+    if kind == 'success' then
+      add('output', a[16])
+      if a[17] ~= '' then add('thumbnail', a[17]) end
+    else
+      add('error', message)
+    end
   elseif mode == 'timed' then
     local now = now_ms()
     local t1 = now + tonumber(a[12])
     local t2 = t1 + tonumber(a[13])
     local t3 = t2
     if kind == 'success' then t3 = t2 + tonumber(a[14]) end
-    redis.call('HSET', gk, 't1', int(t1), 't2', int(t2), 't3', int(t3), 'end', kind,
-      'o_output', a[16], 'o_thumb', a[17], 'o_error', message)
+    add('t1', int(t1)); add('t2', int(t2)); add('t3', int(t3)); add('end', kind)
+    add('o_output', a[16]); add('o_thumb', a[17]); add('o_error', message)
     redis.call('ZADD', P .. 'due', t3, id)
     mark_due(t3)
+  end
+  -- An instant run that ends in `error` is refunded at once: its cost is
+  -- never taken.
+  local refunded = mode == 'instant' and kind ~= 'success'
+  if cost > 0 and not refunded then redis.call('HINCRBY', ak, 'credits', int(-cost)) end
+  redis.call('HSET', unpack(f))
+  local seq = redis.call('INCR', P .. 'seq')
+  redis.call('ZADD', P .. 'order', seq, id)
+  redis.call('ZADD', P .. 'owner:' .. owner, seq, id)
+  if mode == 'instant' and kind == 'success' and a[10] ~= '' then
+    queue_webhook({ a[10], id, owner, a[6], a[7], a[9] }, a[16], a[17])
   end
   evict(tonumber(a[4]))
   if bare then return { 'ok' } end
