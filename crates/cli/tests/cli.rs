@@ -794,7 +794,7 @@ fn mock_session_runs_in_that_session_of_the_mock_only() {
     let url = stdout_of(&out);
     let prefix = format!("{}/s/job-7/outputs/", mock.server.base_url());
     assert!(url.trim().starts_with(&prefix), "{url}");
-    let session = mock.server.session("job-7").unwrap();
+    let session = mock.rt.block_on(mock.server.session("job-7")).unwrap();
     let in_session = mock.rt.block_on(session.credits(free)).unwrap();
     assert!(in_session < 100, "{in_session}");
     assert_eq!(mock.rt.block_on(mock.server.credits(free)).unwrap(), 100);

@@ -36,6 +36,7 @@ async fn a_client_with_a_mock_session_lives_in_that_session_only() {
     assert_eq!(
         server
             .session("ci-1")
+            .await
             .unwrap()
             .credits(DEMO_FREE_KEY)
             .await

@@ -25,7 +25,7 @@ use crate::{
     http,
     instruments::Instruments,
     lifecycle::Schedule,
-    sessions::{Limits, MemoryStores, SessionStores, Sessions, StoreFactory},
+    sessions::{Limits, MemoryStores, Refused, SessionStores, Sessions, StoreFactory, TooMany},
     state_file::{self, SessionStates, StateWriter},
     store::{MemoryStore, MemoryStoreOptions, Resumable, SharedStore, Store},
 };
@@ -315,24 +315,35 @@ impl MockServer {
     /// state as it is now: once the session expires or is dropped, take a
     /// new one.
     ///
+    /// A new session is admitted as a request's would be: on a shared store,
+    /// across the replicas (an error when `--max-sessions` are alive, or
+    /// when the store is out of reach).
+    ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), artificial_studio_mock::Error> {
     /// let server = artificial_studio_mock::MockServer::start().await?;
-    /// let job = server.session("ci-4711")?;
+    /// let job = server.session("ci-4711").await?;
     /// assert!(job.base_url().ends_with("/s/ci-4711"));
     /// job.set_credits(server.demo_keys().free, 0).await?;
     /// assert_eq!(server.credits(server.demo_keys().free).await?, 100);
     /// # Ok(()) }
     /// ```
-    pub fn session(&self, name: &str) -> Result<MockSession, Error> {
+    pub async fn session(&self, name: &str) -> Result<MockSession, Error> {
         if !is_valid_name(name) {
             return Err(Error::InvalidRequest(INVALID_SESSION_NAME.to_string()));
         }
-        let app = self
-            .sessions
-            .get_now(name)
-            .map_err(|too_many| Error::InvalidRequest(too_many.message()))?;
+        let too_many = |too_many: TooMany| Error::InvalidRequest(too_many.message());
+        let (app, admit) = self.sessions.get(name).map_err(too_many)?;
+        if admit {
+            self.sessions
+                .admit(name)
+                .await
+                .map_err(|refused| match refused {
+                    Refused::TooMany(limit) => too_many(limit),
+                    Refused::Unavailable => Error::StoreUnavailable,
+                })?;
+        }
         Ok(MockSession::new(
             Some(name),
             format!("{}{SESSION_PATH_PREFIX}{name}", self.base_url),

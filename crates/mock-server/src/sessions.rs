@@ -255,22 +255,6 @@ impl Sessions {
         Ok((app, self.registry.is_some()))
     }
 
-    /// Session `name` as [`Sessions::get`] gives it, admitted at once: on a
-    /// shared store its registration is sent from a task of its own, and
-    /// the limit of sessions is this replica's (for the library's
-    /// synchronous `MockServer::session`; requests are admitted across
-    /// the replicas).
-    pub fn get_now(self: &Arc<Self>, name: &str) -> Result<Arc<App>, TooMany> {
-        let (app, admit) = self.get(name)?;
-        if admit {
-            if let Some(session) = self.live.lock().get_mut(name) {
-                session.admitted = true;
-            }
-            self.touch(name);
-        }
-        Ok(app)
-    }
-
     /// Admits session `name`, which [`Sessions::get`] made on this replica,
     /// in the registry of a shared store: at once if another replica has it,
     /// else only while fewer sessions than the limit are alive across the

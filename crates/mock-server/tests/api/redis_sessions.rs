@@ -167,3 +167,41 @@ async fn max_sessions_is_counted_across_the_replicas() {
         after.body, admitted[1]
     );
 }
+
+/// The library's handle on a session is admitted as a request is: across
+/// the replicas, so it counts towards `--max-sessions` at once, and a
+/// handle asked for beyond the limit is an error, with no keys left.
+#[tokio::test]
+async fn a_session_handle_counts_towards_max_sessions_across_the_replicas() {
+    let redis = RedisServer::start();
+    let (first, _) = replica(&redis, MockServer::builder().max_sessions(1)).await;
+    let (second, api) = replica(&redis, MockServer::builder().max_sessions(1)).await;
+    let handle = first.session("lib-1").await.unwrap();
+    assert!(handle.base_url().ends_with("/s/lib-1"));
+
+    let refused = second.session("lib-2").await.err().map(|e| e.to_string());
+    let refused = refused.unwrap_or_default();
+    assert!(
+        refused.contains("Too many mock sessions (limit 1)"),
+        "{refused}"
+    );
+    let left: Vec<String> = redis.query("KEYS", "ns-session:lib-2:*").await;
+    assert!(left.is_empty(), "a refused session left {left:?}");
+    // A request for another session, through either replica, is refused
+    // too; the admitted one is served by both.
+    assert_eq!(
+        api.in_session("lib-3")
+            .get("/api/account", KEY)
+            .await
+            .status,
+        503
+    );
+    assert_eq!(
+        api.in_session("lib-1")
+            .get("/api/account", KEY)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(handle.credits(KEY).await.unwrap(), 1000);
+}

@@ -131,7 +131,7 @@ async fn faults_and_scripted_outcomes_act_in_their_session_only() {
     let (server, default) = fast_server().await;
     let a = by_prefix(&server, "a");
     let b = by_prefix(&server, "b");
-    let session_a = server.session("a").unwrap();
+    let session_a = server.session("a").await.unwrap();
     session_a
         .inject_fault(FaultRule::new(Fault::Status(503), "GET /api/account"))
         .await
@@ -179,7 +179,7 @@ async fn resetting_one_session_leaves_the_others_intact() {
     let b_list = b.get("/api/generations", FREE).await.body;
     assert_eq!(b_list["data"].as_array().unwrap().len(), 1);
     // The library's handle resets its session alone too.
-    server.session("b").unwrap().reset().await;
+    server.session("b").await.unwrap().reset().await;
     assert_eq!(b.credits(FREE).await, 100);
     assert_eq!(default.credits(FREE).await, spent);
 }
@@ -194,6 +194,7 @@ async fn header_and_prefix_name_the_same_session_and_must_agree() {
     assert_eq!(
         server
             .session("ci-4711")
+            .await
             .unwrap()
             .credits(FREE)
             .await
@@ -238,7 +239,7 @@ async fn a_bad_session_name_is_a_json_400() {
         )
         .await;
     bad.assert_error(400, INVALID_SESSION_NAME);
-    assert!(server.session("a/b").is_err());
+    assert!(server.session("a/b").await.is_err());
 }
 
 #[tokio::test]
@@ -333,7 +334,7 @@ async fn inside_a_session_the_admin_api_reaches_that_session_only() {
         .admin(Method::GET, "/__mock/sessions", None)
         .await
         .assert_error(403, message);
-    let names = server.session("b").unwrap().journal().await;
+    let names = server.session("b").await.unwrap().journal().await;
     assert_eq!(names.len(), 1, "b is still there");
 }
 
