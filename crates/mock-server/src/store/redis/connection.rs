@@ -19,7 +19,8 @@ use crate::store::{StoreResult, Unavailable};
 const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// The scripts, each `lib.lua` followed by its body.
+/// The scripts, each `lib.lua` followed by its body (but
+/// `journal_push.lua`, which needs none of it).
 pub(super) struct Scripts {
     pub(super) seed: Script,
     pub(super) reset: Script,
@@ -73,7 +74,7 @@ impl Scripts {
             fault_add: script(include_str!("fault_add.lua")),
             faults: script(include_str!("faults.lua")),
             outcome_add: script(include_str!("outcome_add.lua")),
-            journal_push: script(include_str!("journal_push.lua")),
+            journal_push: Script::new(include_str!("journal_push.lua")),
             instruments_clear: script(include_str!("instruments_clear.lua")),
             session_touch: script(include_str!("session_touch.lua")),
             sessions_list: script(include_str!("sessions_list.lua")),

@@ -1,6 +1,8 @@
 -- ARGV: namespace, capacity, entries (JSON, without their seq), in order.
 -- Numbers the entries and appends each as "SEQ JSON" to list `journal`,
--- keeping the newest `capacity`; the last seq given.
+-- keeping the newest `capacity`; the last seq given. Run alone, without
+-- lib.lua (it needs none of it, and it runs once per group of answers).
+local P = ARGV[1] .. ':'
 local n = #ARGV - 2
 if n < 1 then return 0 end
 local last = redis.call('INCRBY', P .. 'journal-seq', n)
