@@ -17,6 +17,12 @@ end
 
 local FINAL = { success = true, error = true }
 
+-- Appends field `k` and its value `v` to `f`, the arguments of an HSET.
+local function add(f, k, v)
+  f[#f + 1] = k
+  f[#f + 1] = v
+end
+
 -- What one run of a script has read of its namespace and that nothing the
 -- gate does can change (a group of gates runs many requests in one run):
 -- that no fault rule or scripted outcome is kept, and each key's account.
@@ -45,15 +51,11 @@ end
 -- claimed, by when its lease ends). See claim_delivery.lua and
 -- settle_delivery.lua.
 local function queue_webhook(h, output, thumb)
-  local hk = P .. 'hook:' .. h[2]
-  if thumb ~= '' then
-    redis.call('HSET', hk, 'webhook', h[1], 'id', h[2], 'owner', h[3], 'status', 'success',
-      'tool', h[4], 'type', h[5] or '', 'created', h[6], 'output', output, 'attempt', 1,
-      'thumbnail', thumb)
-  else
-    redis.call('HSET', hk, 'webhook', h[1], 'id', h[2], 'owner', h[3], 'status', 'success',
-      'tool', h[4], 'type', h[5] or '', 'created', h[6], 'output', output, 'attempt', 1)
-  end
+  local f = { P .. 'hook:' .. h[2], 'webhook', h[1], 'id', h[2], 'owner', h[3],
+    'status', 'success', 'tool', h[4], 'type', h[5] or '', 'created', h[6],
+    'output', output, 'attempt', 1 }
+  if thumb ~= '' then add(f, 'thumbnail', thumb) end
+  redis.call('HSET', unpack(f))
   local now = now_ms()
   redis.call('ZADD', P .. 'hooks', now, h[2])
   mark_due(now)
@@ -65,11 +67,9 @@ end
 -- so the refund and the webhook happen once.
 local function finish(gk, kind, output, thumb, message)
   if kind == 'success' then
-    if thumb ~= '' then
-      redis.call('HSET', gk, 'status', kind, 'output', output, 'thumbnail', thumb)
-    else
-      redis.call('HSET', gk, 'status', kind, 'output', output)
-    end
+    local f = { gk, 'status', kind, 'output', output }
+    if thumb ~= '' then add(f, 'thumbnail', thumb) end
+    redis.call('HSET', unpack(f))
     local h = redis.call('HMGET', gk, 'webhook', 'id', 'owner', 'tool', 'type', 'created')
     if h[1] then queue_webhook(h, output, thumb) end
   else
@@ -366,21 +366,19 @@ local function create(a, bare)
     if scripted then kind, message = 'error', scripted end
   end
   local gk = P .. 'gen:' .. id
+  -- An instant run is stored as it ends.
+  local status = a[5]
+  if mode == 'instant' then status = kind end
   -- The generation's fields, final ones included, in one HSET.
-  local f = { gk, 'id', id, 'owner', owner, 'cost', a[3], 'status', a[5],
+  local f = { gk, 'id', id, 'owner', owner, 'cost', a[3], 'status', status,
     'tool', a[6], 'type', a[7], 'payload', a[8], 'created', a[9] }
-  local function add(k, v)
-    f[#f + 1] = k
-    f[#f + 1] = v
-  end
-  if a[10] ~= '' then add('webhook', a[10]) end
+  if a[10] ~= '' then add(f, 'webhook', a[10]) end
   if mode == 'instant' then
-    f[9] = kind
     if kind == 'success' then
-      add('output', a[16])
-      if a[17] ~= '' then add('thumbnail', a[17]) end
+      add(f, 'output', a[16])
+      if a[17] ~= '' then add(f, 'thumbnail', a[17]) end
     else
-      add('error', message)
+      add(f, 'error', message)
     end
   elseif mode == 'timed' then
     local now = now_ms()
@@ -388,8 +386,8 @@ local function create(a, bare)
     local t2 = t1 + tonumber(a[13])
     local t3 = t2
     if kind == 'success' then t3 = t2 + tonumber(a[14]) end
-    add('t1', int(t1)); add('t2', int(t2)); add('t3', int(t3)); add('end', kind)
-    add('o_output', a[16]); add('o_thumb', a[17]); add('o_error', message)
+    add(f, 't1', int(t1)); add(f, 't2', int(t2)); add(f, 't3', int(t3)); add(f, 'end', kind)
+    add(f, 'o_output', a[16]); add(f, 'o_thumb', a[17]); add(f, 'o_error', message)
     redis.call('ZADD', P .. 'due', t3, id)
     mark_due(t3)
   end

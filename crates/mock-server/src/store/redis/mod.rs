@@ -1,8 +1,8 @@
 //! The [`Store`] on Redis (or Valkey): mock replicas pointed at one server
 //! act as one service. Every operation is one Lua script (`*.lua` beside
-//! this file, each after `lib.lua` but `journal_push.lua`), so it is atomic and costs one round
-//! trip; every key sits under the store's namespace (see the crate README
-//! for the layout). A plain API request's first steps, with its endpoint's
+//! this file, each after `lib.lua` but `journal_push.lua`), so it is atomic
+//! and costs one round trip; every key sits under the store's namespace (see
+//! the crate README for the layout). A plain API request's first steps, with its endpoint's
 //! read or write, are one script too (`gate.rs`).
 //!
 //! Generations on a schedule that takes time are timed here, not by a
