@@ -3,9 +3,12 @@
 //! the session open, and `--max-sessions` is counted across the replicas,
 //! at once. A real `redis-server` and a real receiver.
 
-use std::collections::BTreeMap;
+use std::{
+    collections::BTreeMap,
+    time::{Duration, Instant},
+};
 
-use artificial_studio_mock::{AccountConfig, MockServer, MockServerBuilder, RateLimits};
+use artificial_studio_mock::{AccountConfig, Error, MockServer, MockServerBuilder, RateLimits};
 use artificial_studio_types::Plan;
 use futures::future::join_all;
 use reqwest::Method;
@@ -204,4 +207,45 @@ async fn a_session_handle_counts_towards_max_sessions_across_the_replicas() {
         200
     );
     assert_eq!(handle.credits(KEY).await.unwrap(), 1000);
+}
+
+/// A handle asked for while Redis is out of reach is a clear error, at
+/// once, and leaves nothing half-made: once Redis is back, the same name is
+/// admitted and served, and still counts towards the limit.
+#[tokio::test]
+async fn a_session_handle_asked_for_with_redis_down_is_store_unavailable_until_it_returns() {
+    let mut redis = RedisServer::start();
+    let (server, api) = replica(&redis, MockServer::builder().max_sessions(1)).await;
+    redis.kill();
+    let started = Instant::now();
+    let refused = server.session("lib-down").await.err();
+    assert!(
+        matches!(refused, Some(Error::StoreUnavailable)),
+        "{refused:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+
+    redis.restart();
+    // The replica's connection comes back on its own, in its own time.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let handle = loop {
+        match server.session("lib-down").await {
+            Ok(handle) => break handle,
+            Err(Error::StoreUnavailable) if Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            Err(other) => panic!("no handle once Redis is back: {other}"),
+        }
+    };
+    assert_eq!(handle.credits(KEY).await.unwrap(), 1000);
+    let registered: u64 = redis.query("ZCARD", "ns-sessions:used").await;
+    assert_eq!(registered, 1, "the one session in the registry");
+    assert_eq!(
+        api.in_session("lib-other")
+            .get("/api/account", KEY)
+            .await
+            .status,
+        503,
+        "the handle admitted after the outage counts towards the limit of 1"
+    );
 }
