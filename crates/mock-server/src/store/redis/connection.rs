@@ -19,8 +19,7 @@ use crate::store::{StoreResult, Unavailable};
 const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// The scripts, each `lib.lua` followed by its body (but
-/// `journal_push.lua`, which needs none of it).
+/// The scripts, each `lib.lua` followed by its body.
 pub(super) struct Scripts {
     pub(super) seed: Script,
     pub(super) reset: Script,
@@ -38,11 +37,10 @@ pub(super) struct Scripts {
     pub(super) sweep: Script,
     pub(super) put_upload: Script,
     pub(super) fault_take: Script,
-    pub(super) gates: Script,
+    pub(super) group: Script,
     pub(super) fault_add: Script,
     pub(super) faults: Script,
     pub(super) outcome_add: Script,
-    pub(super) journal_push: Script,
     pub(super) instruments_clear: Script,
     pub(super) session_touch: Script,
     pub(super) sessions_list: Script,
@@ -70,11 +68,10 @@ impl Scripts {
             sweep: script(include_str!("sweep.lua")),
             put_upload: script(include_str!("put_upload.lua")),
             fault_take: script(include_str!("fault_take.lua")),
-            gates: script(include_str!("gates.lua")),
+            group: script(include_str!("group.lua")),
             fault_add: script(include_str!("fault_add.lua")),
             faults: script(include_str!("faults.lua")),
             outcome_add: script(include_str!("outcome_add.lua")),
-            journal_push: Script::new(include_str!("journal_push.lua")),
             instruments_clear: script(include_str!("instruments_clear.lua")),
             session_touch: script(include_str!("session_touch.lua")),
             sessions_list: script(include_str!("sessions_list.lua")),

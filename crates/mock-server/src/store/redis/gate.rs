@@ -1,7 +1,7 @@
 //! Steps 2 to 4 of a request to the API on Redis in one round trip
 //! (`gate` in `lib.lua`): the scripted fault, the key's account and its rate
 //! cell, which would otherwise take one script each; the gates of requests
-//! that come together go in one call (`groups.rs`).
+//! that come together go in one call, with their journal entries (`groups.rs`).
 
 use std::sync::atomic::Ordering;
 
@@ -15,7 +15,7 @@ use super::{
     decode::{self, Fields, generation_of},
     gcra_args,
     generations::Mode,
-    groups::{GATES_AT_ONCE, Groups, run_gates},
+    groups::Call,
 };
 use crate::{
     config::Bucket,
@@ -76,17 +76,15 @@ impl RedisStore {
             }
             args
         };
-        let groups = self.gates.get_or_init(|| {
-            Groups::start(self.in_namespace(&self.namespace), GATES_AT_ONCE, run_gates)
-        });
+        let groups = self.groups();
         self.ensure_seeded().await?;
-        let mut answer = groups.send(args()).await?;
+        let mut answer = groups.send(Call::Gate(args())).await?;
         if first_is(&answer, "unseeded") {
             // Dropped through another replica: seeded again, as new (no
             // fault was taken: the script stops at the first that answers).
             self.seeded.store(false, Ordering::Release);
             self.ensure_seeded().await?;
-            answer = groups.send(args()).await?;
+            answer = groups.send(Call::Gate(args())).await?;
         }
         let malformed = || self.malformed("gate");
         let row = decode::list(&answer).ok_or_else(malformed)?;

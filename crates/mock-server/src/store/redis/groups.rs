@@ -5,14 +5,17 @@
 //! this process' (a command sent and its answer read) are paid once per
 //! group. A call alone waits for no one.
 //!
-//! Two kinds use it, each with a queue and a task of its own per namespace:
-//! - the journal ([`push_journal`]): every request's entry is on Redis
-//!   before its answer goes (so any replica's journal shows it at once),
-//!   the entries of the requests answered meanwhile in one
-//!   `journal_push.lua` call, numbered in the order they came;
-//! - the gates ([`run_gates`]): each request's steps 2 to 4 (`gate` in
-//!   `lib.lua`) stay one atomic step of its own, the gates of the requests
-//!   that came meanwhile in one `gates.lua` call.
+//! Each namespace has one queue and one task ([`RedisStore::groups`]), and
+//! a group carries two kinds of [`Call`] in one `group.lua` call:
+//! - journal entries: every request's entry is on Redis before its answer
+//!   goes (so any replica's journal shows it at once), numbered in the
+//!   order they came;
+//! - gates: each request's steps 2 to 4 (`gate` in `lib.lua`) stay one
+//!   atomic step of its own, run in the order they came.
+//!
+//! Under load a request's journal entry rides the group that carries the
+//! gates of the requests that came after it: one call where two kinds
+//! in groups of their own took two.
 
 use futures::future::BoxFuture;
 use redis::Value;
@@ -87,50 +90,70 @@ async fn send_in_groups<T, A>(
     }
 }
 
-/// Most journal entries one call writes (each is an argument of the script,
-/// and the script unpacks them onto Lua's stack).
-pub(super) const JOURNAL_AT_ONCE: usize = 256;
+/// Most calls one group sends: a gate is about 30 arguments of the script,
+/// a journal entry one, and the script unpacks them onto Lua's stack.
+pub(super) const AT_ONCE: usize = 128;
 
-/// Most gates one call runs.
-pub(super) const GATES_AT_ONCE: usize = 128;
-
-/// Writes journal entries (JSON without their seq, and the journal's
-/// capacity) in one `journal_push.lua` call.
-pub(super) fn push_journal<'a>(
-    store: &'a RedisStore,
-    entries: &'a [(String, usize)],
-) -> BoxFuture<'a, StoreResult<Vec<()>>> {
-    Box::pin(async move {
-        let capacity = entries.iter().map(|e| e.1).max().unwrap_or(0);
-        store
-            .run(&store.scripts.journal_push, |s| {
-                s.arg(capacity);
-                for entry in entries {
-                    s.arg(&entry.0);
-                }
-            })
-            .await?;
-        Ok(vec![(); entries.len()])
-    })
+/// What a request sends to Redis through its namespace's groups.
+pub(super) enum Call {
+    /// A gate (what `gate` in `lib.lua` takes): answered with the gate's
+    /// answer.
+    Gate(Args),
+    /// A journal entry (JSON without its seq) and the journal's capacity:
+    /// answered with `Nil` once it is on Redis.
+    Journal(String, usize),
 }
 
-/// Runs gates (what `gate` in `lib.lua` takes, each) in one `gates.lua`
-/// call: their answers.
-pub(super) fn run_gates<'a>(
+impl RedisStore {
+    /// The namespace's groups, started by the first call.
+    pub(super) fn groups(&self) -> &Groups<Call, Value> {
+        self.groups
+            .get_or_init(|| Groups::start(self.in_namespace(&self.namespace), AT_ONCE, run_group))
+    }
+}
+
+/// Sends `calls` in one `group.lua` call (its journal entries first, in
+/// order, then its gates): an answer per call, in order.
+fn run_group<'a>(
     store: &'a RedisStore,
-    gates: &'a [Args],
+    calls: &'a [Call],
 ) -> BoxFuture<'a, StoreResult<Vec<Value>>> {
     Box::pin(async move {
+        let entries = || {
+            calls.iter().filter_map(|c| match c {
+                Call::Journal(json, capacity) => Some((json, *capacity)),
+                Call::Gate(_) => None,
+            })
+        };
+        let gates = || {
+            calls.iter().filter_map(|c| match c {
+                Call::Gate(args) => Some(args),
+                Call::Journal(..) => None,
+            })
+        };
+        let capacity = entries().map(|e| e.1).max().unwrap_or(0);
         let answer = store
-            .run(&store.scripts.gates, |s| {
-                for args in gates {
+            .run(&store.scripts.group, |s| {
+                s.arg(capacity).arg(entries().count());
+                for (json, _) in entries() {
+                    s.arg(json);
+                }
+                for args in gates() {
                     s.arg(args.len()).arg(args);
                 }
             })
             .await?;
-        match answer {
-            Value::Array(answers) => Ok(answers),
-            _ => Err(store.malformed("gates")),
-        }
+        let answers = match answer {
+            Value::Array(answers) if answers.len() == gates().count() => answers,
+            _ => return Err(store.malformed("group")),
+        };
+        let mut answers = answers.into_iter();
+        Ok(calls
+            .iter()
+            .map(|call| match call {
+                Call::Gate(_) => answers.next().unwrap_or(Value::Nil),
+                Call::Journal(..) => Value::Nil,
+            })
+            .collect())
     })
 }

@@ -16,11 +16,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use redis::Value;
 
-use super::{
-    Groups, RedisStore, decode,
-    groups::{JOURNAL_AT_ONCE, push_journal},
-    in_time,
-};
+use super::{RedisStore, decode, groups::Call, in_time};
 use crate::{
     config::Bucket,
     deliveries::{MAX_DELIVERIES, WebhookDelivery},
@@ -64,7 +60,7 @@ fn rule_of(row: &Value) -> Option<FaultRule> {
     })
 }
 
-/// A journal entry as `journal_push.lua` keeps it: `SEQ JSON`.
+/// A journal entry as `group.lua` keeps it: `SEQ JSON`.
 fn entry_of(kept: &str) -> Option<JournalEntry> {
     let (seq, json) = kept.split_once(' ')?;
     let mut entry: JournalEntry = serde_json::from_str(json).ok()?;
@@ -140,14 +136,10 @@ impl SharedInstruments for RedisStore {
             let Ok(json) = serde_json::to_string(&entry) else {
                 return Ok(());
             };
-            let journal = self.journal.get_or_init(|| {
-                Groups::start(
-                    self.in_namespace(&self.namespace),
-                    JOURNAL_AT_ONCE,
-                    push_journal,
-                )
-            });
-            journal.send((json, capacity)).await
+            self.groups()
+                .send(Call::Journal(json, capacity))
+                .await
+                .map(|_| ())
         })
     }
 

@@ -1,6 +1,6 @@
 //! The [`Store`] on Redis (or Valkey): mock replicas pointed at one server
 //! act as one service. Every operation is one Lua script (`*.lua` beside
-//! this file, each after `lib.lua` but `journal_push.lua`), so it is atomic
+//! this file, each after `lib.lua`), so it is atomic
 //! and costs one round trip; every key sits under the store's namespace (see
 //! the crate README for the layout). A plain API request's first steps, with its endpoint's
 //! read or write, are one script too (`gate.rs`).
@@ -15,8 +15,8 @@
 //! (`instruments.rs`), and so does the registry of every replica's sessions.
 //! The module is split by noun: `connection.rs` (scripts and how they run),
 //! `gate.rs` (a request's fault, key, rate limit and more in one script),
-//! `groups.rs` (the journal's entries and the gates of requests that come
-//! together, each kind in one call),
+//! `groups.rs` (the gates and journal entries of requests that come
+//! together, in one call),
 //! `generations.rs` (creating one), `instruments.rs`, `delivery_queue.rs`
 //! (webhook deliveries claimed with a lease), `decode.rs`.
 
@@ -45,7 +45,7 @@ use self::{
     connection::{Scripts, in_time},
     decode::{Fields, account_of, finished_of, generation_of, text_of, upload_meta},
     generations::{Mode, outcome_args},
-    groups::Groups,
+    groups::{Call, Groups},
 };
 use super::{
     AccountPatch, Caller, ClaimedDelivery, CreateError, Finished, GenerationPage, MockAccount,
@@ -126,10 +126,8 @@ pub struct RedisStore {
     seeded: AtomicBool,
     /// Whether the last request failed: one log line per failure burst.
     down: AtomicBool,
-    /// The journal's writer, started by the first entry.
-    journal: std::sync::OnceLock<Groups<(String, usize), ()>>,
-    /// The gates' groups, started by the first gate.
-    gates: std::sync::OnceLock<Groups<connection::Args, Value>>,
+    /// The groups of gates and journal entries, started by the first.
+    groups: std::sync::OnceLock<Groups<Call, Value>>,
     /// The JSON of generations read after they ended (which never changes
     /// again), by id: a read of one asks Redis only whether it is kept.
     ended: parking_lot::Mutex<foldhash::HashMap<Box<str>, super::GenerationJson>>,
@@ -171,8 +169,7 @@ impl RedisStore {
             scripts: Arc::new(Scripts::new()),
             seeded: AtomicBool::new(false),
             down: AtomicBool::new(false),
-            journal: std::sync::OnceLock::new(),
-            gates: std::sync::OnceLock::new(),
+            groups: std::sync::OnceLock::new(),
             ended: parking_lot::Mutex::default(),
         })
     }
@@ -189,8 +186,7 @@ impl RedisStore {
             scripts: self.scripts.clone(),
             seeded: AtomicBool::new(false),
             down: AtomicBool::new(false),
-            journal: std::sync::OnceLock::new(),
-            gates: std::sync::OnceLock::new(),
+            groups: std::sync::OnceLock::new(),
             ended: parking_lot::Mutex::default(),
         }
     }
