@@ -6,7 +6,7 @@
 use std::{sync::atomic::Ordering, time::Duration};
 
 use redis::{
-    RedisResult, Script, ScriptInvocation, Value,
+    Cmd, ErrorKind, RedisResult, RedisWrite, Script, ServerErrorKind, ToRedisArgs, Value,
     aio::{ConnectionManager, ConnectionManagerConfig},
 };
 
@@ -129,7 +129,7 @@ impl RedisStore {
     pub(super) async fn eval(
         &self,
         script: &Script,
-        fill: impl FnOnce(&mut ScriptInvocation<'_>),
+        fill: impl FnOnce(&mut Cmd),
     ) -> StoreResult<Value> {
         self.ensure_seeded().await?;
         self.run(script, fill).await
@@ -147,17 +147,28 @@ impl RedisStore {
         Ok(())
     }
 
-    /// Runs `script` with the namespace and the arguments `fill` adds.
+    /// Runs `script` with the namespace and the arguments `fill` adds: one
+    /// `EVALSHA`, built in one buffer, and the script loaded first when
+    /// Redis does not have it (a new or restarted server).
     pub(super) async fn run(
         &self,
         script: &Script,
-        fill: impl FnOnce(&mut ScriptInvocation<'_>),
+        fill: impl FnOnce(&mut Cmd),
     ) -> StoreResult<Value> {
         let mut connection = self.connection().await?;
-        let mut invocation = script.prepare_invoke();
-        invocation.arg(&self.namespace);
-        fill(&mut invocation);
-        let answer = in_time(invocation.invoke_async::<Value>(&mut connection)).await;
+        let mut command = redis::cmd("EVALSHA");
+        command.arg(script.get_hash()).arg(0).arg(&self.namespace);
+        fill(&mut command);
+        let answer = in_time(async {
+            match command.query_async(&mut connection).await {
+                Err(error) if error.kind() == ErrorKind::Server(ServerErrorKind::NoScript) => {
+                    script.load_async(&mut connection).await?;
+                    command.query_async(&mut connection).await
+                }
+                answer => answer,
+            }
+        })
+        .await;
         self.observe(answer)
     }
 
@@ -170,12 +181,73 @@ impl RedisStore {
 }
 
 /// The arguments of one script call, built before it is sent (as a part of
-/// a group's call, see `groups.rs`).
-pub(super) type Args = Vec<Vec<u8>>;
+/// a group's call, see `groups.rs`): one buffer and where each argument
+/// ends, rather than an allocation each.
+#[derive(Default)]
+pub(super) struct Args {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl Args {
+    /// Room for `count` arguments of a few bytes.
+    pub(super) fn with_capacity(count: usize) -> Self {
+        Args {
+            bytes: Vec::with_capacity(count * 16),
+            ends: Vec::with_capacity(count),
+        }
+    }
+
+    /// How many arguments.
+    pub(super) fn len(&self) -> usize {
+        self.ends.len()
+    }
+}
+
+impl RedisWrite for Args {
+    fn write_arg(&mut self, arg: &[u8]) {
+        self.bytes.extend_from_slice(arg);
+        self.ends.push(self.bytes.len());
+    }
+
+    fn writer_for_next_arg(&mut self) -> impl std::io::Write + '_ {
+        NextArg(self)
+    }
+}
+
+/// Writes one argument of [`Args`], which ends when the writer is dropped.
+struct NextArg<'a>(&'a mut Args);
+
+impl std::io::Write for NextArg<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.bytes.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for NextArg<'_> {
+    fn drop(&mut self) {
+        self.0.ends.push(self.0.bytes.len());
+    }
+}
+
+impl ToRedisArgs for Args {
+    fn write_redis_args<W: ?Sized + RedisWrite>(&self, out: &mut W) {
+        let mut start = 0;
+        for &end in &self.ends {
+            out.write_arg(self.bytes.get(start..end).unwrap_or_default());
+            start = end;
+        }
+    }
+}
 
 /// Adds `value` to `args`, as a script invocation would.
-pub(super) fn push(args: &mut Args, value: impl redis::ToRedisArgs) {
-    args.extend(value.to_redis_args());
+pub(super) fn push(args: &mut Args, value: impl ToRedisArgs) {
+    value.write_redis_args(args);
 }
 
 /// `answer`, or an I/O error if it takes longer than a connection attempt

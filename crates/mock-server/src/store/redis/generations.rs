@@ -19,7 +19,7 @@ impl RedisStore {
         cost: u64,
         mode: Mode,
     ) -> Result<Fields, CreateError> {
-        let mut args = Args::new();
+        let mut args = Args::with_capacity(24);
         self.create_args(&mut args, &generation, cost, &mode);
         let answer = self
             .eval(&self.scripts.create, |s| {
