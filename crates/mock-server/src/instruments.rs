@@ -104,12 +104,9 @@ impl Instruments {
                 StoreFuture::ready(())
             }
             Some(_) if self.journal_capacity == 0 => StoreFuture::ready(()),
-            Some(shared) => {
-                let entry = record.entry(0);
-                StoreFuture::new(async move {
-                    let _ = shared.record(entry, self.journal_capacity).await;
-                })
-            }
+            Some(shared) => StoreFuture::new(async move {
+                let _ = shared.record(record, self.journal_capacity).await;
+            }),
         }
     }
 

@@ -368,33 +368,27 @@ pub async fn the_instruments_that_go_with_a_store_count_bound_and_reset(
     instruments.clear_faults().await.unwrap();
     assert_eq!(take("GET", "/api/generations/abc").await, None);
 
-    for path in ["/a", "/b", "/c"] {
-        instruments
-            .record(RequestRecord {
-                time: ids::now(),
-                request_id: ids::RequestId::random(),
-                method: http::Method::GET,
-                target: Target::new(path, Some("x=1")),
-                status: 200,
-                account_id: None,
-                fault: None,
-                duration_ms: 1.5,
-            })
-            .await;
-    }
-    let kept: Vec<_> = instruments
-        .journal_entries()
-        .await
-        .unwrap()
+    let records: Vec<RequestRecord> = ["/a", "/b", "/c"]
         .into_iter()
-        .map(|e| (e.seq, e.path, e.query))
+        .enumerate()
+        .map(|(i, path)| RequestRecord {
+            time: ids::now(),
+            request_id: ids::RequestId::random(),
+            method: http::Method::GET,
+            target: Target::new(path, Some("x=1")),
+            status: 200 + i as u16,
+            account_id: (i == 2).then(|| "acc_1".into()),
+            fault: (i == 2).then(|| "delay=100".to_string()),
+            duration_ms: 1.5 + i as f64,
+        })
         .collect();
+    for record in &records {
+        instruments.record(record.clone()).await;
+    }
+    // Every field comes back as it was recorded, the oldest dropped.
     assert_eq!(
-        kept,
-        [
-            (2, "/b".to_string(), Some("x=1".to_string())),
-            (3, "/c".to_string(), Some("x=1".to_string()))
-        ]
+        instruments.journal_entries().await.unwrap(),
+        [records[1].entry(2), records[2].entry(3)]
     );
     assert_eq!(instruments.journal_count().await, 2);
 

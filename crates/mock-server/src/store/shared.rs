@@ -18,7 +18,7 @@ use crate::{
     config::Bucket,
     deliveries::WebhookDelivery,
     faults::{Fault, FaultRule},
-    journal::JournalEntry,
+    journal::{JournalEntry, RequestRecord},
     outcomes::ScriptedOutcome,
     ratelimit::RateDecision,
 };
@@ -50,8 +50,9 @@ pub trait SharedInstruments: Send + Sync + 'static {
         bucket: Bucket,
         then: Then<'a>,
     ) -> StoreFuture<'a, StoreResult<Gated>>;
-    /// Appends `entry` (its `seq` given by the store), keeping the newest `capacity`.
-    fn record(&self, entry: JournalEntry, capacity: usize) -> StoreFuture<'_, StoreResult<()>>;
+    /// Appends `record` as the next journal entry (its `seq` given by the
+    /// store), keeping the newest `capacity`.
+    fn record(&self, record: RequestRecord, capacity: usize) -> StoreFuture<'_, StoreResult<()>>;
     /// The journal, oldest first.
     fn journal(&self) -> StoreFuture<'_, StoreResult<Vec<JournalEntry>>>;
     /// How many journal entries are kept.

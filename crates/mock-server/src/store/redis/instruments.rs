@@ -11,17 +11,18 @@
 //! `fault-id`; `outcomes` and `outcome:ID`, `outcome-id` (taken by
 //! `create` in `lib.lua`); `deliveries` (a list of JSON, the newest 10 000).
 
-use std::time::Duration;
+use std::{borrow::Cow, time::Duration};
 
 use chrono::{DateTime, Utc};
 use redis::Value;
+use serde::{Deserialize, Serialize};
 
 use super::{RedisStore, decode, groups::Call, in_time};
 use crate::{
     config::Bucket,
     deliveries::{MAX_DELIVERIES, WebhookDelivery},
     faults::{Fault, FaultRule},
-    journal::JournalEntry,
+    journal::{JournalEntry, RequestRecord},
     outcomes::ScriptedOutcome,
     store::{
         ClaimedDelivery, Clear, Gated, SessionInfo, SessionRegistry, SharedInstruments,
@@ -60,11 +61,73 @@ fn rule_of(row: &Value) -> Option<FaultRule> {
     })
 }
 
-/// A journal entry as `group.lua` keeps it: `SEQ JSON`.
+/// A journal entry as this store writes it, after its `SEQ ` (see
+/// `group.lua`): the record's fields as they are, its time in nanoseconds
+/// since the epoch (no date is formatted on every request; one is when the
+/// journal is read).
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Kept<'a> {
+    time_ns: i64,
+    #[serde(borrow)]
+    request_id: Cow<'a, str>,
+    #[serde(borrow)]
+    method: Cow<'a, str>,
+    #[serde(borrow)]
+    path: Cow<'a, str>,
+    #[serde(borrow)]
+    query: Option<Cow<'a, str>>,
+    status: u16,
+    #[serde(borrow)]
+    account_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    fault: Option<Cow<'a, str>>,
+    duration_ms: f64,
+}
+
+impl<'a> Kept<'a> {
+    fn of(record: &'a RequestRecord) -> Self {
+        Kept {
+            // Out of range after 2262 only.
+            time_ns: record.time.timestamp_nanos_opt().unwrap_or(i64::MAX),
+            request_id: Cow::Borrowed(record.request_id.as_str()),
+            method: Cow::Borrowed(record.method.as_str()),
+            path: Cow::Borrowed(record.target.path()),
+            query: record.target.query().map(Cow::Borrowed),
+            status: record.status,
+            account_id: record.account_id.as_deref().map(Cow::Borrowed),
+            fault: record.fault.as_deref().map(Cow::Borrowed),
+            duration_ms: record.duration_ms,
+        }
+    }
+
+    fn entry(self, seq: u64) -> JournalEntry {
+        JournalEntry {
+            seq,
+            time: DateTime::from_timestamp_nanos(self.time_ns),
+            request_id: self.request_id.into_owned(),
+            method: self.method.into_owned(),
+            path: self.path.into_owned(),
+            query: self.query.map(Cow::into_owned),
+            status: self.status,
+            account_id: self.account_id.map(Cow::into_owned),
+            fault: self.fault.map(Cow::into_owned),
+            duration_ms: self.duration_ms,
+        }
+    }
+}
+
+/// A journal entry as `group.lua` keeps it: `SEQ JSON`, the JSON a
+/// [`Kept`] (or a whole [`JournalEntry`], as replicas of an earlier version
+/// wrote it).
 fn entry_of(kept: &str) -> Option<JournalEntry> {
     let (seq, json) = kept.split_once(' ')?;
+    let seq = seq.parse().ok()?;
+    if let Ok(kept) = serde_json::from_str::<Kept<'_>>(json) {
+        return Some(kept.entry(seq));
+    }
     let mut entry: JournalEntry = serde_json::from_str(json).ok()?;
-    entry.seq = seq.parse().ok()?;
+    entry.seq = seq;
     Some(entry)
 }
 
@@ -131,9 +194,9 @@ impl SharedInstruments for RedisStore {
         StoreFuture::new(RedisStore::gate(self, method, path, key, bucket, then))
     }
 
-    fn record(&self, entry: JournalEntry, capacity: usize) -> StoreFuture<'_, StoreResult<()>> {
+    fn record(&self, record: RequestRecord, capacity: usize) -> StoreFuture<'_, StoreResult<()>> {
         StoreFuture::new(async move {
-            let Ok(json) = serde_json::to_string(&entry) else {
+            let Ok(json) = serde_json::to_string(&Kept::of(&record)) else {
                 return Ok(());
             };
             self.groups()
@@ -333,5 +396,32 @@ impl SessionRegistry for RedisStore {
                 .filter_map(decode::string)
                 .collect())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a replica writes is read back whole; what a replica of an
+    /// earlier version wrote (a whole entry's JSON) is read too.
+    #[test]
+    fn a_kept_entry_reads_back_in_both_forms() {
+        let record = RequestRecord {
+            time: crate::ids::now(),
+            request_id: crate::ids::RequestId::random(),
+            method: http::Method::POST,
+            target: crate::journal::Target::new("/api/run", Some("a=\"b\"")),
+            status: 202,
+            account_id: Some("acc_7".into()),
+            fault: None,
+            duration_ms: 0.25,
+        };
+        let json = serde_json::to_string(&Kept::of(&record)).unwrap();
+        assert_eq!(entry_of(&format!("7 {json}")), Some(record.entry(7)));
+
+        let earlier = serde_json::to_string(&record.entry(0)).unwrap();
+        assert_eq!(entry_of(&format!("8 {earlier}")), Some(record.entry(8)));
+        assert_eq!(entry_of("9 not json"), None);
     }
 }
