@@ -144,7 +144,11 @@ fn run_group<'a>(
             })
             .await?;
         let answers = match answer {
-            Value::Array(answers) if answers.len() == gates().count() => answers,
+            Value::BulkString(json) => unpack(&json),
+            _ => None,
+        };
+        let answers = match answers {
+            Some(Value::Array(answers)) if answers.len() == gates().count() => answers,
             _ => return Err(store.malformed("group")),
         };
         let mut answers = answers.into_iter();
@@ -156,4 +160,69 @@ fn run_group<'a>(
             })
             .collect())
     })
+}
+
+/// The answers `group.lua` wrote as JSON, as the tree of values Redis
+/// would have answered: a string is a bulk string, a number an integer, a
+/// list (or `{}`, an empty Lua table) a list. `None` for anything else.
+fn unpack(json: &[u8]) -> Option<Value> {
+    fn value_of(json: serde_json::Value) -> Option<Value> {
+        Some(match json {
+            serde_json::Value::String(text) => Value::BulkString(text.into_bytes()),
+            serde_json::Value::Number(n) => Value::Int(n.as_i64()?),
+            serde_json::Value::Array(items) => Value::Array(
+                items
+                    .into_iter()
+                    .map(value_of)
+                    .collect::<Option<Vec<_>>>()?,
+            ),
+            serde_json::Value::Object(empty) if empty.is_empty() => Value::Array(Vec::new()),
+            _ => return None,
+        })
+    }
+    value_of(serde_json::from_slice(json).ok()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Value {
+        Value::BulkString(s.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn answers_in_json_read_as_the_tree_redis_would_answer() {
+        let json = br#"[["ok","",1,-1,["id","7","p","{\"a\":\"\/\"}"],{}],["fault","500"]]"#;
+        let fields = Value::Array(vec![text("id"), text("7"), text("p"), text(r#"{"a":"/"}"#)]);
+        assert_eq!(
+            unpack(json),
+            Some(Value::Array(vec![
+                Value::Array(vec![
+                    text("ok"),
+                    text(""),
+                    Value::Int(1),
+                    Value::Int(-1),
+                    fields,
+                    Value::Array(vec![]),
+                ]),
+                Value::Array(vec![text("fault"), text("500")]),
+            ]))
+        );
+    }
+
+    #[test]
+    fn anything_else_is_none_not_a_panic() {
+        for bad in [
+            &b""[..],
+            b"[",
+            b"[1.5]",
+            b"{\"a\":1}",
+            b"[true]",
+            b"[null]",
+            b"\xff",
+        ] {
+            assert_eq!(unpack(bad), None, "{}", String::from_utf8_lossy(bad));
+        }
+    }
 }
