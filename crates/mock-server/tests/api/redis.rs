@@ -409,3 +409,27 @@ async fn an_ended_generation_read_again_is_404_once_another_replica_resets() {
         .await
         .assert_error(404, "Generation not found");
 }
+
+/// The gates' answers come back from Redis as JSON: a value the script
+/// reads as `false` (here an account hash without its plan, which the
+/// gate takes as free, as in memory) reads as Redis' nil, not as a
+/// malformed answer.
+#[tokio::test]
+async fn an_account_without_its_plan_is_gated_as_free_not_answered_503() {
+    let redis = RedisServer::start();
+    let (_server, api) = replica(&redis, 100, (0, 0, 0), RateLimits::Off).await;
+    let account = api.get("/api/account", KEY).await;
+    assert_eq!(account.status, 200);
+    let id = account.body["id"].as_str().unwrap_or_default().to_string();
+    let client = redis::Client::open(redis.url()).unwrap();
+    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+    let removed: u32 = redis::cmd("HDEL")
+        .arg(format!("ns:acct:{id}"))
+        .arg("plan")
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    assert_eq!(removed, 1, "the account's plan was stored");
+    let tool = api.get("/api/tools/create-image", KEY).await;
+    assert_eq!(tool.status, 200, "{}", tool.body);
+}
