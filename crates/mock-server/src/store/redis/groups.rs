@@ -17,71 +17,57 @@
 //! gates of the requests that came after it: one call where two kinds
 //! in groups of their own took two.
 
-use futures::future::BoxFuture;
 use redis::Value;
 use tokio::sync::{mpsc, oneshot};
 
 use super::{RedisStore, connection::Args};
 use crate::store::{StoreResult, Unavailable};
 
-/// One group's call: an answer per item, in order.
-pub(super) type GroupCall<T, A> =
-    for<'a> fn(&'a RedisStore, &'a [T]) -> BoxFuture<'a, StoreResult<Vec<A>>>;
-
-/// An item waiting to be sent, and who waits for its answer.
-struct Waiting<T, A> {
-    item: T,
-    answer: oneshot::Sender<StoreResult<A>>,
+/// A call waiting to be sent, and who waits for its answer.
+struct Waiting {
+    call: Call,
+    answer: oneshot::Sender<StoreResult<Value>>,
 }
 
-/// The queue of one kind of call in one namespace, and the task that sends
-/// it in groups.
-pub(super) struct Groups<T, A> {
-    queue: mpsc::UnboundedSender<Waiting<T, A>>,
+/// The queue of one namespace's calls, and the task that sends them in
+/// groups.
+pub(super) struct Groups {
+    queue: mpsc::UnboundedSender<Waiting>,
 }
 
-impl<T: Send + 'static, A: Send + 'static> Groups<T, A> {
-    /// Starts the task sending groups of at most `most` items to `store`'s
-    /// namespace with `call`; it ends when the groups are dropped, once what
+impl Groups {
+    /// Starts the task sending groups of at most [`AT_ONCE`] calls to
+    /// `store`'s namespace; it ends when the groups are dropped, once what
     /// is queued is sent.
-    pub(super) fn start(store: RedisStore, most: usize, call: GroupCall<T, A>) -> Self {
+    fn start(store: RedisStore) -> Self {
         let (queue, waiting) = mpsc::unbounded_channel();
-        tokio::spawn(send_in_groups(store, most, call, waiting));
+        tokio::spawn(send_in_groups(store, waiting));
         Groups { queue }
     }
 
-    /// The answer to `item`, once its group has been sent.
-    pub(super) async fn send(&self, item: T) -> StoreResult<A> {
+    /// The answer to `call`, once its group has been sent.
+    pub(super) async fn send(&self, call: Call) -> StoreResult<Value> {
         let (answer, answered) = oneshot::channel();
         self.queue
-            .send(Waiting { item, answer })
+            .send(Waiting { call, answer })
             .map_err(|_| Unavailable)?;
         answered.await.unwrap_or(Err(Unavailable))
     }
 }
 
 /// The task: whatever waits, in one call, again and again.
-async fn send_in_groups<T, A>(
-    store: RedisStore,
-    most: usize,
-    call: GroupCall<T, A>,
-    mut waiting: mpsc::UnboundedReceiver<Waiting<T, A>>,
-) {
-    let mut group = Vec::with_capacity(most);
-    while waiting.recv_many(&mut group, most).await > 0 {
-        let (items, answers): (Vec<T>, Vec<_>) =
-            group.drain(..).map(|w| (w.item, w.answer)).unzip();
-        match call(&store, &items).await {
-            Ok(results) if results.len() == answers.len() => {
+async fn send_in_groups(store: RedisStore, mut waiting: mpsc::UnboundedReceiver<Waiting>) {
+    let mut group = Vec::with_capacity(AT_ONCE);
+    while waiting.recv_many(&mut group, AT_ONCE).await > 0 {
+        let (calls, answers): (Vec<Call>, Vec<_>) =
+            group.drain(..).map(|w| (w.call, w.answer)).unzip();
+        match run_group(&store, &calls).await {
+            Ok(results) => {
                 for (answer, result) in answers.into_iter().zip(results) {
                     let _ = answer.send(Ok(result));
                 }
             }
-            failed => {
-                let unavailable = match failed {
-                    Err(unavailable) => unavailable,
-                    Ok(_) => store.malformed::<Unavailable>("a group's answers"),
-                };
+            Err(unavailable) => {
                 for answer in answers {
                     let _ = answer.send(Err(unavailable));
                 }
@@ -92,7 +78,7 @@ async fn send_in_groups<T, A>(
 
 /// Most calls one group sends: a gate is about 30 arguments of the script,
 /// a journal entry one, and the script unpacks them onto Lua's stack.
-pub(super) const AT_ONCE: usize = 128;
+const AT_ONCE: usize = 128;
 
 /// What a request sends to Redis through its namespace's groups.
 pub(super) enum Call {
@@ -106,60 +92,55 @@ pub(super) enum Call {
 
 impl RedisStore {
     /// The namespace's groups, started by the first call.
-    pub(super) fn groups(&self) -> &Groups<Call, Value> {
+    pub(super) fn groups(&self) -> &Groups {
         self.groups
-            .get_or_init(|| Groups::start(self.in_namespace(&self.namespace), AT_ONCE, run_group))
+            .get_or_init(|| Groups::start(self.in_namespace(&self.namespace)))
     }
 }
 
 /// Sends `calls` in one `group.lua` call (its journal entries first, in
 /// order, then its gates): an answer per call, in order.
-fn run_group<'a>(
-    store: &'a RedisStore,
-    calls: &'a [Call],
-) -> BoxFuture<'a, StoreResult<Vec<Value>>> {
-    Box::pin(async move {
-        let entries = || {
-            calls.iter().filter_map(|c| match c {
-                Call::Journal(json, capacity) => Some((json, *capacity)),
-                Call::Gate(_) => None,
-            })
-        };
-        let gates = || {
-            calls.iter().filter_map(|c| match c {
-                Call::Gate(args) => Some(args),
-                Call::Journal(..) => None,
-            })
-        };
-        let capacity = entries().map(|e| e.1).max().unwrap_or(0);
-        let answer = store
-            .run(&store.scripts.group, |s| {
-                s.arg(capacity).arg(entries().count());
-                for (json, _) in entries() {
-                    s.arg(json);
-                }
-                for args in gates() {
-                    s.arg(args.len()).arg(args);
-                }
-            })
-            .await?;
-        let answers = match answer {
-            Value::BulkString(json) => unpack(&json),
-            _ => None,
-        };
-        let answers = match answers {
-            Some(Value::Array(answers)) if answers.len() == gates().count() => answers,
-            _ => return Err(store.malformed("group")),
-        };
-        let mut answers = answers.into_iter();
-        Ok(calls
-            .iter()
-            .map(|call| match call {
-                Call::Gate(_) => answers.next().unwrap_or(Value::Nil),
-                Call::Journal(..) => Value::Nil,
-            })
-            .collect())
-    })
+async fn run_group(store: &RedisStore, calls: &[Call]) -> StoreResult<Vec<Value>> {
+    let entries = || {
+        calls.iter().filter_map(|c| match c {
+            Call::Journal(json, capacity) => Some((json, *capacity)),
+            Call::Gate(_) => None,
+        })
+    };
+    let gates = || {
+        calls.iter().filter_map(|c| match c {
+            Call::Gate(args) => Some(args),
+            Call::Journal(..) => None,
+        })
+    };
+    let capacity = entries().map(|e| e.1).max().unwrap_or(0);
+    let answer = store
+        .run(&store.scripts.group, |s| {
+            s.arg(capacity).arg(entries().count());
+            for (json, _) in entries() {
+                s.arg(json);
+            }
+            for args in gates() {
+                s.arg(args.len()).arg(args);
+            }
+        })
+        .await?;
+    let answers = match answer {
+        Value::BulkString(json) => unpack(&json),
+        _ => None,
+    };
+    let answers = match answers {
+        Some(Value::Array(answers)) if answers.len() == gates().count() => answers,
+        _ => return Err(store.malformed("group")),
+    };
+    let mut answers = answers.into_iter();
+    Ok(calls
+        .iter()
+        .map(|call| match call {
+            Call::Gate(_) => answers.next().unwrap_or(Value::Nil),
+            Call::Journal(..) => Value::Nil,
+        })
+        .collect())
 }
 
 /// The answers `group.lua` wrote as JSON, as the tree of values Redis

@@ -1,8 +1,8 @@
 //! The [`Store`] on Redis (or Valkey): mock replicas pointed at one server
 //! act as one service. Every operation is one Lua script (`*.lua` beside
-//! this file, each after `lib.lua`), so it is atomic
-//! and costs one round trip; every key sits under the store's namespace (see
-//! the crate README for the layout). A plain API request's first steps, with its endpoint's
+//! this file, each after `lib.lua`), so it is atomic and costs one round
+//! trip; every key sits under the store's namespace (see the crate README
+//! for the layout). A plain API request's first steps, with its endpoint's
 //! read or write, are one script too (`gate.rs`).
 //!
 //! Generations on a schedule that takes time are timed here, not by a
@@ -45,7 +45,7 @@ use self::{
     connection::{Scripts, in_time},
     decode::{Fields, account_of, finished_of, generation_of, text_of, upload_meta},
     generations::{Mode, outcome_args},
-    groups::{Call, Groups},
+    groups::Groups,
 };
 use super::{
     AccountPatch, Caller, ClaimedDelivery, CreateError, Finished, GenerationPage, MockAccount,
@@ -127,7 +127,7 @@ pub struct RedisStore {
     /// Whether the last request failed: one log line per failure burst.
     down: AtomicBool,
     /// The groups of gates and journal entries, started by the first.
-    groups: std::sync::OnceLock<Groups<Call, Value>>,
+    groups: std::sync::OnceLock<Groups>,
     /// The JSON of generations read after they ended (which never changes
     /// again), by id: a read of one asks Redis only whether it is kept.
     ended: parking_lot::Mutex<foldhash::HashMap<Box<str>, super::GenerationJson>>,
