@@ -6,7 +6,10 @@
 use std::{env, error::Error, fs, path::PathBuf};
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let yaml = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../spec/catalog.yaml");
+    // Read at run time: a build script compiled in another checkout (a
+    // shared target directory) must still read this one's catalog.
+    let manifest = env::var_os("CARGO_MANIFEST_DIR").ok_or("CARGO_MANIFEST_DIR is not set")?;
+    let yaml = PathBuf::from(manifest).join("../../spec/catalog.yaml");
     println!("cargo::rerun-if-changed={}", yaml.display());
     let text = fs::read_to_string(&yaml)
         .map_err(|error| format!("reading {}: {error}", yaml.display()))?;
