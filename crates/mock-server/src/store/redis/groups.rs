@@ -1,12 +1,15 @@
 //! Calls to Redis made in groups: each caller waits for its own answer, but
-//! the calls that come while a group is on its way go together in the next
-//! one. Under load that is one round trip, and one script run, for many
-//! requests: Redis' fixed cost of a call (its I/O, the script's start) and
-//! this process' (a command sent and its answer read) are paid once per
-//! group. A call alone waits for no one.
+//! the calls that come while groups are on their way (at most
+//! [`ON_THE_WAY`]) go together in the next one. Under load that is one
+//! round trip, and one script run, for many requests: Redis' fixed cost of
+//! a call (its I/O, the script's start) and this process' (a command sent
+//! and its answer read) are paid once per group. A call alone waits for no
+//! one.
 //!
-//! Each namespace has one queue and one task ([`RedisStore::groups`]), and
-//! a group carries two kinds of [`Call`] in one `group.lua` call:
+//! Each namespace has one queue and one task ([`RedisStore::groups`]),
+//! which sends its groups in order on one connection, so Redis runs them in
+//! the order they were made. A group carries two kinds of [`Call`] in one
+//! `group.lua` call:
 //! - journal entries: every request's entry is on Redis before its answer
 //!   goes (so any replica's journal shows it at once), numbered in the
 //!   order they came;
@@ -17,6 +20,7 @@
 //! gates of the requests that came after it: one call where two kinds
 //! in groups of their own took two.
 
+use futures::{StreamExt, stream::FuturesUnordered};
 use redis::Value;
 use tokio::sync::{mpsc, oneshot};
 
@@ -55,26 +59,54 @@ impl Groups {
     }
 }
 
-/// The task: whatever waits, in one call, again and again.
+/// The task: whatever waits, in one call, again and again, with up to
+/// [`ON_THE_WAY`] calls on their way at once.
 async fn send_in_groups(store: RedisStore, mut waiting: mpsc::UnboundedReceiver<Waiting>) {
-    let mut group = Vec::with_capacity(AT_ONCE);
-    while waiting.recv_many(&mut group, AT_ONCE).await > 0 {
-        let (calls, answers): (Vec<Call>, Vec<_>) =
-            group.drain(..).map(|w| (w.call, w.answer)).unzip();
-        match run_group(&store, &calls).await {
-            Ok(results) => {
-                for (answer, result) in answers.into_iter().zip(results) {
-                    let _ = answer.send(Ok(result));
-                }
-            }
-            Err(unavailable) => {
-                for answer in answers {
-                    let _ = answer.send(Err(unavailable));
+    let mut on_the_way = FuturesUnordered::new();
+    let mut open = true;
+    while open || !on_the_way.is_empty() {
+        tokio::select! {
+            Some(()) = on_the_way.next(), if !on_the_way.is_empty() => {}
+            group = next_group(&mut waiting), if open && on_the_way.len() < ON_THE_WAY => {
+                match group {
+                    Some(group) => on_the_way.push(send_group(&store, group)),
+                    None => open = false,
                 }
             }
         }
     }
 }
+
+/// What waits, at most [`AT_ONCE`] calls, once at least one does; `None`
+/// once the queue is closed and empty.
+async fn next_group(waiting: &mut mpsc::UnboundedReceiver<Waiting>) -> Option<Vec<Waiting>> {
+    let mut group = Vec::with_capacity(AT_ONCE);
+    (waiting.recv_many(&mut group, AT_ONCE).await > 0).then_some(group)
+}
+
+/// Sends `group` and gives each caller its answer.
+async fn send_group(store: &RedisStore, group: Vec<Waiting>) {
+    let (calls, answers): (Vec<Call>, Vec<_>) =
+        group.into_iter().map(|w| (w.call, w.answer)).unzip();
+    match run_group(store, &calls).await {
+        Ok(results) => {
+            for (answer, result) in answers.into_iter().zip(results) {
+                let _ = answer.send(Ok(result));
+            }
+        }
+        Err(unavailable) => {
+            for answer in answers {
+                let _ = answer.send(Err(unavailable));
+            }
+        }
+    }
+}
+
+/// Most groups on their way at once. With one, Redis and this process took
+/// turns: a request that came while a group was on its way waited for that
+/// group's answer before its own could go. With two, the next group goes
+/// while the last one is answered, and Redis runs them in the order sent.
+const ON_THE_WAY: usize = 2;
 
 /// Most calls one group sends: a gate is about 30 arguments of the script,
 /// a journal entry one, and the script unpacks them onto Lua's stack.
