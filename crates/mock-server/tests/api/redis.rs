@@ -7,7 +7,10 @@ use std::{
     time::{Duration, Instant},
 };
 
-use artificial_studio_mock::{AccountConfig, MockServer, PlanLimits, RateLimits};
+use artificial_studio_mock::{
+    AccountConfig, MockServer, MockServerBuilder, PlanLimits, RateLimits, RedisStoreOptions,
+    SharedStore,
+};
 use artificial_studio_types::Plan;
 use serde_json::{Value, json};
 
@@ -78,6 +81,46 @@ async fn forty_runs_across_three_replicas_on_credits_for_ten_create_exactly_ten(
     }
     let listed = servers[2].1.get("/api/generations?limit=100", KEY).await;
     assert_eq!(listed.body["pagination"]["total"], 11);
+}
+
+/// A replica on `redis` (namespace `ns`) that keeps at most `cap` generations.
+async fn capped_replica(
+    redis: &RedisServer,
+    cap: usize,
+    builder: MockServerBuilder,
+) -> (MockServer, Api) {
+    let options = RedisStoreOptions {
+        rate_limits: RateLimits::Off,
+        max_generations: cap,
+    };
+    let store = SharedStore::redis(&redis.url(), "ns", accounts(1_000_000), options).unwrap();
+    start(builder.store(store)).await
+}
+
+#[tokio::test]
+async fn concurrent_runs_in_shared_calls_keep_the_cap_and_never_evict_a_running_one() {
+    let redis = RedisServer::start();
+    // One run that stays pending for a minute, then 40 that end at once,
+    // sent together so that the replicas' calls to Redis carry several.
+    let (_slow, slow) =
+        capped_replica(&redis, 5, MockServer::builder().stage_ms(60_000, 0, 0)).await;
+    let running = slow.create_image(KEY).await;
+    let (_a, a) = capped_replica(&redis, 5, MockServer::builder().speed(0.0)).await;
+    let (_b, b) = capped_replica(&redis, 5, MockServer::builder().speed(0.0)).await;
+    let fast = [a, b];
+    let runs = (0..40).map(|i| {
+        let api = fast[i % 2].clone();
+        async move { api.run(KEY, image()).await.status.as_u16() }
+    });
+    let statuses = futures::future::join_all(runs).await;
+    assert!(statuses.iter().all(|s| *s == 202), "{statuses:?}");
+    let listed = fast[0].get("/api/generations?limit=100", KEY).await;
+    assert_eq!(listed.body["pagination"]["total"], 5, "{}", listed.body);
+    let read = fast[1]
+        .get(&format!("/api/generations/{running}"), KEY)
+        .await;
+    assert_eq!(read.status, 200);
+    assert_eq!(read.body["status"], "pending");
 }
 
 #[tokio::test]

@@ -9,19 +9,22 @@
 --   it, in order: their answers, in the same order, as JSON (see below).
 local entries = tonumber(ARGV[3])
 if entries > 0 then
-  local last = redis.call('INCRBY', P .. 'journal-seq', entries)
+  local last = redis.call('INCRBY', P .. 'journal-seq', ARGV[3])
   local kept = {}
-  for i = 1, entries do kept[i] = (last - entries + i) .. ' ' .. ARGV[i + 3] end
+  for i = 1, entries do kept[i] = string.format('%d %s', last - entries + i, ARGV[i + 3]) end
   redis.call('RPUSH', P .. 'journal', unpack(kept))
-  redis.call('LTRIM', P .. 'journal', -tonumber(ARGV[2]), -1)
+  redis.call('LTRIM', P .. 'journal', '-' .. ARGV[2], '-1')
 end
 local out = {}
 local i = entries + 4
+EVICTION.later = true
 while ARGV[i] do
   local n = tonumber(ARGV[i])
   out[#out + 1] = gate({ unpack(ARGV, i + 1, i + n) })
   i = i + n + 1
 end
+-- The runs' eviction, in one pass (see EVICTION).
+if EVICTION.max then evict(EVICTION.max) end
 -- The answers go back as one JSON text (a replica reads one string much
 -- faster than a tree of them); a list left empty is `{}` in it.
 return cjson.encode(out)

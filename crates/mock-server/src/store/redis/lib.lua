@@ -11,7 +11,14 @@ local function now_ms()
   return math.floor(now_us() / 1000)
 end
 
+-- `x` as a decimal integer string. A Lua number given to redis.call, or
+-- joined to a string, is written with '%.17g' or '%.14g', thousands of
+-- instructions each; '%d' is a fraction of that, and exact for a whole
+-- number (below 2^53 a double holds every one). Anything else is rounded.
 local function int(x)
+  if x == math.floor(x) and x > -9007199254740992 and x < 9007199254740992 then
+    return string.format('%d', x)
+  end
   return string.format('%.0f', x)
 end
 
@@ -23,14 +30,31 @@ local function add(f, k, v)
   f[#f + 1] = v
 end
 
--- What one run of a script has read of its namespace and that nothing the
--- gate does can change (a group of gates runs many requests in one run):
--- that no fault rule or scripted outcome is kept, and each key's account.
--- Rules, outcomes and keys are written only by other scripts.
+-- What one run of a script has read of its namespace (a group of gates runs
+-- many requests in one run): that no fault rule or scripted outcome is kept
+-- and each key's account, which only other scripts write, and accounts'
+-- credits, which this run changes only through `pay`, keeping them current.
 local SEEN = { p = false }
 local function seen()
-  if SEEN.p ~= P then SEEN = { p = P, accounts = {} } end
+  if SEEN.p ~= P then SEEN = { p = P, accounts = {}, credits = {} } end
   return SEEN
+end
+
+-- The credits of account hash `ak`, or nil if it does not exist.
+local function credits_of(ak)
+  local known = seen().credits[ak]
+  if known then return known end
+  local credits = redis.call('HGET', ak, 'credits')
+  if not credits then return nil end
+  known = tonumber(credits)
+  seen().credits[ak] = known
+  return known
+end
+
+-- Adds `amount` (an integer string, negative to take) to the credits of
+-- account hash `ak`.
+local function pay(ak, amount)
+  seen().credits[ak] = redis.call('HINCRBY', ak, 'credits', amount)
 end
 
 -- On a session's namespace ("<base>-session:<name>:"), notes in the
@@ -77,7 +101,7 @@ local function finish(gk, kind, output, thumb, message)
     local h = redis.call('HMGET', gk, 'owner', 'cost')
     local ak = P .. 'acct:' .. h[1]
     if redis.call('EXISTS', ak) == 1 then
-      redis.call('HINCRBY', ak, 'credits', h[2])
+      pay(ak, h[2])
     end
   end
   return kind
@@ -105,7 +129,7 @@ end
 local function end_due(now, max)
   local due = P .. 'due'
   local ended = {}
-  for _, id in ipairs(redis.call('ZRANGEBYSCORE', due, '-inf', now, 'LIMIT', 0, max)) do
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', due, '-inf', int(now), 'LIMIT', '0', int(max))) do
     redis.call('ZREM', due, id)
     local gk = P .. 'gen:' .. id
     if settle(gk, now) == 'success' and redis.call('HEXISTS', gk, 'webhook') == 1 then
@@ -123,7 +147,7 @@ end
 local function claim_hooks(now, lease_end, max, token, out, make)
   local hooks = P .. 'hooks'
   local claimed = false
-  for _, id in ipairs(redis.call('ZRANGEBYSCORE', hooks, '-inf', now, 'LIMIT', 0, max)) do
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', hooks, '-inf', int(now), 'LIMIT', '0', int(max))) do
     local hk = P .. 'hook:' .. id
     if redis.call('EXISTS', hk) == 1 then
       redis.call('ZADD', hooks, lease_end, id)
@@ -155,31 +179,54 @@ local function drop_session(base, name)
 end
 
 -- Removes the oldest ended generations until at most `max` are kept; a
--- running one is never removed.
+-- running one is never removed. Each pass reads up to 100 of the oldest and
+-- removes the ended ones among them with one call per key it touches.
 local function evict(max)
   local order = P .. 'order'
   local n = redis.call('ZCARD', order)
   local skip = 0
   while n > max do
-    -- As many as are over, at most 100 (usually one: the run just stored).
-    local ids = redis.call('ZRANGE', order, skip, skip + math.min(99, n - max - 1))
+    -- As many as are over, at most 100 (usually the runs just stored).
+    local ids = redis.call('ZRANGE', order, int(skip), int(skip + math.min(99, n - max - 1)))
     if #ids == 0 then break end
+    local gone, keys, due, owners = {}, {}, {}, {}
     for _, id in ipairs(ids) do
-      if n <= max then break end
       local gk = P .. 'gen:' .. id
       local h = redis.call('HMGET', gk, 'status', 'owner', 't3')
       if not h[1] or FINAL[h[1]] then
-        redis.call('DEL', gk)
-        redis.call('ZREM', order, id)
+        gone[#gone + 1] = id
+        keys[#keys + 1] = gk
         -- Only a timed generation is ever in `due`.
-        if h[3] or not h[1] then redis.call('ZREM', P .. 'due', id) end
-        if h[2] then redis.call('ZREM', P .. 'owner:' .. h[2], id) end
+        if h[3] or not h[1] then due[#due + 1] = id end
+        if h[2] then
+          local of = owners[h[2]] or {}
+          of[#of + 1] = id
+          owners[h[2]] = of
+        end
         n = n - 1
       else
+        -- Left in place: the next pass starts after it.
         skip = skip + 1
       end
     end
+    if #gone > 0 then
+      redis.call('DEL', unpack(keys))
+      redis.call('ZREM', order, unpack(gone))
+      if #due > 0 then redis.call('ZREM', P .. 'due', unpack(due)) end
+      for owner, of in pairs(owners) do redis.call('ZREM', P .. 'owner:' .. owner, unpack(of)) end
+    end
   end
+end
+
+-- While `later` is set (by group.lua, which runs many gates in one call),
+-- `create` leaves eviction to one pass at the end of the call, for the most
+-- generations it was given (`max`): nothing outside sees the state between.
+local EVICTION = { later = false, max = nil }
+
+-- Evicts now, or at the end of the call (see EVICTION).
+local function evict_after_create(max)
+  if not EVICTION.later then return evict(max) end
+  if not EVICTION.max or max < EVICTION.max then EVICTION.max = max end
 end
 
 -- Seeds the configured accounts once per namespace (after a reset, again):
@@ -213,7 +260,7 @@ end
 local function take_outcome(tool)
   if seen().no_outcomes then return nil end
   local list = P .. 'outcomes'
-  local ids = redis.call('LRANGE', list, 0, -1)
+  local ids = redis.call('LRANGE', list, '0', '-1')
   if #ids == 0 then
     seen().no_outcomes = true
     return nil
@@ -275,7 +322,7 @@ end
 -- or '').
 local function take_fault(method, path, seed)
   if seen().no_faults then return false end
-  local ids = redis.call('LRANGE', P .. 'faults', 0, -1)
+  local ids = redis.call('LRANGE', P .. 'faults', '0', '-1')
   if #ids == 0 then
     seen().no_faults = true
     return false
@@ -328,21 +375,22 @@ local function key_account(key)
 end
 
 -- GCRA as `governor` runs it, on rate cell `cell` (plan, bucket and
--- account): {1, remaining} when allowed, {0, wait_us} when refused; `t` is
--- the microseconds between two requests at the steady rate, `tau` t times
--- the burst less one. The cell holds the theoretical arrival time.
+-- account): {'1', remaining} when allowed, {'0', wait_us} when refused, all
+-- strings; `t` is the microseconds between two requests at the steady rate,
+-- `tau` t times the burst less one. The cell holds the theoretical arrival
+-- time.
 local function gcra(cell, t, tau)
   local k = P .. 'rate:' .. cell
   local now = now_us()
   local tat = tonumber(redis.call('GET', k) or now)
   local earliest = tat - tau
   if now < earliest then
-    return { 0, int(earliest - now) }
+    return { '0', int(earliest - now) }
   end
   local nxt = math.max(tat, now) + t
   redis.call('SET', k, int(nxt), 'PX', int(math.ceil((nxt - now) / 1000) + 1))
   local remaining = math.floor(math.min(now + tau + t - nxt, tau + t) / t)
-  return { 1, int(remaining) }
+  return { '1', int(remaining) }
 end
 
 -- Takes the cost and stores a generation, or neither: {'account'} or
@@ -357,9 +405,9 @@ end
 local function create(a, bare)
   local owner, id, cost = a[1], a[2], tonumber(a[3])
   local ak = P .. 'acct:' .. owner
-  local credits = redis.call('HGET', ak, 'credits')
+  local credits = credits_of(ak)
   if not credits then return { 'account' } end
-  if tonumber(credits) < cost then return { 'credits' } end
+  if credits < cost then return { 'credits' } end
   local mode, kind, message = a[11], a[15], a[18]
   if mode ~= 'none' then
     local scripted = take_outcome(a[6])
@@ -394,15 +442,15 @@ local function create(a, bare)
   -- An instant run that ends in `error` is refunded at once: its cost is
   -- never taken.
   local refunded = mode == 'instant' and kind ~= 'success'
-  if cost > 0 and not refunded then redis.call('HINCRBY', ak, 'credits', int(-cost)) end
+  if cost > 0 and not refunded then pay(ak, int(-cost)) end
   redis.call('HSET', unpack(f))
-  local seq = redis.call('INCR', P .. 'seq')
+  local seq = int(redis.call('INCR', P .. 'seq'))
   redis.call('ZADD', P .. 'order', seq, id)
   redis.call('ZADD', P .. 'owner:' .. owner, seq, id)
   if mode == 'instant' and kind == 'success' and a[10] ~= '' then
     queue_webhook({ a[10], id, owner, a[6], a[7], a[9] }, a[16], a[17])
   end
-  evict(tonumber(a[4]))
+  evict_after_create(tonumber(a[4]))
   if bare then return { 'ok' } end
   return { 'ok', redis.call('HGETALL', gk) }
 end
@@ -419,7 +467,7 @@ end
 --   {'nokey'}               no fault, and the request carries no key;
 --   {'unseeded'}, {'invalid'}  the key is not known (see key_account);
 --   {'ok', ID, PLAN, ALLOWED, N, GENERATION, CREATED}  the account; ALLOWED
---     and N as gcra answers them for its rate cell (-1 and 0 with no
+--     and N as gcra answers them for its rate cell ('-1' and '0' with no
 --     limit); GENERATION the fields of the generation asked for, its status
 --     brought up to the clock (as get.lua), if the request was admitted and
 --     it exists, else an empty list (for a generation the caller knows
@@ -439,10 +487,10 @@ local function gate(a)
   if plan == 'pro' then
     t, tau, cell = tonumber(a[8]), tonumber(a[9]), 'pro'
   end
-  local rate = { -1, 0 }
+  local rate = { '-1', '0' }
   if t ~= 0 then rate = gcra(cell .. '.' .. a[5] .. ':' .. id, t, tau) end
   local generation = {}
-  if a[10] ~= '' and rate[1] ~= 0 then
+  if a[10] ~= '' and rate[1] ~= '0' then
     local gk = P .. 'gen:' .. a[10]
     if a[11] ~= '' then
       if redis.call('EXISTS', gk) == 1 then generation = 'kept' end
@@ -452,7 +500,7 @@ local function gate(a)
     end
   end
   local created = ''
-  if a[12] and rate[1] ~= 0 then
+  if a[12] and rate[1] ~= '0' then
     local c = { unpack(a, 12) }
     c[1] = id
     created = create(c, true)[1]
