@@ -9,7 +9,6 @@ use std::{
 
 use artificial_studio_mock::{
     AccountConfig, MockServer, MockServerBuilder, PlanLimits, RateLimits, RedisStoreOptions,
-    SharedStore,
 };
 use artificial_studio_types::Plan;
 use serde_json::{Value, json};
@@ -83,7 +82,7 @@ async fn forty_runs_across_three_replicas_on_credits_for_ten_create_exactly_ten(
     assert_eq!(listed.body["pagination"]["total"], 11);
 }
 
-/// A replica on `redis` (namespace `ns`) that keeps at most `cap` generations.
+/// A replica on `redis` that keeps at most `cap` generations.
 async fn capped_replica(
     redis: &RedisServer,
     cap: usize,
@@ -93,8 +92,7 @@ async fn capped_replica(
         rate_limits: RateLimits::Off,
         max_generations: cap,
     };
-    let store = SharedStore::redis(&redis.url(), "ns", accounts(1_000_000), options).unwrap();
-    start(builder.store(store)).await
+    redis_replica_with(redis, accounts(1_000_000), options, builder).await
 }
 
 #[tokio::test]

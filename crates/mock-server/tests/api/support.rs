@@ -10,7 +10,7 @@ mod replica;
 pub use process::{MockProcess, mock_command};
 pub use receiver::{Received, Receiver, Replies, Reply};
 #[cfg(feature = "redis")]
-pub use replica::{NAMESPACE, redis_replica};
+pub use replica::{NAMESPACE, redis_replica, redis_replica_with};
 
 use artificial_studio_mock::{MockServer, MockServerBuilder, RateLimits};
 use reqwest::{Method, StatusCode, header::HeaderMap};

@@ -19,15 +19,20 @@ pub async fn redis_replica(
     rate_limits: RateLimits,
     builder: MockServerBuilder,
 ) -> (MockServer, Api) {
-    let store = SharedStore::redis(
-        &redis.url(),
-        NAMESPACE,
-        accounts,
-        RedisStoreOptions {
-            rate_limits,
-            max_generations: 1000,
-        },
-    )
-    .unwrap();
+    let options = RedisStoreOptions {
+        rate_limits,
+        max_generations: 1000,
+    };
+    redis_replica_with(redis, accounts, options, builder).await
+}
+
+/// As [`redis_replica`], with the store's `options` given.
+pub async fn redis_replica_with(
+    redis: &RedisServer,
+    accounts: Vec<AccountConfig>,
+    options: RedisStoreOptions,
+    builder: MockServerBuilder,
+) -> (MockServer, Api) {
+    let store = SharedStore::redis(&redis.url(), NAMESPACE, accounts, options).unwrap();
     start(builder.allow_private_webhooks(true).store(store)).await
 }
